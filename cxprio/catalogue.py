@@ -1,0 +1,472 @@
+"""Loading a catalogue: read the file safely, validate it, and report every problem.
+
+:func:`load_catalogue` (a path) and :func:`parse_catalogue` (bytes or text, such as an
+upload) return a :class:`LoadedCatalogue`, or raise :class:`CatalogueError` with *all*
+errors found, each naming the file, line, column and field and saying how to fix it.
+Warnings (such as a missing measure) never stop loading; they travel with the result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import hashlib
+import os
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import CatalogueError, CatalogueReadError, Level, Problem
+from .model import Catalogue, Experience
+from .model import Level as ExperienceLevel
+from .safeyaml import DEFAULT_MAX_DEPTH, Document, format_path, read_yaml
+
+DEFAULT_CATALOGUE = Path("config/experiences.yaml")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""Files above this size are refused before they are read (20 MiB)."""
+
+DOCS = "docs/catalogue.md"
+
+# Which parents each level may have (DOMAIN.md: journeys sit under a trigger, moments
+# under a journey or a trigger; triggers are the top of the tree).
+ALLOWED_PARENTS: dict[ExperienceLevel, frozenset[ExperienceLevel]] = {
+    ExperienceLevel.TRIGGER: frozenset(),
+    ExperienceLevel.JOURNEY: frozenset({ExperienceLevel.TRIGGER}),
+    ExperienceLevel.MOMENT: frozenset({ExperienceLevel.JOURNEY, ExperienceLevel.TRIGGER}),
+}
+
+
+@dataclass(frozen=True)
+class LoadedCatalogue:
+    """A valid catalogue, the warnings found while loading it, and where it came from."""
+
+    catalogue: Catalogue
+    source: str
+    sha256: str
+    warnings: tuple[Problem, ...]
+    document: Document
+
+    def locate(self, problem: Problem) -> Problem:
+        """The same problem with file and line filled in from its ``path``."""
+        if problem.line is not None or not problem.path:
+            return replace(problem, file=problem.file or self.source)
+        position = self.document.locate(problem.path)
+        line, column = position if position else (None, None)
+        return replace(problem, file=self.source, line=line, column=column)
+
+
+def load_catalogue(
+    path: str | os.PathLike[str] = DEFAULT_CATALOGUE,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> LoadedCatalogue:
+    """Read and validate the catalogue at ``path``.
+
+    Raises :class:`CatalogueReadError` if the file is missing, larger than ``max_bytes``
+    or not UTF-8, and :class:`CatalogueError` listing every problem if it is invalid.
+    """
+    name = str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise _read_error(
+                name,
+                f"the file is {size / 1_048_576:.1f} MB, above the limit of "
+                f"{max_bytes / 1_048_576:.1f} MB",
+                "split the catalogue, or raise the limit (--max-mb on the command line)",
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise _read_error(name, "no such file", "check the path; the default is config/experiences.yaml") from None
+    except IsADirectoryError:
+        raise _read_error(name, "this is a folder, not a file", "name the YAML file itself") from None
+    except PermissionError:
+        raise _read_error(name, "permission denied", "make the file readable") from None
+    return parse_catalogue(raw, source=name, max_bytes=max_bytes, max_depth=max_depth)
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    # Loading allocates hundreds of thousands of small objects and no cycles; Python's
+    # cyclic collector would otherwise rescan the growing heap many times (a third of
+    # the load time of a 10,000-experience catalogue).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_catalogue(
+    content: bytes | str,
+    *,
+    source: str = "<catalogue>",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> LoadedCatalogue:
+    """Validate a catalogue given as bytes or text; ``source`` names it in messages."""
+    with _without_gc():
+        return _parse(content, source=source, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int) -> LoadedCatalogue:
+    raw = content.encode("utf-8") if isinstance(content, str) else content
+    if len(raw) > max_bytes:
+        raise _read_error(
+            source,
+            f"the catalogue is {len(raw) / 1_048_576:.1f} MB, above the limit of "
+            f"{max_bytes / 1_048_576:.1f} MB",
+            "split the catalogue or raise the limit",
+        )
+    text = _decode(raw, source)
+    if not text.strip():
+        raise _read_error(
+            source, "the file is empty", f"start from the sample config/experiences.yaml ({DOCS})"
+        )
+    document = read_yaml(text, file=source, max_depth=max_depth)
+    if not isinstance(document.data, dict):
+        kind = "a list" if isinstance(document.data, list) else "a single value"
+        raise CatalogueError(
+            [
+                Problem(
+                    Level.ERROR,
+                    f"the catalogue must be a mapping (version, organisation, teams, "
+                    f"experiences), but this file holds {kind}",
+                    file=source,
+                    line=1,
+                    hint=f"start the file with 'version: 1'; see {DOCS}",
+                    code="not-a-mapping",
+                )
+            ]
+        )
+    try:
+        catalogue = Catalogue.model_validate(document.data)
+    except ValidationError as exc:
+        problems = [_from_pydantic(error, document) for error in exc.errors()]
+        raise CatalogueError(_dedupe(problems)) from None
+    problems = [_place(p, document) for p in check_references(catalogue)]
+    problems += [_place(p, document) for p in _load_warnings(catalogue)]
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise CatalogueError(problems)
+    return LoadedCatalogue(
+        catalogue=catalogue,
+        source=source,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        warnings=tuple(problems),
+        document=document,
+    )
+
+
+def _read_error(source: str, message: str, hint: str) -> CatalogueReadError:
+    return CatalogueReadError([Problem(Level.ERROR, message, file=source, hint=hint, code="read")])
+
+
+def _decode(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CatalogueReadError(
+            [
+                Problem(
+                    Level.ERROR,
+                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
+                    file=source,
+                    line=line,
+                    column=column,
+                    hint="save the file as UTF-8 (most editors offer 'Save with encoding')",
+                    code="encoding",
+                )
+            ]
+        ) from None
+
+
+def _place(problem: Problem, document: Document) -> Problem:
+    position = document.locate(problem.path)
+    line, column = position if position else (None, None)
+    return replace(problem, file=document.file, line=line, column=column)
+
+
+def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for problem in problems:
+        key = (problem.field, problem.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique
+
+
+# --- pydantic errors in the user's words -------------------------------------------------
+
+
+def _model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``path``, for suggesting field names."""
+    model: Any = Catalogue
+    for step in path:
+        if isinstance(step, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = _fields_by_alias(model).get(step)
+        if field is None:
+            return None
+        model = _innermost_model(field)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _fields_by_alias(model: type[BaseModel]) -> dict[str, Any]:
+    return {(info.alias or name): info.annotation for name, info in model.model_fields.items()}
+
+
+def _innermost_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _innermost_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _from_pydantic(error: Any, document: Document) -> Problem:
+    loc = tuple(step for step in error["loc"] if isinstance(step, (str, int)))
+    # pydantic appends validator names ("function-after[...]") to the location; drop them.
+    loc = tuple(s for s in loc if not (isinstance(s, str) and ("[" in s or s.startswith("function-"))))
+    kind = error["type"]
+    value = error.get("input")
+    message = error["msg"]
+    hint = f"see {DOCS}"
+    field = loc[-1] if loc else ""
+    if kind == "missing":
+        message = f"the required field {field!r} is missing"
+        hint = f"add '{field}:' here; see {DOCS}"
+    elif kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        valid = sorted(_fields_by_alias(model)) if model else []
+        message = f"unknown field {field!r}"
+        guess = _suggest(str(field), valid)
+        if guess:
+            hint = f"did you mean {guess!r}? Valid fields here: {', '.join(valid)}"
+        elif valid:
+            hint = f"remove it, or use one of: {', '.join(valid)}"
+    elif kind in ("enum", "literal_error"):
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        message = f"{value!r} is not allowed here; expected {expected}"
+        guess = _suggest(str(value).lower(), choices) if isinstance(value, str) else None
+        hint = f"did you mean {guess!r}?" if guess else f"use one of: {expected}"
+        if field == "version":
+            message = f"version {value!r} is not supported; this cxprio reads version 1"
+            hint = "set 'version: 1'"
+    elif kind == "string_type":
+        message = f"expected text, got {_describe(value)}"
+        hint = f"put the value in quotes, such as \"{value}\""
+    elif kind in ("float_type", "int_type", "float_parsing"):
+        message = f"expected a number, got {_describe(value)}"
+        hint = "write a plain number such as 1200 or 0.35 (no quotes, units or commas)"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        message = f"{value!r} is out of range: {error['msg'].lower()}"
+        hint = f"see the allowed range of {field!r} in {DOCS}"
+    elif kind in ("list_type",):
+        message = f"expected a list, got {_describe(value)}"
+        hint = "write a list, such as [a, b] or one '- item' per line"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"expected a mapping of fields, got {_describe(value)}"
+        hint = f"write 'key: value' pairs here; see {DOCS}"
+    elif kind == "value_error":
+        message = str(error.get("ctx", {}).get("error", message))
+    elif kind == "string_pattern_mismatch":
+        message = f"{value!r} is not a valid id"
+        hint = (
+            "use lowercase letters, digits and hyphens, starting and ending with a letter "
+            "or digit, such as 'moving-home'"
+        )
+    elif kind == "string_too_short":
+        message = "this must not be empty"
+        hint = "write a value, or remove the field if it is optional"
+    elif kind == "string_too_long":
+        message = f"this text is longer than {error.get('ctx', {}).get('max_length')} characters"
+        hint = "shorten it; longer notes belong outside the catalogue"
+    position = document.locate(loc)
+    line, column = position if position else (None, None)
+    return Problem(
+        Level.ERROR,
+        message,
+        file=document.file,
+        line=line,
+        column=column,
+        field=format_path(loc),
+        hint=hint,
+        code=f"schema-{kind}",
+        path=loc,
+    )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+# --- rules across the catalogue ----------------------------------------------------------
+
+
+def check_references(catalogue: Catalogue) -> list[Problem]:
+    """Errors in how ids refer to each other: duplicates, unknown teams and parents,
+    parents of the wrong level, and cycles."""
+    problems: list[Problem] = []
+    problems += _duplicates("teams", [t.id for t in catalogue.teams], "team")
+    problems += _duplicates("experiences", [e.id for e in catalogue.experiences], "experience")
+    team_ids = {t.id for t in catalogue.teams}
+    by_id = {e.id: e for e in catalogue.experiences}
+    for index, experience in enumerate(catalogue.experiences):
+        base: tuple[str | int, ...] = ("experiences", index)
+        for path, team in _team_references(experience):
+            if team not in team_ids:
+                problems.append(_unknown_team(base + path, team, team_ids))
+        problems += _parent_problems(base, experience, by_id)
+    problems += _cycles(catalogue)
+    return problems
+
+
+def _duplicates(section: str, ids: list[str], what: str) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        if item_id in first:
+            yield Problem(
+                Level.ERROR,
+                f"the {what} id {item_id!r} is used twice ({section}[{first[item_id]}] and "
+                f"{section}[{index}])",
+                field=f"{section}[{index}].id",
+                hint=f"give each {what} its own id",
+                code="duplicate-id",
+                path=(section, index, "id"),
+            )
+        else:
+            first[item_id] = index
+
+
+def _team_references(experience: Experience) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if experience.owner is not None:
+        yield ("owner",), experience.owner
+    for i, step in enumerate(experience.steps):
+        if step.team is not None:
+            yield ("steps", i, "team"), step.team
+        if step.handoff_owner is not None:
+            yield ("steps", i, "handoff_owner"), step.handoff_owner
+    for i, decision in enumerate(experience.decisions):
+        for letter, teams in decision.roles().items():
+            for j, team in enumerate(teams):
+                yield ("decisions", i, letter, j), team
+
+
+def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Problem:
+    guess = _suggest(team, known)
+    hint = f"did you mean {guess!r}?" if guess else "add the team under 'teams:' or correct the id"
+    # A single A written as a string has no list index in the file.
+    return Problem(
+        Level.ERROR,
+        f"unknown team {team!r}",
+        field=format_path(path),
+        hint=hint,
+        code="unknown-team",
+        path=path,
+    )
+
+
+def _parent_problems(
+    base: tuple[str | int, ...], experience: Experience, by_id: dict[str, Experience]
+) -> Iterator[Problem]:
+    if experience.parent is None:
+        return
+    path = base + ("parent",)
+    parent = by_id.get(experience.parent)
+    if parent is None:
+        guess = _suggest(experience.parent, by_id)
+        yield Problem(
+            Level.ERROR,
+            f"unknown parent experience {experience.parent!r}",
+            field=format_path(path),
+            hint=f"did you mean {guess!r}?" if guess else "use the id of a trigger or journey, or null",
+            code="unknown-parent",
+            path=path,
+        )
+        return
+    allowed = ALLOWED_PARENTS[experience.level]
+    if parent.level not in allowed and parent.id != experience.id:
+        if allowed:
+            kinds = " or ".join(sorted(level.value for level in allowed))
+            hint = f"a {experience.level.value} sits under a {kinds}; change the parent or the level"
+        else:
+            hint = "a trigger is the top of the tree: set 'parent: null'"
+        yield Problem(
+            Level.ERROR,
+            f"a {experience.level.value} cannot sit under the {parent.level.value} {parent.id!r}",
+            field=format_path(path),
+            hint=hint,
+            code="parent-level",
+            path=path,
+        )
+
+
+def _cycles(catalogue: Catalogue) -> Iterator[Problem]:
+    parent_of = {e.id: e.parent for e in catalogue.experiences}
+    index_of = {e.id: i for i, e in enumerate(catalogue.experiences)}
+    reported: set[str] = set()
+    for start in parent_of:
+        seen: list[str] = []
+        node: str | None = start
+        while node is not None and node in parent_of and node not in seen:
+            seen.append(node)
+            node = parent_of[node]
+        if node is not None and node in seen:
+            loop = seen[seen.index(node) :]
+            if not reported.intersection(loop):
+                reported.update(loop)
+                path = ("experiences", index_of[node], "parent")
+                yield Problem(
+                    Level.ERROR,
+                    f"parents form a loop: {' -> '.join(loop + [node])}",
+                    field=format_path(path),
+                    hint="an experience cannot be its own ancestor; point one parent elsewhere",
+                    code="parent-cycle",
+                    path=path,
+                )
+
+
+def _load_warnings(catalogue: Catalogue) -> Iterator[Problem]:
+    for index, experience in enumerate(catalogue.experiences):
+        missing = experience.measures.missing()
+        if missing:
+            path = ("experiences", index, "measures")
+            yield Problem(
+                Level.WARNING,
+                f"{experience.id}: no {', '.join(missing)}; it is scored on the other "
+                "measures and marked incomplete",
+                field=format_path(path),
+                hint="add the missing measures, even as an estimate",
+                code="measure-missing",
+                path=path,
+            )

@@ -1,0 +1,304 @@
+"""The command line: ``python -m cxprio COMMAND ...``.
+
+Data goes to stdout (or ``--out FILE``); messages, warnings and errors go to stderr.
+
+Exit codes:
+    0  success (warnings may have been printed)
+    1  the catalogue is invalid or cannot be read (every problem is printed)
+    2  usage error: unknown option, bad --weights, impossible numbers
+    3  internal error (a bug: set CXPRIO_DEBUG=1 to see the traceback, and report it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from . import __version__
+from .ambition import check_ambition
+from .catalogue import DEFAULT_CATALOGUE, DEFAULT_MAX_BYTES, LoadedCatalogue, load_catalogue
+from .errors import CatalogueError, Problem, UsageError
+from .generate import generate_catalogue
+from .model import MEASURES, Level
+from .scoring import DEFAULT_DRAWS, DEFAULT_TOP_N, Scores, robustness, score
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits 2 itself; keep its wording
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _weights(text: str) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep:
+            raise argparse.ArgumentTypeError(f"{part!r} is not name=value (such as depth=0.3)")
+        if name not in MEASURES:
+            raise argparse.ArgumentTypeError(f"unknown measure {name!r}; use {', '.join(MEASURES)}")
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"the weight of {name} must be a number, not {value!r}") from None
+        if not math.isfinite(number) or number < 0:
+            raise argparse.ArgumentTypeError(f"the weight of {name} must be 0 or more, not {value}")
+        weights[name] = number
+    return weights
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
+    return value
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, not {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the size limit must be above 0")
+    return int(value * 1024 * 1024)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m cxprio",
+        description="Prioritise customer experiences, check the ambition portfolio, "
+        "and generate test catalogues.",
+        epilog="Exit codes: 0 ok, 1 invalid catalogue, 2 usage error, 3 internal error. "
+        "Catalogue format: docs/catalogue.md",
+    )
+    parser.add_argument("--version", action="version", version=f"cxprio {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def with_catalogue(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "path", nargs="?", default=str(DEFAULT_CATALOGUE), metavar="PATH",
+            help=f"the catalogue (default: {DEFAULT_CATALOGUE})",
+        )
+        sub.add_argument(
+            "--max-mb", type=_megabytes, default=DEFAULT_MAX_BYTES, dest="max_bytes", metavar="MB",
+            help="refuse catalogues larger than this (default: 20)",
+        )
+        return sub
+
+    validate = with_catalogue("validate", "check a catalogue and list every error and warning")
+    validate.add_argument("--format", choices=("text", "json"), default="text",
+                          help="text: a summary on stdout; json: every problem on stdout")
+
+    score_cmd = with_catalogue("score", "rank the experiences by priority")
+    score_cmd.add_argument("--weights", type=_weights, default=None, metavar="M=W,...",
+                           help="override weights, such as reach=0.3,depth=0.3 (others keep the catalogue's)")
+    score_cmd.add_argument("--level", choices=[lv.value for lv in Level], help="only this level")
+    score_cmd.add_argument("--top", type=_positive, metavar="N", help="only the first N rows")
+    score_cmd.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    score_cmd.add_argument("--robustness", action="store_true",
+                           help="add each rank's 5th-95th percentile range under wobbling weights")
+    score_cmd.add_argument("--draws", type=_positive, default=DEFAULT_DRAWS,
+                           help=f"weight draws for --robustness (default: {DEFAULT_DRAWS})")
+    score_cmd.add_argument("--stable-top", type=_positive, default=DEFAULT_TOP_N, metavar="N",
+                           help=f"the top N that --robustness checks ranks stay in (default: {DEFAULT_TOP_N})")
+    score_cmd.add_argument("--seed", type=int, default=0, help="seed of the weight draws (default: 0)")
+    score_cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    ambition = with_catalogue("ambition", "check the ambition portfolio (tiers, gaps, misfits)")
+    ambition.add_argument("--format", choices=("table", "json"), default="table")
+    ambition.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    generate = commands.add_parser(
+        "generate", help="write a synthetic catalogue (for tests and benchmarks)",
+        description="Write a realistic synthetic catalogue, valid by construction.",
+    )
+    generate.add_argument("--experiences", type=_positive, default=200, metavar="N")
+    generate.add_argument("--teams", type=_positive, default=20, metavar="M")
+    generate.add_argument("--seed", type=int, default=0, metavar="S")
+    generate.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    return parser
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Write data to stdout, or atomically to ``out`` (a crash never leaves half a file)."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _say(f"wrote {out}")
+
+
+def _report(problems: Sequence[Problem], stream: TextIO = sys.stderr) -> None:
+    for problem in problems:
+        print(problem.format(), file=stream)
+
+
+def _load(args: argparse.Namespace) -> tuple[LoadedCatalogue, Scores]:
+    loaded = load_catalogue(args.path, max_bytes=args.max_bytes)
+    scores = score(loaded.catalogue, weights=getattr(args, "weights", None))
+    return loaded, scores
+
+
+def _warn_count(loaded: LoadedCatalogue, scores: Scores) -> None:
+    count = len(loaded.warnings) + len(scores.warnings)
+    if count:
+        _say(f"{loaded.source}: {count} warning{'s' if count != 1 else ''} "
+             f"(python -m cxprio validate {loaded.source} lists them)")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    loaded, scores = _load(args)
+    warnings = list(loaded.warnings) + [loaded.locate(w) for w in scores.warnings]
+    catalogue = loaded.catalogue
+    if args.format == "json":
+        _emit(json.dumps({"valid": True, "errors": [], "warnings": [w.as_dict() for w in warnings],
+                          "experiences": len(catalogue.experiences), "teams": len(catalogue.teams)},
+                         indent=2) + "\n", None)
+    else:
+        _report(warnings)
+        print(f"{loaded.source}: valid: {len(catalogue.experiences)} experiences, "
+              f"{len(catalogue.teams)} teams, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+    return EXIT_OK
+
+
+SCORE_COLUMNS = ["rank", "id", "name", "level", "priority", "customer_value", "business_value", "complete"]
+
+
+def _score(args: argparse.Namespace) -> int:
+    loaded, scores = _load(args)
+    _warn_count(loaded, scores)
+    table = scores.table
+    columns = list(SCORE_COLUMNS)
+    if args.robustness:
+        _say(f"ranking under {args.draws} weight draws ...")
+        spread = robustness(scores.normalised, scores.weights, draws=args.draws,
+                            top_n=args.stable_top, seed=args.seed)
+        table = table.merge(spread, on="id", how="left")
+        columns += ["rank_p5", "rank_p95", "stable_top_n"]
+    if args.level:
+        table = table[table["level"] == args.level]
+    if args.top:
+        table = table.head(args.top)
+    _emit(_format_scores(table, columns, args.format), args.out)
+    return EXIT_OK
+
+
+def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str) -> str:
+    if fmt == "json":
+        full = table.drop(columns=["missing"]).astype(object).where(table.notna(), None)
+        records = full.to_dict(orient="records")
+        for record in records:
+            for key in ("priority", "customer_value", "business_value"):
+                if record[key] is not None:
+                    record[key] = round(float(record[key]), 2)
+        return json.dumps(records, indent=2, default=_json_default) + "\n"
+    if fmt == "csv":
+        return table[columns + ["owner", "ambition", "current", "missing", *MEASURES]].to_csv(
+            index=False, float_format="%.2f")
+    shown = table[columns].copy()
+    for key in ("priority", "customer_value", "business_value"):
+        shown[key] = shown[key].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
+    shown["complete"] = shown["complete"].map({True: "yes", False: "no"})
+    if "stable_top_n" in shown:
+        shown["stable_top_n"] = shown["stable_top_n"].map({True: "yes", False: ""})
+    shown["name"] = shown["name"].str.slice(0, 40)
+    return shown.to_string(index=False) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _ambition(args: argparse.Namespace) -> int:
+    loaded, scores = _load(args)
+    _warn_count(loaded, scores)
+    report = check_ambition(loaded.catalogue, scores)
+    if args.format == "json":
+        _emit(json.dumps(report.as_dict(), indent=2) + "\n", args.out)
+        return EXIT_OK
+    lines = ["Tier            count  share  limit"]
+    for tier in report.tiers:
+        limit = f"{tier.limit:.0%}" if tier.limit is not None else "-"
+        flag = "  over the limit" if tier.over_limit else ""
+        lines.append(f"{tier.tier.label:<15} {tier.count:>5}  {tier.share:>5.0%}  {limit:>5}{flag}")
+    lines.append(f"({report.with_ambition} of {report.total} experiences have an ambition)")
+    lines.append("")
+    lines.append(f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}")
+    for finding in report.findings:
+        where = f" [{finding.experience}]" if finding.experience else ""
+        lines.append(f"{finding.severity.value:<6} {finding.code}{where}: {finding.message}")
+    _emit("\n".join(lines) + "\n", args.out)
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    _say(f"generating {args.experiences} experiences and {args.teams} teams (seed {args.seed}) ...")
+    _emit(generate_catalogue(experiences=args.experiences, teams=args.teams, seed=args.seed), args.out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _validate,
+    "score": _score,
+    "ambition": _ambition,
+    "generate": _generate,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CatalogueError as exc:
+        _report(exc.problems)
+        errors = len(exc.errors)
+        _say(f"{errors} error{'s' if errors != 1 else ''}: the catalogue was not loaded")
+        return EXIT_INVALID
+    except UsageError as exc:
+        _say(f"python -m cxprio {args.command}: error: {exc}")
+        return EXIT_USAGE
+    except BrokenPipeError:  # `... | head`: the reader has gone, which is fine
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+    except Exception:
+        if os.environ.get("CXPRIO_DEBUG"):
+            traceback.print_exc()
+        _say("internal error: this is a bug in cxprio; run again with CXPRIO_DEBUG=1 "
+             "to see the details, and report them")
+        return EXIT_BUG

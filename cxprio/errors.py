@@ -1,0 +1,107 @@
+"""The one error tree of cxprio.
+
+Every error the library raises on purpose derives from :class:`CxprioError`::
+
+    CxprioError
+    ├── CatalogueError        the catalogue cannot be used; carries every Problem found
+    │   └── CatalogueReadError    the file itself cannot be read (missing, too big, not UTF-8)
+    └── UsageError            a caller passed a bad option (unknown weight, negative N, ...)
+
+Callers (the CLI, the pages) catch :class:`CxprioError`, show its message and stop;
+anything else escaping the library is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Level(str, Enum):
+    """How serious a :class:`Problem` is: errors stop loading, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a catalogue, located as precisely as the input allows.
+
+    ``field`` is the dotted path of the offending value, such as
+    ``experiences[3].measures.depth`` (empty for the document as a whole);
+    ``line`` and ``column`` are 1-based, ``None`` where the input gives no position.
+    ``message`` says what is wrong and ``hint`` how to fix it.
+    """
+
+    level: Level
+    message: str
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+    field: str = ""
+    hint: str = ""
+    code: str = ""
+    path: tuple[str | int, ...] = ()
+    """The field as a tuple of keys and indexes, for locating it in the source."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.ERROR
+
+    def location(self) -> str:
+        """``file:line:column`` with whatever parts are known."""
+        parts = [self.file or "<catalogue>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def format(self) -> str:
+        """One human-readable line (two with a hint), as the CLI prints it."""
+        where = f" {self.field}:" if self.field else ""
+        text = f"{self.location()}: {self.level.value}:{where} {self.message}"
+        if self.hint:
+            text += f"\n    fix: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "level": self.level.value,
+            "code": self.code,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class CxprioError(Exception):
+    """Base of every error cxprio raises on purpose."""
+
+
+class CatalogueError(CxprioError):
+    """The catalogue cannot be used. ``problems`` holds every error (and warning) found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        errors = [p for p in self.problems if p.is_error]
+        first = errors[0].format() if errors else "invalid catalogue"
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        super().__init__(first + more)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+
+class CatalogueReadError(CatalogueError):
+    """The catalogue file cannot be read at all: missing, too large, or not UTF-8 text."""
+
+
+class UsageError(CxprioError):
+    """A caller asked for something impossible, such as a weight for an unknown measure."""

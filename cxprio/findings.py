@@ -1,0 +1,40 @@
+"""Findings: what the board tells people to look at, each with a code and a severity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How urgently a finding needs a decision: high first."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def order(self) -> int:
+        return {"high": 0, "medium": 1, "low": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the board found. ``experience`` is ``None`` for portfolio-wide findings."""
+
+    code: str
+    severity: Severity
+    message: str
+    experience: str | None = None
+    teams: tuple[str, ...] = field(default_factory=tuple)
+    risk: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "experience": self.experience,
+            "teams": list(self.teams),
+            "risk": round(self.risk, 3),
+            "message": self.message,
+        }

@@ -1,0 +1,277 @@
+"""The catalogue's data model: what a valid ``experiences.yaml`` holds, version 1.
+
+These are frozen pydantic models with ``extra="forbid"``, so a typo in a field name is an
+error, not a silently ignored value. Field-level rules live here; rules that span the
+catalogue (references between ids, the level hierarchy) live in :mod:`cxprio.catalogue`.
+``docs/catalogue.md`` documents every field for the people who write the file.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MEASURES: tuple[str, ...] = ("reach", "frequency", "depth", "cost", "failure_demand")
+"""The five criteria every experience is scored on, in display order."""
+
+CUSTOMER_MEASURES: tuple[str, ...] = ("reach", "frequency", "depth")
+BUSINESS_MEASURES: tuple[str, ...] = ("cost", "failure_demand")
+
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$"
+SLUG = re.compile(SLUG_PATTERN)
+"""Ids: lowercase letters, digits, hyphens and underscores, such as ``moving-home``."""
+
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+class Level(str, Enum):
+    """Where an experience sits: a life event, a multi-stage journey, or a single moment."""
+
+    TRIGGER = "trigger"
+    JOURNEY = "journey"
+    MOMENT = "moment"
+
+
+class Tier(str, Enum):
+    """The ambition scale, best first."""
+
+    UNIQUE = "unique"
+    DISTINCT = "distinct"
+    COMPETITIVE = "competitive"
+    UNCOMPETITIVE = "uncompetitive"
+
+    @property
+    def strength(self) -> int:
+        """3 for Unique down to 0 for Uncompetitive, to measure gaps between tiers."""
+        return _TIER_STRENGTH[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_TIER_STRENGTH = {Tier.UNIQUE: 3, Tier.DISTINCT: 2, Tier.COMPETITIVE: 1, Tier.UNCOMPETITIVE: 0}
+
+
+class Transform(str, Enum):
+    """How a measure's raw value is mapped onto 0..1 between its scale's min and max."""
+
+    LOG = "log"
+    LINEAR = "linear"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Strict):
+    """A fixed anchor for one measure: ``min`` scores 0, ``max`` scores 1."""
+
+    min: Number
+    max: Number
+    transform: Transform = Transform.LINEAR
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.min < self.max:
+            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
+        if self.transform is Transform.LOG and self.min <= 0:
+            raise ValueError(
+                f"a log scale needs min above 0 (got {self.min:g}): use transform: linear "
+                "or a positive min"
+            )
+        return self
+
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "reach": 0.25,
+    "frequency": 0.15,
+    "depth": 0.25,
+    "cost": 0.15,
+    "failure_demand": 0.20,
+}
+
+DEFAULT_SCALES: dict[str, Scale] = {
+    "reach": Scale(min=1_000, max=5_000_000, transform=Transform.LOG),
+    "frequency": Scale(min=0.1, max=52, transform=Transform.LOG),
+    "depth": Scale(min=1, max=5, transform=Transform.LINEAR),
+    "cost": Scale(min=10_000, max=20_000_000, transform=Transform.LOG),
+    "failure_demand": Scale(min=0, max=0.6, transform=Transform.LINEAR),
+}
+
+NonNegative = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+
+
+class Weights(_Strict):
+    """How much each measure counts. Relative: they need not sum to 1."""
+
+    reach: NonNegative = DEFAULT_WEIGHTS["reach"]
+    frequency: NonNegative = DEFAULT_WEIGHTS["frequency"]
+    depth: NonNegative = DEFAULT_WEIGHTS["depth"]
+    cost: NonNegative = DEFAULT_WEIGHTS["cost"]
+    failure_demand: NonNegative = DEFAULT_WEIGHTS["failure_demand"]
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Weights:
+        if not any(self.as_dict().values()):
+            raise ValueError("at least one weight must be above 0")
+        return self
+
+    def as_dict(self) -> dict[str, float]:
+        return {m: float(getattr(self, m)) for m in MEASURES}
+
+
+class Scales(_Strict):
+    """One fixed scale per measure; any left out keeps its default."""
+
+    reach: Scale = DEFAULT_SCALES["reach"]
+    frequency: Scale = DEFAULT_SCALES["frequency"]
+    depth: Scale = DEFAULT_SCALES["depth"]
+    cost: Scale = DEFAULT_SCALES["cost"]
+    failure_demand: Scale = DEFAULT_SCALES["failure_demand"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_transforms(cls, data: Any) -> Any:
+        # A scale that gives only min and max keeps its measure's usual transform.
+        if isinstance(data, dict):
+            data = {
+                name: {**spec, "transform": DEFAULT_SCALES[name].transform.value}
+                if isinstance(spec, dict) and "transform" not in spec and name in DEFAULT_SCALES
+                else spec
+                for name, spec in data.items()
+            }
+        return data
+
+    def as_dict(self) -> dict[str, Scale]:
+        return {m: getattr(self, m) for m in MEASURES}
+
+
+class ScoringConfig(_Strict):
+    weights: Weights = Weights()
+    scales: Scales = Scales()
+
+
+Share = Annotated[float, Field(strict=True, ge=0, le=1)]
+
+
+class TierLimits(_Strict):
+    """The most each tier should hold, as a share (0..1) of experiences with an ambition."""
+
+    unique: Share | None = 0.10
+    distinct: Share | None = 0.25
+    competitive: Share | None = None
+    uncompetitive: Share | None = None
+
+    def for_tier(self, tier: Tier) -> float | None:
+        value: float | None = getattr(self, tier.value)
+        return value
+
+
+class AmbitionConfig(_Strict):
+    limits: TierLimits = TierLimits()
+
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Team(_Strict):
+    id: Slug
+    name: Text
+    function: str | None = None
+
+class Measures(_Strict):
+    """Raw measures of one experience; any may be missing (it is then scored without it)."""
+
+    reach: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)] | None = None
+    frequency: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)] | None = None
+    depth: Annotated[float, Field(strict=True, ge=1, le=5)] | None = None
+    cost: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)] | None = None
+    failure_demand: Annotated[float, Field(strict=True, ge=0, le=1)] | None = None
+
+    def missing(self) -> tuple[str, ...]:
+        return tuple(m for m in MEASURES if getattr(self, m) is None)
+
+
+class Step(_Strict):
+    """One step of an experience, in the order the customer meets it."""
+
+    name: Text
+    team: Slug | None = None
+    handoff_owner: Slug | None = None
+
+
+def _team_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+class Decision(_Strict):
+    """A decision about an experience and who holds which RACI role in it.
+
+    ``A`` may name one team or several (several is an ownership finding, not a load
+    error); ``R``, ``C`` and ``I`` are lists, a single team id is accepted as a list of one.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: Text
+    accountable: list[Slug] = Field(default_factory=list, alias="A")
+    responsible: list[Slug] = Field(default_factory=list, alias="R")
+    consulted: list[Slug] = Field(default_factory=list, alias="C")
+    informed: list[Slug] = Field(default_factory=list, alias="I")
+
+    @field_validator("accountable", "responsible", "consulted", "informed", mode="before")
+    @classmethod
+    def _one_team_is_a_list(cls, value: Any) -> Any:
+        return _team_list(value)
+
+    def roles(self) -> dict[str, list[str]]:
+        """Role letter -> teams, as written in the catalogue."""
+        return {
+            "A": self.accountable,
+            "R": self.responsible,
+            "C": self.consulted,
+            "I": self.informed,
+        }
+
+
+class Experience(_Strict):
+    id: Slug
+    name: Text
+    level: Level
+    parent: Slug | None = None
+    outcome: str | None = None
+    owner: Slug | None = None
+    measures: Measures = Measures()
+    ambition: Tier | None = None
+    current: Tier | None = None
+    steps: list[Step] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+
+class Catalogue(_Strict):
+    """A whole catalogue: the organisation, its teams and its experiences."""
+
+    version: Literal[1]
+    organisation: Text
+    scoring: ScoringConfig = ScoringConfig()
+    ambition: AmbitionConfig = AmbitionConfig()
+    teams: list[Team] = Field(default_factory=list)
+    experiences: list[Experience] = Field(default_factory=list)
+
+    def experience(self, experience_id: str) -> Experience:
+        """The experience with this id; ``KeyError`` if there is none."""
+        for experience in self.experiences:
+            if experience.id == experience_id:
+                return experience
+        raise KeyError(experience_id)
+
+    def team_names(self) -> dict[str, str]:
+        return {team.id: team.name for team in self.teams}

@@ -1,0 +1,377 @@
+"""Reading untrusted YAML safely, keeping the line of every value.
+
+The catalogue is written by hand and uploaded by strangers, so the reader is strict:
+
+* only plain data: mappings, sequences, strings, numbers, booleans and null; any
+  explicit tag other than the core ones (``!!python/object/apply:...``, ``!!binary``)
+  is refused;
+* no anchors or aliases (the "billion laughs" attack is refused at the first alias);
+* no duplicate keys (PyYAML silently keeps the last one);
+* no YAML 1.1 surprises: ``NO``, ``on``, ``yes`` are not read as booleans, only
+  ``true``/``false`` are; ``010`` is ten, not octal eight; ``1e6`` is a number;
+* nesting deeper than ``max_depth`` is refused before it can exhaust the stack.
+
+It walks the parser's event stream itself (libyaml's C parser when available), which is
+both faster than PyYAML's Python constructor and the only place all the above can be
+checked with positions. Positions are kept per container, not per value, and looked up
+only when a message needs one (:meth:`Document.locate`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import CatalogueError, Level, Problem
+
+try:  # libyaml's C parser is much faster; the pure-Python one is the fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]  # 1-based line and column
+
+DEFAULT_MAX_DEPTH = 64
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null")}
+_ALLOWED_TAGS = _SCALAR_TAGS | {f"{_CORE}map", f"{_CORE}seq", "!"}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_YAML11_BOOLS = {
+    w
+    for word in ("yes", "no", "on", "off", "y", "n")
+    for w in (word, word.capitalize(), word.upper())
+}
+_INT = re.compile(r"[-+]?(?:0|[0-9][0-9_]*)")
+_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?")
+_NUMBER_START = set("0123456789+-.")
+_SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | _YAML11_BOOLS
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+
+
+@dataclass(slots=True)
+class _Where:
+    """Where a container starts, and where each of its keys or items starts.
+
+    The parser's own mark objects are kept (they exist anyway); they are turned into
+    1-based positions only when a message needs one.
+    """
+
+    start: Any
+    keys: dict[Any, Any] = field(default_factory=dict)
+    items: list[Any] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    """Plain Python data read from YAML, with a way back to line and column."""
+
+    data: Any
+    file: str
+    _where: dict[int, _Where]
+
+    def locate(self, path: Sequence[str | int]) -> Position | None:
+        """The position of the value at ``path``, or of its nearest existing ancestor.
+
+        A path into a missing key (a required field that is absent) lands on the mapping
+        that should hold it, which is where the user has to add it.
+        """
+        node: Any = self.data
+        where = self._where.get(id(node))
+        found: Any = where.start if where else None
+        for step in path:
+            if where is None:
+                break
+            if isinstance(node, dict) and step in node:
+                found = where.keys.get(step, found)
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                found = where.items[step] if step < len(where.items) else found
+                node = node[step]
+            else:
+                break
+            where = self._where.get(id(node)) if isinstance(node, (dict, list)) else None
+        return (found.line + 1, found.column + 1) if found is not None else None
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """``("experiences", 3, "measures", "depth")`` -> ``experiences[3].measures.depth``."""
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += f".{step}" if text else str(step)
+    return text
+
+
+class _Refusal(Exception):
+    def __init__(self, message: str, mark: Any, path: Path, hint: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.mark, self.path, self.hint, self.code = message, mark, path, hint, code
+
+
+def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
+    value: str = event.value
+    tag = event.tag
+    if tag is not None and tag != "!" and tag not in _SCALAR_TAGS:
+        raise _Refusal(
+            f"the tag {tag!r} is not allowed",
+            event.start_mark,
+            _path(stack),
+            "remove the tag: a catalogue holds only plain text, numbers, true/false and null",
+            "yaml-tag",
+        )
+    if event.style or tag in (f"{_CORE}str", "!"):  # quoted, block scalar, or !!str: text
+        return value
+    if tag is None or tag == f"{_CORE}null":
+        if value in _NULLS:
+            return None
+    if value[:1] in _NUMBER_START:
+        if _INT.fullmatch(value):
+            return int(value.replace("_", ""))
+        if _FLOAT.fullmatch(value) and any(c.isdigit() for c in value):
+            return float(value.replace("_", ""))
+        if value.lower() in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value.lower()]
+    elif value in _TRUE:
+        return True
+    elif value in _FALSE:
+        return False
+    elif value in _YAML11_BOOLS:
+        raise _Refusal(
+            f"{value!r} is ambiguous: older YAML reads it as a boolean",
+            event.start_mark,
+            _path(stack),
+            f'put it in quotes ("{value}") if you mean the text, or write true/false',
+            "yaml-bool",
+        )
+    if tag is not None and tag != f"{_CORE}str":
+        raise _Refusal(
+            f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
+            event.start_mark,
+            _path(stack),
+            "remove the tag or correct the value",
+            "yaml-tag",
+        )
+    return value
+
+
+def _path(stack: list[list[Any]], pending: Any = None) -> Path:
+    """The path of the value the parser is at, rebuilt from the stack on demand."""
+    path: list[str | int] = []
+    for container, _, key, _ in stack[1:] if stack else ():
+        path.append(key)
+    if stack:
+        container, _, _, key = stack[-1]
+        if type(container) is dict:
+            if key is not _NO_KEY:
+                path.append(key)
+            elif pending is not None:
+                path.append(pending)
+        else:
+            path.append(len(container))
+    return tuple(path)
+
+
+_NO_KEY: Any = object()
+
+
+def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
+    """Turn the event stream of one document into plain data plus positions.
+
+    The loop is the hot path of loading a large catalogue, hence the flat style.
+    """
+    where: dict[int, _Where] = {}
+    # A frame: [container, its _Where, its key or index in its parent, pending key]
+    stack: list[list[Any]] = []
+    root: Any = None
+    have_root = False
+    no_key = _NO_KEY
+    get_event = loader.get_event
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is mapping_end or kind is sequence_end:
+            stack.pop()
+            continue
+        if kind is scalar_event:
+            if event.anchor is not None:
+                _refuse_anchor(event, stack)
+            value = event.value
+            if event.tag is not None or (
+                not event.style and (value[:1] in _NUMBER_START or value in _SPECIAL_WORDS)
+            ):
+                value = _scalar(event, stack)
+            is_container = False
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None:
+                _refuse_anchor(event, stack)
+            tag = event.tag
+            if tag is not None and tag not in _ALLOWED_TAGS:
+                raise _Refusal(
+                    f"the tag {tag!r} is not allowed",
+                    event.start_mark,
+                    _path(stack),
+                    "remove the tag: a catalogue holds only plain mappings and lists",
+                    "yaml-tag",
+                )
+            if len(stack) >= max_depth:
+                raise _Refusal(
+                    f"the YAML is nested more than {max_depth} levels deep",
+                    event.start_mark,
+                    _path(stack),
+                    "flatten the structure: a catalogue needs only a few levels",
+                    "yaml-depth",
+                )
+            value = {} if kind is mapping_start else []
+            is_container = True
+        elif kind is yaml.AliasEvent:
+            raise _Refusal(
+                f"YAML aliases (*{event.anchor}) are not allowed",
+                event.start_mark,
+                _path(stack),
+                "write the value out in full instead of referring to an anchor",
+                "yaml-alias",
+            )
+        elif kind is yaml.StreamEndEvent:
+            return root, where
+        elif kind is yaml.DocumentStartEvent and have_root:
+            raise _Refusal(
+                "the file holds more than one YAML document",
+                event.start_mark,
+                (),
+                "keep one catalogue per file: remove the second '---' and what follows",
+                "yaml-multi",
+            )
+        else:  # stream start, document start and end
+            continue
+
+        if not stack:
+            root, have_root = value, True
+            key_in_parent: str | int | None = None
+        else:
+            frame = stack[-1]
+            container = frame[0]
+            if type(container) is dict:
+                key = frame[3]
+                if key is no_key:  # this event is a key
+                    keys = frame[1].keys
+                    if is_container or type(value) is not str or value in keys:
+                        _add_key(frame, value, is_container, event, stack)
+                    else:
+                        keys[value] = event.start_mark
+                        frame[3] = value
+                    continue
+                container[key] = value
+                frame[3] = no_key
+                key_in_parent = key
+            else:
+                key_in_parent = len(container)
+                frame[1].items.append(event.start_mark)
+                container.append(value)
+
+        if is_container:
+            info = _Where(event.start_mark)
+            where[id(value)] = info
+            stack.append([value, info, key_in_parent, no_key])
+
+
+def _add_key(frame: list[Any], key: Any, is_container: bool, event: Any, stack: list[list[Any]]) -> None:
+    if is_container:
+        raise _Refusal(
+            "a key must be a plain word, not a list or mapping",
+            event.start_mark,
+            _path(stack),
+            "write the key as text, such as 'name:'",
+            "yaml-key",
+        )
+    if type(key) is not str:
+        key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+    keys = frame[1].keys
+    if key in keys:
+        first = keys[key].line + 1
+        raise _Refusal(
+            f"the key {key!r} appears twice in this mapping (lines {first} and "
+            f"{event.start_mark.line + 1}); YAML would silently keep only the last",
+            event.start_mark,
+            _path(stack, key),
+            f"delete or rename one of the two {key!r} entries",
+            "yaml-duplicate-key",
+        )
+    keys[key] = event.start_mark
+    frame[3] = key
+
+
+def _refuse_anchor(event: Any, stack: list[list[Any]]) -> None:
+    raise _Refusal(
+        f"YAML anchors (&{event.anchor}) are not allowed",
+        event.start_mark,
+        _path(stack),
+        "remove the anchor and write each value out in full",
+        "yaml-alias",
+    )
+
+
+def read_yaml(
+    text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_MAX_DEPTH
+) -> Document:
+    """Parse one YAML document of plain data, refusing anything unsafe or surprising.
+
+    Raises :class:`CatalogueError` naming the file, line, column and field of the first
+    refusal; YAML syntax errors are reported the same way.
+    """
+    loader = _Loader(text)
+    try:
+        data, where = _build(loader, max_depth)
+    except _Refusal as refusal:
+        line, column = refusal.mark.line + 1, refusal.mark.column + 1
+        raise CatalogueError(
+            [
+                Problem(
+                    Level.ERROR,
+                    refusal.message,
+                    file=file,
+                    line=line,
+                    column=column,
+                    field=format_path(refusal.path),
+                    hint=refusal.hint,
+                    code=refusal.code,
+                )
+            ]
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}: {what}"
+        raise CatalogueError(
+            [
+                Problem(
+                    Level.ERROR,
+                    f"this is not valid YAML ({what})",
+                    file=file,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                    hint="check the indentation and the quotes around this line",
+                    code="yaml-syntax",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:  # reader errors such as control characters
+        raise CatalogueError(
+            [Problem(Level.ERROR, f"this is not valid YAML ({exc})", file=file, code="yaml-syntax")]
+        ) from None
+    finally:
+        loader.dispose()
+    return Document(data, file, where)
