@@ -126,25 +126,32 @@ def _priority_fit(table: pd.DataFrame) -> list[Finding]:
     top_quarter = math.ceil(n / 4)
     top_half = math.ceil(n / 2)
     findings = []
-    for row in ranked.itertuples(index=False):
-        if row.ambition == Tier.UNCOMPETITIVE.value and row.rank <= top_quarter:
+    rows = zip(
+        ranked["id"].tolist(),
+        ranked["name"].tolist(),
+        ranked["ambition"].tolist(),
+        ranked["rank"].tolist(),
+        strict=True,
+    )
+    for experience_id, name, ambition, rank in rows:
+        if ambition == Tier.UNCOMPETITIVE.value and rank <= top_quarter:
             findings.append(
                 Finding(
                     "UNCOMPETITIVE_HIGH_PRIORITY",
                     Severity.HIGH,
-                    f"{row.name} is rank {row.rank} of {n} (top quarter) but marked "
+                    f"{name} is rank {rank} of {n} (top quarter) but marked "
                     "Uncompetitive: confirm the choice or raise the ambition",
-                    experience=row.id,
+                    experience=experience_id,
                 )
             )
-        if row.ambition == Tier.UNIQUE.value and row.rank > top_half:
+        if ambition == Tier.UNIQUE.value and rank > top_half:
             findings.append(
                 Finding(
                     "UNIQUE_LOW_PRIORITY",
                     Severity.MEDIUM,
-                    f"{row.name} is rank {row.rank} of {n} (bottom half) but marked Unique: "
+                    f"{name} is rank {rank} of {n} (bottom half) but marked Unique: "
                     "is this where only you can win?",
-                    experience=row.id,
+                    experience=experience_id,
                 )
             )
     return findings

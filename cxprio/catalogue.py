@@ -77,14 +77,15 @@ def load_catalogue(
         if size > max_bytes:
             raise _read_error(
                 name,
-                f"the file is {size / 1_048_576:.1f} MB, above the limit of "
-                f"{max_bytes / 1_048_576:.1f} MB",
+                f"the file is {size / 1_048_576:.1f} MB, above the limit of {max_bytes / 1_048_576:.1f} MB",
                 "split the catalogue, or raise the limit (--max-mb on the command line)",
             )
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise _read_error(name, "no such file", "check the path; the default is config/experiences.yaml") from None
+        raise _read_error(
+            name, "no such file", "check the path; the default is config/experiences.yaml"
+        ) from None
     except IsADirectoryError:
         raise _read_error(name, "this is a folder, not a file", "name the YAML file itself") from None
     except PermissionError:
@@ -278,7 +279,7 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
             hint = "set 'version: 1'"
     elif kind == "string_type":
         message = f"expected text, got {_describe(value)}"
-        hint = f"put the value in quotes, such as \"{value}\""
+        hint = f'put the value in quotes, such as "{value}"'
     elif kind in ("float_type", "int_type", "float_parsing"):
         message = f"expected a number, got {_describe(value)}"
         hint = "write a plain number such as 1200 or 0.35 (no quotes, units or commas)"
@@ -401,7 +402,7 @@ def _parent_problems(
 ) -> Iterator[Problem]:
     if experience.parent is None:
         return
-    path = base + ("parent",)
+    path = (*base, "parent")
     parent = by_id.get(experience.parent)
     if parent is None:
         guess = _suggest(experience.parent, by_id)
@@ -448,7 +449,7 @@ def _cycles(catalogue: Catalogue) -> Iterator[Problem]:
                 path = ("experiences", index_of[node], "parent")
                 yield Problem(
                     Level.ERROR,
-                    f"parents form a loop: {' -> '.join(loop + [node])}",
+                    f"parents form a loop: {' -> '.join([*loop, node])}",
                     field=format_path(path),
                     hint="an experience cannot be its own ancestor; point one parent elsewhere",
                     code="parent-cycle",

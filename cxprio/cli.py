@@ -53,7 +53,9 @@ def _weights(text: str) -> dict[str, float]:
         try:
             number = float(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"the weight of {name} must be a number, not {value!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"the weight of {name} must be a number, not {value!r}"
+            ) from None
         if not math.isfinite(number) or number < 0:
             raise argparse.ArgumentTypeError(f"the weight of {name} must be 0 or more, not {value}")
         weights[name] = number
@@ -94,31 +96,59 @@ def build_parser() -> argparse.ArgumentParser:
     def with_catalogue(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(
-            "path", nargs="?", default=str(DEFAULT_CATALOGUE), metavar="PATH",
+            "path",
+            nargs="?",
+            default=str(DEFAULT_CATALOGUE),
+            metavar="PATH",
             help=f"the catalogue (default: {DEFAULT_CATALOGUE})",
         )
         sub.add_argument(
-            "--max-mb", type=_megabytes, default=DEFAULT_MAX_BYTES, dest="max_bytes", metavar="MB",
+            "--max-mb",
+            type=_megabytes,
+            default=DEFAULT_MAX_BYTES,
+            dest="max_bytes",
+            metavar="MB",
             help="refuse catalogues larger than this (default: 20)",
         )
         return sub
 
     validate = with_catalogue("validate", "check a catalogue and list every error and warning")
-    validate.add_argument("--format", choices=("text", "json"), default="text",
-                          help="text: a summary on stdout; json: every problem on stdout")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a summary on stdout; json: every problem on stdout",
+    )
 
     score_cmd = with_catalogue("score", "rank the experiences by priority")
-    score_cmd.add_argument("--weights", type=_weights, default=None, metavar="M=W,...",
-                           help="override weights, such as reach=0.3,depth=0.3 (others keep the catalogue's)")
+    score_cmd.add_argument(
+        "--weights",
+        type=_weights,
+        default=None,
+        metavar="M=W,...",
+        help="override weights, such as reach=0.3,depth=0.3 (others keep the catalogue's)",
+    )
     score_cmd.add_argument("--level", choices=[lv.value for lv in Level], help="only this level")
     score_cmd.add_argument("--top", type=_positive, metavar="N", help="only the first N rows")
     score_cmd.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    score_cmd.add_argument("--robustness", action="store_true",
-                           help="add each rank's 5th-95th percentile range under wobbling weights")
-    score_cmd.add_argument("--draws", type=_positive, default=DEFAULT_DRAWS,
-                           help=f"weight draws for --robustness (default: {DEFAULT_DRAWS})")
-    score_cmd.add_argument("--stable-top", type=_positive, default=DEFAULT_TOP_N, metavar="N",
-                           help=f"the top N that --robustness checks ranks stay in (default: {DEFAULT_TOP_N})")
+    score_cmd.add_argument(
+        "--robustness",
+        action="store_true",
+        help="add each rank's 5th-95th percentile range under wobbling weights",
+    )
+    score_cmd.add_argument(
+        "--draws",
+        type=_positive,
+        default=DEFAULT_DRAWS,
+        help=f"weight draws for --robustness (default: {DEFAULT_DRAWS})",
+    )
+    score_cmd.add_argument(
+        "--stable-top",
+        type=_positive,
+        default=DEFAULT_TOP_N,
+        metavar="N",
+        help=f"the top N that --robustness checks ranks stay in (default: {DEFAULT_TOP_N})",
+    )
     score_cmd.add_argument("--seed", type=int, default=0, help="seed of the weight draws (default: 0)")
     score_cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
@@ -127,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     ambition.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
     generate = commands.add_parser(
-        "generate", help="write a synthetic catalogue (for tests and benchmarks)",
+        "generate",
+        help="write a synthetic catalogue (for tests and benchmarks)",
         description="Write a realistic synthetic catalogue, valid by construction.",
     )
     generate.add_argument("--experiences", type=_positive, default=200, metavar="N")
@@ -172,8 +203,10 @@ def _load(args: argparse.Namespace) -> tuple[LoadedCatalogue, Scores]:
 def _warn_count(loaded: LoadedCatalogue, scores: Scores) -> None:
     count = len(loaded.warnings) + len(scores.warnings)
     if count:
-        _say(f"{loaded.source}: {count} warning{'s' if count != 1 else ''} "
-             f"(python -m cxprio validate {loaded.source} lists them)")
+        _say(
+            f"{loaded.source}: {count} warning{'s' if count != 1 else ''} "
+            f"(python -m cxprio validate {loaded.source} lists them)"
+        )
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -181,13 +214,26 @@ def _validate(args: argparse.Namespace) -> int:
     warnings = list(loaded.warnings) + [loaded.locate(w) for w in scores.warnings]
     catalogue = loaded.catalogue
     if args.format == "json":
-        _emit(json.dumps({"valid": True, "errors": [], "warnings": [w.as_dict() for w in warnings],
-                          "experiences": len(catalogue.experiences), "teams": len(catalogue.teams)},
-                         indent=2) + "\n", None)
+        _emit(
+            json.dumps(
+                {
+                    "valid": True,
+                    "errors": [],
+                    "warnings": [w.as_dict() for w in warnings],
+                    "experiences": len(catalogue.experiences),
+                    "teams": len(catalogue.teams),
+                },
+                indent=2,
+            )
+            + "\n",
+            None,
+        )
     else:
         _report(warnings)
-        print(f"{loaded.source}: valid: {len(catalogue.experiences)} experiences, "
-              f"{len(catalogue.teams)} teams, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+        print(
+            f"{loaded.source}: valid: {len(catalogue.experiences)} experiences, "
+            f"{len(catalogue.teams)} teams, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        )
     return EXIT_OK
 
 
@@ -201,8 +247,9 @@ def _score(args: argparse.Namespace) -> int:
     columns = list(SCORE_COLUMNS)
     if args.robustness:
         _say(f"ranking under {args.draws} weight draws ...")
-        spread = robustness(scores.normalised, scores.weights, draws=args.draws,
-                            top_n=args.stable_top, seed=args.seed)
+        spread = robustness(
+            scores.normalised, scores.weights, draws=args.draws, top_n=args.stable_top, seed=args.seed
+        )
         table = table.merge(spread, on="id", how="left")
         columns += ["rank_p5", "rank_p95", "stable_top_n"]
     if args.level:
@@ -223,8 +270,9 @@ def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str) -> str:
                     record[key] = round(float(record[key]), 2)
         return json.dumps(records, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
-        return table[columns + ["owner", "ambition", "current", "missing", *MEASURES]].to_csv(
-            index=False, float_format="%.2f")
+        return table[[*columns, "owner", "ambition", "current", "missing", *MEASURES]].to_csv(
+            index=False, float_format="%.2f"
+        )
     shown = table[columns].copy()
     for key in ("priority", "customer_value", "business_value"):
         shown[key] = shown[key].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
@@ -299,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         if os.environ.get("CXPRIO_DEBUG"):
             traceback.print_exc()
-        _say("internal error: this is a bug in cxprio; run again with CXPRIO_DEBUG=1 "
-             "to see the details, and report them")
+        _say(
+            "internal error: this is a bug in cxprio; run again with CXPRIO_DEBUG=1 "
+            "to see the details, and report them"
+        )
         return EXIT_BUG

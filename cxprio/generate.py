@@ -22,24 +22,62 @@ from .model import DEFAULT_SCALES, MEASURES
 
 _FUNCTIONS = ("operations", "digital", "field", "finance", "customer-service", "product", "risk")
 _TEAM_WORDS = (
-    "Billing", "Metering", "Payments", "Onboarding", "Collections", "Digital Channels",
-    "Contact Centre", "Field Service", "Smart Meter", "Complaints", "Pricing", "Credit Risk",
-    "Vulnerability Care", "Moving Home", "Switching", "Data Platform", "Marketing", "Sales",
+    "Billing",
+    "Metering",
+    "Payments",
+    "Onboarding",
+    "Collections",
+    "Digital Channels",
+    "Contact Centre",
+    "Field Service",
+    "Smart Meter",
+    "Complaints",
+    "Pricing",
+    "Credit Risk",
+    "Vulnerability Care",
+    "Moving Home",
+    "Switching",
+    "Data Platform",
+    "Marketing",
+    "Sales",
 )
 _TRIGGERS = (
-    "Moving home", "Bereavement", "Financial difficulty", "Having a baby", "Retiring",
-    "Buying an electric car", "Installing solar panels", "Starting a business", "Leaving home",
+    "Moving home",
+    "Bereavement",
+    "Financial difficulty",
+    "Having a baby",
+    "Retiring",
+    "Buying an electric car",
+    "Installing solar panels",
+    "Starting a business",
+    "Leaving home",
     "Illness in the family",
 )
 _JOURNEY_VERBS = ("Switch", "Set up", "Change", "Close", "Review", "Transfer", "Dispute", "Renew")
 _JOURNEY_OBJECTS = (
-    "tariff", "payment plan", "direct debit", "smart meter", "account", "supply", "home move",
-    "debt repayment", "priority services", "export tariff",
+    "tariff",
+    "payment plan",
+    "direct debit",
+    "smart meter",
+    "account",
+    "supply",
+    "home move",
+    "debt repayment",
+    "priority services",
+    "export tariff",
 )
 _MOMENT_VERBS = ("Submit", "Update", "Check", "Download", "Report", "Confirm", "Request", "Pay")
 _MOMENT_OBJECTS = (
-    "meter reading", "address", "bill", "payment", "fault", "balance", "statement",
-    "contact details", "refund", "appointment",
+    "meter reading",
+    "address",
+    "bill",
+    "payment",
+    "fault",
+    "balance",
+    "statement",
+    "contact details",
+    "refund",
+    "appointment",
 )
 _STEP_VERBS = ("Ask", "Verify", "Record", "Approve", "Notify", "Schedule", "Calculate", "Send")
 _STEP_OBJECTS = ("request", "identity", "reading", "change", "customer", "visit", "charge", "letter")
@@ -80,7 +118,9 @@ def generate_catalogue(
     if teams < 2:
         raise UsageError(f"--teams must be at least 2, not {teams}")
     rng = np.random.default_rng(seed)
-    team_ids = [f"t{i:03d}-{_TEAM_WORDS[i % len(_TEAM_WORDS)].lower().replace(' ', '-')}" for i in range(teams)]
+    team_ids = [
+        f"t{i:03d}-{_TEAM_WORDS[i % len(_TEAM_WORDS)].lower().replace(' ', '-')}" for i in range(teams)
+    ]
     lines = [
         "# Synthetic catalogue made by: python -m cxprio generate "
         f"--experiences {experiences} --teams {teams} --seed {seed}",
@@ -90,7 +130,9 @@ def generate_catalogue(
     ]
     for i, team_id in enumerate(team_ids):
         name = f"{_TEAM_WORDS[i % len(_TEAM_WORDS)]} {i // len(_TEAM_WORDS) + 1}"
-        lines.append("  - " + _flow({"id": team_id, "name": name, "function": _FUNCTIONS[i % len(_FUNCTIONS)]}))
+        lines.append(
+            "  - " + _flow({"id": team_id, "name": name, "function": _FUNCTIONS[i % len(_FUNCTIONS)]})
+        )
     lines.append("experiences:")
 
     n_triggers = max(1, round(experiences * 0.08))
@@ -135,7 +177,12 @@ def _measures(rng: np.random.Generator, level: str) -> dict[str, Any]:
 
 
 def _experience(
-    rng: np.random.Generator, experience_id: str, name: str, level: str, parent: str | None, team_ids: list[str]
+    rng: np.random.Generator,
+    experience_id: str,
+    name: str,
+    level: str,
+    parent: str | None,
+    team_ids: list[str],
 ) -> list[str]:
     teams = len(team_ids)
     home = int(rng.integers(0, teams))

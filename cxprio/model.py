@@ -9,7 +9,7 @@ catalogue (references between ids, the level hierarchy) live in :mod:`cxprio.cat
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -27,7 +27,7 @@ SLUG = re.compile(SLUG_PATTERN)
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Where an experience sits: a life event, a multi-stage journey, or a single moment."""
 
     TRIGGER = "trigger"
@@ -35,7 +35,7 @@ class Level(str, Enum):
     MOMENT = "moment"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     """The ambition scale, best first."""
 
     UNIQUE = "unique"
@@ -56,7 +56,7 @@ class Tier(str, Enum):
 _TIER_STRENGTH = {Tier.UNIQUE: 3, Tier.DISTINCT: 2, Tier.COMPETITIVE: 1, Tier.UNCOMPETITIVE: 0}
 
 
-class Transform(str, Enum):
+class Transform(StrEnum):
     """How a measure's raw value is mapped onto 0..1 between its scale's min and max."""
 
     LOG = "log"
@@ -80,8 +80,7 @@ class Scale(_Strict):
             raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
         if self.transform is Transform.LOG and self.min <= 0:
             raise ValueError(
-                f"a log scale needs min above 0 (got {self.min:g}): use transform: linear "
-                "or a positive min"
+                f"a log scale needs min above 0 (got {self.min:g}): use transform: linear or a positive min"
             )
         return self
 
@@ -184,6 +183,7 @@ class Team(_Strict):
     name: Text
     function: str | None = None
 
+
 class Measures(_Strict):
     """Raw measures of one experience; any may be missing (it is then scored without it)."""
 
@@ -255,6 +255,7 @@ class Experience(_Strict):
     current: Tier | None = None
     steps: list[Step] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+
 
 class Catalogue(_Strict):
     """A whole catalogue: the organisation, its teams and its experiences."""

@@ -45,9 +45,7 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _YAML11_BOOLS = {
-    w
-    for word in ("yes", "no", "on", "off", "y", "n")
-    for w in (word, word.capitalize(), word.upper())
+    w for word in ("yes", "no", "on", "off", "y", "n") for w in (word, word.capitalize(), word.upper())
 }
 _INT = re.compile(r"[-+]?(?:0|[0-9][0-9_]*)")
 _FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?")
@@ -131,9 +129,8 @@ def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
         )
     if event.style or tag in (f"{_CORE}str", "!"):  # quoted, block scalar, or !!str: text
         return value
-    if tag is None or tag == f"{_CORE}null":
-        if value in _NULLS:
-            return None
+    if (tag is None or tag == f"{_CORE}null") and value in _NULLS:
+        return None
     if value[:1] in _NUMBER_START:
         if _INT.fullmatch(value):
             return int(value.replace("_", ""))
@@ -166,9 +163,7 @@ def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
 
 def _path(stack: list[list[Any]], pending: Any = None) -> Path:
     """The path of the value the parser is at, rebuilt from the stack on demand."""
-    path: list[str | int] = []
-    for container, _, key, _ in stack[1:] if stack else ():
-        path.append(key)
+    path: list[str | int] = [frame[2] for frame in stack[1:]]
     if stack:
         container, _, _, key = stack[-1]
         if type(container) is dict:
@@ -196,7 +191,11 @@ def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
     have_root = False
     no_key = _NO_KEY
     get_event = loader.get_event
-    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
     while True:
@@ -323,9 +322,7 @@ def _refuse_anchor(event: Any, stack: list[list[Any]]) -> None:
     )
 
 
-def read_yaml(
-    text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_MAX_DEPTH
-) -> Document:
+def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_MAX_DEPTH) -> Document:
     """Parse one YAML document of plain data, refusing anything unsafe or surprising.
 
     Raises :class:`CatalogueError` naming the file, line, column and field of the first

@@ -63,9 +63,9 @@ def normalise(catalogue: Catalogue) -> Normalised:
     experiences = catalogue.experiences
     order = np.array(sorted(range(len(experiences)), key=lambda i: experiences[i].id), dtype=np.intp)
     rows = [experiences[i].measures for i in order]
-    raw = np.array(
-        [[getattr(m, name) for name in MEASURES] for m in rows], dtype=np.float64
-    ).reshape(len(rows), len(MEASURES))
+    raw = np.array([[getattr(m, name) for name in MEASURES] for m in rows], dtype=np.float64).reshape(
+        len(rows), len(MEASURES)
+    )
     scales = catalogue.scoring.scales.as_dict()
     normalised = np.empty_like(raw)
     warnings: list[Problem] = []
@@ -108,9 +108,7 @@ def normalise(catalogue: Catalogue) -> Normalised:
     )
 
 
-def resolve_weights(
-    catalogue: Catalogue, overrides: Mapping[str, float] | None = None
-) -> dict[str, float]:
+def resolve_weights(catalogue: Catalogue, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
     """The catalogue's weights with ``overrides`` applied; raises :class:`UsageError` if
     an override names an unknown measure, is negative, or leaves every weight at 0."""
     weights = catalogue.scoring.weights.as_dict()
@@ -126,9 +124,7 @@ def resolve_weights(
     return weights
 
 
-def _weighted_mean(
-    values: FloatArray, present: npt.NDArray[np.bool_], weights: FloatArray
-) -> FloatArray:
+def _weighted_mean(values: FloatArray, present: npt.NDArray[np.bool_], weights: FloatArray) -> FloatArray:
     """Row-wise weighted mean over the present columns; NaN where no weight is present."""
     filled = np.where(present, values, 0.0)
     total = present @ weights
@@ -136,9 +132,7 @@ def _weighted_mean(
         return np.where(total > 0, (filled @ weights) / np.where(total > 0, total, 1.0), np.nan)
 
 
-def _group_value(
-    norm: Normalised, names: tuple[str, ...], weights: Mapping[str, float]
-) -> FloatArray:
+def _group_value(norm: Normalised, names: tuple[str, ...], weights: Mapping[str, float]) -> FloatArray:
     columns = [MEASURES.index(n) for n in names]
     values = norm.normalised[:, columns]
     present = norm.present[:, columns]
@@ -204,7 +198,10 @@ def _rank_positions(priorities: FloatArray) -> npt.NDArray[np.int64]:
     order = np.argsort(keyed, axis=0, kind="stable")
     ranks = np.empty_like(order, dtype=np.int64)
     np.put_along_axis(
-        ranks, order, np.arange(1, len(priorities) + 1, dtype=np.int64)[:, None].repeat(priorities.shape[1], axis=1), axis=0
+        ranks,
+        order,
+        np.arange(1, len(priorities) + 1, dtype=np.int64)[:, None].repeat(priorities.shape[1], axis=1),
+        axis=0,
     )
     return ranks
 
@@ -267,7 +264,9 @@ def robustness(
     filled = np.where(present, norm.normalised, 0.0)
     totals = present.astype(np.float64) @ sampled.T  # n x draws
     with np.errstate(invalid="ignore", divide="ignore"):
-        priorities = np.where(totals > 0, (filled @ sampled.T) / np.where(totals > 0, totals, 1.0), np.nan) * 100.0
+        priorities = (
+            np.where(totals > 0, (filled @ sampled.T) / np.where(totals > 0, totals, 1.0), np.nan) * 100.0
+        )
     ranks = _rank_positions(priorities)
     low, high = np.percentile(ranks, [5, 95], axis=1, method="nearest")
     in_top = (ranks <= top_n).mean(axis=1)
