@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import CatalogueError, CatalogueReadError, Level, Problem
-from .model import Catalogue, Experience
+from .model import Catalogue
 from .model import Level as ExperienceLevel
 from .safeyaml import DEFAULT_MAX_DEPTH, Document, format_path, read_yaml
 
@@ -149,16 +149,15 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
                 )
             ]
         )
+    references = [_place(p, document) for p in check_references(document.data)]
     try:
         catalogue = Catalogue.model_validate(document.data)
     except ValidationError as exc:
         problems = [_from_pydantic(error, document) for error in exc.errors()]
-        raise CatalogueError(_dedupe(problems)) from None
-    problems = [_place(p, document) for p in check_references(catalogue)]
-    problems += [_place(p, document) for p in _load_warnings(catalogue)]
-    errors = [p for p in problems if p.is_error]
-    if errors:
-        raise CatalogueError(problems)
+        raise CatalogueError(_sorted(_dedupe(problems + references))) from None
+    problems = references + [_place(p, document) for p in _load_warnings(catalogue)]
+    if any(p.is_error for p in problems):
+        raise CatalogueError(_sorted(problems))
     return LoadedCatalogue(
         catalogue=catalogue,
         source=source,
@@ -197,6 +196,11 @@ def _place(problem: Problem, document: Document) -> Problem:
     position = document.locate(problem.path)
     line, column = position if position else (None, None)
     return replace(problem, file=document.file, line=line, column=column)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """In file order, so people can work down the file."""
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
@@ -334,27 +338,53 @@ def _describe(value: Any) -> str:
 # --- rules across the catalogue ----------------------------------------------------------
 
 
-def check_references(catalogue: Catalogue) -> list[Problem]:
+def check_references(data: Any) -> list[Problem]:
     """Errors in how ids refer to each other: duplicates, unknown teams and parents,
-    parents of the wrong level, and cycles."""
+    parents of the wrong level, and cycles.
+
+    Works on the raw data, not the validated model, so these errors are reported together
+    with schema errors; values of the wrong type are skipped (the schema reports them).
+    """
+    if not isinstance(data, dict):
+        return []
+    teams = [t for t in _items(data, "teams")]
+    experiences = [e for e in _items(data, "experiences")]
     problems: list[Problem] = []
-    problems += _duplicates("teams", [t.id for t in catalogue.teams], "team")
-    problems += _duplicates("experiences", [e.id for e in catalogue.experiences], "experience")
-    team_ids = {t.id for t in catalogue.teams}
-    by_id = {e.id: e for e in catalogue.experiences}
-    for index, experience in enumerate(catalogue.experiences):
+    problems += _duplicates("teams", [_text(t.get("id")) for _, t in teams], [i for i, _ in teams], "team")
+    problems += _duplicates(
+        "experiences", [_text(e.get("id")) for _, e in experiences], [i for i, _ in experiences], "experience"
+    )
+    team_ids = {tid for _, t in teams if (tid := _text(t.get("id")))}
+    by_id: dict[str, dict[str, Any]] = {}
+    for _, experience in experiences:  # with duplicate ids, the first one counts
+        if (eid := _text(experience.get("id"))) is not None:
+            by_id.setdefault(eid, experience)
+    for index, experience in experiences:
         base: tuple[str | int, ...] = ("experiences", index)
         for path, team in _team_references(experience):
             if team not in team_ids:
                 problems.append(_unknown_team(base + path, team, team_ids))
         problems += _parent_problems(base, experience, by_id)
-    problems += _cycles(catalogue)
+    problems += _cycles(experiences)
     return problems
 
 
-def _duplicates(section: str, ids: list[str], what: str) -> Iterator[Problem]:
+def _items(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    items = data.get(section)
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _duplicates(section: str, ids: list[str | None], indexes: list[int], what: str) -> Iterator[Problem]:
     first: dict[str, int] = {}
-    for index, item_id in enumerate(ids):
+    for index, item_id in zip(indexes, ids, strict=True):
+        if item_id is None:
+            continue
         if item_id in first:
             yield Problem(
                 Level.ERROR,
@@ -369,24 +399,33 @@ def _duplicates(section: str, ids: list[str], what: str) -> Iterator[Problem]:
             first[item_id] = index
 
 
-def _team_references(experience: Experience) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if experience.owner is not None:
-        yield ("owner",), experience.owner
-    for i, step in enumerate(experience.steps):
-        if step.team is not None:
-            yield ("steps", i, "team"), step.team
-        if step.handoff_owner is not None:
-            yield ("steps", i, "handoff_owner"), step.handoff_owner
-    for i, decision in enumerate(experience.decisions):
-        for letter, teams in decision.roles().items():
-            for j, team in enumerate(teams):
-                yield ("decisions", i, letter, j), team
+def _team_references(experience: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if (owner := _text(experience.get("owner"))) is not None:
+        yield ("owner",), owner
+    steps = experience.get("steps")
+    for i, step in enumerate(steps if isinstance(steps, list) else []):
+        if not isinstance(step, dict):
+            continue
+        for key in ("team", "handoff_owner"):
+            if (team := _text(step.get(key))) is not None:
+                yield ("steps", i, key), team
+    decisions = experience.get("decisions")
+    for i, decision in enumerate(decisions if isinstance(decisions, list) else []):
+        if not isinstance(decision, dict):
+            continue
+        for letter in ("A", "R", "C", "I"):
+            teams = decision.get(letter)
+            if isinstance(teams, str):  # a single team written without a list
+                yield ("decisions", i, letter), teams
+            elif isinstance(teams, list):
+                for j, team in enumerate(teams):
+                    if isinstance(team, str):
+                        yield ("decisions", i, letter, j), team
 
 
 def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Problem:
     guess = _suggest(team, known)
     hint = f"did you mean {guess!r}?" if guess else "add the team under 'teams:' or correct the id"
-    # A single A written as a string has no list index in the file.
     return Problem(
         Level.ERROR,
         f"unknown team {team!r}",
@@ -397,34 +436,43 @@ def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Pr
     )
 
 
+def _level(experience: dict[str, Any]) -> ExperienceLevel | None:
+    level = _text(experience.get("level"))
+    return ExperienceLevel(level) if level in {lv.value for lv in ExperienceLevel} else None
+
+
 def _parent_problems(
-    base: tuple[str | int, ...], experience: Experience, by_id: dict[str, Experience]
+    base: tuple[str | int, ...], experience: dict[str, Any], by_id: dict[str, dict[str, Any]]
 ) -> Iterator[Problem]:
-    if experience.parent is None:
+    parent_id = _text(experience.get("parent"))
+    if parent_id is None:
         return
     path = (*base, "parent")
-    parent = by_id.get(experience.parent)
+    parent = by_id.get(parent_id)
     if parent is None:
-        guess = _suggest(experience.parent, by_id)
+        guess = _suggest(parent_id, by_id)
         yield Problem(
             Level.ERROR,
-            f"unknown parent experience {experience.parent!r}",
+            f"unknown parent experience {parent_id!r}",
             field=format_path(path),
             hint=f"did you mean {guess!r}?" if guess else "use the id of a trigger or journey, or null",
             code="unknown-parent",
             path=path,
         )
         return
-    allowed = ALLOWED_PARENTS[experience.level]
-    if parent.level not in allowed and parent.id != experience.id:
+    level, parent_level = _level(experience), _level(parent)
+    if level is None or parent_level is None or parent is experience:
+        return  # a bad level is a schema error; self-parenting is reported as a loop
+    allowed = ALLOWED_PARENTS[level]
+    if parent_level not in allowed:
         if allowed:
-            kinds = " or ".join(sorted(level.value for level in allowed))
-            hint = f"a {experience.level.value} sits under a {kinds}; change the parent or the level"
+            kinds = " or ".join(sorted(lv.value for lv in allowed))
+            hint = f"a {level.value} sits under a {kinds}; change the parent or the level"
         else:
             hint = "a trigger is the top of the tree: set 'parent: null'"
         yield Problem(
             Level.ERROR,
-            f"a {experience.level.value} cannot sit under the {parent.level.value} {parent.id!r}",
+            f"a {level.value} cannot sit under the {parent_level.value} {parent_id!r}",
             field=format_path(path),
             hint=hint,
             code="parent-level",
@@ -432,9 +480,13 @@ def _parent_problems(
         )
 
 
-def _cycles(catalogue: Catalogue) -> Iterator[Problem]:
-    parent_of = {e.id: e.parent for e in catalogue.experiences}
-    index_of = {e.id: i for i, e in enumerate(catalogue.experiences)}
+def _cycles(experiences: list[tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
+    parent_of: dict[str, str | None] = {}
+    index_of: dict[str, int] = {}
+    for index, experience in experiences:
+        if (eid := _text(experience.get("id"))) is not None:
+            parent_of.setdefault(eid, _text(experience.get("parent")))
+            index_of.setdefault(eid, index)
     reported: set[str] = set()
     for start in parent_of:
         seen: list[str] = []

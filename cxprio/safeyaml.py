@@ -44,9 +44,8 @@ _ALLOWED_TAGS = _SCALAR_TAGS | {f"{_CORE}map", f"{_CORE}seq", "!"}
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_YAML11_BOOLS = {
-    w for word in ("yes", "no", "on", "off", "y", "n") for w in (word, word.capitalize(), word.upper())
-}
+# PyYAML reads these as booleans (YAML 1.1); "y" and "n" it reads as text, and so do we.
+_YAML11_BOOLS = {w for word in ("yes", "no", "on", "off") for w in (word, word.capitalize(), word.upper())}
 _INT = re.compile(r"[-+]?(?:0|[0-9][0-9_]*)")
 _FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?")
 _NUMBER_START = set("0123456789+-.")

@@ -194,7 +194,7 @@ def _describe_experiences(catalogue: Catalogue, order: npt.NDArray[np.intp], raw
 def _rank_positions(priorities: FloatArray) -> npt.NDArray[np.int64]:
     """1-based ranks, column by column: highest priority first, NaN last, ties by row
     (rows are in id order, and the sort is stable)."""
-    keyed = np.where(np.isnan(priorities), -np.inf, -np.round(priorities, 9))
+    keyed = np.where(np.isnan(priorities), np.inf, -np.round(priorities, 9))
     order = np.argsort(keyed, axis=0, kind="stable")
     ranks = np.empty_like(order, dtype=np.int64)
     np.put_along_axis(

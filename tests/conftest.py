@@ -1,0 +1,94 @@
+"""Shared test helpers: tiny catalogues written to tmp_path."""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cxprio import LoadedCatalogue, parse_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "config" / "experiences.yaml"
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "organisation": "Test Energy",
+    "teams": [
+        {"id": "billing", "name": "Billing"},
+        {"id": "digital", "name": "Digital"},
+        {"id": "metering", "name": "Metering"},
+    ],
+    "experiences": [
+        {
+            "id": "moving-home",
+            "name": "Moving home",
+            "level": "trigger",
+            "owner": "billing",
+            "measures": {
+                "reach": 180000,
+                "frequency": 1,
+                "depth": 5,
+                "cost": 2400000,
+                "failure_demand": 0.35,
+            },
+            "ambition": "distinct",
+            "current": "competitive",
+            "steps": [
+                {"name": "Tell us", "team": "digital"},
+                {"name": "Final read", "team": "metering", "handoff_owner": "metering"},
+            ],
+            "decisions": [{"name": "Process", "A": "billing", "R": ["digital"]}],
+        },
+        {
+            "id": "move-out",
+            "name": "Move out",
+            "level": "journey",
+            "parent": "moving-home",
+            "owner": "billing",
+            "measures": {"reach": 170000, "frequency": 1, "depth": 4, "cost": 1800000, "failure_demand": 0.3},
+            "ambition": "competitive",
+        },
+        {
+            "id": "final-reading",
+            "name": "Give a final reading",
+            "level": "moment",
+            "parent": "move-out",
+            "owner": "metering",
+            "measures": {"reach": 170000, "frequency": 1, "depth": 3, "cost": 300000, "failure_demand": 0.3},
+            "ambition": "uncompetitive",
+        },
+    ],
+}
+
+
+def catalogue_dict(**changes: Any) -> dict[str, Any]:
+    """A deep copy of the small valid catalogue, with top-level keys replaced."""
+    data = copy.deepcopy(BASE)
+    data.update(changes)
+    return data
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str], Path]:
+    """Write YAML text (dedented) to a file and return its path."""
+
+    def _write(text: str, name: str = "catalogue.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def load_dict(data: dict[str, Any]) -> LoadedCatalogue:
+    return parse_catalogue(dump(data), source="test.yaml")

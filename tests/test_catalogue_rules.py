@@ -1,0 +1,224 @@
+"""Validation rules of the catalogue, one behaviour per test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cxprio import CatalogueError
+
+from .conftest import catalogue_dict, load_dict
+
+
+def errors_of(data: dict[str, Any]) -> list[str]:
+    with pytest.raises(CatalogueError) as exc:
+        load_dict(data)
+    assert all(e.line is not None for e in exc.value.errors), [e.format() for e in exc.value.errors]
+    return [f"{e.field}: {e.message}" for e in exc.value.errors]
+
+
+def test_the_small_catalogue_is_valid() -> None:
+    loaded = load_dict(catalogue_dict())
+    assert [e.id for e in loaded.catalogue.experiences] == ["moving-home", "move-out", "final-reading"]
+    assert loaded.warnings == ()
+
+
+def test_duplicate_experience_ids_are_refused() -> None:
+    data = catalogue_dict()
+    data["experiences"][2]["id"] = "moving-home"
+    (error,) = errors_of(data)
+    assert error.startswith("experiences[2].id") and "used twice" in error
+
+
+def test_duplicate_team_ids_are_refused() -> None:
+    data = catalogue_dict()
+    data["teams"].append({"id": "billing", "name": "Billing again"})
+    (error,) = errors_of(data)
+    assert error.startswith("teams[3].id")
+
+
+@pytest.mark.parametrize("bad_id", ["Moving Home", "moving_home!", "-leading", "trailing-", "a" * 80])
+def test_ids_must_be_slug_like(bad_id: str) -> None:
+    data = catalogue_dict()
+    data["experiences"][2]["id"] = bad_id
+    (error,) = errors_of(data)
+    assert error.startswith("experiences[2].id") and "not a valid id" in error
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("level", "jouney"), ("ambition", "world-class"), ("current", "best")],
+)
+def test_enumerated_fields_take_only_their_values(field: str, value: str) -> None:
+    data = catalogue_dict()
+    data["experiences"][0][field] = value
+    (error,) = errors_of(data)
+    assert error.startswith(f"experiences[0].{field}") and "expected" in error
+
+
+def test_a_numeric_id_must_be_quoted() -> None:
+    data = catalogue_dict()
+    data["experiences"][2]["id"] = 2024
+    (error,) = errors_of(data)
+    assert "expected text" in error
+
+
+def test_transform_must_be_log_or_linear() -> None:
+    data = catalogue_dict(scoring={"scales": {"reach": {"min": 1, "max": 10, "transform": "sqrt"}}})
+    (error,) = errors_of(data)
+    assert error.startswith("scoring.scales.reach.transform")
+
+
+def test_negative_weights_are_refused() -> None:
+    (error,) = errors_of(catalogue_dict(scoring={"weights": {"reach": -0.1}}))
+    assert error.startswith("scoring.weights.reach")
+
+
+def test_all_zero_weights_are_refused() -> None:
+    zero = dict.fromkeys(["reach", "frequency", "depth", "cost", "failure_demand"], 0)
+    (error,) = errors_of(catalogue_dict(scoring={"weights": zero}))
+    assert "at least one weight" in error
+
+
+def test_weights_left_out_keep_their_defaults() -> None:
+    weights = load_dict(catalogue_dict(scoring={"weights": {"depth": 1}})).catalogue.scoring.weights
+    assert weights.depth == 1 and weights.reach == 0.25
+
+
+def test_scale_min_must_be_below_max() -> None:
+    (error,) = errors_of(catalogue_dict(scoring={"scales": {"depth": {"min": 5, "max": 1}}}))
+    assert error.startswith("scoring.scales.depth") and "below max" in error
+
+
+def test_log_scales_need_a_positive_min() -> None:
+    (error,) = errors_of(
+        catalogue_dict(scoring={"scales": {"reach": {"min": 0, "max": 10, "transform": "log"}}})
+    )
+    assert "log scale needs min above 0" in error
+
+
+def test_a_scale_without_transform_keeps_the_measures_default() -> None:
+    loaded = load_dict(catalogue_dict(scoring={"scales": {"reach": {"min": 10, "max": 1000}}}))
+    assert loaded.catalogue.scoring.scales.reach.transform.value == "log"
+
+
+@pytest.mark.parametrize(
+    ("measure", "value"),
+    [
+        ("depth", 0),
+        ("depth", 6),
+        ("failure_demand", 1.5),
+        ("reach", -1),
+        ("cost", "lots"),
+        ("frequency", True),
+    ],
+)
+def test_measures_are_numbers_in_range(measure: str, value: Any) -> None:
+    data = catalogue_dict()
+    data["experiences"][1]["measures"][measure] = value
+    (error,) = errors_of(data)
+    assert error.startswith(f"experiences[1].measures.{measure}")
+
+
+def test_a_missing_measure_is_a_warning_not_zero() -> None:
+    data = catalogue_dict()
+    del data["experiences"][1]["measures"]["depth"]
+    loaded = load_dict(data)
+    (warning,) = loaded.warnings
+    assert warning.code == "measure-missing" and "depth" in warning.message
+    assert warning.line is not None
+    assert loaded.catalogue.experiences[1].measures.depth is None
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("owner",), "nobody"),
+        (("steps", 0, "team"), "nobody"),
+        (("steps", 1, "handoff_owner"), "nobody"),
+        (("decisions", 0, "A"), "nobody"),
+        (("decisions", 0, "R"), ["digital", "nobody"]),
+    ],
+)
+def test_every_team_reference_must_exist(path: tuple[Any, ...], value: Any) -> None:
+    data = catalogue_dict()
+    target = data["experiences"][0]
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    (error,) = errors_of(data)
+    assert "unknown team 'nobody'" in error
+
+
+@pytest.mark.parametrize(
+    ("index", "parent", "expected"),
+    [
+        (0, "move-out", "a trigger cannot sit under"),
+        (1, "final-reading", "a journey cannot sit under"),
+        (2, "final-reading", "a moment cannot sit under"),
+    ],
+)
+def test_parents_follow_the_level_rules(index: int, parent: str, expected: str) -> None:
+    data = catalogue_dict()
+    data["experiences"][index]["parent"] = parent
+    errors = errors_of(data)
+    assert any(expected in e or "loop" in e for e in errors)
+
+
+def test_a_moment_may_sit_directly_under_a_trigger() -> None:
+    data = catalogue_dict()
+    data["experiences"][2]["parent"] = "moving-home"
+    assert load_dict(data).catalogue.experiences[2].parent == "moving-home"
+
+
+def test_parent_cycles_are_reported_once() -> None:
+    data = catalogue_dict()
+    data["experiences"][1]["level"] = "moment"
+    data["experiences"][1]["parent"] = "final-reading"
+    data["experiences"][2]["parent"] = "move-out"
+    errors = errors_of(data)
+    assert sum("loop" in e for e in errors) == 1
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        {"name": "No accountable", "R": ["digital"]},
+        {"name": "Two accountables", "A": ["billing", "digital"], "R": ["digital"]},
+        {"name": "Bare"},
+    ],
+)
+def test_ill_formed_decisions_still_load(decision: dict[str, Any]) -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["decisions"] = [decision]
+    loaded = load_dict(data)
+    assert loaded.catalogue.experiences[0].decisions[0].name == decision["name"]
+
+
+def test_a_single_accountable_is_read_as_a_list_of_one() -> None:
+    decision = load_dict(catalogue_dict()).catalogue.experiences[0].decisions[0]
+    assert decision.accountable == ["billing"]
+    assert decision.roles()["R"] == ["digital"]
+
+
+def test_experiences_without_owner_steps_or_handoff_owner_load() -> None:
+    data = catalogue_dict()
+    del data["experiences"][0]["owner"]
+    del data["experiences"][0]["steps"][1]["handoff_owner"]
+    del data["experiences"][1]["owner"]
+    loaded = load_dict(data)
+    assert loaded.catalogue.experiences[0].owner is None
+    assert loaded.catalogue.experiences[1].steps == []
+
+
+def test_version_must_be_1() -> None:
+    (error,) = errors_of(catalogue_dict(version=2))
+    assert "version 2 is not supported" in error
+
+
+def test_a_missing_required_field_points_at_its_mapping() -> None:
+    data = catalogue_dict()
+    del data["experiences"][1]["name"]
+    (error,) = errors_of(data)
+    assert error == "experiences[1].name: the required field 'name' is missing"

@@ -1,0 +1,162 @@
+"""The command line, run as a user runs it: ``python -m cxprio ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SAMPLE, catalogue_dict, dump
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cxprio", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_validate_defaults_to_the_sample_catalogue() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("config/experiences.yaml: valid: ")
+    assert "warning" in result.stderr  # the sample has honest gaps
+
+
+def test_validate_prints_every_error_with_file_and_line_and_exits_1(tmp_path: Path) -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["level"] = "jorney"
+    data["experiences"][1]["owner"] = "bilingg"
+    path = tmp_path / "bad.yaml"
+    path.write_text(dump(data))
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"{path}:" in result.stderr
+    assert "experiences[0].level" in result.stderr and "did you mean 'journey'" in result.stderr
+    assert "experiences[1].owner" in result.stderr and "did you mean 'billing'" in result.stderr
+    assert "2 errors" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_python_tag_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text("version: 1\norganisation: !!python/object/apply:os.system ['touch pwned']\n")
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert f"{path}:2:" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_validate_json_lists_warnings_with_lines() -> None:
+    result = run("validate", "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["valid"] is True and report["experiences"] >= 41
+    assert all(w["line"] for w in report["warnings"])
+
+
+def test_a_missing_file_exits_1_with_a_message() -> None:
+    result = run("validate", "no/such/file.yaml")
+    assert result.returncode == 1 and "no such file" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("score", "--weights", "reech=0.3").returncode == 2
+    assert run("score", "--weights", "depth=-1").returncode == 2
+    assert run("score", "--top", "0").returncode == 2
+    assert run("frobnicate").returncode == 2
+    assert "unknown measure 'reech'" in run("score", "--weights", "reech=0.3").stderr
+
+
+def test_all_zero_weights_are_a_usage_error() -> None:
+    result = run("score", "--weights", "reach=0,frequency=0,depth=0,cost=0,failure_demand=0")
+    assert result.returncode == 2 and "at least one weight" in result.stderr
+
+
+def test_score_json_has_the_documented_fields() -> None:
+    result = run("score", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {"id", "name", "level", "rank", "priority", "customer_value", "business_value", "complete"} <= set(
+        rows[0]
+    )
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    assert rows[0]["priority"] >= rows[-1]["priority"]
+
+
+def test_score_weights_change_the_order() -> None:
+    weights = "reach=0,frequency=0,depth=1,cost=0,failure_demand=0"
+    rows = json.loads(run("score", "--format", "json", "--weights", weights).stdout)
+    assert all(r["depth"] == 5 for r in rows[:5])
+
+
+def test_score_filters_by_level_and_top() -> None:
+    rows = json.loads(run("score", "--format", "json", "--level", "journey", "--top", "3").stdout)
+    assert len(rows) == 3 and {r["level"] for r in rows} == {"journey"}
+
+
+def test_score_csv_goes_to_out_file(tmp_path: Path) -> None:
+    out = tmp_path / "ranked.csv"
+    result = run("score", "--format", "csv", "--out", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert rows[0]["rank"] == "1" and len(rows) >= 41
+
+
+def test_score_table_with_robustness_shows_rank_ranges() -> None:
+    result = run("score", "--robustness", "--draws", "100", "--top", "5")
+    assert result.returncode == 0, result.stderr
+    assert "rank_p5" in result.stdout and "stable_top_n" in result.stdout
+    assert "weight draws" in result.stderr  # progress goes to stderr
+
+
+def test_ambition_json_has_findings_and_tiers() -> None:
+    report = json.loads(run("ambition", "--format", "json").stdout)
+    assert {t["tier"] for t in report["tiers"]} == {"unique", "distinct", "competitive", "uncompetitive"}
+    assert {"code", "severity", "experience", "message"} <= set(report["findings"][0])
+
+
+def test_ambition_table_lists_tiers_and_findings() -> None:
+    result = run("ambition")
+    assert result.returncode == 0
+    assert "Uncompetitive" in result.stdout and "UNDER_DELIVERING" in result.stdout
+
+
+def test_generate_writes_a_valid_catalogue(tmp_path: Path) -> None:
+    out = tmp_path / "gen.yaml"
+    result = run("generate", "--experiences", "120", "--teams", "9", "--seed", "5", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    check = run("validate", str(out))
+    assert check.returncode == 0, check.stderr
+    assert "120 experiences, 9 teams" in check.stdout
+
+
+def test_generate_to_stdout_is_deterministic() -> None:
+    first = run("generate", "--experiences", "30", "--teams", "4", "--seed", "1").stdout
+    assert first == run("generate", "--experiences", "30", "--teams", "4", "--seed", "1").stdout
+    assert first != run("generate", "--experiences", "30", "--teams", "4", "--seed", "2").stdout
+
+
+def test_max_mb_caps_the_file_size() -> None:
+    result = run("validate", "--max-mb", "0.001")
+    assert result.returncode == 1 and "above the limit" in result.stderr
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.startswith("cxprio ")
+    help_text = run("--help").stdout
+    assert "Exit codes" in help_text and "validate" in help_text
+
+
+@pytest.mark.parametrize("command", ["validate", "score", "ambition"])
+def test_commands_work_from_another_directory_with_an_explicit_path(command: str, tmp_path: Path) -> None:
+    assert run(command, str(SAMPLE), cwd=tmp_path).returncode == 0

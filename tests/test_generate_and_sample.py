@@ -1,0 +1,71 @@
+"""The synthetic generator and the sample catalogue."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from cxprio import UsageError, load_catalogue, parse_catalogue
+from cxprio.generate import generate_catalogue
+from cxprio.scoring import score
+
+from .conftest import SAMPLE
+
+
+@pytest.mark.parametrize(
+    ("experiences", "teams", "seed"), [(1, 2, 0), (40, 3, 1), (300, 25, 2), (1000, 60, 3)]
+)
+def test_generated_catalogues_are_valid_by_construction(experiences: int, teams: int, seed: int) -> None:
+    loaded = parse_catalogue(generate_catalogue(experiences=experiences, teams=teams, seed=seed))
+    assert len(loaded.catalogue.experiences) == experiences
+    assert len(loaded.catalogue.teams) == teams
+    assert all(not w.is_error for w in loaded.warnings)
+    assert score(loaded.catalogue).warnings == ()  # generated measures sit inside the scales
+
+
+def test_generated_catalogues_have_every_level_and_some_unowned_seams() -> None:
+    catalogue = parse_catalogue(generate_catalogue(experiences=500, teams=30, seed=9)).catalogue
+    levels = Counter(e.level.value for e in catalogue.experiences)
+    assert levels["trigger"] and levels["journey"] > levels["trigger"] and levels["moment"]
+    seams = owned = 0
+    for experience in catalogue.experiences:
+        for before, after in zip(experience.steps, experience.steps[1:], strict=False):
+            if before.team != after.team:
+                seams += 1
+                owned += after.handoff_owner is not None
+    assert 0 < owned < seams
+
+
+@pytest.mark.parametrize(("experiences", "teams"), [(0, 5), (5, 1)])
+def test_generate_refuses_impossible_sizes(experiences: int, teams: int) -> None:
+    with pytest.raises(UsageError):
+        generate_catalogue(experiences=experiences, teams=teams)
+
+
+def test_the_sample_catalogue_validates_with_warnings_only() -> None:
+    loaded = load_catalogue(SAMPLE)
+    assert loaded.warnings and all(not w.is_error for w in loaded.warnings)
+
+
+def test_the_sample_catalogue_is_big_enough_to_show_the_board() -> None:
+    catalogue = load_catalogue(SAMPLE).catalogue
+    levels = Counter(e.level.value for e in catalogue.experiences)
+    assert levels["trigger"] >= 6 and levels["journey"] >= 15 and levels["moment"] >= 20
+    assert len(catalogue.teams) >= 10
+    for journey in (e for e in catalogue.experiences if e.level.value == "journey"):
+        assert journey.steps and journey.decisions, journey.id
+
+
+def test_the_sample_catalogue_has_honest_defects() -> None:
+    catalogue = load_catalogue(SAMPLE).catalogue
+    journeys = [e for e in catalogue.experiences if e.level.value == "journey"]
+    assert any(j.owner is None for j in journeys)
+    assert any(len(d.accountable) > 1 for e in catalogue.experiences for d in e.decisions)
+    unowned = [
+        (e.id, after.name)
+        for e in catalogue.experiences
+        for before, after in zip(e.steps, e.steps[1:], strict=False)
+        if before.team != after.team and after.handoff_owner is None
+    ]
+    assert len(unowned) >= 3

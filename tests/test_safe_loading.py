@@ -1,0 +1,231 @@
+"""Bad input gets a clear error naming the file, line and field, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue
+from cxprio.errors import Problem
+
+from .conftest import catalogue_dict, dump
+
+GOOD_HEAD = "version: 1\norganisation: Test\nteams:\n  - {id: billing, name: Billing}\n"
+
+
+def only_error(exc: pytest.ExceptionInfo[CatalogueError]) -> Problem:
+    errors = exc.value.errors
+    assert len(errors) == 1, [e.format() for e in errors]
+    return errors[0]
+
+
+def test_python_tags_are_refused_with_line_and_field() -> None:
+    text = GOOD_HEAD + "experiences:\n  - id: !!python/object/apply:os.system ['echo hacked']\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, source="evil.yaml")
+    error = only_error(exc)
+    assert error.file == "evil.yaml"
+    assert error.line == 6
+    assert error.field == "experiences[0].id"
+    assert "python/object/apply" in error.message
+    assert "remove the tag" in error.hint
+
+
+def test_billion_laughs_is_refused_at_the_first_alias() -> None:
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for name, prev in zip("bcdefghi", "abcdefgh", strict=True):
+        text += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    error = only_error(exc)
+    assert error.code == "yaml-alias"
+    assert error.line == 1  # the first anchor is already refused
+    assert error.field == "a"
+
+
+def test_an_alias_is_refused_naming_its_line() -> None:
+    text = GOOD_HEAD.replace("{id: billing", "{id: &b billing") + "experiences: []\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    error = only_error(exc)
+    assert error.line == 4 and error.field == "teams[0].id"
+    assert "anchors" in error.message
+
+
+def test_duplicate_keys_are_refused_naming_the_key_and_both_lines() -> None:
+    text = "version: 1\norganisation: A\nteams: []\norganisation: B\nexperiences: []\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, source="dup.yaml")
+    error = only_error(exc)
+    assert "'organisation'" in error.message
+    assert "lines 2 and 4" in error.message
+    assert error.line == 4 and error.field == "organisation"
+
+
+def test_duplicate_keys_inside_flow_mappings_are_refused() -> None:
+    text = GOOD_HEAD.replace("name: Billing}", "name: Billing, name: Bills}") + "experiences: []\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    assert only_error(exc).field == "teams[0].name"
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "word"),
+    [
+        ("experiences:\n  - {id: x, name: X, level: NO}\n", "experiences[0].level", "NO"),
+        ("experiences:\n  - {id: on, name: X, level: moment}\n", "experiences[0].id", "on"),
+        ("experiences:\n  - {id: x, name: yes, level: moment}\n", "experiences[0].name", "yes"),
+    ],
+)
+def test_yaml_11_booleans_are_refused_with_a_fix(text: str, field: str, word: str) -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(GOOD_HEAD + text)
+    error = only_error(exc)
+    assert error.field == field
+    assert error.line == 6
+    assert f'"{word}"' in error.hint  # tells how to quote it
+
+
+def test_quoted_yaml_11_words_are_plain_text() -> None:
+    text = GOOD_HEAD + 'experiences:\n  - {id: "on", name: "Yes please", level: moment}\n'
+    loaded = parse_catalogue(text)
+    assert loaded.catalogue.experiences[0].id == "on"
+
+
+def test_numbers_read_as_people_write_them() -> None:
+    text = GOOD_HEAD + (
+        "experiences:\n  - id: x\n    name: X\n    level: moment\n"
+        "    measures: {reach: 1e6, frequency: 010, cost: 2_000_000, depth: 3, failure_demand: .2}\n"
+    )
+    measures = parse_catalogue(text).catalogue.experiences[0].measures
+    assert measures.reach == 1_000_000
+    assert measures.frequency == 10  # not octal 8
+    assert measures.cost == 2_000_000
+    assert measures.failure_demand == pytest.approx(0.2)
+
+
+def test_files_over_the_size_cap_are_refused_before_reading(tmp_path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("# " + "x" * 2000 + "\n" + dump(catalogue_dict()))
+    with pytest.raises(CatalogueReadError) as exc:
+        load_catalogue(path, max_bytes=1000)
+    error = only_error(exc)
+    assert "above the limit" in error.message and error.file == str(path)
+    assert load_catalogue(path).catalogue.organisation == "Test Energy"  # default cap: 20 MB
+
+
+def test_deep_nesting_is_refused_without_exhausting_the_stack() -> None:
+    text = "version: 1\norganisation: Deep\nteams: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    error = only_error(exc)
+    assert error.code == "yaml-depth" and error.line == 3
+    assert error.field.startswith("teams")
+
+
+def test_non_utf8_bytes_are_refused_with_their_line() -> None:
+    raw = (GOOD_HEAD + "experiences:\n  - {id: x, name: Caf\xe9, level: moment}\n").encode("latin-1")
+    with pytest.raises(CatalogueReadError) as exc:
+        parse_catalogue(raw, source="latin.yaml")
+    error = only_error(exc)
+    assert error.line == 6 and "UTF-8" in error.message and "0xe9" in error.message
+
+
+def test_a_utf8_byte_order_mark_is_accepted() -> None:
+    raw = "\ufeff".encode() + dump(catalogue_dict()).encode()
+    assert parse_catalogue(raw).catalogue.organisation == "Test Energy"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "# only a comment\n"])
+def test_an_empty_file_is_refused_with_a_pointer_to_the_sample(text: str) -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    assert "empty" in only_error(exc).message or "mapping" in only_error(exc).message
+
+
+def test_a_list_instead_of_a_mapping_is_refused() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue("- id: x\n- id: y\n")
+    error = only_error(exc)
+    assert "holds a list" in error.message and error.line == 1
+    assert "version: 1" in error.hint
+
+
+def test_unknown_fields_suggest_the_nearest_valid_name() -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["ambtion"] = data["experiences"][0].pop("ambition")
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(dump(data), source="typo.yaml")
+    error = only_error(exc)
+    assert error.field == "experiences[0].ambtion"
+    assert "unknown field 'ambtion'" in error.message
+    assert "did you mean 'ambition'" in error.hint
+    assert error.line is not None and error.line > 1
+
+
+def test_unknown_fields_in_nested_mappings_suggest_too() -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["measures"]["failure-demand"] = data["experiences"][0]["measures"].pop(
+        "failure_demand"
+    )
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(dump(data))
+    assert "did you mean 'failure_demand'" in only_error(exc).hint
+
+
+def test_unknown_team_references_are_errors_with_a_suggestion() -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["steps"][1]["team"] = "metring"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(dump(data))
+    error = only_error(exc)
+    assert error.field == "experiences[0].steps[1].team"
+    assert "unknown team 'metring'" in error.message and "'metering'" in error.hint
+
+
+def test_unknown_parent_is_an_error_at_its_line() -> None:
+    data = catalogue_dict()
+    data["experiences"][1]["parent"] = "moving-house"
+    text = dump(data)
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    error = only_error(exc)
+    assert error.field == "experiences[1].parent"
+    assert "parent: moving-house" in text.splitlines()[error.line - 1]
+
+
+def test_every_error_is_reported_at_once() -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["level"] = "jorney"
+    data["experiences"][1]["measures"]["depth"] = 9
+    data["experiences"][2]["colour"] = "red"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(dump(data))
+    fields = {e.field for e in exc.value.errors}
+    assert fields == {"experiences[0].level", "experiences[1].measures.depth", "experiences[2].colour"}
+    assert all(e.line for e in exc.value.errors)
+
+
+def test_yaml_syntax_errors_name_the_line() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue("version: 1\norganisation: [unclosed\nteams: []\n")
+    error = only_error(exc)
+    assert error.code == "yaml-syntax" and error.line is not None
+
+
+def test_a_second_document_is_refused() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(dump(catalogue_dict()) + "---\nversion: 1\n")
+    assert "more than one YAML document" in only_error(exc).message
+
+
+def test_a_missing_file_is_a_read_error(tmp_path) -> None:
+    with pytest.raises(CatalogueReadError) as exc:
+        load_catalogue(tmp_path / "nope.yaml")
+    assert "no such file" in only_error(exc).message
+
+
+def test_messages_read_as_file_line_column_field() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(GOOD_HEAD + "experiences:\n  - {id: x, name: X, level: NO}\n", source="c.yaml")
+    assert exc.value.errors[0].format().startswith("c.yaml:6:")
+    assert "experiences[0].level" in exc.value.errors[0].format()

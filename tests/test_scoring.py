@@ -1,0 +1,234 @@
+"""Scoring on a small hand-computed catalogue, missing measures, clamping, robustness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from cxprio import UsageError
+from cxprio.scoring import normalise, rank, resolve_weights, robustness, score
+
+from .conftest import load_dict
+
+LINEAR_SCALES = {
+    "reach": {"min": 0, "max": 100, "transform": "linear"},
+    "frequency": {"min": 0, "max": 10, "transform": "linear"},
+    "depth": {"min": 1, "max": 5, "transform": "linear"},
+    "cost": {"min": 0, "max": 1000, "transform": "linear"},
+    "failure_demand": {"min": 0, "max": 0.5, "transform": "linear"},
+}
+WEIGHTS = {"reach": 1, "frequency": 1, "depth": 2, "cost": 1, "failure_demand": 1}
+
+
+def hand_catalogue(*experiences: dict[str, Any], weights: dict[str, float] | None = None) -> Any:
+    return load_dict(
+        {
+            "version": 1,
+            "organisation": "Hand",
+            "scoring": {"weights": weights or WEIGHTS, "scales": LINEAR_SCALES},
+            "experiences": [
+                {
+                    "id": e["id"],
+                    "name": e["id"].title(),
+                    "level": e.get("level", "moment"),
+                    "measures": e["m"],
+                }
+                for e in experiences
+            ],
+        }
+    )
+
+
+# Hand computation (normalised values in brackets, weights 1,1,2,1,1):
+#   a: reach 100 (1), frequency 0 (0), depth 3 (.5), cost 200 (.2), failure demand .1 (.2)
+#      customer (1 + 0 + 2*.5)/4 = 50; business (.2 + .2)/2 = 20; priority 2.4/6 = 40
+#   b: reach 20 (.2), frequency 10 (1), depth 5 (1), cost 500 (.5), failure demand .5 (1)
+#      customer (.2 + 1 + 2)/4 = 80; business (.5 + 1)/2 = 75; priority 4.7/6 = 78.33
+#   c: no depth; reach 50 (.5), frequency 5 (.5), cost 1000 (1), failure demand 0 (0)
+#      customer (.5 + .5)/2 = 50; business 50; priority 2/4 = 50, incomplete
+A = {"id": "a", "m": {"reach": 100, "frequency": 0, "depth": 3, "cost": 200, "failure_demand": 0.1}}
+B = {"id": "b", "m": {"reach": 20, "frequency": 10, "depth": 5, "cost": 500, "failure_demand": 0.5}}
+C = {"id": "c", "m": {"reach": 50, "frequency": 5, "cost": 1000, "failure_demand": 0}}
+
+
+def by_id(table: Any) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in table.to_dict(orient="records")}
+
+
+def test_scores_match_the_hand_computation() -> None:
+    rows = by_id(score(hand_catalogue(A, B, C).catalogue).table)
+    assert rows["a"]["customer_value"] == pytest.approx(50)
+    assert rows["a"]["business_value"] == pytest.approx(20)
+    assert rows["a"]["priority"] == pytest.approx(40)
+    assert rows["b"]["customer_value"] == pytest.approx(80)
+    assert rows["b"]["business_value"] == pytest.approx(75)
+    assert rows["b"]["priority"] == pytest.approx(470 / 6)
+
+
+def test_a_missing_measure_renormalises_the_weights_and_marks_incomplete() -> None:
+    rows = by_id(score(hand_catalogue(A, B, C).catalogue).table)
+    assert rows["c"]["priority"] == pytest.approx(50)
+    assert rows["c"]["customer_value"] == pytest.approx(50)
+    assert rows["c"]["complete"] is False or not rows["c"]["complete"]
+    assert rows["c"]["missing"] == "depth"
+    assert rows["a"]["complete"] and rows["a"]["missing"] == ""
+
+
+def test_rank_one_is_the_highest_priority() -> None:
+    table = score(hand_catalogue(A, B, C).catalogue).table
+    assert table["id"].tolist() == ["b", "c", "a"]
+    assert table["rank"].tolist() == [1, 2, 3]
+
+
+def test_ties_are_broken_by_id_whatever_the_file_order() -> None:
+    twin = {"reach": 50, "frequency": 5, "depth": 3, "cost": 500, "failure_demand": 0.25}
+    table = score(hand_catalogue({"id": "zeta", "m": twin}, {"id": "alpha", "m": dict(twin)}).catalogue).table
+    assert table["id"].tolist() == ["alpha", "zeta"]
+
+
+def test_log_scales_use_log10_between_min_and_max() -> None:
+    loaded = load_dict(
+        {
+            "version": 1,
+            "organisation": "Log",
+            "scoring": {
+                "weights": {"reach": 1, "frequency": 0, "depth": 0, "cost": 0, "failure_demand": 0},
+                "scales": {"reach": {"min": 10, "max": 1000, "transform": "log"}},
+            },
+            "experiences": [{"id": "x", "name": "X", "level": "moment", "measures": {"reach": 100}}],
+        }
+    )
+    assert score(loaded.catalogue).table["priority"].iloc[0] == pytest.approx(50)
+
+
+def test_values_outside_the_scale_are_clamped_with_a_warning_naming_the_experience() -> None:
+    loud = {
+        "id": "loud",
+        "m": {"reach": 250, "frequency": 5, "depth": 3, "cost": -0.0, "failure_demand": 0.2},
+    }
+    result = score(hand_catalogue(loud).catalogue)
+    (warning,) = result.warnings
+    assert "loud" in warning.message and "reach 250 is above its scale" in warning.message
+    assert warning.path == ("experiences", 0, "measures", "reach")
+    norm = normalise(hand_catalogue(loud).catalogue)
+    assert norm.normalised[0, 0] == 1.0
+
+
+def test_clamp_warnings_are_located_in_the_file() -> None:
+    loaded = hand_catalogue({"id": "loud", "m": {"reach": 250}})
+    (warning,) = score(loaded.catalogue).warnings
+    located = loaded.locate(warning)
+    assert located.line is not None and located.file == "test.yaml"
+
+
+def test_weights_can_be_overridden_per_call() -> None:
+    catalogue = hand_catalogue(A, B, C).catalogue
+    depth_only = score(
+        catalogue, weights={"reach": 0, "frequency": 0, "depth": 1, "cost": 0, "failure_demand": 0}
+    )
+    assert depth_only.table["id"].iloc[0] == "b"  # depth 5 is the deepest
+    reach_only = score(
+        catalogue, weights={"reach": 1, "frequency": 0, "depth": 0, "cost": 0, "failure_demand": 0}
+    )
+    assert reach_only.table["id"].iloc[0] == "a"  # reach 100 is the widest
+    assert score(catalogue).weights == {k: float(v) for k, v in WEIGHTS.items()}
+
+
+def test_a_group_with_all_zero_weights_falls_back_to_an_unweighted_mean() -> None:
+    result = score(
+        hand_catalogue(A).catalogue,
+        weights={"reach": 0, "frequency": 0, "depth": 1, "cost": 0, "failure_demand": 0},
+    )
+    row = result.table.iloc[0]
+    assert row["priority"] == pytest.approx(50)  # depth 3 -> .5
+    assert row["business_value"] == pytest.approx(20)  # (.2 + .2)/2 still shown
+
+
+def test_an_experience_with_no_weighted_measure_ranks_last_without_a_priority() -> None:
+    weights = {"reach": 0, "frequency": 0, "depth": 1, "cost": 0, "failure_demand": 0}
+    table = score(hand_catalogue(A, C).catalogue, weights=weights).table
+    assert table["id"].tolist() == ["a", "c"]
+    assert np.isnan(table["priority"].iloc[1])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [({"reech": 1}, "unknown measure"), ({"depth": -1}, "0 or more"), (dict.fromkeys(WEIGHTS, 0), "above 0")],
+)
+def test_bad_weight_overrides_are_usage_errors(overrides: dict[str, float], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        resolve_weights(hand_catalogue(A).catalogue, overrides)
+
+
+def test_ranking_does_not_loop_per_experience_when_reweighting() -> None:
+    norm = normalise(hand_catalogue(A, B, C).catalogue)
+    first = rank(norm, resolve_weights(norm.catalogue))
+    again = rank(norm, resolve_weights(norm.catalogue))
+    assert first.equals(again)
+    assert norm.info is not first  # the table is a copy, the cached info is untouched
+    assert "priority" not in norm.info
+
+
+def spread_catalogue(n: int = 30) -> Any:
+    rng = np.random.default_rng(7)
+    experiences = [
+        {
+            "id": f"e{i:02d}",
+            "m": {
+                "reach": float(rng.uniform(0, 100)),
+                "frequency": float(rng.uniform(0, 10)),
+                "depth": float(rng.uniform(1, 5)),
+                "cost": float(rng.uniform(0, 1000)),
+                "failure_demand": float(rng.uniform(0, 0.5)),
+            },
+        }
+        for i in range(n)
+    ]
+    return hand_catalogue(*experiences)
+
+
+def test_robustness_is_deterministic_for_a_seed() -> None:
+    norm = normalise(spread_catalogue().catalogue)
+    weights = resolve_weights(norm.catalogue)
+    first = robustness(norm, weights, draws=200, seed=3)
+    assert first.equals(robustness(norm, weights, draws=200, seed=3))
+    assert not first.equals(robustness(norm, weights, draws=200, seed=4))
+
+
+def test_robustness_ranges_contain_the_chosen_rank_and_are_ordered() -> None:
+    norm = normalise(spread_catalogue().catalogue)
+    weights = resolve_weights(norm.catalogue)
+    spread = robustness(norm, weights, draws=300, top_n=5).set_index("id")
+    ranked = rank(norm, weights).set_index("id").reindex(spread.index)
+    assert (spread["rank_p5"] <= spread["rank_p95"]).all()
+    inside = (spread["rank_p5"] <= ranked["rank"]) & (ranked["rank"] <= spread["rank_p95"])
+    assert inside.mean() > 0.9
+    assert spread["stable_top_n"].sum() <= 5
+
+
+def test_a_clear_leader_is_a_stable_top_n() -> None:
+    top = {"id": "top", "m": {"reach": 100, "frequency": 10, "depth": 5, "cost": 1000, "failure_demand": 0.5}}
+    low = {"id": "low", "m": {"reach": 1, "frequency": 0.1, "depth": 1, "cost": 1, "failure_demand": 0}}
+    mid = {"id": "mid", "m": {"reach": 50, "frequency": 5, "depth": 3, "cost": 500, "failure_demand": 0.25}}
+    norm = normalise(hand_catalogue(low, top, mid).catalogue)
+    spread = robustness(norm, resolve_weights(norm.catalogue), top_n=1).set_index("id")
+    assert spread.loc["top", "stable_top_n"]
+    assert spread.loc["top", "rank_p95"] == 1
+    assert not spread.loc["mid", "stable_top_n"]
+
+
+def test_robustness_keeps_switched_off_weights_at_zero() -> None:
+    norm = normalise(spread_catalogue().catalogue)
+    depth_only = {"reach": 0.0, "frequency": 0.0, "depth": 1.0, "cost": 0.0, "failure_demand": 0.0}
+    spread = robustness(norm, depth_only, draws=50).set_index("id")
+    ranked = rank(norm, depth_only).set_index("id").reindex(spread.index)
+    assert (spread["rank_p5"] == ranked["rank"]).all()  # one weight: nothing can wobble
+
+
+@pytest.mark.parametrize("option", [{"draws": 0}, {"concentration": 0}, {"top_n": 0}])
+def test_robustness_refuses_impossible_options(option: dict[str, float]) -> None:
+    norm = normalise(spread_catalogue(5).catalogue)
+    with pytest.raises(UsageError):
+        robustness(norm, resolve_weights(norm.catalogue), **option)  # type: ignore[arg-type]
