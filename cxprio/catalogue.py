@@ -9,22 +9,22 @@ Warnings (such as a missing measure) never stop loading; they travel with the re
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import os
 import typing
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import CatalogueError, CatalogueReadError, Level, Problem
+from ._gc import collector_paused
+from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel
 from .model import Catalogue
 from .model import Level as ExperienceLevel
 from .safeyaml import DEFAULT_MAX_DEPTH, Document, format_path, read_yaml
+from .scoring import scale_warnings
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -43,21 +43,16 @@ ALLOWED_PARENTS: dict[ExperienceLevel, frozenset[ExperienceLevel]] = {
 
 @dataclass(frozen=True)
 class LoadedCatalogue:
-    """A valid catalogue, the warnings found while loading it, and where it came from."""
+    """A valid catalogue, the warnings found while loading it, and where it came from.
+
+    The warnings include every measure that lies outside its scale (scoring clamps it),
+    located in the file like any other problem.
+    """
 
     catalogue: Catalogue
     source: str
     sha256: str
     warnings: tuple[Problem, ...]
-    document: Document
-
-    def locate(self, problem: Problem) -> Problem:
-        """The same problem with file and line filled in from its ``path``."""
-        if problem.line is not None or not problem.path:
-            return replace(problem, file=problem.file or self.source)
-        position = self.document.locate(problem.path)
-        line, column = position if position else (None, None)
-        return replace(problem, file=self.source, line=line, column=column)
 
 
 def load_catalogue(
@@ -93,20 +88,6 @@ def load_catalogue(
     return parse_catalogue(raw, source=name, max_bytes=max_bytes, max_depth=max_depth)
 
 
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    # Loading allocates hundreds of thousands of small objects and no cycles; Python's
-    # cyclic collector would otherwise rescan the growing heap many times (a third of
-    # the load time of a 10,000-experience catalogue).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse_catalogue(
     content: bytes | str,
     *,
@@ -115,7 +96,7 @@ def parse_catalogue(
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> LoadedCatalogue:
     """Validate a catalogue given as bytes or text; ``source`` names it in messages."""
-    with _without_gc():
+    with collector_paused():
         return _parse(content, source=source, max_bytes=max_bytes, max_depth=max_depth)
 
 
@@ -139,7 +120,7 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
         raise CatalogueError(
             [
                 Problem(
-                    Level.ERROR,
+                    ProblemLevel.ERROR,
                     f"the catalogue must be a mapping (version, organisation, teams, "
                     f"experiences), but this file holds {kind}",
                     file=source,
@@ -156,19 +137,19 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
         problems = [_from_pydantic(error, document) for error in exc.errors()]
         raise CatalogueError(_sorted(_dedupe(problems + references))) from None
     problems = references + [_place(p, document) for p in _load_warnings(catalogue)]
+    problems += [_place(p, document) for p in scale_warnings(catalogue)]
     if any(p.is_error for p in problems):
         raise CatalogueError(_sorted(problems))
     return LoadedCatalogue(
         catalogue=catalogue,
         source=source,
         sha256=hashlib.sha256(raw).hexdigest(),
-        warnings=tuple(problems),
-        document=document,
+        warnings=tuple(_sorted(problems)),
     )
 
 
 def _read_error(source: str, message: str, hint: str) -> CatalogueReadError:
-    return CatalogueReadError([Problem(Level.ERROR, message, file=source, hint=hint, code="read")])
+    return CatalogueReadError([Problem(ProblemLevel.ERROR, message, file=source, hint=hint, code="read")])
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -180,7 +161,7 @@ def _decode(raw: bytes, source: str) -> str:
         raise CatalogueReadError(
             [
                 Problem(
-                    Level.ERROR,
+                    ProblemLevel.ERROR,
                     f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
                     file=source,
                     line=line,
@@ -313,7 +294,7 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
     position = document.locate(loc)
     line, column = position if position else (None, None)
     return Problem(
-        Level.ERROR,
+        ProblemLevel.ERROR,
         message,
         file=document.file,
         line=line,
@@ -387,7 +368,7 @@ def _duplicates(section: str, ids: list[str | None], indexes: list[int], what: s
             continue
         if item_id in first:
             yield Problem(
-                Level.ERROR,
+                ProblemLevel.ERROR,
                 f"the {what} id {item_id!r} is used twice ({section}[{first[item_id]}] and "
                 f"{section}[{index}])",
                 field=f"{section}[{index}].id",
@@ -427,7 +408,7 @@ def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Pr
     guess = _suggest(team, known)
     hint = f"did you mean {guess!r}?" if guess else "add the team under 'teams:' or correct the id"
     return Problem(
-        Level.ERROR,
+        ProblemLevel.ERROR,
         f"unknown team {team!r}",
         field=format_path(path),
         hint=hint,
@@ -452,7 +433,7 @@ def _parent_problems(
     if parent is None:
         guess = _suggest(parent_id, by_id)
         yield Problem(
-            Level.ERROR,
+            ProblemLevel.ERROR,
             f"unknown parent experience {parent_id!r}",
             field=format_path(path),
             hint=f"did you mean {guess!r}?" if guess else "use the id of a trigger or journey, or null",
@@ -471,7 +452,7 @@ def _parent_problems(
         else:
             hint = "a trigger is the top of the tree: set 'parent: null'"
         yield Problem(
-            Level.ERROR,
+            ProblemLevel.ERROR,
             f"a {level.value} cannot sit under the {parent_level.value} {parent_id!r}",
             field=format_path(path),
             hint=hint,
@@ -500,7 +481,7 @@ def _cycles(experiences: list[tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
                 reported.update(loop)
                 path = ("experiences", index_of[node], "parent")
                 yield Problem(
-                    Level.ERROR,
+                    ProblemLevel.ERROR,
                     f"parents form a loop: {' -> '.join([*loop, node])}",
                     field=format_path(path),
                     hint="an experience cannot be its own ancestor; point one parent elsewhere",
@@ -515,7 +496,7 @@ def _load_warnings(catalogue: Catalogue) -> Iterator[Problem]:
         if missing:
             path = ("experiences", index, "measures")
             yield Problem(
-                Level.WARNING,
+                ProblemLevel.WARNING,
                 f"{experience.id}: no {', '.join(missing)}; it is scored on the other "
                 "measures and marked incomplete",
                 field=format_path(path),

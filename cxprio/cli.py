@@ -200,8 +200,8 @@ def _load(args: argparse.Namespace) -> tuple[LoadedCatalogue, Scores]:
     return loaded, scores
 
 
-def _warn_count(loaded: LoadedCatalogue, scores: Scores) -> None:
-    count = len(loaded.warnings) + len(scores.warnings)
+def _warn_count(loaded: LoadedCatalogue) -> None:
+    count = len(loaded.warnings)
     if count:
         _say(
             f"{loaded.source}: {count} warning{'s' if count != 1 else ''} "
@@ -210,8 +210,8 @@ def _warn_count(loaded: LoadedCatalogue, scores: Scores) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    loaded, scores = _load(args)
-    warnings = list(loaded.warnings) + [loaded.locate(w) for w in scores.warnings]
+    loaded = load_catalogue(args.path, max_bytes=args.max_bytes)
+    warnings = loaded.warnings
     catalogue = loaded.catalogue
     if args.format == "json":
         _emit(
@@ -242,7 +242,7 @@ SCORE_COLUMNS = ["rank", "id", "name", "level", "priority", "customer_value", "b
 
 def _score(args: argparse.Namespace) -> int:
     loaded, scores = _load(args)
-    _warn_count(loaded, scores)
+    _warn_count(loaded)
     table = scores.table
     columns = list(SCORE_COLUMNS)
     if args.robustness:
@@ -291,7 +291,7 @@ def _json_default(value: Any) -> Any:
 
 def _ambition(args: argparse.Namespace) -> int:
     loaded, scores = _load(args)
-    _warn_count(loaded, scores)
+    _warn_count(loaded)
     report = check_ambition(loaded.catalogue, scores)
     if args.format == "json":
         _emit(json.dumps(report.as_dict(), indent=2) + "\n", args.out)

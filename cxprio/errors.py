@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class Level(StrEnum):
+class ProblemLevel(StrEnum):
     """How serious a :class:`Problem` is: errors stop loading, warnings do not."""
 
     ERROR = "error"
@@ -35,7 +35,7 @@ class Problem:
     ``message`` says what is wrong and ``hint`` how to fix it.
     """
 
-    level: Level
+    level: ProblemLevel
     message: str
     file: str = ""
     line: int | None = None
@@ -48,7 +48,7 @@ class Problem:
 
     @property
     def is_error(self) -> bool:
-        return self.level is Level.ERROR
+        return self.level is ProblemLevel.ERROR
 
     def location(self) -> str:
         """``file:line:column`` with whatever parts are known."""

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CatalogueError, Level, Problem
+from .errors import CatalogueError, Problem, ProblemLevel
 
 try:  # libyaml's C parser is much faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -335,7 +335,7 @@ def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_
         raise CatalogueError(
             [
                 Problem(
-                    Level.ERROR,
+                    ProblemLevel.ERROR,
                     refusal.message,
                     file=file,
                     line=line,
@@ -354,7 +354,7 @@ def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_
         raise CatalogueError(
             [
                 Problem(
-                    Level.ERROR,
+                    ProblemLevel.ERROR,
                     f"this is not valid YAML ({what})",
                     file=file,
                     line=mark.line + 1 if mark else None,
@@ -366,7 +366,7 @@ def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_
         ) from None
     except yaml.YAMLError as exc:  # reader errors such as control characters
         raise CatalogueError(
-            [Problem(Level.ERROR, f"this is not valid YAML ({exc})", file=file, code="yaml-syntax")]
+            [Problem(ProblemLevel.ERROR, f"this is not valid YAML ({exc})", file=file, code="yaml-syntax")]
         ) from None
     finally:
         loader.dispose()

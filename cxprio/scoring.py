@@ -22,13 +22,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import Level, Problem, UsageError
-from .model import BUSINESS_MEASURES, CUSTOMER_MEASURES, MEASURES, Catalogue, Transform
+from .errors import Problem, ProblemLevel, UsageError
+from .model import (
+    BUSINESS_MEASURES,
+    CUSTOMER_MEASURES,
+    MEASURES,
+    Catalogue,
+    Experience,
+    Level,
+    Tier,
+    Transform,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -36,6 +46,7 @@ DEFAULT_DRAWS = 500
 DEFAULT_CONCENTRATION = 50.0
 DEFAULT_TOP_N = 10
 STABLE_SHARE = 0.9
+_CHUNK = 50  # weight draws ranked at once by robustness()
 
 
 @dataclass(frozen=True)
@@ -58,14 +69,20 @@ class Normalised:
         return ~np.isnan(self.normalised)
 
 
-def normalise(catalogue: Catalogue) -> Normalised:
-    """Map every measure onto 0..1 on the catalogue's fixed scales, warning where clamped."""
+def _raw_measures(experiences: list[Experience]) -> FloatArray:
+    """n x 5 raw measures; NaN where missing (numpy turns None into NaN)."""
+    measures = [e.measures for e in experiences]
+    raw = np.empty((len(measures), len(MEASURES)), dtype=np.float64)
+    for column, name in enumerate(MEASURES):
+        raw[:, column] = np.array([getattr(m, name) for m in measures], dtype=np.float64)
+    return raw
+
+
+def _map_onto_scales(
+    raw: FloatArray, catalogue: Catalogue, rows: list[int]
+) -> tuple[FloatArray, tuple[Problem, ...]]:
+    """Raw measures onto 0..1, clamped; ``rows[r]`` is row r's index in the catalogue."""
     experiences = catalogue.experiences
-    order = np.array(sorted(range(len(experiences)), key=lambda i: experiences[i].id), dtype=np.intp)
-    rows = [experiences[i].measures for i in order]
-    raw = np.array([[getattr(m, name) for name in MEASURES] for m in rows], dtype=np.float64).reshape(
-        len(rows), len(MEASURES)
-    )
     scales = catalogue.scoring.scales.as_dict()
     normalised = np.empty_like(raw)
     warnings: list[Problem] = []
@@ -80,31 +97,50 @@ def normalise(catalogue: Catalogue) -> Normalised:
             else:
                 mapped = (values - scale.min) / (scale.max - scale.min)
             clamped = ~np.isnan(values) & ((mapped < 0) | (mapped > 1))
-            for row in np.flatnonzero(clamped):
-                index = int(order[row])
+            for row in np.flatnonzero(clamped).tolist():
+                index = rows[row]
                 value = float(values[row])
                 side, edge = ("below", scale.min) if mapped[row] < 0 else ("above", scale.max)
-                path = ("experiences", index, "measures", name)
                 warnings.append(
                     Problem(
-                        Level.WARNING,
+                        ProblemLevel.WARNING,
                         f"{experiences[index].id}: {name} {value:g} is {side} its scale "
                         f"({side} {edge:g}) and is scored as {'0' if side == 'below' else '100'}",
                         field=f"experiences[{index}].measures.{name}",
                         hint=f"check the value, or widen scoring.scales.{name} (this changes every score)",
                         code="measure-clamped",
-                        path=path,
+                        path=("experiences", index, "measures", name),
                     )
                 )
             normalised[:, column] = np.clip(mapped, 0.0, 1.0)
+    warnings.sort(key=lambda p: p.path)
+    return normalised, tuple(warnings)
+
+
+def scale_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
+    """A warning for every measure outside its scale (it will be clamped), in file order."""
+    experiences = catalogue.experiences
+    return _map_onto_scales(_raw_measures(experiences), catalogue, list(range(len(experiences))))[1]
+
+
+def normalise(catalogue: Catalogue) -> Normalised:
+    """Map every measure onto 0..1 on the catalogue's fixed scales, warning where clamped."""
+    experiences = catalogue.experiences
+    ids = [e.id for e in experiences]
+    rows = sorted(range(len(ids)), key=ids.__getitem__)
+    order = np.array(rows, dtype=np.intp)
+    # Read the models in file order (memory order: several times faster on a large
+    # catalogue than hopping about in id order), then permute the arrays.
+    raw = _raw_measures(experiences)[order]
+    normalised, warnings = _map_onto_scales(raw, catalogue, rows)
     return Normalised(
         catalogue=catalogue,
-        ids=tuple(experiences[i].id for i in order),
+        ids=tuple(ids[i] for i in rows),
         order=order,
         raw=raw,
         normalised=normalised,
-        warnings=tuple(warnings),
-        info=_describe_experiences(catalogue, order, raw),
+        warnings=warnings,
+        info=_describe_experiences(experiences, order, raw),
     )
 
 
@@ -163,9 +199,37 @@ def rank(norm: Normalised, weights: Mapping[str, float]) -> pd.DataFrame:
     return table.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
-def _describe_experiences(catalogue: Catalogue, order: npt.NDArray[np.intp], raw: FloatArray) -> pd.DataFrame:
-    """The columns of the ranked table that do not depend on the weights."""
-    rows = [catalogue.experiences[i] for i in order]
+# Enum members to plain strings by lookup: Enum.value is a slow descriptor in a hot loop.
+_PLAIN: dict[Level | Tier | None, str | None] = {
+    None: None,
+    **{member: member.value for member in Level},
+    **{member: member.value for member in Tier},
+}
+
+
+def _text_column(values: list[Any], order: npt.NDArray[np.intp]) -> pd.Series:
+    # Plain object columns: building pandas' Arrow-backed strings costs more than the
+    # whole score on a large catalogue, and these columns are only displayed and filtered.
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return pd.Series(column[order], dtype=object)
+
+
+def _describe_experiences(
+    experiences: list[Experience], order: npt.NDArray[np.intp], raw: FloatArray
+) -> pd.DataFrame:
+    """The columns of the ranked table that do not depend on the weights, in ``order``;
+    ``raw`` is already in that order."""
+
+    columns: list[list[Any]] = [
+        [e.id for e in experiences],
+        [e.name for e in experiences],
+        [_PLAIN[e.level] for e in experiences],
+        [e.parent for e in experiences],
+        [e.owner for e in experiences],
+        [_PLAIN[e.ambition] for e in experiences],
+        [_PLAIN[e.current] for e in experiences],
+    ]
     missing = np.isnan(raw)
     # One label per pattern of missing measures (at most 32), not one join per row.
     codes = missing @ (1 << np.arange(len(MEASURES)))
@@ -175,19 +239,18 @@ def _describe_experiences(catalogue: Catalogue, order: npt.NDArray[np.intp], raw
     }
     info = pd.DataFrame(
         {
-            "id": [e.id for e in rows],
-            "name": [e.name for e in rows],
-            "level": [e.level.value for e in rows],
-            "parent": [e.parent for e in rows],
-            "owner": [e.owner for e in rows],
-            "ambition": [e.ambition.value if e.ambition else None for e in rows],
-            "current": [e.current.value if e.current else None for e in rows],
+            "id": _text_column(columns[0], order),
+            "name": _text_column(columns[1], order),
+            "level": _text_column(columns[2], order),
+            "parent": _text_column(columns[3], order),
+            "owner": _text_column(columns[4], order),
+            "ambition": _text_column(columns[5], order),
+            "current": _text_column(columns[6], order),
             "complete": ~missing.any(axis=1),
-            "missing": [labels[int(c)] for c in codes],
+            "missing": pd.Series(codes, dtype=np.int64).map(labels).astype(object),
+            **{name: raw[:, column] for column, name in enumerate(MEASURES)},
         }
     )
-    for column, name in enumerate(MEASURES):
-        info[name] = raw[:, column]
     return info
 
 
@@ -262,12 +325,16 @@ def robustness(
 
     present = norm.present
     filled = np.where(present, norm.normalised, 0.0)
-    totals = present.astype(np.float64) @ sampled.T  # n x draws
-    with np.errstate(invalid="ignore", divide="ignore"):
-        priorities = (
-            np.where(totals > 0, (filled @ sampled.T) / np.where(totals > 0, totals, 1.0), np.nan) * 100.0
-        )
-    ranks = _rank_positions(priorities)
+    weight_present = present.astype(np.float64)
+    # Ranks are kept compactly and the draws are ranked a chunk at a time, so memory
+    # stays near n x draws x 4 bytes however many experiences there are.
+    ranks = np.empty((len(norm.ids), draws), dtype=np.int32)
+    for start in range(0, draws, _CHUNK):
+        chunk = sampled[start : start + _CHUNK].T
+        totals = weight_present @ chunk
+        with np.errstate(invalid="ignore", divide="ignore"):
+            priorities = np.where(totals > 0, (filled @ chunk) / np.where(totals > 0, totals, 1.0), np.nan)
+        ranks[:, start : start + _CHUNK] = _rank_positions(priorities * 100.0)
     low, high = np.percentile(ranks, [5, 95], axis=1, method="nearest")
     in_top = (ranks <= top_n).mean(axis=1)
     return pd.DataFrame(

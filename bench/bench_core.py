@@ -1,0 +1,114 @@
+"""Benchmark of the core: load + validate + score, scoring alone, robustness, peak memory.
+
+Run from the repository root:
+
+    python bench/bench_core.py            # prints the figures
+    python bench/bench_core.py --check    # also exits 1 if a target is missed
+
+Targets (2-core CI machine): 10,000 experiences load+validate+score under 2 s, scoring
+alone under 50 ms, robustness (500 draws) under 2 s, peak memory under 500 MB.
+Each figure is the median of several runs, after one warm-up run. "re-rank after a weight
+change" is what the app redoes when a slider moves (the normalisation is reused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cxprio import load_catalogue
+from cxprio.generate import generate_catalogue
+from cxprio.scoring import robustness, score
+
+TEAMS = {1_000: 60, 10_000: 300}
+
+
+def median_seconds(work: Callable[[], object], repeats: int) -> float:
+    work()  # warm-up: imports, caches
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def child(path: str) -> None:
+    """Load, score and run robustness once; print peak RSS in MB as JSON."""
+    loaded = load_catalogue(path)
+    scores = score(loaded.catalogue)
+    robustness(scores.normalised, scores.weights)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"peak_mb": peak_mb}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return 0
+
+    results: list[tuple[str, float, float | None, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for n, teams in TEAMS.items():
+            print(f"generating {n} experiences ...", file=sys.stderr)
+            paths[n] = Path(folder) / f"catalogue-{n}.yaml"
+            paths[n].write_text(generate_catalogue(experiences=n, teams=teams, seed=1), encoding="utf-8")
+
+        for n, path in paths.items():
+            print(f"timing {n} experiences ...", file=sys.stderr)
+            seconds = median_seconds(lambda p=path: score(load_catalogue(p).catalogue), repeats=5)
+            results.append(
+                (f"load+validate+score, {n:,} experiences", seconds, 2.0 if n == 10_000 else None, "s")
+            )
+            catalogue = load_catalogue(path).catalogue
+            seconds = median_seconds(lambda c=catalogue: score(c), repeats=20)
+            results.append((f"score alone, {n:,} experiences", seconds, 0.05 if n == 10_000 else None, "s"))
+            scores = score(catalogue)
+            depth_first = {**scores.weights, "depth": 1.0}
+            seconds = median_seconds(lambda s=scores: rank(s.normalised, depth_first), repeats=20)
+            results.append((f"re-rank after a weight change, {n:,}", seconds, None, "s"))
+
+        catalogue = load_catalogue(paths[10_000]).catalogue
+        scores = score(catalogue)
+        seconds = median_seconds(lambda: robustness(scores.normalised, scores.weights, draws=500), repeats=5)
+        results.append(("robustness, 500 draws, 10,000 experiences", seconds, 2.0, "s"))
+
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(paths[10_000])],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        peak = json.loads(out.stdout)["peak_mb"]
+        results.append(("peak memory, load+score+robustness, 10,000", peak, 500.0, "MB"))
+
+    missed = 0
+    print(f"{'measure':<48} {'value':>10} {'target':>10}  result")
+    for name, value, target, unit in results:
+        shown = f"{value * 1000:.0f} ms" if unit == "s" else f"{value:.0f} MB"
+        limit = "" if target is None else (f"{target * 1000:.0f} ms" if unit == "s" else f"{target:.0f} MB")
+        verdict = "" if target is None else ("ok" if value < target else "MISSED")
+        missed += verdict == "MISSED"
+        print(f"{name:<48} {shown:>10} {limit:>10}  {verdict}")
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
