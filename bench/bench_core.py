@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cxprio import load_catalogue
 from cxprio.generate import generate_catalogue
-from cxprio.scoring import robustness, score
+from cxprio.scoring import rank, robustness, score
 
 TEAMS = {1_000: 60, 10_000: 300}
 
@@ -82,7 +82,7 @@ def main() -> int:
             results.append((f"score alone, {n:,} experiences", seconds, 0.05 if n == 10_000 else None, "s"))
             scores = score(catalogue)
             depth_first = {**scores.weights, "depth": 1.0}
-            seconds = median_seconds(lambda s=scores: rank(s.normalised, depth_first), repeats=20)
+            seconds = median_seconds(lambda s=scores, w=depth_first: rank(s.normalised, w), repeats=20)
             results.append((f"re-rank after a weight change, {n:,}", seconds, None, "s"))
 
         catalogue = load_catalogue(paths[10_000]).catalogue
