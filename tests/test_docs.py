@@ -1,0 +1,35 @@
+"""The README's promises: the quick-start commands exist and CI runs the test command."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import ROOT
+
+
+def quick_start_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.+?)\n```", section)
+
+
+def test_the_quick_start_has_two_one_line_commands() -> None:
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    run_app, run_tests = commands
+    assert "requirements.txt" in run_app and "streamlit run app.py" in run_app
+    assert "requirements-dev.txt" in run_tests and "pytest" in run_tests
+
+
+def test_ci_runs_the_readmes_test_command_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert quick_start_commands()[1] in ci.splitlines()
+
+
+def test_the_catalogue_docs_cover_every_field_of_the_model() -> None:
+    from cxprio.model import Catalogue, Decision, Experience, Measures, Step, Team
+
+    docs = (ROOT / "docs" / "catalogue.md").read_text()
+    for model in (Catalogue, Team, Experience, Measures, Step, Decision):
+        for name, field in model.model_fields.items():
+            assert f"`{field.alias or name}`" in docs, f"{model.__name__}.{name} is undocumented"
