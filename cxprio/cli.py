@@ -12,6 +12,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import os
@@ -28,8 +29,18 @@ from . import __version__
 from .ambition import check_ambition
 from .catalogue import DEFAULT_CATALOGUE, DEFAULT_MAX_BYTES, LoadedCatalogue, load_catalogue
 from .errors import CatalogueError, Problem, UsageError
+from .findings import Finding
 from .generate import generate_catalogue
 from .model import MEASURES, Level
+from .ownership import (
+    DEFAULT_MAX_CONSULTED,
+    OwnershipReport,
+    analyse_ownership,
+    decision_matrix,
+    seams_table,
+    swimlane_dot,
+    team_graph_dot,
+)
 from .scoring import DEFAULT_DRAWS, DEFAULT_TOP_N, Scores, robustness, score
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -155,6 +166,29 @@ def build_parser() -> argparse.ArgumentParser:
     ambition = with_catalogue("ambition", "check the ambition portfolio (tiers, gaps, misfits)")
     ambition.add_argument("--format", choices=("table", "json"), default="table")
     ambition.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    seams = with_catalogue("seams", "list the handoffs between teams, most risky first")
+    seams.add_argument("--experience", metavar="ID", help="only this experience's seams")
+    seams.add_argument("--team", metavar="ID", help="only seams from or to this team")
+    seams.add_argument("--unowned-only", action="store_true", help="only seams nobody owns")
+    seams.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "dot"),
+        default="table",
+        help="dot: Graphviz text of the team graph, or of one experience as swimlanes with --experience",
+    )
+    seams.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    decisions = with_catalogue("decisions", "check decision rights (RACI), most costly first")
+    decisions.add_argument("--format", choices=("table", "json"), default="table")
+    decisions.add_argument(
+        "--max-consulted",
+        type=_positive,
+        default=DEFAULT_MAX_CONSULTED,
+        metavar="N",
+        help=f"more Consulted teams than this is a finding (default: {DEFAULT_MAX_CONSULTED})",
+    )
+    decisions.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
     generate = commands.add_parser(
         "generate",
@@ -311,6 +345,102 @@ def _ambition(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _ownership(args: argparse.Namespace) -> tuple[LoadedCatalogue, OwnershipReport]:
+    loaded, scores = _load(args)
+    _warn_count(loaded)
+    priorities = dict(zip(scores.table["id"], scores.table["priority"], strict=True))
+    report = analyse_ownership(
+        loaded.catalogue, priorities, max_consulted=getattr(args, "max_consulted", DEFAULT_MAX_CONSULTED)
+    )
+    return loaded, report
+
+
+def _known(kind: str, value: str, known: Sequence[str]) -> None:
+    if value not in known:
+        close = difflib.get_close_matches(value, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"no {kind} with id {value!r} in the catalogue{hint}")
+
+
+def _seams(args: argparse.Namespace) -> int:
+    loaded, report = _ownership(args)
+    catalogue = loaded.catalogue
+    if args.experience:
+        _known("experience", args.experience, [e.id for e in catalogue.experiences])
+    if args.team:
+        _known("team", args.team, [t.id for t in catalogue.teams])
+    if args.format == "dot":
+        if args.experience:
+            text = swimlane_dot(catalogue.experience(args.experience), catalogue.team_names())
+        else:
+            text = team_graph_dot(report.graph, report.metrics)
+        _emit(text, args.out)
+        return EXIT_OK
+    seams = [
+        s
+        for s in report.seams
+        if (not args.experience or s.experience == args.experience)
+        and (not args.team or args.team in (s.from_team, s.to_team))
+        and (not args.unowned_only or not s.owned)
+    ]
+    findings = [
+        f
+        for f in report.findings
+        if (not args.experience or f.experience == args.experience)
+        and (not args.team or args.team in f.teams)
+    ]
+    if args.format == "json":
+        data = {
+            "coverage": None if report.coverage is None else round(report.coverage, 4),
+            "seams": [s.as_dict() for s in seams],
+            "findings": [f.as_dict() for f in findings],
+            "notes": list(report.metrics.notes),
+        }
+        _emit(json.dumps(data, indent=2) + "\n", args.out)
+        return EXIT_OK
+    table = seams_table(seams, catalogue.team_names())
+    if args.format == "csv":
+        _emit(table.to_csv(index=False, float_format="%.2f"), args.out)
+        return EXIT_OK
+    coverage = "no seams" if report.coverage is None else f"{report.coverage:.0%}"
+    lines = [f"Seam coverage (priority-weighted share of owned seams): {coverage}", ""]
+    if seams:
+        shown = table[["experience", "from_team", "to_team", "to_step", "handoff_owner", "risk"]].copy()
+        shown["handoff_owner"] = shown["handoff_owner"].fillna("UNOWNED")
+        shown["risk"] = shown["risk"].map(lambda v: f"{v:.1f}")
+        lines.append(shown.to_string(index=False))
+    else:
+        lines.append("no seams match")
+    lines += ["", _findings_text(findings)]
+    _emit("\n".join(lines) + "\n", args.out)
+    return EXIT_OK
+
+
+def _findings_text(findings: Sequence[Finding]) -> str:
+    lines = [f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"]
+    for finding in findings:
+        where = f" [{finding.experience}]" if finding.experience else f" [{', '.join(finding.teams)}]"
+        risk = f" risk {finding.risk:.1f}" if finding.risk else ""
+        lines.append(f"{finding.severity.value:<6} {finding.code}{where}{risk}: {finding.message}")
+    return "\n".join(lines)
+
+
+def _decisions(args: argparse.Namespace) -> int:
+    loaded, report = _ownership(args)
+    matrix = decision_matrix(loaded.catalogue)
+    if args.format == "json":
+        rows = [
+            {"experience": key[0], "decision": key[1], "roles": {t: r for t, r in roles.items() if r}}
+            for key, roles in zip(matrix.index, matrix.to_dict(orient="records"), strict=True)
+        ]
+        data = {"findings": [f.as_dict() for f in report.decision_findings], "matrix": rows}
+        _emit(json.dumps(data, indent=2) + "\n", args.out)
+        return EXIT_OK
+    text = matrix.replace("", "-").to_string() if len(matrix) else "no decisions in the catalogue"
+    _emit(text + "\n\n" + _findings_text(report.decision_findings) + "\n", args.out)
+    return EXIT_OK
+
+
 def _generate(args: argparse.Namespace) -> int:
     _say(f"generating {args.experiences} experiences and {args.teams} teams (seed {args.seed}) ...")
     _emit(generate_catalogue(experiences=args.experiences, teams=args.teams, seed=args.seed), args.out)
@@ -321,6 +451,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": _validate,
     "score": _score,
     "ambition": _ambition,
+    "seams": _seams,
+    "decisions": _decisions,
     "generate": _generate,
 }
 
