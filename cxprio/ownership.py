@@ -29,6 +29,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -295,16 +296,7 @@ def decision_findings(
     for experience in catalogue.experiences:
         priority = effective[experience.id]
 
-        def finding(code: str, severity: Severity, message: str, teams: Iterable[str] = ()) -> Finding:
-            return Finding(
-                code,
-                severity,
-                message,
-                experience=experience.id,
-                teams=tuple(teams),
-                risk=_risk(priority, severity),
-            )
-
+        finding = partial(_experience_finding, experience.id, priority)
         for decision in experience.decisions:
             what = f"{experience.name}: '{decision.name}'"
             accountable = decision.accountable
@@ -376,6 +368,14 @@ def decision_findings(
                 )
             )
     return findings
+
+
+def _experience_finding(
+    experience: str, priority: float, code: str, severity: Severity, message: str, teams: Iterable[str] = ()
+) -> Finding:
+    return Finding(
+        code, severity, message, experience=experience, teams=tuple(teams), risk=_risk(priority, severity)
+    )
 
 
 def accountability_load(catalogue: Catalogue) -> pd.DataFrame:
