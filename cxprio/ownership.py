@@ -41,7 +41,7 @@ from .model import Catalogue, Experience, Level
 UNOWNED_SEVERITY = 1.0
 OUTSIDE_SEVERITY = 0.5
 DEFAULT_MAX_CONSULTED = 4
-EXACT_BETWEENNESS_LIMIT = 150
+EXACT_BETWEENNESS_LIMIT = 1000
 """Above this many teams, betweenness is estimated from a seeded sample of source teams."""
 BETWEENNESS_SAMPLE = 100
 OVERLOAD_MIN_DECISIONS = 3

@@ -160,3 +160,56 @@ def test_version_and_help() -> None:
 @pytest.mark.parametrize("command", ["validate", "score", "ambition"])
 def test_commands_work_from_another_directory_with_an_explicit_path(command: str, tmp_path: Path) -> None:
     assert run(command, str(SAMPLE), cwd=tmp_path).returncode == 0
+
+
+def test_seams_json_has_coverage_seams_and_findings_sorted_by_risk() -> None:
+    result = run("seams", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert 0 < data["coverage"] < 1
+    keys = {"experience", "from_step", "to_step", "from_team", "to_team", "handoff_owner", "owned", "risk"}
+    assert keys <= set(data["seams"][0])
+    risks = [s["risk"] for s in data["seams"]]
+    assert risks == sorted(risks, reverse=True)
+    assert {"SEAM_UNOWNED", "E2E_OWNER_MISSING"} <= {f["code"] for f in data["findings"]}
+
+
+def test_seams_filters_by_team_experience_and_ownership() -> None:
+    data = json.loads(run("seams", "--format", "json", "--team", "billing", "--unowned-only").stdout)
+    assert data["seams"] and all(
+        not s["owned"] and "billing" in (s["from_team"], s["to_team"]) for s in data["seams"]
+    )
+    data = json.loads(run("seams", "--format", "json", "--experience", "moving-home").stdout)
+    assert {s["experience"] for s in data["seams"]} == {"moving-home"}
+
+
+def test_seams_with_an_unknown_id_is_a_usage_error_with_a_suggestion() -> None:
+    result = run("seams", "--experience", "moving-hom")
+    assert result.returncode == 2 and "did you mean 'moving-home'" in result.stderr
+
+
+def test_seams_dot_gives_the_team_graph_or_one_experience_as_swimlanes() -> None:
+    graph = run("seams", "--format", "dot").stdout
+    assert graph.startswith("digraph teams {") and "->" in graph
+    lanes = run("seams", "--format", "dot", "--experience", "moving-home").stdout
+    assert lanes.startswith('digraph "moving-home" {') and "subgraph cluster_" in lanes
+
+
+def test_seams_table_and_csv() -> None:
+    table = run("seams").stdout
+    assert table.startswith("Seam coverage") and "UNOWNED" in table
+    rows = list(csv.DictReader(io.StringIO(run("seams", "--format", "csv").stdout)))
+    assert rows and {"experience", "from_team", "to_team", "risk"} <= set(rows[0])
+
+
+def test_decisions_json_has_findings_and_a_matrix() -> None:
+    data = json.loads(run("decisions", "--format", "json").stdout)
+    assert "MANY_ACCOUNTABLE" in {f["code"] for f in data["findings"]}
+    first = data["matrix"][0]
+    assert first["experience"] == "moving-home" and first["roles"]["cx-office"] == "A"
+
+
+def test_decisions_table_and_consulted_limit() -> None:
+    default = run("decisions").stdout
+    assert "TOO_MANY_CONSULTED" in default
+    assert "TOO_MANY_CONSULTED" not in run("decisions", "--max-consulted", "10").stdout

@@ -1,0 +1,408 @@
+"""Ownership: seams, coverage, every finding (present and absent), graph metrics, DOT."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from cxprio.model import Catalogue
+from cxprio.ownership import (
+    accountability_load,
+    analyse_ownership,
+    decision_matrix,
+    effective_priorities,
+    find_seams,
+    graph_metrics,
+    seam_coverage,
+    swimlane_dot,
+    team_graph,
+    team_graph_dot,
+    team_pair_risk,
+)
+
+from .conftest import load_dict
+
+TEAMS = [{"id": t, "name": f"Team {t.upper()}"} for t in ("a", "b", "c", "d", "e")]
+
+
+def step(name: str, team: str | None, owner: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": name}
+    if team:
+        data["team"] = team
+    if owner:
+        data["handoff_owner"] = owner
+    return data
+
+
+def experience(id: str, *steps: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": id, "name": id.replace("-", " ").title(), "level": "moment", "owner": "a"}
+    data.update(fields)
+    data["steps"] = list(steps)
+    return data
+
+
+def catalogue(*experiences: dict[str, Any], teams: list[dict[str, Any]] | None = None) -> Catalogue:
+    return load_dict(
+        {"version": 1, "organisation": "Own", "teams": teams or TEAMS, "experiences": list(experiences)}
+    ).catalogue
+
+
+def codes(cat: Catalogue, priorities: dict[str, float] | None = None, **options: Any) -> list[str]:
+    report = analyse_ownership(cat, priorities or {}, **options)
+    return [f.code for f in report.all_findings]
+
+
+# --- seams and coverage ------------------------------------------------------------------
+
+
+def test_consecutive_steps_of_different_teams_make_a_seam() -> None:
+    cat = catalogue(experience("x", step("1", "a"), step("2", "a"), step("3", "b", "b"), step("4", "c")))
+    seams = find_seams(cat, {"x": 50})
+    assert [(s.from_team, s.to_team, s.owned) for s in sorted(seams, key=lambda s: s.step)] == [
+        ("a", "b", True),
+        ("b", "c", False),
+    ]
+
+
+def test_a_one_step_experience_has_no_seam() -> None:
+    assert find_seams(catalogue(experience("x", step("1", "a"))), {}) == []
+
+
+def test_seam_risk_is_priority_times_severity() -> None:
+    cat = catalogue(
+        experience("x", step("1", "a"), step("2", "b"), step("3", "c", "e"), step("4", "d", "c")),
+    )
+    risks = {s.to_team: s.risk for s in find_seams(cat, {"x": 80})}
+    assert risks == {"b": 80.0, "c": 40.0, "d": 0.0}  # unowned, owned from outside, owned inside
+
+
+def test_the_experience_owner_is_inside_every_seam() -> None:
+    cat = catalogue(experience("x", step("1", "b"), step("2", "c", "a"), owner="a"))
+    (seam,) = find_seams(cat, {"x": 60})
+    assert seam.owned and not seam.outside and seam.risk == 0
+
+
+def test_a_moment_inherits_its_parents_higher_priority() -> None:
+    cat = catalogue(
+        experience("trip", level="trigger"),
+        experience("jour", level="journey", parent="trip"),
+        experience("mom", step("1", "a"), step("2", "b"), parent="jour"),
+    )
+    effective = effective_priorities(cat, {"trip": 90, "jour": 40, "mom": 10})
+    assert effective == {"trip": 90, "jour": 90, "mom": 90}
+    assert find_seams(cat, {"trip": 90, "jour": 40, "mom": 10})[0].risk == 90
+
+
+def test_seam_coverage_matches_a_hand_computation() -> None:
+    # x (priority 60): a->b owned, b->c unowned; y (priority 20): a->c owned
+    # coverage = (60 + 20) / (60 + 60 + 20) = 80 / 140
+    cat = catalogue(
+        experience("x", step("1", "a"), step("2", "b", "b"), step("3", "c")),
+        experience("y", step("1", "a"), step("2", "c", "c")),
+    )
+    assert seam_coverage(find_seams(cat, {"x": 60, "y": 20})) == pytest.approx(80 / 140)
+
+
+def test_coverage_is_none_without_seams_and_a_plain_share_without_priorities() -> None:
+    assert seam_coverage([]) is None
+    cat = catalogue(experience("x", step("1", "a"), step("2", "b", "b"), step("3", "c")))
+    assert seam_coverage(find_seams(cat, {})) == 0.5
+
+
+def test_team_pair_risk_sums_over_seams() -> None:
+    cat = catalogue(
+        experience("x", step("1", "a"), step("2", "b")),
+        experience("y", step("1", "a"), step("2", "b")),
+    )
+    pairs = team_pair_risk(find_seams(cat, {"x": 30, "y": 20}))
+    assert pairs.iloc[0].to_dict() == {
+        "from_team": "a",
+        "to_team": "b",
+        "risk": 50.0,
+        "seams": 2,
+        "unowned": 2,
+    }
+
+
+# --- findings: each present, each absent on a clean case -----------------------------------
+
+CLEAN_DECISION = {"name": "Rules", "A": "a", "R": ["b"], "C": ["c"]}
+
+
+def clean(**fields: Any) -> dict[str, Any]:
+    data = experience(
+        "clean",
+        step("1", "a"),
+        step("2", "b", "b"),
+        step("3", "c", "c"),
+        level="journey",
+        decisions=[CLEAN_DECISION],
+    )
+    data.update(fields)
+    return data
+
+
+def test_the_clean_case_has_no_findings() -> None:
+    teams = [t for t in TEAMS if t["id"] in ("a", "b", "c")]
+    assert codes(catalogue(clean(), teams=teams)) == []
+
+
+@pytest.mark.parametrize("level", ["trigger", "journey"])
+def test_a_trigger_or_journey_without_owner_is_reported(level: str) -> None:
+    data = clean(level=level)
+    del data["owner"]
+    data["decisions"] = []
+    assert "E2E_OWNER_MISSING" in codes(catalogue(data))
+
+
+def test_a_moment_without_owner_is_not_an_e2e_finding() -> None:
+    data = clean(level="moment")
+    del data["owner"]
+    assert "E2E_OWNER_MISSING" not in codes(catalogue(data))
+
+
+def test_an_unowned_seam_is_reported_with_its_risk() -> None:
+    cat = catalogue(clean(steps=[step("1", "a"), step("2", "b")]))
+    report = analyse_ownership(cat, {"clean": 70})
+    (finding,) = [f for f in report.findings if f.code == "SEAM_UNOWNED"]
+    assert finding.risk == 70 and finding.teams == ("a", "b")
+    assert "SEAM_UNOWNED" not in codes(catalogue(clean()))
+
+
+def test_a_handoff_owner_outside_the_seam_is_reported() -> None:
+    assert "SEAM_OWNER_OUTSIDE" in codes(catalogue(clean(steps=[step("1", "a"), step("2", "b", "d")])))
+    assert "SEAM_OWNER_OUTSIDE" not in codes(catalogue(clean(steps=[step("1", "a"), step("2", "b", "a")])))
+
+
+def test_a_step_without_team_is_reported_and_makes_no_seam() -> None:
+    cat = catalogue(clean(steps=[step("1", "a"), step("2", None), step("3", "b")]))
+    assert "STEP_UNASSIGNED" in codes(cat)
+    assert find_seams(cat, {}) == []
+    assert "STEP_UNASSIGNED" not in codes(catalogue(clean()))
+
+
+def test_ping_pong_is_reported() -> None:
+    steps = [step("1", "a"), step("2", "b", "b"), step("3", "b"), step("4", "a", "a")]
+    assert "PING_PONG" in codes(catalogue(clean(steps=steps)))
+    assert "PING_PONG" not in codes(
+        catalogue(clean(steps=[step("1", "a"), step("2", "b", "b"), step("3", "c", "c")]))
+    )
+
+
+@pytest.mark.parametrize(
+    ("decision", "code"),
+    [
+        ({"name": "D", "R": ["b"], "C": ["c"]}, "NO_ACCOUNTABLE"),
+        ({"name": "D", "A": ["a", "b"], "R": ["b"], "C": ["c"]}, "MANY_ACCOUNTABLE"),
+        ({"name": "D", "A": "a", "C": ["c"]}, "NO_RESPONSIBLE"),
+        ({"name": "D", "A": "a", "R": ["b"], "C": ["b", "c", "d", "e", "a"]}, "TOO_MANY_CONSULTED"),
+        ({"name": "D", "A": "a", "R": ["b"], "C": ["a"]}, "ROLE_CONFLICT"),
+        ({"name": "D", "A": "a", "R": ["b"], "I": ["a"]}, "ROLE_CONFLICT"),
+        ({"name": "D", "A": "a", "R": ["b"]}, "SILENT_CROSS_TEAM"),
+    ],
+)
+def test_each_raci_defect_is_reported(decision: dict[str, Any], code: str) -> None:
+    assert code in codes(catalogue(clean(decisions=[decision])))
+    assert code not in codes(catalogue(clean()))
+
+
+def test_the_consulted_limit_is_configurable() -> None:
+    decision = {"name": "D", "A": "a", "R": ["b"], "C": ["c", "d", "e"]}
+    assert "TOO_MANY_CONSULTED" in codes(catalogue(clean(decisions=[decision])), max_consulted=2)
+    assert "TOO_MANY_CONSULTED" not in codes(catalogue(clean(decisions=[decision])))
+
+
+def test_a_decision_within_one_team_needs_no_consulted() -> None:
+    decision = {"name": "D", "A": "a", "R": ["a"]}
+    assert "SILENT_CROSS_TEAM" not in codes(catalogue(clean(decisions=[decision])))
+
+
+def test_an_owner_accountable_for_none_of_its_decisions_is_reported() -> None:
+    decision = {"name": "D", "A": "b", "R": ["b"], "C": ["c"]}
+    assert "OWNER_WITHOUT_AUTHORITY" in codes(catalogue(clean(decisions=[decision])))
+    assert "OWNER_WITHOUT_AUTHORITY" not in codes(catalogue(clean()))
+    assert "OWNER_WITHOUT_AUTHORITY" not in codes(catalogue(clean(decisions=[])))
+
+
+def test_a_team_with_no_role_is_an_orphan() -> None:
+    found = analyse_ownership(catalogue(clean()), {}).findings
+    orphans = sorted(f.teams[0] for f in found if f.code == "ORPHAN_TEAM")
+    assert orphans == ["d", "e"]
+
+
+def test_accountability_overload_follows_the_documented_rule() -> None:
+    teams = [{"id": t, "name": t} for t in "abcdefg"]
+    experiences = [
+        clean(id=f"x{i}", decisions=[{"name": "D", "A": "a", "R": ["b"], "C": ["c"]}]) for i in range(5)
+    ] + [
+        clean(id=f"y{t}", owner=t, decisions=[{"name": "D", "A": t, "R": ["b"], "C": ["c"]}]) for t in "defg"
+    ]
+    report = analyse_ownership(catalogue(*experiences, teams=teams), {})
+    overloaded = [f.teams for f in report.findings if f.code == "ACCOUNTABILITY_OVERLOAD"]
+    assert overloaded == [("a",)]  # 5 decisions, median 1
+    balanced = [
+        clean(id=f"y{t}", owner=t, decisions=[{"name": "D", "A": t, "R": ["b"], "C": ["c"]}]) for t in "adefg"
+    ]
+    report = analyse_ownership(catalogue(*balanced, teams=teams), {})
+    assert "ACCOUNTABILITY_OVERLOAD" not in [f.code for f in report.findings]
+
+
+def test_findings_are_sorted_most_costly_first() -> None:
+    cat = catalogue(
+        experience("low", step("1", "a"), step("2", "b")),
+        experience("high", step("1", "a"), step("2", "c")),
+    )
+    report = analyse_ownership(cat, {"low": 10, "high": 90})
+    risks = [f.risk for f in report.all_findings]
+    assert risks == sorted(risks, reverse=True)
+    assert report.all_findings[0].experience == "high"
+
+
+def test_the_decision_matrix_shows_role_letters() -> None:
+    decision = {"name": "D", "A": "a", "R": ["b", "a"], "C": ["c"]}
+    matrix = decision_matrix(catalogue(clean(decisions=[decision])))
+    row = matrix.loc[("clean", "D")]
+    assert row["a"] == "AR" and row["b"] == "R" and row["c"] == "C"
+    assert list(matrix.columns) == ["a", "b", "c"]
+
+
+def test_accountability_load_counts_roles_per_team() -> None:
+    load = accountability_load(catalogue(clean())).set_index("team")
+    assert load.loc["a", "A"] == 1 and load.loc["b", "R"] == 1 and load.loc["d", "A"] == 0
+
+
+# --- the graph ---------------------------------------------------------------------------
+
+
+def chain() -> Catalogue:
+    # a - b - c as a path, d - e joined to c in a triangle, plus an isolated team f
+    teams = [*TEAMS, {"id": "f", "name": "F"}]
+    return catalogue(
+        experience("ab", step("1", "a"), step("2", "b")),
+        experience("bc", step("1", "b"), step("2", "c", "c")),
+        experience("cd", step("1", "c"), step("2", "d")),
+        experience("de", step("1", "d"), step("2", "e")),
+        experience("ec", step("1", "e"), step("2", "c")),
+        teams=teams,
+    )
+
+
+def test_the_team_graph_has_one_edge_per_seam() -> None:
+    cat = chain()
+    graph = team_graph(cat, find_seams(cat, {}))
+    assert graph.number_of_nodes() == 6 and graph.number_of_edges() == 5
+    assert graph["b"]["c"][0]["owned"] is True
+
+
+def test_articulation_points_bridges_and_isolated_teams() -> None:
+    cat = chain()
+    metrics = graph_metrics(team_graph(cat, find_seams(cat, {})))
+    assert metrics.articulation_points == ("b", "c")
+    assert metrics.bridges == (("a", "b"), ("b", "c"))
+    assert metrics.isolated == ("f",)
+    assert not metrics.approximate_betweenness
+
+
+def test_betweenness_finds_the_bottleneck_and_ignores_risk() -> None:
+    cat = chain()
+    metrics = graph_metrics(team_graph(cat, find_seams(cat, {"ab": 100, "cd": 1})))
+    teams = metrics.teams.set_index("team")
+    assert metrics.teams.iloc[0]["team"] == "c"  # every path from a or b to d or e runs through c
+    same = graph_metrics(team_graph(cat, find_seams(cat, {"ab": 1, "cd": 100}))).teams.set_index("team")
+    assert teams["betweenness"].equals(same["betweenness"])  # risk never acts as a distance
+    assert teams.loc["c", "partners"] == 3 and teams.loc["c", "unowned_seams"] == 2
+
+
+# --- DOT ---------------------------------------------------------------------------------
+
+DOT_STATEMENT = re.compile(r'^\s*(?:"(?:[^"\\]|\\.)*"|\w+)(?:\s*->\s*(?:"(?:[^"\\]|\\.)*"|\w+))?\s*\[.*\];$')
+
+
+def parse_dot(text: str) -> dict[str, Any]:
+    """A structural check: balanced braces, well-formed statements, nodes, edges, clusters."""
+    assert text.count("{") == text.count("}")
+    nodes, edges, clusters = set(), [], 0
+    quoted = r'"((?:[^"\\]|\\.)*)"|(\w+)'
+    for line in text.splitlines()[1:-1]:
+        line = line.strip()
+        if line.startswith(("graph [", "node [", "edge [", "label=", "}")):
+            continue
+        if line.startswith("subgraph cluster_"):
+            clusters += 1
+            continue
+        assert DOT_STATEMENT.match(line), line
+        ends = [a or b for a, b in re.findall(quoted, line.split("[", 1)[0])]
+        if "->" in line:
+            edges.append((ends[0], ends[1], line))
+        else:
+            nodes.add(ends[0])
+    return {"nodes": nodes, "edges": edges, "clusters": clusters}
+
+
+def test_the_team_graph_dot_parses_and_marks_unowned_and_articulation_points() -> None:
+    cat = chain()
+    graph = team_graph(cat, find_seams(cat, {"ab": 50}))
+    dot = parse_dot(team_graph_dot(graph, graph_metrics(graph)))
+    assert dot["nodes"] == {"a", "b", "c", "d", "e", "f"}
+    assert len(dot["edges"]) == 5
+    unowned = [e for e in dot["edges"] if "dashed" in e[2]]
+    assert {(a, b) for a, b, _ in unowned} == {("a", "b"), ("c", "d"), ("d", "e"), ("e", "c")}
+    text = team_graph_dot(graph, graph_metrics(graph))
+    assert re.search(r'"c" \[.*peripheries=2', text) and not re.search(r'"a" \[.*peripheries=2', text)
+
+
+def test_dot_labels_are_escaped() -> None:
+    teams = [{"id": "a", "name": 'The "A" team \\ ops'}, {"id": "b", "name": "B"}]
+    cat = catalogue(experience("x", step('Say "hi"', "a"), step("2", "b")), teams=teams)
+    graph = team_graph(cat, find_seams(cat, {}))
+    text = team_graph_dot(graph)
+    assert '\\"A\\" team \\\\ ops' in text
+    parse_dot(text)
+    parse_dot(swimlane_dot(cat.experiences[0], cat.team_names()))
+
+
+def test_swimlanes_have_a_cluster_per_team_and_mark_seams() -> None:
+    cat = catalogue(experience("x", step("1", "a"), step("2", "b", "b"), step("3", "b"), step("4", "c")))
+    text = swimlane_dot(cat.experiences[0], cat.team_names())
+    dot = parse_dot(text)
+    assert dot["clusters"] == 3 and len(dot["nodes"]) == 4 and len(dot["edges"]) == 3
+    styles = [line for _, _, line in dot["edges"]]
+    assert "owned by Team B" in styles[0]
+    assert "unowned seam" in styles[2] and "dashed" in styles[2]
+    assert "unowned" not in styles[1]
+
+
+def test_the_worked_example_in_the_docs_holds() -> None:
+    teams = [{"id": t, "name": t} for t in ("digital", "metering", "billing", "cx-office")]
+    cat = catalogue(
+        experience(
+            "moving-home",
+            step("Tell us you are moving", "digital"),
+            step("Final meter read", "metering", "metering"),
+            step("Final bill", "billing"),
+            step("Check the bill", "metering", "digital"),
+            level="trigger",
+            owner="cx-office",
+            decisions=[{"name": "Change the process", "A": ["cx-office", "billing"], "R": ["digital"]}],
+        ),
+        experience(
+            "submit-reading",
+            step("Enter the reading", "digital"),
+            step("Validate it", "metering", "metering"),
+            parent="moving-home",
+            owner="metering",
+        ),
+        teams=teams,
+    )
+    report = analyse_ownership(cat, {"moving-home": 68.2, "submit-reading": 40.2})
+    assert report.coverage == pytest.approx(0.75)
+    assert [round(s.risk, 1) for s in report.seams] == [68.2, 34.1, 0.0, 0.0]
+    assert [(f.code, round(f.risk, 1)) for f in report.all_findings] == [
+        ("MANY_ACCOUNTABLE", 68.2),
+        ("SEAM_UNOWNED", 68.2),
+        ("PING_PONG", 34.1),
+        ("SEAM_OWNER_OUTSIDE", 34.1),
+        ("SILENT_CROSS_TEAM", 17.1),
+    ]
