@@ -28,6 +28,7 @@ class Finding:
     experience: str | None = None
     teams: tuple[str, ...] = field(default_factory=tuple)
     risk: float = 0.0
+    decision: str | None = None  # the decision's name, for decision-rights findings
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -36,5 +37,6 @@ class Finding:
             "experience": self.experience,
             "teams": list(self.teams),
             "risk": round(self.risk, 3),
+            "decision": self.decision,
             "message": self.message,
         }

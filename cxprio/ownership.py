@@ -299,16 +299,17 @@ def decision_findings(
         finding = partial(_experience_finding, experience.id, priority)
         for decision in experience.decisions:
             what = f"{experience.name}: '{decision.name}'"
+            about = partial(finding, decision=decision.name)
             accountable = decision.accountable
             if not accountable:
                 findings.append(
-                    finding(
+                    about(
                         "NO_ACCOUNTABLE", Severity.HIGH, f"{what} has no Accountable team: name exactly one"
                     )
                 )
             elif len(set(accountable)) > 1:
                 findings.append(
-                    finding(
+                    about(
                         "MANY_ACCOUNTABLE",
                         Severity.HIGH,
                         f"{what} has {len(set(accountable))} Accountable teams "
@@ -318,13 +319,11 @@ def decision_findings(
                 )
             if not decision.responsible:
                 findings.append(
-                    finding(
-                        "NO_RESPONSIBLE", Severity.MEDIUM, f"{what} has no Responsible team to do the work"
-                    )
+                    about("NO_RESPONSIBLE", Severity.MEDIUM, f"{what} has no Responsible team to do the work")
                 )
             if len(set(decision.consulted)) > max_consulted:
                 findings.append(
-                    finding(
+                    about(
                         "TOO_MANY_CONSULTED",
                         Severity.LOW,
                         f"{what} consults {len(set(decision.consulted))} teams (more than "
@@ -335,7 +334,7 @@ def decision_findings(
             conflicted = sorted(set(accountable) & (set(decision.consulted) | set(decision.informed)))
             if conflicted:
                 findings.append(
-                    finding(
+                    about(
                         "ROLE_CONFLICT",
                         Severity.MEDIUM,
                         f"{what}: {', '.join(conflicted)} is both Accountable and Consulted or "
@@ -346,7 +345,7 @@ def decision_findings(
             involved = set(accountable) | set(decision.responsible)
             if len(involved) > 1 and not decision.consulted and not decision.informed:
                 findings.append(
-                    finding(
+                    about(
                         "SILENT_CROSS_TEAM",
                         Severity.LOW,
                         f"{what} involves {len(involved)} teams but consults and informs nobody",
@@ -371,10 +370,22 @@ def decision_findings(
 
 
 def _experience_finding(
-    experience: str, priority: float, code: str, severity: Severity, message: str, teams: Iterable[str] = ()
+    experience: str,
+    priority: float,
+    code: str,
+    severity: Severity,
+    message: str,
+    teams: Iterable[str] = (),
+    decision: str | None = None,
 ) -> Finding:
     return Finding(
-        code, severity, message, experience=experience, teams=tuple(teams), risk=_risk(priority, severity)
+        code,
+        severity,
+        message,
+        experience=experience,
+        teams=tuple(teams),
+        risk=_risk(priority, severity),
+        decision=decision,
     )
 
 

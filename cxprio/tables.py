@@ -1,0 +1,189 @@
+"""Tables the board shows and lets people download, built from the core's results.
+
+Pure pandas (no streamlit), so every table a page draws is tested here and can be
+produced headless.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+import pandas as pd
+
+from .ambition import AmbitionReport
+from .findings import Finding
+from .model import Catalogue
+
+FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
+
+
+def findings_table(findings: Iterable[Finding]) -> pd.DataFrame:
+    """Findings as rows, in the order given (callers pass them most severe or costly first)."""
+    rows = [
+        {
+            "severity": f.severity.value,
+            "code": f.code,
+            "experience": f.experience or "",
+            "teams": ", ".join(t for t in f.teams if t),
+            "risk": round(f.risk, 1),
+            "message": f.message,
+        }
+        for f in findings
+    ]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def teams_of(catalogue: Catalogue) -> dict[str, set[str]]:
+    """Experience id -> every team involved: owner, step teams, handoff owners, RACI."""
+    involved: dict[str, set[str]] = {}
+    for experience in catalogue.experiences:
+        teams = {experience.owner} if experience.owner else set()
+        for step in experience.steps:
+            teams.update(t for t in (step.team, step.handoff_owner) if t)
+        for decision in experience.decisions:
+            for members in decision.roles().values():
+                teams.update(members)
+        involved[experience.id] = teams
+    return involved
+
+
+def filter_ranking(
+    table: pd.DataFrame,
+    catalogue: Catalogue,
+    *,
+    levels: Sequence[str] = (),
+    team: str | None = None,
+    tiers: Sequence[str] = (),
+    search: str = "",
+) -> pd.DataFrame:
+    """The ranked table narrowed to some levels, one team's experiences, some ambition
+    tiers (``"none"`` for no ambition), and a case-insensitive search of id, name and
+    outcome. Empty filters keep everything; ranks are those of the whole catalogue."""
+    mask = pd.Series(True, index=table.index)
+    if levels:
+        mask &= table["level"].isin(list(levels))
+    if team:
+        involved = teams_of(catalogue)
+        mask &= table["id"].map(lambda i: team in involved.get(i, set())).astype(bool)
+    if tiers:
+        wanted = [t for t in tiers if t != "none"]
+        mask &= table["ambition"].isin(wanted) | (table["ambition"].isna() if "none" in tiers else False)
+    text = search.strip().lower()
+    if text:
+        outcomes = {e.id: (e.outcome or "") for e in catalogue.experiences}
+        haystack = (
+            table["id"].astype(str)
+            + " "
+            + table["name"].astype(str)
+            + " "
+            + table["id"].map(outcomes).astype(str)
+        ).str.lower()
+        mask &= haystack.str.contains(text, regex=False)
+    return table[mask]
+
+
+def descendants(catalogue: Catalogue, experience_id: str) -> pd.DataFrame:
+    """The experience and everything under it (journeys, then their moments), as rows of
+    ``id, name, level, depth, parent`` in tree order."""
+    children: dict[str | None, list[str]] = {}
+    by_id = {e.id: e for e in catalogue.experiences}
+    for experience in catalogue.experiences:
+        children.setdefault(experience.parent, []).append(experience.id)
+    rows: list[dict[str, object]] = []
+
+    def walk(node: str, depth: int) -> None:
+        experience = by_id[node]
+        rows.append(
+            {
+                "id": node,
+                "name": experience.name,
+                "level": experience.level.value,
+                "depth": depth,
+                "parent": experience.parent,
+            }
+        )
+        if depth < 5:
+            for child in children.get(node, []):
+                walk(child, depth + 1)
+
+    if experience_id in by_id:
+        walk(experience_id, 0)
+    return pd.DataFrame(rows, columns=["id", "name", "level", "depth", "parent"])
+
+
+def tier_table(report: AmbitionReport) -> pd.DataFrame:
+    """Tier, count, share and limit, with whether the tier is over its limit."""
+    return pd.DataFrame(
+        [
+            {
+                "tier": t.tier.label,
+                "count": t.count,
+                "share": t.share,
+                "limit": t.limit,
+                "over_limit": t.over_limit,
+            }
+            for t in report.tiers
+        ],
+        columns=["tier", "count", "share", "limit", "over_limit"],
+    )
+
+
+def graph_layout(graph: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node positions (``team, name, x, y``) and one edge row per team pair and direction
+    (``from_team, to_team, x, y, x2, y2, seams, unowned, risk``) for drawing the team graph.
+
+    Teams sit on a circle (readable from the back of a room at 10 to 40 teams), in an
+    order that keeps partners near each other: breadth-first from the busiest team, so
+    the picture is the same every time.
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    simple.add_edges_from((a, b) for a, b in graph.edges() if a != b)
+    order: list[str] = []
+    for start in sorted(simple.nodes, key=lambda n: (-simple.degree(n), str(n))):
+        if start not in order:
+            order += [n for n in nx.bfs_tree(simple, start) if n not in order]
+    positions = {
+        node: (math.sin(2 * math.pi * i / len(order)), math.cos(2 * math.pi * i / len(order)))
+        for i, node in enumerate(order)
+    }
+    nodes = pd.DataFrame(
+        [
+            {
+                "team": n,
+                "name": graph.nodes[n].get("name", n),
+                "x": float(p[0]),
+                "y": float(p[1]),
+                "align": "left" if p[0] > 0.05 else "right" if p[0] < -0.05 else "center",
+            }
+            for n, p in positions.items()
+        ],
+        columns=["team", "name", "x", "y", "align"],
+    )
+    pairs: dict[tuple[str, str], list[float]] = {}
+    for a, b, data in graph.edges(data=True):
+        entry = pairs.setdefault((a, b), [0, 0, 0.0])
+        entry[0] += 1
+        entry[1] += not data["owned"]
+        entry[2] += data["risk"]
+    edges = pd.DataFrame(
+        [
+            {
+                "from_team": a,
+                "to_team": b,
+                "x": float(positions[a][0]),
+                "y": float(positions[a][1]),
+                "x2": float(positions[b][0]),
+                "y2": float(positions[b][1]),
+                "seams": int(v[0]),
+                "unowned": int(v[1]),
+                "risk": float(v[2]),
+            }
+            for (a, b), v in pairs.items()
+            if a != b
+        ],
+        columns=["from_team", "to_team", "x", "y", "x2", "y2", "seams", "unowned", "risk"],
+    )
+    return nodes, edges

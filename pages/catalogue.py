@@ -1,0 +1,122 @@
+"""Catalogue: validate another catalogue by upload, switch to it, and download everything."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import streamlit as st
+
+from cxprio import CatalogueError, parse_catalogue
+from cxprio.ownership import decision_matrix, seams_table
+from cxprio.tables import findings_table, tier_table
+from pages.common import (
+    configured_path,
+    current_board,
+    forget_upload,
+    plain,
+    read_source,
+    show_problems,
+    use_upload,
+    using_upload,
+)
+
+board = current_board()
+loaded = board.loaded
+catalogue = board.catalogue
+
+st.title("Catalogue")
+columns = st.columns(4)
+columns[0].metric("Experiences", len(catalogue.experiences))
+columns[1].metric("Teams", len(catalogue.teams))
+columns[2].metric("Warnings", len(loaded.warnings))
+columns[3].metric("Decisions", sum(len(e.decisions) for e in catalogue.experiences))
+st.caption(f"Showing **{plain(Path(loaded.source).name)}** · SHA-256 {board.sha256[:12]}…")
+if using_upload():
+    st.info("This session shows an uploaded catalogue.", icon=":material/upload_file:")
+    if st.button(f"Back to {configured_path().name}", key="back_to_file", icon=":material/undo:"):
+        forget_upload()
+        st.rerun()
+
+if loaded.warnings:
+    with st.expander(f"{len(loaded.warnings)} warnings (the catalogue still loads)"):
+        for warning in loaded.warnings:
+            st.markdown(f"- **{plain(warning.location())}**: {plain(warning.message)}")
+
+st.subheader("Check another catalogue")
+st.caption(
+    "Upload a YAML catalogue to check it. Nothing changes on the board unless it is valid and you choose to use it."
+)
+upload = st.file_uploader("Catalogue (YAML)", type=["yaml", "yml"], key="upload")
+if upload is not None:
+    content = upload.getvalue()
+    try:
+        candidate = parse_catalogue(content, source=upload.name)
+    except CatalogueError as exc:
+        st.markdown(
+            f"**{plain(upload.name)}** is not valid: {len(exc.errors)} problem(s). The board is unchanged."
+        )
+        show_problems(exc.problems)
+    else:
+        count = len(candidate.catalogue.experiences)
+        st.success(
+            f"{upload.name} is valid: {count} experiences, {len(candidate.catalogue.teams)} teams, "
+            f"{len(candidate.warnings)} warnings.",
+            icon=":material/check_circle:",
+        )
+        if st.button(
+            "Use it on the board for this session",
+            key="use_upload",
+            type="primary",
+            icon=":material/swap_horiz:",
+        ):
+            use_upload(upload.name, content)
+            st.rerun()
+
+st.subheader("Downloads")
+st.caption("Everything the board shows, under the weights in the sidebar.")
+ambition = board.ambition()
+ownership = board.ownership()
+priorities = board.table.to_csv(index=False)
+downloads = {
+    "priorities.csv": priorities,
+    "ambition-tiers.csv": tier_table(ambition).to_csv(index=False),
+    "ambition-findings.csv": findings_table(ambition.findings).to_csv(index=False),
+    "seams.csv": seams_table(ownership.seams, catalogue.team_names()).to_csv(index=False),
+    "ownership-findings.csv": findings_table(ownership.findings).to_csv(index=False),
+    "decision-findings.csv": findings_table(ownership.decision_findings).to_csv(index=False),
+    "raci-matrix.csv": decision_matrix(catalogue).reset_index().to_csv(index=False),
+}
+buttons = st.columns(4)
+source_name, source_bytes = read_source()
+buttons[0].download_button(
+    "Catalogue (YAML)",
+    source_bytes,
+    file_name=Path(source_name).name,
+    mime="application/yaml",
+    key="download_catalogue",
+    icon=":material/download:",
+)
+archive = io.BytesIO()
+with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+    for name, text in downloads.items():
+        bundle.writestr(name, text)
+buttons.download_button(
+    "Every table (ZIP of CSV)",
+    archive.getvalue(),
+    file_name="cxprio-tables.zip",
+    mime="application/zip",
+    key="download_all",
+    icon=":material/folder_zip:",
+)
+tables = st.container(horizontal=True)
+for name, text in downloads.items():
+    tables.download_button(
+        name,
+        text.encode("utf-8"),
+        file_name=name,
+        mime="text/csv",
+        key=f"download_{name}",
+        icon=":material/table:",
+    )

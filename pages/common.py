@@ -1,0 +1,293 @@
+"""The board's shared shell: which catalogue, cached loading, the weight sliders, errors.
+
+Pages call :func:`current_board` and draw; everything they compute comes from ``cxprio``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from cxprio import CatalogueError, LoadedCatalogue, parse_catalogue
+from cxprio.ambition import AmbitionReport, check_ambition
+from cxprio.catalogue import DEFAULT_MAX_BYTES
+from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, UsageError
+from cxprio.model import MEASURES
+from cxprio.ownership import OwnershipReport, analyse_ownership
+from cxprio.scoring import Normalised, Scores, normalise, rank, resolve_weights, robustness
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
+ENVIRONMENT_VARIABLE = "CXPRIO_CATALOGUE"
+
+MEASURE_LABELS = {
+    "reach": "Reach",
+    "frequency": "Frequency",
+    "depth": "Depth",
+    "cost": "Cost",
+    "failure_demand": "Failure demand",
+}
+
+LEVEL_COLOURS = {"trigger": "#1f4e79", "journey": "#2a9d8f", "moment": "#e76f51"}
+
+
+def level_colour(title: str = "Level"):  # type: ignore[no-untyped-def]
+    """The same colour for each level on every chart."""
+    import altair as alt
+
+    return alt.Color(
+        "level:N",
+        title=title,
+        scale=alt.Scale(domain=list(LEVEL_COLOURS), range=list(LEVEL_COLOURS.values())),
+    )
+
+
+FINDING_COLUMNS = {
+    "severity": st.column_config.TextColumn("Severity", width="small"),
+    "code": st.column_config.TextColumn("Finding", width="medium"),
+    "experience": st.column_config.TextColumn("Experience", width="medium"),
+    "teams": st.column_config.TextColumn("Teams", width="small"),
+    "risk": st.column_config.NumberColumn("Risk", format="%.0f", width="small"),
+    "message": st.column_config.TextColumn("What to do", width="large"),
+}
+
+PAGES = {
+    "overview": "pages/overview.py",
+    "priorities": "pages/priorities.py",
+    "ambition": "pages/ambition.py",
+    "ownership": "pages/ownership.py",
+    "decisions": "pages/decisions.py",
+    "catalogue": "pages/catalogue.py",
+}
+
+_UPLOAD = "uploaded_catalogue"  # session key: (name, bytes) of a catalogue chosen by upload
+_LAST_GOOD = "last_good_catalogue"  # session key: source -> the last LoadedCatalogue that loaded
+_WEIGHTS_FOR = "weights_for"  # session key: sha256 of the catalogue the sliders belong to
+_BOARD = "_board"
+
+
+def configured_path() -> Path:
+    """``streamlit run app.py -- PATH``, else ``$CXPRIO_CATALOGUE``, else the sample."""
+    if Path(sys.argv[0]).name == "app.py":
+        arguments = [a for a in sys.argv[1:] if not a.startswith("-")]
+        if arguments:
+            return Path(arguments[0])
+    if os.environ.get(ENVIRONMENT_VARIABLE):
+        return Path(os.environ[ENVIRONMENT_VARIABLE])
+    return DEFAULT_PATH
+
+
+def read_source() -> tuple[str, bytes]:
+    """The name and bytes of the catalogue this session shows (an upload, or the file)."""
+    upload = st.session_state.get(_UPLOAD)
+    if upload is not None:
+        name, content = upload
+        return str(name), bytes(content)
+    path = configured_path()
+    try:
+        size = path.stat().st_size
+        if size > DEFAULT_MAX_BYTES:
+            raise _read_problem(str(path), f"the file is {size / 1_048_576:.1f} MB, above the 20 MB limit")
+        return str(path), path.read_bytes()
+    except FileNotFoundError:
+        raise _read_problem(str(path), "no such file: check the path given to the app") from None
+    except OSError as exc:
+        raise _read_problem(str(path), f"cannot read the file ({exc.strerror})") from None
+
+
+def _read_problem(source: str, message: str) -> CatalogueReadError:
+    return CatalogueReadError([Problem(ProblemLevel.ERROR, message, file=source, code="read")])
+
+
+# The catalogue is immutable (frozen models), so it is cached as a shared resource:
+# st.cache_data would unpickle a fresh copy of a 10,000-experience catalogue on every rerun.
+# The key is the source name and the content's SHA-256, so an edited file is reloaded.
+@st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
+def _load(source: str, sha256: str, _content: bytes) -> LoadedCatalogue:
+    return parse_catalogue(_content, source=source)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _normalised(sha256: str, _loaded: LoadedCatalogue) -> Normalised:
+    return normalise(_loaded.catalogue)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _robustness(sha256: str, weights: tuple[float, ...], top_n: int, _norm: Normalised) -> pd.DataFrame:
+    return robustness(_norm, dict(zip(MEASURES, weights, strict=True)), top_n=top_n)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _ownership(
+    sha256: str, weights: tuple[float, ...], _loaded: LoadedCatalogue, _table: pd.DataFrame
+) -> OwnershipReport:
+    priorities = dict(zip(_table["id"], _table["priority"], strict=True))
+    return analyse_ownership(_loaded.catalogue, priorities)
+
+
+@dataclass(frozen=True)
+class Board:
+    """What every page works from: the catalogue, the live weights and the ranking."""
+
+    loaded: LoadedCatalogue
+    sha256: str
+    weights: dict[str, float]
+    norm: Normalised
+    table: pd.DataFrame
+    stale: CatalogueError | None  # the newest version's errors, when showing the last good one
+
+    @property
+    def catalogue(self):  # type: ignore[no-untyped-def]
+        return self.loaded.catalogue
+
+    @property
+    def weight_key(self) -> tuple[float, ...]:
+        return tuple(self.weights[m] for m in MEASURES)
+
+    def ambition(self) -> AmbitionReport:
+        scores = Scores(self.table, self.weights, self.norm.warnings, self.norm)
+        return check_ambition(self.catalogue, scores)
+
+    def ownership(self) -> OwnershipReport:
+        return _ownership(self.sha256, self.weight_key, self.loaded, self.table)
+
+    def robustness(self, top_n: int) -> pd.DataFrame:
+        return _robustness(self.sha256, self.weight_key, top_n, self.norm)
+
+
+def show_problems(problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50) -> None:
+    """Problems as a readable list: location, field, message and fix, as plain text."""
+    errors = [p for p in problems if p.is_error]
+    lines = []
+    for problem in errors[:limit]:
+        where = problem.location() + (f" · {problem.field}" if problem.field else "")
+        fix = f"  \n  ↳ {problem.hint}" if problem.hint else ""
+        lines.append(f"- **{plain(where)}**: {plain(problem.message)}{plain(fix)}")
+    if len(errors) > limit:
+        lines.append(f"- … and {len(errors) - limit} more")
+    st.error("\n".join(lines), icon=":material/error:")
+
+
+def plain(text: str) -> str:
+    """Catalogue text is shown as text: neutralise Markdown (and so any HTML) in it."""
+    specials = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + c if c in specials else c for c in text)
+
+
+def load_board() -> Board:
+    """Load (or reuse) the catalogue, set up the weight sliders, and rank. Called by app.py.
+
+    An invalid catalogue shows its errors; the last good one stays on the board if there
+    is one, otherwise the page stops after the errors.
+    """
+    stale: CatalogueError | None = None
+    try:
+        source, content = read_source()
+        sha256 = hashlib.sha256(content).hexdigest()
+        loaded = _load(source, sha256, content)
+        st.session_state.setdefault(_LAST_GOOD, {})[source] = (loaded, sha256)
+    except CatalogueError as exc:
+        previous = st.session_state.get(_LAST_GOOD, {}).get(configured_source())
+        if previous is None:
+            st.title("The catalogue could not be loaded")
+            st.write("Fix these problems in the file and the board reloads it on the next click:")
+            show_problems(exc.problems)
+            st.stop()
+        loaded, sha256 = previous
+        stale = exc
+    weights = _weight_sliders(loaded, sha256)
+    norm = _normalised(sha256, loaded)
+    board = Board(loaded, sha256, weights, norm, rank(norm, weights), stale)
+    st.session_state[_BOARD] = board
+    return board
+
+
+def configured_source() -> str:
+    upload = st.session_state.get(_UPLOAD)
+    return str(upload[0]) if upload is not None else str(configured_path())
+
+
+def current_board() -> Board:
+    """The board app.py loaded for this run; shows the stale-catalogue warning if any."""
+    if _BOARD not in st.session_state:
+        _route_through_app()
+    board: Board = st.session_state[_BOARD]
+    if board.stale is not None:
+        with st.container(border=True):
+            st.warning(
+                "The catalogue file has errors, so the board still shows the last version that "
+                "loaded. Fix these and click anywhere to reload:",
+                icon=":material/warning:",
+            )
+            show_problems(board.stale.problems, limit=10)
+    return board
+
+
+def _route_through_app() -> None:
+    """Rerun through app.py when Streamlit ran a page on its own.
+
+    Streamlit's older multipage mode treats any folder named ``pages/`` beside the main
+    script as a list of standalone pages, and uses it for the very first session of a
+    fresh server until ``st.navigation`` has been called once. A first visitor who opens
+    a page's address directly (``/priorities``) would then run that page without app.py.
+    Switching the old mode off and rerunning sends the run through app.py's navigation,
+    which serves the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def use_upload(name: str, content: bytes) -> None:
+    """Show an uploaded catalogue on the board for the rest of this session."""
+    st.session_state[_UPLOAD] = (name, content)
+
+
+def forget_upload() -> None:
+    st.session_state.pop(_UPLOAD, None)
+
+
+def using_upload() -> bool:
+    return st.session_state.get(_UPLOAD) is not None
+
+
+def _reset_weights(weights: dict[str, float]) -> None:
+    for name, value in weights.items():
+        st.session_state[f"weight_{name}"] = float(value)
+
+
+def _weight_sliders(loaded: LoadedCatalogue, sha256: str) -> dict[str, float]:
+    defaults = loaded.catalogue.scoring.weights.as_dict()
+    if st.session_state.get(_WEIGHTS_FOR) != sha256:
+        _reset_weights(defaults)
+        st.session_state[_WEIGHTS_FOR] = sha256
+    top = max(1.0, *defaults.values())
+    with st.sidebar:
+        st.markdown(f"**{plain(loaded.catalogue.organisation)}**")
+        st.caption(f"Catalogue: {Path(loaded.source).name}")
+        st.subheader("Weights")
+        st.caption("How much each measure counts in the priority. Move them and every page re-ranks.")
+        weights = {
+            name: st.slider(MEASURE_LABELS[name], 0.0, top, step=0.05, key=f"weight_{name}")
+            for name in MEASURES
+        }
+        st.button(
+            "Reset to the catalogue's weights",
+            key="reset_weights",
+            on_click=_reset_weights,
+            args=(defaults,),
+            icon=":material/restart_alt:",
+            width="stretch",
+        )
+    try:
+        return resolve_weights(loaded.catalogue, weights)
+    except UsageError:
+        st.sidebar.warning("Every weight is 0: using the catalogue's weights until one is raised.")
+        return defaults

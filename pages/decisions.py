@@ -1,0 +1,124 @@
+"""Decision rights: the RACI matrix with its defects, the findings, accountability load."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from cxprio.ownership import accountability_load, decision_matrix
+from cxprio.tables import findings_table
+from pages.common import FINDING_COLUMNS, current_board
+
+board = current_board()
+catalogue = board.catalogue
+report = board.ownership()
+names = catalogue.team_names()
+
+st.title("Decision rights")
+st.caption(
+    "Who is Accountable (exactly one team), Responsible (at least one), Consulted and Informed "
+    "(kept small) for each decision. Rows with a defect are highlighted."
+)
+
+matrix = decision_matrix(catalogue)
+findings = report.decision_findings
+defects: dict[tuple[str, str], list[str]] = {}
+for finding in findings:
+    if finding.decision is not None:
+        defects.setdefault((finding.experience or "", finding.decision), []).append(finding.code)
+
+if len(matrix):
+    shown = matrix.reset_index()
+    shown.insert(
+        2,
+        "defects",
+        [
+            ", ".join(defects.get((e, d), []))
+            for e, d in zip(shown["experience"], shown["decision"], strict=True)
+        ],
+    )
+
+    def highlight(row: pd.Series) -> list[str]:
+        colour = "background-color: #fde2e2" if row["defects"] else ""
+        return [colour] * len(row)
+
+    st.dataframe(
+        shown.style.apply(highlight, axis=1),
+        hide_index=True,
+        width="stretch",
+        height=min(640, 38 + 35 * len(shown)),
+        column_config={
+            "experience": "Experience",
+            "decision": st.column_config.TextColumn("Decision", width="medium"),
+            "defects": st.column_config.TextColumn("Defects", width="medium"),
+            **{
+                team: st.column_config.TextColumn(team, help=names.get(team, team), width="small")
+                for team in matrix.columns
+            },
+        },
+        key="raci_matrix",
+    )
+    st.download_button(
+        "Download the RACI matrix (CSV)",
+        shown.to_csv(index=False).encode("utf-8"),
+        file_name="raci-matrix.csv",
+        mime="text/csv",
+        key="download_raci",
+        icon=":material/download:",
+    )
+else:
+    st.info("The catalogue records no decisions yet: add 'decisions' to its experiences.")
+
+st.subheader("Findings, most costly first")
+table = findings_table(findings)
+if len(table):
+    st.dataframe(
+        table[["severity", "code", "experience", "teams", "risk", "message"]],
+        hide_index=True,
+        width="stretch",
+        column_config=FINDING_COLUMNS,
+        key="decision_findings",
+    )
+    st.download_button(
+        "Download the findings (CSV)",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name="decision-findings.csv",
+        mime="text/csv",
+        key="download_decision_findings",
+        icon=":material/download:",
+    )
+else:
+    st.success("Every decision has exactly one Accountable team and well-formed roles.")
+
+st.subheader("Accountability load per team")
+load = accountability_load(catalogue)
+long = load.melt(
+    id_vars=["team", "name"], value_vars=["A", "R", "C", "I"], var_name="role", value_name="decisions"
+)
+long["role"] = long["role"].map({"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"})
+chart = (
+    alt.Chart(long[long["decisions"] > 0])
+    .mark_bar()
+    .encode(
+        x=alt.X("decisions:Q", title="Decisions"),
+        y=alt.Y(
+            "name:N", title="Team", sort=list(load["name"]), axis=alt.Axis(labelLimit=260, labelOverlap=False)
+        ),
+        color=alt.Color("role:N", title="Role", sort=["Accountable", "Responsible", "Consulted", "Informed"]),
+        tooltip=[
+            alt.Tooltip("name:N", title="Team"),
+            alt.Tooltip("role:N", title="Role"),
+            alt.Tooltip("decisions:Q", title="Decisions"),
+        ],
+    )
+    .properties(title="Decisions per team and role", height=max(200, 26 * len(load)))
+)
+st.altair_chart(chart, width="stretch")
+st.dataframe(
+    load,
+    hide_index=True,
+    width="stretch",
+    column_config={"name": "Team", "team": None},
+    key="accountability_load",
+)

@@ -1,0 +1,278 @@
+"""Ownership & seams: coverage, the team graph, the seams most likely to lose customers."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from cxprio.ownership import seams_table, swimlane_dot, team_pair_risk
+from cxprio.tables import findings_table, graph_layout
+from pages.common import FINDING_COLUMNS, current_board, plain
+
+GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
+HEATMAP_LIMIT = 30
+
+board = current_board()
+catalogue = board.catalogue
+with st.spinner("Finding seams and measuring the team graph…"):
+    report = board.ownership()
+names = catalogue.team_names()
+
+st.title("Ownership & seams")
+st.caption(
+    "A seam is a handoff between two teams inside one experience. Unowned seams are where "
+    "customers repeat themselves and fall through the gaps: someone has to own them."
+)
+
+unowned = [s for s in report.seams if not s.owned]
+metrics = st.columns(4)
+metrics[0].metric(
+    "Seam coverage",
+    "–" if report.coverage is None else f"{report.coverage:.0%}",
+    help="Share of seams that have a handoff owner, weighted by the priority of their experience",
+)
+metrics[1].metric("Seams", len(report.seams))
+metrics[2].metric("Unowned seams", len(unowned))
+metrics[3].metric(
+    "Single points of failure",
+    len(report.metrics.articulation_points),
+    help="Teams whose loss would split the graph of handoffs in two (articulation points)",
+)
+
+pairs = team_pair_risk(report.seams)
+st.subheader("Who hands customers to whom")
+teams_in_graph = report.graph.number_of_nodes()
+if 0 < teams_in_graph <= GRAPH_LIMIT:
+    nodes, edges = graph_layout(report.graph)
+    nodes = nodes.merge(
+        report.metrics.teams[["team", "betweenness", "unowned_seams", "articulation_point"]], on="team"
+    )
+    edges = edges.assign(state=edges["unowned"].map(lambda n: "has unowned seams" if n else "all owned"))
+    lines = (
+        alt.Chart(edges)
+        .mark_rule(opacity=0.7)
+        .encode(
+            x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-2.2, 2.2])),
+            y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
+            x2="x2:Q",
+            y2="y2:Q",
+            strokeWidth=alt.StrokeWidth("risk:Q", scale=alt.Scale(range=[1, 8]), legend=None),
+            color=alt.Color(
+                "state:N",
+                title="Handoffs",
+                scale=alt.Scale(domain=["all owned", "has unowned seams"], range=["#94a3b8", "#dc2626"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("from_team:N", title="From"),
+                alt.Tooltip("to_team:N", title="To"),
+                alt.Tooltip("seams:Q", title="Seams"),
+                alt.Tooltip("unowned:Q", title="Unowned"),
+                alt.Tooltip("risk:Q", title="Risk", format=".0f"),
+            ],
+        )
+    )
+    dots = (
+        alt.Chart(nodes)
+        .mark_circle(stroke="#1f2937", strokeWidth=1)
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            size=alt.Size("betweenness:Q", scale=alt.Scale(range=[150, 1400]), legend=None),
+            color=alt.condition("datum.articulation_point", alt.value("#f59e0b"), alt.value("#1f4e79")),
+            tooltip=[
+                alt.Tooltip("name:N", title="Team"),
+                alt.Tooltip("betweenness:Q", title="Betweenness", format=".2f"),
+                alt.Tooltip("unowned_seams:Q", title="Unowned seams"),
+                alt.Tooltip("articulation_point:N", title="Single point of failure"),
+            ],
+        )
+    )
+    labels = alt.layer(
+        *[
+            alt.Chart(nodes[nodes["align"] == side])
+            .mark_text(
+                align=side,
+                dx={"left": 14, "right": -14, "center": 0}[side],
+                dy=0 if side != "center" else -16,
+                fontSize=13,
+            )
+            .encode(x="x:Q", y="y:Q", text="name:N")
+            for side in ("left", "right", "center")
+        ]
+    )
+    st.altair_chart(
+        (lines + dots + labels)
+        .properties(title="Dot size: bottleneck score; orange: single point of failure", height=600)
+        .configure_view(stroke=None),
+        width="stretch",
+    )
+elif teams_in_graph:
+    st.info(f"{teams_in_graph} teams are too many to draw legibly; the heatmap shows the same seams.")
+st.subheader("Risk between teams")
+top_teams = (
+    pd.concat(
+        [
+            pairs[["from_team", "risk"]].rename(columns={"from_team": "team"}),
+            pairs[["to_team", "risk"]].rename(columns={"to_team": "team"}),
+        ]
+    )
+    .groupby("team")["risk"]
+    .sum()
+    .sort_values(ascending=False)
+    .head(HEATMAP_LIMIT)
+    .index
+)
+heat = pairs[pairs["from_team"].isin(top_teams) & pairs["to_team"].isin(top_teams)].assign(
+    from_name=lambda p: p["from_team"].map(names), to_name=lambda p: p["to_team"].map(names)
+)
+heatmap = (
+    alt.Chart(heat)
+    .mark_rect()
+    .encode(
+        x=alt.X(
+            "to_name:N",
+            title="Hands the customer to",
+            axis=alt.Axis(labelAngle=-35, labelLimit=200, labelOverlap=False),
+        ),
+        y=alt.Y("from_name:N", title="Team handing over", axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("risk:Q", title="Risk", scale=alt.Scale(scheme="reds")),
+        tooltip=[
+            alt.Tooltip("from_name:N", title="From"),
+            alt.Tooltip("to_name:N", title="To"),
+            alt.Tooltip("seams:Q", title="Seams"),
+            alt.Tooltip("unowned:Q", title="Unowned"),
+            alt.Tooltip("risk:Q", title="Risk", format=".0f"),
+        ],
+    )
+    .properties(title="Summed risk of the seams from one team to another", height=480)
+)
+st.altair_chart(heatmap, width="stretch")
+if pairs["from_team"].nunique() > HEATMAP_LIMIT:
+    st.caption(f"The {HEATMAP_LIMIT} teams with the most seam risk.")
+
+st.subheader("Seams, most risky first")
+filters = st.columns([2, 3, 2])
+team = filters[0].selectbox(
+    "Team", [None, *names], format_func=lambda t: "All teams" if t is None else names[t], key="seam_team"
+)
+experience_names = {e.id: e.name for e in catalogue.experiences if len(e.steps) > 1}
+experience = filters[1].selectbox(
+    "Experience",
+    [None, *experience_names],
+    format_func=lambda e: "All experiences" if e is None else experience_names[e],
+    key="seam_experience",
+)
+unowned_only = filters[2].toggle("Unowned only", key="seam_unowned_only")
+seams = [
+    s
+    for s in report.seams
+    if (team is None or team in (s.from_team, s.to_team))
+    and (experience is None or s.experience == experience)
+    and (not unowned_only or not s.owned)
+]
+table = seams_table(seams, names)
+st.dataframe(
+    table[
+        [
+            "experience_name",
+            "from_team_name",
+            "to_team_name",
+            "to_step",
+            "handoff_owner",
+            "owned",
+            "priority",
+            "risk",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "experience_name": st.column_config.TextColumn("Experience", width="medium"),
+        "from_team_name": "From team",
+        "to_team_name": "To team",
+        "to_step": "Into step",
+        "handoff_owner": "Handoff owner",
+        "owned": st.column_config.CheckboxColumn("Owned"),
+        "priority": st.column_config.NumberColumn("Priority", format="%.0f"),
+        "risk": st.column_config.ProgressColumn("Risk", min_value=0, max_value=100, format="%.0f"),
+    },
+    key="seams_table",
+)
+st.download_button(
+    "Download these seams (CSV)",
+    table.to_csv(index=False).encode("utf-8"),
+    file_name="seams.csv",
+    mime="text/csv",
+    key="download_seams",
+    icon=":material/download:",
+)
+
+st.subheader("Bottleneck teams")
+st.caption(
+    "Betweenness: how many routes between other teams run through this team "
+    "(unweighted). " + " ".join(report.metrics.notes)
+)
+st.dataframe(
+    report.metrics.teams[
+        [
+            "name",
+            "betweenness",
+            "partners",
+            "seams_in",
+            "seams_out",
+            "unowned_seams",
+            "articulation_point",
+        ]
+    ].head(15),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "name": "Team",
+        "betweenness": st.column_config.NumberColumn("Betweenness", format="%.2f"),
+        "partners": "Partner teams",
+        "seams_in": "Seams in",
+        "seams_out": "Seams out",
+        "unowned_seams": "Unowned",
+        "articulation_point": st.column_config.CheckboxColumn("Single point of failure"),
+    },
+    key="bottlenecks",
+)
+st.subheader("Ownership findings")
+findings = findings_table(report.findings)
+st.dataframe(
+    findings[["severity", "code", "experience", "risk", "message"]],
+    hide_index=True,
+    width="stretch",
+    column_config=FINDING_COLUMNS,
+    key="ownership_findings",
+)
+st.download_button(
+    "Download the findings (CSV)",
+    findings.to_csv(index=False).encode("utf-8"),
+    file_name="ownership-findings.csv",
+    mime="text/csv",
+    key="download_ownership_findings",
+    icon=":material/download:",
+)
+
+st.subheader("One experience as swimlanes")
+with_seams = [e for e in catalogue.experiences if len(e.steps) > 1]
+if with_seams:
+    riskiest = next((s.experience for s in report.seams), with_seams[0].id)
+    ids = [e.id for e in with_seams]
+    chosen = st.selectbox(
+        "Experience",
+        ids,
+        index=ids.index(riskiest) if riskiest in ids else 0,
+        format_func=lambda i: catalogue.experience(i).name,
+        key="swimlane_experience",
+    )
+    st.caption(
+        "One lane per team; every arrow that crosses lanes is a seam, red and dashed where nobody owns it."
+    )
+    st.graphviz_chart(swimlane_dot(catalogue.experience(chosen), names), width="stretch")
+else:
+    st.info("No experience has more than one step.")
+st.caption(f"Catalogue: {plain(board.loaded.source)}")
