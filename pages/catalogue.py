@@ -49,19 +49,31 @@ st.caption(
     "Upload a YAML catalogue to check it. Nothing changes on the board unless it is valid and you choose to use it."
 )
 upload = st.file_uploader("Catalogue (YAML)", type=["yaml", "yml"], key="upload")
+with st.expander("…or paste YAML"):
+    pasted = st.text_area(
+        "Catalogue text", key="pasted_yaml", height=220, placeholder="version: 1\norganisation: …"
+    )
+    check_pasted = st.button("Check the pasted text", key="check_pasted")
+
+candidate_name, candidate_content = None, None
 if upload is not None:
-    content = upload.getvalue()
+    candidate_name, candidate_content = upload.name, upload.getvalue()
+elif pasted.strip() and (check_pasted or st.session_state.get("checked_pasted") == pasted):
+    st.session_state["checked_pasted"] = pasted
+    candidate_name, candidate_content = "pasted.yaml", pasted.encode("utf-8")
+
+if candidate_name is not None and candidate_content is not None:
     try:
-        candidate = parse_catalogue(content, source=upload.name)
+        candidate = parse_catalogue(candidate_content, source=candidate_name)
     except CatalogueError as exc:
         st.markdown(
-            f"**{plain(upload.name)}** is not valid: {len(exc.errors)} problem(s). The board is unchanged."
+            f"**{plain(candidate_name)}** is not valid: {len(exc.errors)} problem(s). The board is unchanged."
         )
         show_problems(exc.problems)
     else:
         count = len(candidate.catalogue.experiences)
         st.success(
-            f"{upload.name} is valid: {count} experiences, {len(candidate.catalogue.teams)} teams, "
+            f"{candidate_name} is valid: {count} experiences, {len(candidate.catalogue.teams)} teams, "
             f"{len(candidate.warnings)} warnings.",
             icon=":material/check_circle:",
         )
@@ -71,7 +83,7 @@ if upload is not None:
             type="primary",
             icon=":material/swap_horiz:",
         ):
-            use_upload(upload.name, content)
+            use_upload(candidate_name, candidate_content)
             st.rerun()
 
 st.subheader("Downloads")
@@ -88,9 +100,9 @@ downloads = {
     "decision-findings.csv": findings_table(ownership.decision_findings).to_csv(index=False),
     "raci-matrix.csv": decision_matrix(catalogue).reset_index().to_csv(index=False),
 }
-buttons = st.columns(4)
+buttons = st.container(horizontal=True)
 source_name, source_bytes = read_source()
-buttons[0].download_button(
+buttons.download_button(
     "Catalogue (YAML)",
     source_bytes,
     file_name=Path(source_name).name,

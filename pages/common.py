@@ -215,9 +215,13 @@ def configured_source() -> str:
 
 def current_board() -> Board:
     """The board app.py loaded for this run; shows the stale-catalogue warning if any."""
-    if _BOARD not in st.session_state:
+    # app.py leaves the board for exactly one page run; taking it tells the next run
+    # whether app.py ran before the page (see _route_through_app).
+    board: Board | None = st.session_state.pop(_BOARD, None)
+    if board is None:
         _route_through_app()
-    board: Board = st.session_state[_BOARD]
+        board = load_board()
+        st.session_state.pop(_BOARD, None)
     if board.stale is not None:
         with st.container(border=True):
             st.warning(
@@ -230,19 +234,17 @@ def current_board() -> Board:
 
 
 def _route_through_app() -> None:
-    """Rerun through app.py when Streamlit ran a page on its own.
+    """Send the next runs through app.py when Streamlit ran a page on its own.
 
     Streamlit's older multipage mode treats any folder named ``pages/`` beside the main
     script as a list of standalone pages, and uses it for the very first session of a
-    fresh server until ``st.navigation`` has been called once. A first visitor who opens
-    a page's address directly (``/priorities``) would then run that page without app.py.
-    Switching the old mode off and rerunning sends the run through app.py's navigation,
-    which serves the same page.
+    fresh server until ``st.navigation`` has been called once (and AppTest uses it for
+    every run). A page run that way has not had app.py load the board; the caller loads
+    it itself, and switching the old mode off sends later runs through app.py.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
-    st.rerun()
 
 
 def use_upload(name: str, content: bytes) -> None:

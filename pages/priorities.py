@@ -57,6 +57,11 @@ if show_ranges:
         f"top {top_n} in at least 90 % of them: a ranking the room can rely on."
     )
 
+leaders = " · ".join(
+    f"{row.rank}. {plain(str(row.name))}" for row in board.table.head(3).itertuples(index=False)
+)
+st.markdown(f"**Top 3 now:** {leaders}", help="Changes as the weights in the sidebar move")
+
 shown = filter_ranking(table, catalogue, levels=levels, team=team, tiers=tiers, search=search)
 shown = shown.assign(owner_name=shown["owner"].map(lambda t: team_names.get(t, "—") if t else "—"))
 columns = [

@@ -1,0 +1,219 @@
+"""The board as a user meets it, through Streamlit's AppTest: every page, the weight
+sliders, the filters, and checking another catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxprio.generate import generate_catalogue
+
+from .conftest import ROOT, SAMPLE, catalogue_dict, dump
+
+PAGES = [
+    "pages/overview.py",
+    "pages/priorities.py",
+    "pages/ambition.py",
+    "pages/ownership.py",
+    "pages/decisions.py",
+    "pages/catalogue.py",
+]
+TITLES = [
+    "Northwind Energy",
+    "Priorities",
+    "Ambition board",
+    "Ownership & seams",
+    "Decision rights",
+    "Catalogue",
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("generated") / "generated-1000.yaml"
+    path.write_text(generate_catalogue(experiences=1000, teams=40, seed=11))
+    return path
+
+
+@pytest.fixture
+def board(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
+    """Start the app on a catalogue and optionally switch to a page."""
+
+    def start(catalogue: Path = SAMPLE, page: str | None = None) -> AppTest:
+        monkeypatch.setenv("CXPRIO_CATALOGUE", str(catalogue))
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        app.run()
+        assert not app.exception, app.exception
+        if page:
+            app.switch_page(page)
+            app.run()
+        return app
+
+    yield start
+
+
+@pytest.mark.parametrize(("page", "title"), list(zip(PAGES, TITLES, strict=True)))
+def test_every_page_runs_on_the_sample(board: Callable[..., AppTest], page: str, title: str) -> None:
+    app = board(page=page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == title
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_a_generated_catalogue_of_1000(
+    board: Callable[..., AppTest], generated: Path, page: str
+) -> None:
+    app = board(generated, page=page)
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def ranking(app: AppTest):  # type: ignore[no-untyped-def]
+    """The ranked table: the first table on the Priorities page (AppTest finds tables by
+    position, not by key)."""
+    return app.dataframe[0].value
+
+
+def test_the_overview_shows_counts_and_coverage(board: Callable[..., AppTest]) -> None:
+    app = board()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Experiences"] == "46"
+    assert metrics["Seam coverage"].endswith("%")
+    assert metrics["Triggers"] == "6"
+
+
+def test_depth_alone_puts_the_deepest_experience_first(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    before = ranking(app)["name"].tolist()
+    for measure in ("reach", "frequency", "cost", "failure_demand"):
+        app.slider(key=f"weight_{measure}").set_value(0.0)
+    app.slider(key="weight_depth").set_value(1.0)
+    app.run()
+    after = ranking(app)
+    assert after["name"].tolist() != before
+    from cxprio import load_catalogue
+
+    catalogue = load_catalogue(SAMPLE).catalogue
+    deepest = {e.name for e in catalogue.experiences if e.measures.depth == 5}
+    assert after["name"].iloc[0] in deepest
+    assert "Top 3 now:" in app.markdown[0].value or any("Top 3 now" in m.value for m in app.markdown)
+
+
+def test_reset_restores_the_catalogues_weights(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    original = ranking(app)["name"].tolist()
+    app.slider(key="weight_reach").set_value(1.0).run()
+    assert ranking(app)["name"].tolist() != original
+    app.button(key="reset_weights").click().run()
+    assert app.slider(key="weight_reach").value == pytest.approx(0.25)
+    assert ranking(app)["name"].tolist() == original
+
+
+def test_all_zero_weights_warn_and_keep_ranking(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    for measure in ("reach", "frequency", "depth", "cost", "failure_demand"):
+        app.slider(key=f"weight_{measure}").set_value(0.0)
+    app.run()
+    assert not app.exception
+    assert any("Every weight is 0" in w.value for w in app.sidebar.warning)
+
+
+def test_the_level_filter_keeps_only_that_level(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    app.multiselect(key="filter_level").set_value(["journey"]).run()
+    shown = ranking(app)
+    assert len(shown) == 17 and set(shown["level"]) == {"journey"}
+
+
+def test_search_and_team_filters(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    from cxprio import load_catalogue
+
+    catalogue = load_catalogue(SAMPLE).catalogue
+    expected = {e.name for e in catalogue.experiences if "bill" in f"{e.id} {e.name} {e.outcome}".lower()}
+    app.text_input(key="filter_search").input("Bill").run()
+    assert set(ranking(app)["name"]) == expected and len(expected) >= 5
+    app.text_input(key="filter_search").input("").run()
+    app.selectbox(key="filter_team").set_value("data-platform").run()
+    assert set(ranking(app)["name"]) == {
+        "Financial difficulty",
+        "Someone at home depends on medical equipment",
+        "Join the priority services register",
+    }
+
+
+def test_the_tier_filter_and_rank_ranges(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    app.multiselect(key="filter_tier").set_value(["unique"]).run()
+    shown = ranking(app)
+    assert set(shown["ambition"]) == {"unique"}
+    assert {"rank_range", "stable_top_n"} <= set(shown.columns)
+    app.toggle(key="show_ranges").set_value(False).run()
+    assert "rank_range" not in ranking(app).columns
+
+
+def test_an_invalid_pasted_catalogue_shows_errors_and_leaves_the_board(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/catalogue.py")
+    data = catalogue_dict()
+    data["experiences"][0]["level"] = "jorney"
+    app.text_area(key="pasted_yaml").input(dump(data))
+    app.button(key="check_pasted").click().run()
+    errors = " ".join(e.value for e in app.error).replace("\\", "")
+    assert "pasted.yaml" in errors and "experiences[0].level" in errors and "journey" in errors
+    app.switch_page("pages/overview.py").run()
+    assert app.title[0].value == "Northwind Energy"
+
+
+def test_a_valid_pasted_catalogue_can_replace_the_board_for_the_session(
+    board: Callable[..., AppTest],
+) -> None:
+    app = board(page="pages/catalogue.py")
+    app.text_area(key="pasted_yaml").input(dump(catalogue_dict()))
+    app.button(key="check_pasted").click().run()
+    assert any("is valid" in s.value for s in app.success)
+    app.button(key="use_upload").click().run()
+    app.switch_page("pages/overview.py").run()
+    assert app.title[0].value == "Test Energy"
+    app.switch_page("pages/catalogue.py").run()
+    app.button(key="back_to_file").click().run()
+    app.switch_page("pages/overview.py").run()
+    assert app.title[0].value == "Northwind Energy"
+
+
+def test_an_invalid_catalogue_file_shows_its_errors_without_a_traceback(
+    board: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("version: 1\norganisation: Broken\nexperiences:\n  - {id: x, name: X, level: NO}\n")
+    app = board(path)
+    assert not app.exception
+    assert app.title[0].value == "The catalogue could not be loaded"
+    assert "broken.yaml:4" in app.error[0].value.replace("\\", "")
+
+
+def test_a_file_that_turns_invalid_keeps_the_last_good_catalogue(
+    board: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    path = tmp_path / "live.yaml"
+    path.write_text(dump(catalogue_dict()))
+    app = board(path)
+    assert app.title[0].value == "Test Energy"
+    path.write_text(dump(catalogue_dict()).replace("level: trigger", "level: triger"))
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Test Energy"  # still the last good one
+    assert any("last version that loaded" in w.value for w in app.warning)
+
+
+def test_catalogue_text_is_shown_as_text_not_html(board: Callable[..., AppTest], tmp_path: Path) -> None:
+    data = catalogue_dict(organisation="<script>alert(1)</script> **Bold** Energy")
+    data["experiences"][0]["name"] = "<img src=x onerror=alert(1)>"
+    path = tmp_path / "html.yaml"
+    path.write_text(dump(data))
+    app = board(path, page="pages/ambition.py")
+    assert not app.exception
+    rendered = " ".join(m.value for m in app.markdown)
+    assert "<img" not in rendered.replace("\\<img", "")
+    assert "\\<img" in rendered
