@@ -8,7 +8,7 @@ import streamlit as st
 from cxprio.ambition import delivery_gap
 from cxprio.model import Tier
 from cxprio.tables import findings_table, tier_table
-from pages.common import FINDING_COLUMNS, current_board, level_colour, plain
+from pages.common import FINDING_COLUMNS, csv_download, current_board, level_colour, plain
 
 CARDS_PER_TIER = 12
 TIER_COLOURS = {
@@ -134,14 +134,7 @@ st.dataframe(
     column_config=FINDING_COLUMNS,
     key="ambition_findings",
 )
-st.download_button(
-    "Download the findings (CSV)",
-    findings.to_csv(index=False).encode("utf-8"),
-    file_name="ambition-findings.csv",
-    mime="text/csv",
-    key="download_ambition",
-    icon=":material/download:",
-)
+csv_download("Download the findings (CSV)", findings, "ambition-findings.csv", "download_ambition")
 
 st.subheader("Target against today")
 gaps = delivery_gap(catalogue)

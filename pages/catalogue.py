@@ -13,6 +13,7 @@ from cxprio.ownership import decision_matrix, seams_table
 from cxprio.tables import findings_table, tier_table
 from pages.common import (
     configured_path,
+    csv_download,
     current_board,
     forget_upload,
     plain,
@@ -90,16 +91,26 @@ st.subheader("Downloads")
 st.caption("Everything the board shows, under the weights in the sidebar.")
 ambition = board.ambition()
 ownership = board.ownership()
-priorities = board.table.to_csv(index=False)
-downloads = {
-    "priorities.csv": priorities,
-    "ambition-tiers.csv": tier_table(ambition).to_csv(index=False),
-    "ambition-findings.csv": findings_table(ambition.findings).to_csv(index=False),
-    "seams.csv": seams_table(ownership.seams, catalogue.team_names()).to_csv(index=False),
-    "ownership-findings.csv": findings_table(ownership.findings).to_csv(index=False),
-    "decision-findings.csv": findings_table(ownership.decision_findings).to_csv(index=False),
-    "raci-matrix.csv": decision_matrix(catalogue).reset_index().to_csv(index=False),
+tables = {
+    "priorities.csv": board.table,
+    "ambition-tiers.csv": tier_table(ambition),
+    "ambition-findings.csv": findings_table(ambition.findings),
+    "seams.csv": seams_table(ownership.seams, catalogue.team_names()),
+    "ownership-findings.csv": findings_table(ownership.findings),
+    "decision-findings.csv": findings_table(ownership.decision_findings),
+    "raci-matrix.csv": decision_matrix(catalogue).reset_index(),
 }
+
+
+def every_table() -> bytes:
+    """All the tables as CSV files in one ZIP, built when someone clicks."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, frame in tables.items():
+            bundle.writestr(name, frame.to_csv(index=False))
+    return archive.getvalue()
+
+
 buttons = st.container(horizontal=True)
 source_name, source_bytes = read_source()
 buttons.download_button(
@@ -110,25 +121,14 @@ buttons.download_button(
     key="download_catalogue",
     icon=":material/download:",
 )
-archive = io.BytesIO()
-with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-    for name, text in downloads.items():
-        bundle.writestr(name, text)
 buttons.download_button(
     "Every table (ZIP of CSV)",
-    archive.getvalue(),
+    every_table,
     file_name="cxprio-tables.zip",
     mime="application/zip",
     key="download_all",
     icon=":material/folder_zip:",
 )
-tables = st.container(horizontal=True)
-for name, text in downloads.items():
-    tables.download_button(
-        name,
-        text.encode("utf-8"),
-        file_name=name,
-        mime="text/csv",
-        key=f"download_{name}",
-        icon=":material/table:",
-    )
+row = st.container(horizontal=True)
+for name, frame in tables.items():
+    csv_download(name, frame, name, f"download_{name}", place=row)

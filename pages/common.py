@@ -10,6 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,9 +19,10 @@ from cxprio import CatalogueError, LoadedCatalogue, parse_catalogue
 from cxprio.ambition import AmbitionReport, check_ambition
 from cxprio.catalogue import DEFAULT_MAX_BYTES
 from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, UsageError
-from cxprio.model import MEASURES
+from cxprio.model import MEASURES, Catalogue
 from cxprio.ownership import OwnershipReport, analyse_ownership
 from cxprio.scoring import Normalised, Scores, normalise, rank, resolve_weights, robustness
+from cxprio.tables import descendants
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
@@ -131,6 +133,12 @@ def _ownership(
     return analyse_ownership(_loaded.catalogue, priorities)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def tree_under(sha256: str, experience_id: str, _catalogue: Catalogue) -> pd.DataFrame:
+    """The experience and everything under it, cached per catalogue version."""
+    return descendants(_catalogue, experience_id)
+
+
 @dataclass(frozen=True)
 class Board:
     """What every page works from: the catalogue, the live weights and the ranking."""
@@ -159,6 +167,18 @@ class Board:
 
     def robustness(self, top_n: int) -> pd.DataFrame:
         return _robustness(self.sha256, self.weight_key, top_n, self.norm)
+
+
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str, place: Any = None) -> None:
+    """A download button whose CSV is only built when someone clicks it."""
+    (place or st).download_button(
+        label,
+        lambda: frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )
 
 
 def show_problems(problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50) -> None:

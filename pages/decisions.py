@@ -8,7 +8,7 @@ import streamlit as st
 
 from cxprio.ownership import accountability_load, decision_matrix
 from cxprio.tables import findings_table
-from pages.common import FINDING_COLUMNS, current_board
+from pages.common import FINDING_COLUMNS, csv_download, current_board
 
 board = current_board()
 catalogue = board.catalogue
@@ -27,6 +27,17 @@ defects: dict[tuple[str, str], list[str]] = {}
 for finding in findings:
     if finding.decision is not None:
         defects.setdefault((finding.experience or "", finding.decision), []).append(finding.code)
+
+metrics = st.columns(3)
+metrics[0].metric("Decisions", len(matrix))
+metrics[1].metric(
+    "With a defect", len({key for key in defects}), help="Decisions with at least one RACI finding"
+)
+metrics[2].metric(
+    "Owners without authority",
+    sum(f.code == "OWNER_WITHOUT_AUTHORITY" for f in findings),
+    help="Experiences whose owner is Accountable for none of their decisions",
+)
 
 if len(matrix):
     shown = matrix.reset_index()
@@ -59,14 +70,7 @@ if len(matrix):
         },
         key="raci_matrix",
     )
-    st.download_button(
-        "Download the RACI matrix (CSV)",
-        shown.to_csv(index=False).encode("utf-8"),
-        file_name="raci-matrix.csv",
-        mime="text/csv",
-        key="download_raci",
-        icon=":material/download:",
-    )
+    csv_download("Download the RACI matrix (CSV)", shown, "raci-matrix.csv", "download_raci")
 else:
     st.info("The catalogue records no decisions yet: add 'decisions' to its experiences.")
 
@@ -80,14 +84,7 @@ if len(table):
         column_config=FINDING_COLUMNS,
         key="decision_findings",
     )
-    st.download_button(
-        "Download the findings (CSV)",
-        table.to_csv(index=False).encode("utf-8"),
-        file_name="decision-findings.csv",
-        mime="text/csv",
-        key="download_decision_findings",
-        icon=":material/download:",
-    )
+    csv_download("Download the findings (CSV)", table, "decision-findings.csv", "download_decision_findings")
 else:
     st.success("Every decision has exactly one Accountable team and well-formed roles.")
 

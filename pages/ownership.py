@@ -8,7 +8,7 @@ import streamlit as st
 
 from cxprio.ownership import seams_table, swimlane_dot, team_pair_risk
 from cxprio.tables import findings_table, graph_layout
-from pages.common import FINDING_COLUMNS, current_board, plain
+from pages.common import FINDING_COLUMNS, csv_download, current_board, plain
 
 GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
 HEATMAP_LIMIT = 30
@@ -200,14 +200,7 @@ st.dataframe(
     },
     key="seams_table",
 )
-st.download_button(
-    "Download these seams (CSV)",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name="seams.csv",
-    mime="text/csv",
-    key="download_seams",
-    icon=":material/download:",
-)
+csv_download("Download these seams (CSV)", table, "seams.csv", "download_seams")
 
 st.subheader("Bottleneck teams")
 st.caption(
@@ -248,14 +241,7 @@ st.dataframe(
     column_config=FINDING_COLUMNS,
     key="ownership_findings",
 )
-st.download_button(
-    "Download the findings (CSV)",
-    findings.to_csv(index=False).encode("utf-8"),
-    file_name="ownership-findings.csv",
-    mime="text/csv",
-    key="download_ownership_findings",
-    icon=":material/download:",
-)
+csv_download("Download the findings (CSV)", findings, "ownership-findings.csv", "download_ownership_findings")
 
 st.subheader("One experience as swimlanes")
 with_seams = [e for e in catalogue.experiences if len(e.steps) > 1]

@@ -7,8 +7,10 @@ import streamlit as st
 
 from cxprio.model import Level, Tier
 from cxprio.scoring import DEFAULT_TOP_N
-from cxprio.tables import descendants, filter_ranking
-from pages.common import current_board, level_colour, plain
+from cxprio.tables import filter_ranking
+from pages.common import csv_download, current_board, level_colour, plain, tree_under
+
+SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
 
 board = current_board()
 catalogue = board.catalogue
@@ -63,7 +65,7 @@ leaders = " · ".join(
 st.markdown(f"**Top 3 now:** {leaders}", help="Changes as the weights in the sidebar move")
 
 shown = filter_ranking(table, catalogue, levels=levels, team=team, tiers=tiers, search=search)
-shown = shown.assign(owner_name=shown["owner"].map(lambda t: team_names.get(t, "—") if t else "—"))
+shown = shown.assign(owner_name=shown["owner"].map(team_names).fillna("—"))
 columns = [
     "rank",
     "name",
@@ -107,20 +109,15 @@ st.dataframe(
     key="ranking",
 )
 st.caption(f"{len(shown)} of {len(table)} experiences")
-st.download_button(
-    "Download this table (CSV)",
-    shown.drop(columns=["owner_name"]).to_csv(index=False).encode("utf-8"),
-    file_name="priorities.csv",
-    mime="text/csv",
-    key="download_priorities",
-    icon=":material/download:",
+csv_download(
+    "Download this table (CSV)", shown.drop(columns=["owner_name"]), "priorities.csv", "download_priorities"
 )
 
 st.subheader("Customer value against business value")
 chart_data = shown.dropna(subset=["customer_value", "business_value"])
-if len(chart_data) > 5000:
-    st.caption(f"Showing the top 5,000 of {len(chart_data)} experiences.")
-    chart_data = chart_data.head(5000)
+if len(chart_data) > SCATTER_LIMIT:
+    st.caption(f"The {SCATTER_LIMIT:,} highest priorities of {len(chart_data):,} (the table has them all).")
+    chart_data = chart_data.head(SCATTER_LIMIT)
 scatter = (
     alt.Chart(chart_data[["name", "level", "rank", "priority", "customer_value", "business_value", "reach"]])
     .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
@@ -151,7 +148,7 @@ if triggers:
         format_func=lambda i: catalogue.experience(i).name,
         key="drill_trigger",
     )
-    tree = descendants(catalogue, chosen).merge(
+    tree = tree_under(board.sha256, chosen, catalogue).merge(
         board.table[["id", "rank", "priority", "ambition"]], on="id", how="left"
     )
     tree["experience"] = tree.apply(lambda r: "\u2003" * int(r["depth"]) + str(r["name"]), axis=1)
@@ -161,6 +158,9 @@ if triggers:
         width="stretch",
         column_config={
             "experience": st.column_config.TextColumn("Trigger → journeys → moments", width="large"),
+            "level": "Level",
+            "rank": "Rank",
+            "ambition": "Ambition",
             "priority": st.column_config.ProgressColumn(
                 "Priority", min_value=0, max_value=100, format="%.1f"
             ),

@@ -1,0 +1,214 @@
+"""The served app in a real headless Chromium, as a person meets it.
+
+Needs Debian's ``chromium`` at /usr/bin/chromium and the ``playwright`` package (CI
+installs both). Without them these tests are skipped with the reason printed, unless
+``CXPRIO_REQUIRE_BROWSER=1`` (set by CI), which turns a missing browser into a failure.
+Screenshots of every page are saved under ``tests/artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxprio import load_catalogue
+from cxprio.ambition import check_ambition
+from cxprio.ownership import analyse_ownership, decision_matrix
+from cxprio.scoring import score
+
+from .conftest import ROOT, SAMPLE, catalogue_dict, dump
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CXPRIO_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -r requirements-dev.txt)"
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    reason = _missing()
+    if reason:
+        if os.environ.get("CXPRIO_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests are required here but {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "CXPRIO_CATALOGUE": str(SAMPLE)}
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--server.fileWatcherType", "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read() if process.stdout else ""
+                    pytest.fail(f"streamlit did not start:\n{output}")
+                time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1600, "height": 2400}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(45_000)
+    yield tab
+    context.close()
+
+
+def settle(page: Any) -> None:
+    """Wait until the script run has finished and the charts have drawn."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    page.wait_for_timeout(1200)
+
+
+def open_page(page: Any, server: str, path: str, heading: str) -> None:
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading", name=heading, exact=True).first.wait_for()
+    settle(page)
+
+
+def metric_value(page: Any, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return str(metric.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+
+
+def expected_figures() -> dict[str, Any]:
+    catalogue = load_catalogue(SAMPLE).catalogue
+    scores = score(catalogue)
+    table = scores.table
+    ownership = analyse_ownership(catalogue, dict(zip(table["id"], table["priority"], strict=True)))
+    ambition = check_ambition(catalogue, scores)
+    return {
+        "catalogue": catalogue,
+        "top": table["name"].iloc[0],
+        "coverage": f"{ownership.coverage:.0%}",
+        "seams": str(len(ownership.seams)),
+        "unique": next(t.count for t in ambition.tiers if t.tier.value == "unique"),
+        "decisions": str(len(decision_matrix(catalogue))),
+        "experiences": str(len(catalogue.experiences)),
+    }
+
+
+def test_every_page_opens_with_its_title_and_key_figure(page: Any, server: str) -> None:
+    expected = expected_figures()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    checks = [
+        ("", "Overview", "Northwind Energy", lambda: metric_value(page, "Seam coverage") == expected["coverage"]),
+        ("priorities", "Priorities", "Priorities", lambda: page.get_by_text(f"1. {expected['top']}").first.is_visible()),
+        ("ambition", "Ambition board", "Ambition board", lambda: page.get_by_text(f"{expected['unique']} experiences").first.is_visible()),
+        ("ownership", "Ownership & seams", "Ownership & seams", lambda: metric_value(page, "Seams") == expected["seams"]),
+        ("decisions", "Decision rights", "Decision rights", lambda: metric_value(page, "Decisions") == expected["decisions"]),
+        ("catalogue", "Catalogue", "Catalogue", lambda: metric_value(page, "Experiences") == expected["experiences"]),
+    ]  # fmt: skip
+    for path, title, heading, key_figure in checks:
+        open_page(page, server, path, heading)
+        assert page.title() == f"{title} · cxprio"
+        assert key_figure(), f"the key figure of {title} is not as the core computes it"
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+
+
+def top_three(page: Any) -> str:
+    line = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Top 3 now:").first
+    return str(line.inner_text())
+
+
+def test_moving_a_weight_slider_changes_the_order(page: Any, server: str) -> None:
+    open_page(page, server, "priorities", "Priorities")
+    before = top_three(page)
+    catalogue = load_catalogue(SAMPLE).catalogue
+    reach_first = score(catalogue, weights={"reach": 1.0}).table["name"].iloc[0]
+    assert reach_first not in before.split("1. ", 1)[1].split(" · ")[0]
+
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Reach").get_by_role("slider")
+    slider.focus()
+    slider.press("End")  # the slider's maximum, 1.0
+    page.get_by_text(f"1. {reach_first}").first.wait_for()
+    settle(page)
+    assert top_three(page) != before
+    page.screenshot(path=str(ARTIFACTS / "priorities-reach-first.png"), full_page=True)
+
+
+def test_the_priorities_csv_download_has_every_row(page: Any, server: str) -> None:
+    open_page(page, server, "priorities", "Priorities")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download this table (CSV)").click()
+    path = download.value.path()
+    rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+    expected = score(load_catalogue(SAMPLE).catalogue).table
+    assert len(rows) == len(expected)
+    assert [r["name"] for r in rows[:5]] == expected["name"].head(5).tolist()
+    assert rows[0]["rank"] == "1"
+
+
+def test_uploading_an_invalid_catalogue_shows_errors_and_keeps_the_board(
+    page: Any, server: str, tmp_path: Path
+) -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["level"] = "jorney"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(dump(data))
+    open_page(page, server, "catalogue", "Catalogue")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(broken))
+    page.get_by_text("is not valid").first.wait_for()
+    settle(page)
+    assert page.get_by_text("did you mean 'journey'?").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "catalogue-invalid-upload.png"), full_page=True)
+    open_page(page, server, "", "Northwind Energy")
