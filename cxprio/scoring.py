@@ -254,19 +254,27 @@ def _describe_experiences(
     return info
 
 
+PRIORITY_RESOLUTION = 1e-6
+"""Priorities closer than this count as tied, and ties are broken by id."""
+
+
 def _rank_positions(priorities: FloatArray) -> npt.NDArray[np.int64]:
-    """1-based ranks, column by column: highest priority first, NaN last, ties by row
-    (rows are in id order, and the sort is stable)."""
-    keyed = np.where(np.isnan(priorities), np.inf, -np.round(priorities, 9))
-    order = np.argsort(keyed, axis=0, kind="stable")
-    ranks = np.empty_like(order, dtype=np.int64)
+    """1-based ranks, column by column: highest priority first, NaN last, ties by row.
+
+    Rows are in id order. Each priority is turned into a unique integer key (priority in
+    steps of PRIORITY_RESOLUTION, then the row), so a plain quicksort gives the same
+    order as a stable sort at a fraction of its cost; the sort runs along contiguous
+    memory (one draw at a time).
+    """
+    n, columns = priorities.shape
+    steps = np.where(np.isnan(priorities), -1.0, np.round(priorities / PRIORITY_RESOLUTION))
+    keys = np.ascontiguousarray((-steps).astype(np.int64).T) * n + np.arange(n, dtype=np.int64)
+    order = np.argsort(keys, axis=1)
+    ranks = np.empty((columns, n), dtype=np.int64)
     np.put_along_axis(
-        ranks,
-        order,
-        np.arange(1, len(priorities) + 1, dtype=np.int64)[:, None].repeat(priorities.shape[1], axis=1),
-        axis=0,
+        ranks, order, np.broadcast_to(np.arange(1, n + 1, dtype=np.int64), (columns, n)), axis=1
     )
-    return ranks
+    return ranks.T
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ _UPLOAD = "uploaded_catalogue"  # session key: (name, bytes) of a catalogue chos
 _LAST_GOOD = "last_good_catalogue"  # session key: source -> the last LoadedCatalogue that loaded
 _WEIGHTS_FOR = "weights_for"  # session key: sha256 of the catalogue the sliders belong to
 _BOARD = "_board"
+_FILE_VERSION = "_file_version"  # session key: ((path, mtime_ns, size), sha256) of the file last read
 
 
 def configured_path() -> Path:
@@ -103,6 +104,31 @@ def read_source() -> tuple[str, bytes]:
         raise _read_problem(str(path), f"cannot read the file ({exc.strerror})") from None
 
 
+def source_version() -> tuple[str, str]:
+    """The name and content SHA-256 of the catalogue this session shows.
+
+    The file is re-read and re-hashed only when its size or modification time changes,
+    so a rerun after a slider move does not hash a large catalogue again.
+    """
+    upload = st.session_state.get(_UPLOAD)
+    if upload is not None:
+        return str(upload[0]), hashlib.sha256(upload[1]).hexdigest()
+    path = configured_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        name, content = read_source()  # raises the right message
+        return name, hashlib.sha256(content).hexdigest()
+    stamp = (str(path), stat.st_mtime_ns, stat.st_size)
+    known = st.session_state.get(_FILE_VERSION)
+    if known is not None and known[0] == stamp:
+        return str(path), str(known[1])
+    name, content = read_source()
+    sha256 = hashlib.sha256(content).hexdigest()
+    st.session_state[_FILE_VERSION] = (stamp, sha256)
+    return name, sha256
+
+
 def _read_problem(source: str, message: str) -> CatalogueReadError:
     return CatalogueReadError([Problem(ProblemLevel.ERROR, message, file=source, code="read")])
 
@@ -111,13 +137,24 @@ def _read_problem(source: str, message: str) -> CatalogueReadError:
 # st.cache_data would unpickle a fresh copy of a 10,000-experience catalogue on every rerun.
 # The key is the source name and the content's SHA-256, so an edited file is reloaded.
 @st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
-def _load(source: str, sha256: str, _content: bytes) -> LoadedCatalogue:
-    return parse_catalogue(_content, source=source)
+def _load(source: str, sha256: str) -> LoadedCatalogue:
+    name, content = read_source()
+    if hashlib.sha256(content).hexdigest() != sha256:  # changed between stat and read
+        st.session_state.pop(_FILE_VERSION, None)
+        st.rerun()
+    return parse_catalogue(content, source=name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _normalised(sha256: str, _loaded: LoadedCatalogue) -> Normalised:
-    return normalise(_loaded.catalogue)
+    norm = normalise(_loaded.catalogue)
+    # The owner's team name rides along with the weight-independent columns, so every
+    # ranking carries it at no cost per rerun.
+    names = _loaded.catalogue.team_names()
+    info = norm.info.assign(
+        owner_name=[names.get(owner, "—") if owner else "—" for owner in norm.info["owner"]]
+    )
+    return replace(norm, info=info)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -208,9 +245,8 @@ def load_board() -> Board:
     """
     stale: CatalogueError | None = None
     try:
-        source, content = read_source()
-        sha256 = hashlib.sha256(content).hexdigest()
-        loaded = _load(source, sha256, content)
+        source, sha256 = source_version()
+        loaded = _load(source, sha256)
         st.session_state.setdefault(_LAST_GOOD, {})[source] = (loaded, sha256)
     except CatalogueError as exc:
         previous = st.session_state.get(_LAST_GOOD, {}).get(configured_source())

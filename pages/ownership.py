@@ -252,7 +252,7 @@ if with_seams:
         "Experience",
         ids,
         index=ids.index(riskiest) if riskiest in ids else 0,
-        format_func=lambda i: catalogue.experience(i).name,
+        format_func=experience_names.get,
         key="swimlane_experience",
     )
     st.caption(

@@ -51,7 +51,10 @@ table = board.table
 if show_ranges:
     with st.spinner("Ranking under 500 nearby weightings…"):
         spread = board.robustness(top_n)
-    table = table.merge(spread, on="id", how="left")
+    spread = spread.set_index("id")
+    table = table.assign(
+        **{column: table["id"].map(spread[column]) for column in ("rank_p5", "rank_p95", "stable_top_n")}
+    )
     table["rank_range"] = table["rank_p5"].astype(str) + "–" + table["rank_p95"].astype(str)
     options[2].caption(
         f"**Rank range**: the 5th to 95th percentile rank when the weights wobble around the "
@@ -60,12 +63,12 @@ if show_ranges:
     )
 
 leaders = " · ".join(
-    f"{row.rank}. {plain(str(row.name))}" for row in board.table.head(3).itertuples(index=False)
+    f"{rank}. {plain(str(name))}"
+    for rank, name in zip(board.table["rank"].head(3), board.table["name"].head(3), strict=True)
 )
 st.markdown(f"**Top 3 now:** {leaders}", help="Changes as the weights in the sidebar move")
 
 shown = filter_ranking(table, catalogue, levels=levels, team=team, tiers=tiers, search=search)
-shown = shown.assign(owner_name=shown["owner"].map(team_names).fillna("—"))
 columns = [
     "rank",
     "name",
@@ -114,44 +117,62 @@ csv_download(
 )
 
 st.subheader("Customer value against business value")
-chart_data = shown.dropna(subset=["customer_value", "business_value"])
-if len(chart_data) > SCATTER_LIMIT:
-    st.caption(f"The {SCATTER_LIMIT:,} highest priorities of {len(chart_data):,} (the table has them all).")
+chart_data = shown.head(2 * SCATTER_LIMIT).dropna(subset=["customer_value", "business_value"])
+if len(shown) > SCATTER_LIMIT:
+    st.caption(f"The {SCATTER_LIMIT:,} highest priorities of {len(shown):,} (the table has them all).")
     chart_data = chart_data.head(SCATTER_LIMIT)
-scatter = (
-    alt.Chart(chart_data[["name", "level", "rank", "priority", "customer_value", "business_value", "reach"]])
-    .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
-    .encode(
-        x=alt.X("customer_value:Q", title="Customer value (0-100)", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("business_value:Q", title="Business value (0-100)", scale=alt.Scale(domain=[0, 100])),
-        size=alt.Size("reach:Q", title="Reach (customers a year)", scale=alt.Scale(range=[40, 900])),
-        color=level_colour(),
-        tooltip=[
-            alt.Tooltip("name:N", title="Experience"),
-            alt.Tooltip("rank:Q", title="Rank"),
-            alt.Tooltip("priority:Q", title="Priority", format=".1f"),
-            alt.Tooltip("customer_value:Q", title="Customer value", format=".1f"),
-            alt.Tooltip("business_value:Q", title="Business value", format=".1f"),
-            alt.Tooltip("reach:Q", title="Reach", format=","),
-        ],
+SCATTER_COLUMNS = ["name", "level", "rank", "priority", "customer_value", "business_value", "reach"]
+
+
+@st.cache_resource
+def scatter_spec() -> dict[str, object]:
+    """The value map's Vega-Lite spec, built and validated by Altair once; only the data
+    changes from run to run."""
+    chart = (
+        alt.Chart(board.table.head(0)[SCATTER_COLUMNS])
+        .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X("customer_value:Q", title="Customer value (0-100)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("business_value:Q", title="Business value (0-100)", scale=alt.Scale(domain=[0, 100])),
+            size=alt.Size("reach:Q", title="Reach (customers a year)", scale=alt.Scale(range=[40, 900])),
+            color=level_colour(),
+            tooltip=[
+                alt.Tooltip("name:N", title="Experience"),
+                alt.Tooltip("rank:Q", title="Rank"),
+                alt.Tooltip("priority:Q", title="Priority", format=".1f"),
+                alt.Tooltip("customer_value:Q", title="Customer value", format=".1f"),
+                alt.Tooltip("business_value:Q", title="Business value", format=".1f"),
+                alt.Tooltip("reach:Q", title="Reach", format=","),
+            ],
+        )
+        .properties(title="Top right: valuable to customers and to the business", height=460)
     )
-    .properties(title="Top right: valuable to customers and to the business", height=460)
-)
-st.altair_chart(scatter, width="stretch")
+    spec = chart.to_dict()
+    for key in ("data", "datasets", "$schema"):
+        spec.pop(key, None)
+    return spec
+
+
+st.vega_lite_chart(chart_data[SCATTER_COLUMNS], scatter_spec(), width="stretch")
 
 st.subheader("Drill down")
-triggers = [e for e in catalogue.experiences if e.level is Level.TRIGGER]
-if triggers:
+triggers = board.table[board.table["level"] == Level.TRIGGER.value]  # highest priority first
+trigger_names = dict(zip(triggers["id"], triggers["name"], strict=True))
+if trigger_names:
     chosen = st.selectbox(
         "Trigger",
-        [e.id for e in triggers],
-        format_func=lambda i: catalogue.experience(i).name,
+        list(trigger_names),
+        format_func=trigger_names.get,
         key="drill_trigger",
     )
-    tree = tree_under(board.sha256, chosen, catalogue).merge(
-        board.table[["id", "rank", "priority", "ambition"]], on="id", how="left"
+    tree = tree_under(board.sha256, chosen, catalogue)
+    looked_up = board.table[board.table["id"].isin(tree["id"])].set_index("id").reindex(tree["id"])
+    tree = tree.assign(
+        experience=[
+            "\u2003" * int(depth) + str(name) for depth, name in zip(tree["depth"], tree["name"], strict=True)
+        ],
+        **{column: looked_up[column].to_numpy() for column in ("rank", "priority", "ambition")},
     )
-    tree["experience"] = tree.apply(lambda r: "\u2003" * int(r["depth"]) + str(r["name"]), axis=1)
     st.dataframe(
         tree[["experience", "level", "rank", "priority", "ambition"]],
         hide_index=True,
