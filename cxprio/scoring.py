@@ -10,8 +10,9 @@ Each measure is mapped onto 0..1 on its fixed scale (``log``: log10 between min 
 A missing measure is left out and the remaining weights renormalised, and the experience
 is marked incomplete. If every weight within a group is 0 (say the room put all the
 weight on depth), that group's value falls back to an unweighted mean of its measures, so
-customer and business value stay visible. Rank 1 is the highest priority; ties are broken
-by id so the order never depends on the file's order.
+customer and business value stay visible. Rank 1 is the highest priority; priorities within
+``PRIORITY_RESOLUTION`` (1e-6) tie, and ties are broken by id so the order never depends on
+the file's order.
 
 The work is split so the app can re-rank at every slider move without redoing it:
 :func:`normalise` (once per catalogue) and :func:`rank` (once per weight vector);
