@@ -124,6 +124,12 @@ strip = (
     .properties(title="High priorities should not sit low, nor low priorities high", height=260)
 )
 st.altair_chart(strip, width="stretch")
+csv_download(
+    "Download these points (CSV)",
+    points[["rank", "name", "level", "priority", "tier"]],
+    "priority-ambition.csv",
+    "download_points",
+)
 
 st.subheader("Findings")
 findings = findings_table(report.findings)

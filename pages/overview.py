@@ -18,6 +18,12 @@ st.caption(
     "the handoffs between teams. Use the weights in the sidebar to re-rank everything live."
 )
 
+if board.loaded.warnings:
+    st.caption(
+        f":orange[{len(board.loaded.warnings)} catalogue warning(s)], such as a missing measure: "
+        "the board still works; the Catalogue page lists them."
+    )
+
 levels = table["level"].value_counts()
 columns = st.columns(5)
 columns[0].metric("Experiences", len(table), help="Triggers, journeys and moments in the catalogue")

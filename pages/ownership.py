@@ -149,6 +149,7 @@ heatmap = (
     .properties(title="Summed risk of the seams from one team to another", height=480)
 )
 st.altair_chart(heatmap, width="stretch")
+csv_download("Download team-pair risk (CSV)", pairs, "team-pair-risk.csv", "download_pairs")
 if pairs["from_team"].nunique() > HEATMAP_LIMIT:
     st.caption(f"The {HEATMAP_LIMIT} teams with the most seam risk.")
 

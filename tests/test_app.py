@@ -217,3 +217,32 @@ def test_catalogue_text_is_shown_as_text_not_html(board: Callable[..., AppTest],
     rendered = " ".join(m.value for m in app.markdown)
     assert "<img" not in rendered.replace("\\<img", "")
     assert "\\<img" in rendered
+
+
+def test_uploading_an_invalid_catalogue_shows_its_errors_and_leaves_the_board(
+    board: Callable[..., AppTest],
+) -> None:
+    app = board(page="pages/catalogue.py")
+    data = catalogue_dict()
+    data["experiences"][1]["owner"] = "bilingg"
+    app.file_uploader(key="upload").upload("team-draft.yaml", dump(data).encode(), "application/yaml")
+    app.run()
+    errors = " ".join(e.value for e in app.error).replace("\\", "")
+    assert (
+        "team-draft.yaml:" in errors
+        and "unknown team 'bilingg'" in errors
+        and "did you mean 'billing'" in errors
+    )
+    assert "use_upload" not in [b.key for b in app.button]  # nothing to switch to
+    app.switch_page("pages/overview.py").run()
+    assert app.title[0].value == "Northwind Energy"
+
+
+def test_uploading_a_valid_catalogue_can_be_switched_to(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/catalogue.py")
+    app.file_uploader(key="upload").upload("other.yaml", dump(catalogue_dict()).encode(), "application/yaml")
+    app.run()
+    assert any("other.yaml is valid" in s.value for s in app.success)
+    app.button(key="use_upload").click().run()
+    app.switch_page("pages/priorities.py").run()
+    assert set(ranking(app)["name"]) == {"Moving home", "Move out", "Give a final reading"}
