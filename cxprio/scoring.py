@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -222,15 +223,10 @@ def _describe_experiences(
     """The columns of the ranked table that do not depend on the weights, in ``order``;
     ``raw`` is already in that order."""
 
-    columns: list[list[Any]] = [
-        [e.id for e in experiences],
-        [e.name for e in experiences],
-        [_PLAIN[e.level] for e in experiences],
-        [e.parent for e in experiences],
-        [e.owner for e in experiences],
-        [_PLAIN[e.ambition] for e in experiences],
-        [_PLAIN[e.current] for e in experiences],
-    ]
+    fields = attrgetter("id", "name", "level", "parent", "owner", "ambition", "current")
+    columns: list[list[Any]] = [list(c) for c in zip(*map(fields, experiences), strict=True)] or [[]] * 7
+    for plain in (2, 5, 6):  # level, ambition, current: enum members to their values
+        columns[plain] = [_PLAIN[v] for v in columns[plain]]
     missing = np.isnan(raw)
     # One label per pattern of missing measures (at most 32), not one join per row.
     codes = missing @ (1 << np.arange(len(MEASURES)))

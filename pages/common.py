@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -39,10 +40,8 @@ MEASURE_LABELS = {
 LEVEL_COLOURS = {"trigger": "#1f4e79", "journey": "#2a9d8f", "moment": "#e76f51"}
 
 
-def level_colour(title: str = "Level"):  # type: ignore[no-untyped-def]
+def level_colour(title: str = "Level") -> alt.Color:
     """The same colour for each level on every chart."""
-    import altair as alt
-
     return alt.Color(
         "level:N",
         title=title,
@@ -139,9 +138,8 @@ def _read_problem(source: str, message: str) -> CatalogueReadError:
 @st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
 def _load(source: str, sha256: str) -> LoadedCatalogue:
     name, content = read_source()
-    if hashlib.sha256(content).hexdigest() != sha256:  # changed between stat and read
-        st.session_state.pop(_FILE_VERSION, None)
-        st.rerun()
+    if hashlib.sha256(content).hexdigest() != sha256:  # rewritten between stat and read
+        raise _read_problem(name, "the file changed while it was being read: click anywhere to reload it")
     return parse_catalogue(content, source=name)
 
 
@@ -188,7 +186,7 @@ class Board:
     stale: CatalogueError | None  # the newest version's errors, when showing the last good one
 
     @property
-    def catalogue(self):  # type: ignore[no-untyped-def]
+    def catalogue(self) -> Catalogue:
         return self.loaded.catalogue
 
     @property

@@ -245,15 +245,15 @@ st.dataframe(
 csv_download("Download the findings (CSV)", findings, "ownership-findings.csv", "download_ownership_findings")
 
 st.subheader("One experience as swimlanes")
-with_seams = [e for e in catalogue.experiences if len(e.steps) > 1]
+with_seams = [e for e in catalogue.experiences if len(e.steps) > 1]  # the keys of experience_names
 if with_seams:
     riskiest = next((s.experience for s in report.seams), with_seams[0].id)
     ids = [e.id for e in with_seams]
-    chosen = st.selectbox(
+    chosen: str = st.selectbox(
         "Experience",
         ids,
         index=ids.index(riskiest) if riskiest in ids else 0,
-        format_func=experience_names.get,
+        format_func=experience_names.__getitem__,
         key="swimlane_experience",
     )
     st.caption(

@@ -147,7 +147,7 @@ def scatter_spec() -> dict[str, object]:
         )
         .properties(title="Top right: valuable to customers and to the business", height=460)
     )
-    spec = chart.to_dict()
+    spec: dict[str, object] = chart.to_dict()
     for key in ("data", "datasets", "$schema"):
         spec.pop(key, None)
     return spec
@@ -157,12 +157,12 @@ st.vega_lite_chart(chart_data[SCATTER_COLUMNS], scatter_spec(), width="stretch")
 
 st.subheader("Drill down")
 triggers = board.table[board.table["level"] == Level.TRIGGER.value]  # highest priority first
-trigger_names = dict(zip(triggers["id"], triggers["name"], strict=True))
+trigger_names: dict[str, str] = dict(zip(triggers["id"], triggers["name"], strict=True))
 if trigger_names:
-    chosen = st.selectbox(
+    chosen: str = st.selectbox(
         "Trigger",
         list(trigger_names),
-        format_func=trigger_names.get,
+        format_func=trigger_names.__getitem__,
         key="drill_trigger",
     )
     tree = tree_under(board.sha256, chosen, catalogue)
