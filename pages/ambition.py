@@ -7,8 +7,8 @@ import streamlit as st
 
 from cxprio.ambition import delivery_gap
 from cxprio.model import Tier
-from cxprio.tables import findings_table, tier_table
-from pages.common import FINDING_COLUMNS, csv_download, current_board, level_colour, plain
+from cxprio.tables import tier_table
+from pages.common import csv_download, current_board, level_colour, plain, show_findings
 
 CARDS_PER_TIER = 12
 TIER_COLOURS = {
@@ -132,15 +132,7 @@ csv_download(
 )
 
 st.subheader("Findings")
-findings = findings_table(report.findings)
-st.dataframe(
-    findings[["severity", "code", "experience", "message"]],
-    hide_index=True,
-    width="stretch",
-    column_config=FINDING_COLUMNS,
-    key="ambition_findings",
-)
-csv_download("Download the findings (CSV)", findings, "ambition-findings.csv", "download_ambition")
+show_findings(list(report.findings), ["severity", "code", "experience", "message"], "ambition")
 
 st.subheader("Target against today")
 gaps = delivery_gap(catalogue)

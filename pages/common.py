@@ -20,10 +20,11 @@ from cxprio import CatalogueError, LoadedCatalogue, parse_catalogue
 from cxprio.ambition import AmbitionReport, check_ambition
 from cxprio.catalogue import DEFAULT_MAX_BYTES
 from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, UsageError
+from cxprio.findings import Finding
 from cxprio.model import MEASURES, Catalogue
 from cxprio.ownership import OwnershipReport, analyse_ownership
 from cxprio.scoring import Normalised, Scores, normalise, rank, resolve_weights, robustness
-from cxprio.tables import descendants
+from cxprio.tables import descendants, findings_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
@@ -214,6 +215,19 @@ def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str, plac
         key=key,
         icon=":material/download:",
     )
+
+
+def show_findings(findings: list[Finding], columns: list[str], name: str) -> None:
+    """Findings as a table, most important first, with a CSV download of all of them."""
+    table = findings_table(findings)
+    st.dataframe(
+        table[columns],
+        hide_index=True,
+        width="stretch",
+        column_config=FINDING_COLUMNS,
+        key=f"{name}_findings",
+    )
+    csv_download("Download the findings (CSV)", table, f"{name}-findings.csv", f"download_{name}_findings")
 
 
 def show_problems(problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50) -> None:

@@ -7,8 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from cxprio.ownership import accountability_load, decision_matrix
-from cxprio.tables import findings_table
-from pages.common import FINDING_COLUMNS, csv_download, current_board
+from pages.common import csv_download, current_board, show_findings
 
 board = current_board()
 catalogue = board.catalogue
@@ -75,16 +74,8 @@ else:
     st.info("The catalogue records no decisions yet: add 'decisions' to its experiences.")
 
 st.subheader("Findings, most costly first")
-table = findings_table(findings)
-if len(table):
-    st.dataframe(
-        table[["severity", "code", "experience", "teams", "risk", "message"]],
-        hide_index=True,
-        width="stretch",
-        column_config=FINDING_COLUMNS,
-        key="decision_findings",
-    )
-    csv_download("Download the findings (CSV)", table, "decision-findings.csv", "download_decision_findings")
+if findings:
+    show_findings(findings, ["severity", "code", "experience", "teams", "risk", "message"], "decision")
 else:
     st.success("Every decision has exactly one Accountable team and well-formed roles.")
 

@@ -57,7 +57,7 @@ with left:
         width="stretch",
         column_config={
             "rank": st.column_config.NumberColumn("Rank", width="small"),
-            "name": st.column_config.TextColumn("Experience", width="large"),
+            "name": st.column_config.TextColumn("Experience", width="medium"),
             "level": "Level",
             "priority": st.column_config.ProgressColumn(
                 "Priority", min_value=0, max_value=100, format="%.0f"

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from cxprio.ownership import seams_table, swimlane_dot, team_pair_risk
-from cxprio.tables import findings_table, graph_layout
-from pages.common import FINDING_COLUMNS, csv_download, current_board, plain
+from cxprio.tables import graph_layout
+from pages.common import csv_download, current_board, plain, show_findings
 
 GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
 HEATMAP_LIMIT = 30
@@ -234,15 +234,7 @@ st.dataframe(
     key="bottlenecks",
 )
 st.subheader("Ownership findings")
-findings = findings_table(report.findings)
-st.dataframe(
-    findings[["severity", "code", "experience", "risk", "message"]],
-    hide_index=True,
-    width="stretch",
-    column_config=FINDING_COLUMNS,
-    key="ownership_findings",
-)
-csv_download("Download the findings (CSV)", findings, "ownership-findings.csv", "download_ownership_findings")
+show_findings(report.findings, ["severity", "code", "experience", "risk", "message"], "ownership")
 
 st.subheader("One experience as swimlanes")
 with_seams = [e for e in catalogue.experiences if len(e.steps) > 1]  # the keys of experience_names
