@@ -302,17 +302,22 @@ def current_board() -> Board:
 
 
 def _route_through_app() -> None:
-    """Send the next runs through app.py when Streamlit ran a page on its own.
+    """Send this run through app.py when Streamlit ran a page on its own.
 
     Streamlit's older multipage mode treats any folder named ``pages/`` beside the main
     script as a list of standalone pages, and uses it for the very first session of a
-    fresh server until ``st.navigation`` has been called once (and AppTest uses it for
-    every run). A page run that way has not had app.py load the board; the caller loads
-    it itself, and switching the old mode off sends later runs through app.py.
+    fresh server until ``st.navigation`` has been called once. A first visitor who opens
+    a page's address directly (``/priorities``) would then get that page without app.py:
+    no board, no wide layout, the wrong page list. Switching the old mode off and
+    rerunning sends the run through app.py's navigation, which serves the same page.
+    AppTest restores the old mode before every run, and a rerun would drop a clicked
+    button's value there, so under AppTest the caller loads the board itself instead.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
+    if not st.get_option("global.appTest"):
+        st.rerun()
 
 
 def use_upload(name: str, content: bytes) -> None:

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +48,17 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def _require_browser() -> None:
     reason = _missing()
     if reason:
         if os.environ.get("CXPRIO_REQUIRE_BROWSER"):
             pytest.fail(f"browser tests are required here but {reason}")
         pytest.skip(f"browser tests skipped: {reason}")
+
+
+@contextmanager
+def serve() -> Iterator[str]:
+    """``streamlit run app.py`` on a free port, on the sample catalogue; yields its address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -90,6 +95,13 @@ def server() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    _require_browser()
+    with serve() as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +224,18 @@ def test_uploading_an_invalid_catalogue_shows_errors_and_keeps_the_board(
     assert page.get_by_text("did you mean 'journey'?").first.is_visible()
     page.screenshot(path=str(ARTIFACTS / "catalogue-invalid-upload.png"), full_page=True)
     open_page(page, server, "", "Northwind Energy")
+
+
+def test_a_page_opened_first_on_a_fresh_server_still_gets_the_board(browser: Any) -> None:
+    # Streamlit's older pages/ mode serves a fresh server's first session; the board must
+    # route it through app.py all the same (its layout, navigation and sidebar).
+    with serve() as fresh:
+        context = browser.new_context(viewport={"width": 1600, "height": 1200})
+        page = context.new_page()
+        page.set_default_timeout(45_000)
+        open_page(page, fresh, "ambition", "Ambition board")
+        assert page.title() == "Ambition board · cxprio"
+        navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Ownership & seams" in navigation and "common" not in navigation
+        assert page.get_by_text("Reset to the catalogue's weights").first.is_visible()
+        context.close()
