@@ -313,10 +313,11 @@ def _route_through_app() -> None:
     AppTest restores the old mode before every run, and a rerun would drop a clicked
     button's value there, so under AppTest the caller loads the board itself instead.
     """
+    from streamlit import config
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
-    if not st.get_option("global.appTest"):
+    if not config.get_option("global.appTest"):  # looked up on the module: AppTest patches it there
         st.rerun()
 
 
