@@ -24,7 +24,7 @@ from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel
 from .model import Catalogue
 from .model import Level as ExperienceLevel
 from .safeyaml import DEFAULT_MAX_DEPTH, Document, format_path, read_yaml
-from .scoring import scale_warnings
+from .scoring import measure_warnings
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -136,8 +136,7 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
     except ValidationError as exc:
         problems = [_from_pydantic(error, document) for error in exc.errors()]
         raise CatalogueError(_sorted(_dedupe(problems + references))) from None
-    problems = references + [_place(p, document) for p in _load_warnings(catalogue)]
-    problems += [_place(p, document) for p in scale_warnings(catalogue)]
+    problems = references + [_place(p, document) for p in measure_warnings(catalogue)]
     if any(p.is_error for p in problems):
         raise CatalogueError(_sorted(problems))
     return LoadedCatalogue(
@@ -342,10 +341,12 @@ def check_references(data: Any) -> list[Problem]:
             by_id.setdefault(eid, experience)
     for index, experience in experiences:
         base: tuple[str | int, ...] = ("experiences", index)
-        for path, team in _team_references(experience):
-            if team not in team_ids:
-                problems.append(_unknown_team(base + path, team, team_ids))
-        problems += _parent_problems(base, experience, by_id)
+        if not _all_teams_known(experience, team_ids):  # the slow, precise pass only when needed
+            for path, team in _team_references(experience):
+                if team not in team_ids:
+                    problems.append(_unknown_team(base + path, team, team_ids))
+        if experience.get("parent") is not None:
+            problems += _parent_problems(base, experience, by_id)
     problems += _cycles(experiences)
     return problems
 
@@ -378,6 +379,34 @@ def _duplicates(section: str, ids: list[str | None], indexes: list[int], what: s
             )
         else:
             first[item_id] = index
+
+
+def _all_teams_known(experience: dict[str, Any], team_ids: set[str]) -> bool:
+    """True when every team id the experience names is a known team (the common case)."""
+    owner = experience.get("owner")
+    if isinstance(owner, str) and owner not in team_ids:
+        return False
+    steps = experience.get("steps")
+    if isinstance(steps, list):
+        for step in steps:
+            if isinstance(step, dict):
+                for key in ("team", "handoff_owner"):
+                    team = step.get(key)
+                    if isinstance(team, str) and team not in team_ids:
+                        return False
+    decisions = experience.get("decisions")
+    if isinstance(decisions, list):
+        for decision in decisions:
+            if isinstance(decision, dict):
+                for letter in ("A", "R", "C", "I"):
+                    teams = decision.get(letter)
+                    if isinstance(teams, str):
+                        teams = [teams]
+                    if isinstance(teams, list) and not team_ids.issuperset(
+                        t for t in teams if isinstance(t, str)
+                    ):
+                        return False
+    return True
 
 
 def _team_references(experience: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -417,9 +446,12 @@ def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Pr
     )
 
 
+_LEVELS: dict[Any, ExperienceLevel] = {level.value: level for level in ExperienceLevel}
+
+
 def _level(experience: dict[str, Any]) -> ExperienceLevel | None:
-    level = _text(experience.get("level"))
-    return ExperienceLevel(level) if level in {lv.value for lv in ExperienceLevel} else None
+    level = experience.get("level")
+    return _LEVELS.get(level) if isinstance(level, str) else None
 
 
 def _parent_problems(
@@ -469,12 +501,14 @@ def _cycles(experiences: list[tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
             parent_of.setdefault(eid, _text(experience.get("parent")))
             index_of.setdefault(eid, index)
     reported: set[str] = set()
+    settled: set[str] = set()  # nodes whose ancestry is known to end (or was reported)
     for start in parent_of:
         seen: list[str] = []
         node: str | None = start
-        while node is not None and node in parent_of and node not in seen:
+        while node is not None and node in parent_of and node not in settled and node not in seen:
             seen.append(node)
             node = parent_of[node]
+        settled.update(seen)
         if node is not None and node in seen:
             loop = seen[seen.index(node) :]
             if not reported.intersection(loop):
@@ -488,19 +522,3 @@ def _cycles(experiences: list[tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
                     code="parent-cycle",
                     path=path,
                 )
-
-
-def _load_warnings(catalogue: Catalogue) -> Iterator[Problem]:
-    for index, experience in enumerate(catalogue.experiences):
-        missing = experience.measures.missing()
-        if missing:
-            path = ("experiences", index, "measures")
-            yield Problem(
-                ProblemLevel.WARNING,
-                f"{experience.id}: no {', '.join(missing)}; it is scored on the other "
-                "measures and marked incomplete",
-                field=format_path(path),
-                hint="add the missing measures, even as an estimate",
-                code="measure-missing",
-                path=path,
-            )

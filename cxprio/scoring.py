@@ -119,10 +119,28 @@ def _map_onto_scales(
     return normalised, tuple(warnings)
 
 
-def scale_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
-    """A warning for every measure outside its scale (it will be clamped), in file order."""
+def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
+    """A warning for every experience with missing measures (scored without them) and for
+    every measure outside its scale (clamped), in file order."""
     experiences = catalogue.experiences
-    return _map_onto_scales(_raw_measures(experiences), catalogue, list(range(len(experiences))))[1]
+    raw = _raw_measures(experiences)
+    warnings = list(_map_onto_scales(raw, catalogue, list(range(len(experiences))))[1])
+    for index in np.flatnonzero(np.isnan(raw).any(axis=1)).tolist():
+        missing = [MEASURES[c] for c in np.flatnonzero(np.isnan(raw[index])).tolist()]
+        path = ("experiences", index, "measures")
+        warnings.append(
+            Problem(
+                ProblemLevel.WARNING,
+                f"{experiences[index].id}: no {', '.join(missing)}; it is scored on the other "
+                "measures and marked incomplete",
+                field=f"experiences[{index}].measures",
+                hint="add the missing measures, even as an estimate",
+                code="measure-missing",
+                path=path,
+            )
+        )
+    warnings.sort(key=lambda p: p.path)
+    return tuple(warnings)
 
 
 def normalise(catalogue: Catalogue) -> Normalised:
