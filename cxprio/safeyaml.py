@@ -181,7 +181,10 @@ _NO_KEY: Any = object()
 def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
     """Turn the event stream of one document into plain data plus positions.
 
-    The loop is the hot path of loading a large catalogue, hence the flat style.
+    This loop is the hot path of loading a large catalogue (hundreds of thousands of
+    events), hence its flat style: the innermost open container is kept in local
+    variables, and its frame on ``stack`` is brought up to date only when a container
+    opens or something is refused.
     """
     where: dict[int, _Where] = {}
     # A frame: [container, its _Where, its key or index in its parent, pending key]
@@ -196,23 +199,60 @@ def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
         yaml.SequenceStartEvent,
     )
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    number_start, special_words = _NUMBER_START, _SPECIAL_WORDS
+    # The innermost open container, its kind, its key marks or item marks, its pending key.
+    container: Any = None
+    in_mapping = False
+    keys: dict[Any, Any] = {}
+    items: list[Any] = []
+    pending: Any = no_key
 
     while True:
         event = get_event()
         kind = type(event)
-        if kind is mapping_end or kind is sequence_end:
-            stack.pop()
-            continue
         if kind is scalar_event:
             if event.anchor is not None:
+                if stack:
+                    stack[-1][3] = pending
                 _refuse_anchor(event, stack)
             value = event.value
             if event.tag is not None or (
-                not event.style and (value[:1] in _NUMBER_START or value in _SPECIAL_WORDS)
+                not event.style and (value[:1] in number_start or value in special_words)
             ):
+                if stack:
+                    stack[-1][3] = pending
                 value = _scalar(event, stack)
-            is_container = False
-        elif kind is mapping_start or kind is sequence_start:
+            if in_mapping:
+                if pending is no_key:  # this scalar is a key
+                    if type(value) is not str or value in keys:
+                        stack[-1][3] = pending
+                        _add_key(stack[-1], value, False, event, stack)
+                        pending = stack[-1][3]
+                    else:
+                        keys[value] = event.start_mark
+                        pending = value
+                else:
+                    container[pending] = value
+                    pending = no_key
+            elif container is not None:
+                items.append(event.start_mark)
+                container.append(value)
+            else:
+                root, have_root = value, True
+            continue
+        if kind is mapping_end or kind is sequence_end:
+            stack.pop()
+            if stack:
+                frame = stack[-1]
+                container, pending = frame[0], frame[3]
+                in_mapping = type(container) is dict
+                keys, items = frame[1].keys, frame[1].items
+            else:
+                container, in_mapping = None, False
+            continue
+        if stack:
+            stack[-1][3] = pending
+        if kind is mapping_start or kind is sequence_start:
             if event.anchor is not None:
                 _refuse_anchor(event, stack)
             tag = event.tag
@@ -233,7 +273,24 @@ def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
                     "yaml-depth",
                 )
             value = {} if kind is mapping_start else []
-            is_container = True
+            if in_mapping:
+                if pending is no_key:
+                    _add_key(stack[-1], value, True, event, stack)  # refuses: keys must be words
+                container[pending] = value
+                key_in_parent: str | int | None = pending
+                stack[-1][3] = no_key
+            elif container is not None:
+                key_in_parent = len(container)
+                items.append(event.start_mark)
+                container.append(value)
+            else:
+                root, have_root = value, True
+                key_in_parent = None
+            info = _Where(event.start_mark)
+            where[id(value)] = info
+            stack.append([value, info, key_in_parent, no_key])
+            container, in_mapping, pending = value, kind is mapping_start, no_key
+            keys, items = info.keys, info.items
         elif kind is yaml.AliasEvent:
             raise _Refusal(
                 f"YAML aliases (*{event.anchor}) are not allowed",
@@ -252,37 +309,7 @@ def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
                 "keep one catalogue per file: remove the second '---' and what follows",
                 "yaml-multi",
             )
-        else:  # stream start, document start and end
-            continue
-
-        if not stack:
-            root, have_root = value, True
-            key_in_parent: str | int | None = None
-        else:
-            frame = stack[-1]
-            container = frame[0]
-            if type(container) is dict:
-                key = frame[3]
-                if key is no_key:  # this event is a key
-                    keys = frame[1].keys
-                    if is_container or type(value) is not str or value in keys:
-                        _add_key(frame, value, is_container, event, stack)
-                    else:
-                        keys[value] = event.start_mark
-                        frame[3] = value
-                    continue
-                container[key] = value
-                frame[3] = no_key
-                key_in_parent = key
-            else:
-                key_in_parent = len(container)
-                frame[1].items.append(event.start_mark)
-                container.append(value)
-
-        if is_container:
-            info = _Where(event.start_mark)
-            where[id(value)] = info
-            stack.append([value, info, key_in_parent, no_key])
+        # stream start, document start and end: nothing to build
 
 
 def _add_key(frame: list[Any], key: Any, is_container: bool, event: Any, stack: list[list[Any]]) -> None:

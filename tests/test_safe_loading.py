@@ -229,3 +229,33 @@ def test_messages_read_as_file_line_column_field() -> None:
         parse_catalogue(GOOD_HEAD + "experiences:\n  - {id: x, name: X, level: NO}\n", source="c.yaml")
     assert exc.value.errors[0].format().startswith("c.yaml:6:")
     assert "experiences[0].level" in exc.value.errors[0].format()
+
+
+def test_a_list_as_a_mapping_key_is_refused() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue("version: 1\norganisation: X\n? [a, b]\n: 1\n")
+    error = only_error(exc)
+    assert error.code == "yaml-key" and error.line == 3
+
+
+def test_a_number_as_a_key_is_read_as_text_and_reported_as_unknown_field() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(GOOD_HEAD + "experiences: []\n2024: true\n")
+    assert only_error(exc).field == "2024" and "unknown field '2024'" in only_error(exc).message
+
+
+def test_nested_values_keep_their_own_lines() -> None:
+    text = GOOD_HEAD + (
+        "experiences:\n"
+        "  - id: x\n"
+        "    name: X\n"
+        "    level: moment\n"
+        "    steps:\n"
+        "      - {name: One, team: billing}\n"
+        "      - name: Two\n"
+        "        team: nobody\n"
+    )
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    error = only_error(exc)
+    assert error.field == "experiences[0].steps[1].team" and error.line == 12
