@@ -7,7 +7,8 @@ Run from the repository root:
 
 Targets (2-core CI machine): 10,000 experiences load+validate+score under 2 s, scoring
 alone under 50 ms, robustness (500 draws) under 2 s, peak memory under 500 MB.
-Each figure is the median of several runs, after one warm-up run. "re-rank after a weight
+Each figure is the median of several runs, after one warm-up run, judged against its
+target; the fastest run is printed beside it, since this shared machine's speed varies. "re-rank after a weight
 change" is what the app redoes when a slider moves (the normalisation is reused).
 """
 
@@ -33,13 +34,17 @@ from cxprio.scoring import rank, robustness, score
 TEAMS = {1_000: 60, 10_000: 300}
 
 
-def median_seconds(work: Callable[[], object], repeats: int) -> float:
+BEST: dict[str, float] = {}  # measure -> fastest run, printed beside the median
+
+
+def median_seconds(work: Callable[[], object], repeats: int, name: str = "") -> float:
     work()  # warm-up: imports, caches
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         work()
         times.append(time.perf_counter() - start)
+    BEST[name] = min(times)
     return statistics.median(times)
 
 
@@ -73,22 +78,28 @@ def main() -> int:
 
         for n, path in paths.items():
             print(f"timing {n} experiences ...", file=sys.stderr)
-            seconds = median_seconds(lambda p=path: score(load_catalogue(p).catalogue), repeats=5)
-            results.append(
-                (f"load+validate+score, {n:,} experiences", seconds, 2.0 if n == 10_000 else None, "s")
-            )
+            name = f"load+validate+score, {n:,} experiences"
+            seconds = median_seconds(lambda p=path: score(load_catalogue(p).catalogue), repeats=5, name=name)
+            results.append((name, seconds, 2.0 if n == 10_000 else None, "s"))
             catalogue = load_catalogue(path).catalogue
-            seconds = median_seconds(lambda c=catalogue: score(c), repeats=20)
-            results.append((f"score alone, {n:,} experiences", seconds, 0.05 if n == 10_000 else None, "s"))
+            name = f"score alone, {n:,} experiences"
+            seconds = median_seconds(lambda c=catalogue: score(c), repeats=20, name=name)
+            results.append((name, seconds, 0.05 if n == 10_000 else None, "s"))
             scores = score(catalogue)
             depth_first = {**scores.weights, "depth": 1.0}
-            seconds = median_seconds(lambda s=scores, w=depth_first: rank(s.normalised, w), repeats=20)
-            results.append((f"re-rank after a weight change, {n:,}", seconds, None, "s"))
+            name = f"re-rank after a weight change, {n:,}"
+            seconds = median_seconds(
+                lambda s=scores, w=depth_first: rank(s.normalised, w), repeats=20, name=name
+            )
+            results.append((name, seconds, None, "s"))
 
         catalogue = load_catalogue(paths[10_000]).catalogue
         scores = score(catalogue)
-        seconds = median_seconds(lambda: robustness(scores.normalised, scores.weights, draws=500), repeats=5)
-        results.append(("robustness, 500 draws, 10,000 experiences", seconds, 2.0, "s"))
+        name = "robustness, 500 draws, 10,000 experiences"
+        seconds = median_seconds(
+            lambda: robustness(scores.normalised, scores.weights, draws=500), repeats=5, name=name
+        )
+        results.append((name, seconds, 2.0, "s"))
 
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(paths[10_000])],
@@ -100,13 +111,14 @@ def main() -> int:
         results.append(("peak memory, load+score+robustness, 10,000", peak, 500.0, "MB"))
 
     missed = 0
-    print(f"{'measure':<48} {'value':>10} {'target':>10}  result")
+    print(f"{'measure':<48} {'median':>10} {'best':>10} {'target':>10}  result (on the median)")
     for name, value, target, unit in results:
         shown = f"{value * 1000:.0f} ms" if unit == "s" else f"{value:.0f} MB"
+        best = f"{BEST[name] * 1000:.0f} ms" if name in BEST else ""
         limit = "" if target is None else (f"{target * 1000:.0f} ms" if unit == "s" else f"{target:.0f} MB")
         verdict = "" if target is None else ("ok" if value < target else "MISSED")
         missed += verdict == "MISSED"
-        print(f"{name:<48} {shown:>10} {limit:>10}  {verdict}")
+        print(f"{name:<48} {shown:>10} {best:>10} {limit:>10}  {verdict}")
     return 1 if args.check and missed else 0
 
 
