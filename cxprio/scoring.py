@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -36,9 +35,6 @@ from .model import (
     CUSTOMER_MEASURES,
     MEASURES,
     Catalogue,
-    Experience,
-    Level,
-    Tier,
     Transform,
 )
 
@@ -69,15 +65,6 @@ class Normalised:
     @property
     def present(self) -> npt.NDArray[np.bool_]:
         return ~np.isnan(self.normalised)
-
-
-def _raw_measures(experiences: list[Experience]) -> FloatArray:
-    """n x 5 raw measures; NaN where missing (numpy turns None into NaN)."""
-    measures = [e.measures for e in experiences]
-    raw = np.empty((len(measures), len(MEASURES)), dtype=np.float64)
-    for column, name in enumerate(MEASURES):
-        raw[:, column] = np.array([getattr(m, name) for m in measures], dtype=np.float64)
-    return raw
 
 
 def _map_onto_scales(
@@ -123,7 +110,7 @@ def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
     """A warning for every experience with missing measures (scored without them) and for
     every measure outside its scale (clamped), in file order."""
     experiences = catalogue.experiences
-    raw = _raw_measures(experiences)
+    raw = catalogue.columns.measures
     warnings = list(_map_onto_scales(raw, catalogue, list(range(len(experiences))))[1])
     for index in np.flatnonzero(np.isnan(raw).any(axis=1)).tolist():
         missing = [MEASURES[c] for c in np.flatnonzero(np.isnan(raw[index])).tolist()]
@@ -145,13 +132,11 @@ def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
 
 def normalise(catalogue: Catalogue) -> Normalised:
     """Map every measure onto 0..1 on the catalogue's fixed scales, warning where clamped."""
-    experiences = catalogue.experiences
-    ids = [e.id for e in experiences]
+    columns = catalogue.columns
+    ids = columns.id
     rows = sorted(range(len(ids)), key=ids.__getitem__)
     order = np.array(rows, dtype=np.intp)
-    # Read the models in file order (memory order: several times faster on a large
-    # catalogue than hopping about in id order), then permute the arrays.
-    raw = _raw_measures(experiences)[order]
+    raw = columns.measures[order]
     normalised, warnings = _map_onto_scales(raw, catalogue, rows)
     return Normalised(
         catalogue=catalogue,
@@ -160,7 +145,7 @@ def normalise(catalogue: Catalogue) -> Normalised:
         raw=raw,
         normalised=normalised,
         warnings=warnings,
-        info=_describe_experiences(experiences, order, raw),
+        info=_describe_experiences(catalogue, order, raw),
     )
 
 
@@ -219,14 +204,6 @@ def rank(norm: Normalised, weights: Mapping[str, float]) -> pd.DataFrame:
     return table.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
-# Enum members to plain strings by lookup: Enum.value is a slow descriptor in a hot loop.
-_PLAIN: dict[Level | Tier | None, str | None] = {
-    None: None,
-    **{member: member.value for member in Level},
-    **{member: member.value for member in Tier},
-}
-
-
 def _text_column(values: list[Any], order: npt.NDArray[np.intp]) -> pd.Series:
     # Plain object columns: building pandas' Arrow-backed strings costs more than the
     # whole score on a large catalogue, and these columns are only displayed and filtered.
@@ -235,16 +212,10 @@ def _text_column(values: list[Any], order: npt.NDArray[np.intp]) -> pd.Series:
     return pd.Series(column[order], dtype=object)
 
 
-def _describe_experiences(
-    experiences: list[Experience], order: npt.NDArray[np.intp], raw: FloatArray
-) -> pd.DataFrame:
+def _describe_experiences(catalogue: Catalogue, order: npt.NDArray[np.intp], raw: FloatArray) -> pd.DataFrame:
     """The columns of the ranked table that do not depend on the weights, in ``order``;
     ``raw`` is already in that order."""
-
-    fields = attrgetter("id", "name", "level", "parent", "owner", "ambition", "current")
-    columns: list[list[Any]] = [list(c) for c in zip(*map(fields, experiences), strict=True)] or [[]] * 7
-    for plain in (2, 5, 6):  # level, ambition, current: enum members to their values
-        columns[plain] = [_PLAIN[v] for v in columns[plain]]
+    columns = catalogue.columns
     missing = np.isnan(raw)
     # One label per pattern of missing measures (at most 32), not one join per row.
     codes = missing @ (1 << np.arange(len(MEASURES)))
@@ -254,13 +225,13 @@ def _describe_experiences(
     }
     info = pd.DataFrame(
         {
-            "id": _text_column(columns[0], order),
-            "name": _text_column(columns[1], order),
-            "level": _text_column(columns[2], order),
-            "parent": _text_column(columns[3], order),
-            "owner": _text_column(columns[4], order),
-            "ambition": _text_column(columns[5], order),
-            "current": _text_column(columns[6], order),
+            "id": _text_column(columns.id, order),
+            "name": _text_column(columns.name, order),
+            "level": _text_column(columns.level, order),
+            "parent": _text_column(columns.parent, order),
+            "owner": _text_column(columns.owner, order),
+            "ambition": _text_column(columns.ambition, order),
+            "current": _text_column(columns.current, order),
             "complete": ~missing.any(axis=1),
             "missing": pd.Series(codes, dtype=np.int64).map(labels).astype(object),
             **{name: raw[:, column] for column, name in enumerate(MEASURES)},

@@ -233,3 +233,17 @@ def test_robustness_refuses_impossible_options(option: dict[str, float]) -> None
     norm = normalise(spread_catalogue(5).catalogue)
     with pytest.raises(UsageError):
         robustness(norm, resolve_weights(norm.catalogue), **option)  # type: ignore[arg-type]
+
+
+def test_catalogues_compare_by_content() -> None:
+    first = hand_catalogue(A, B, C).catalogue
+    assert first == hand_catalogue(A, B, C).catalogue
+    assert first != hand_catalogue(A, B).catalogue
+
+
+def test_the_columns_follow_the_file_order_and_mark_missing_measures() -> None:
+    columns = hand_catalogue(A, B, C).catalogue.columns
+    assert columns.id == ["a", "b", "c"]
+    assert columns.level == ["moment"] * 3
+    assert np.isnan(columns.measures[2, 2])  # c has no depth
+    assert columns.measures[0, 0] == 100
