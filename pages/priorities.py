@@ -11,6 +11,7 @@ from cxprio.tables import filter_ranking
 from pages.common import csv_download, current_board, level_colour, plain, tree_under
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
+TABLE_LIMIT = 1000  # rows drawn; the download always has every matching row
 
 board = current_board()
 catalogue = board.catalogue
@@ -84,10 +85,10 @@ if show_ranges:
     columns[1:1] = ["rank_range", "stable_top_n"]
 
 st.dataframe(
-    shown[columns],
+    shown[columns].head(TABLE_LIMIT),
     hide_index=True,
     width="stretch",
-    height=min(600, 38 + 35 * max(1, len(shown))),
+    height=min(600, 38 + 35 * max(1, min(len(shown), TABLE_LIMIT))),
     column_config={
         "rank": st.column_config.NumberColumn("Rank", width="small"),
         "rank_range": st.column_config.TextColumn(
@@ -111,7 +112,13 @@ st.dataframe(
     },
     key="ranking",
 )
-st.caption(f"{len(shown)} of {len(table)} experiences")
+if len(shown) > TABLE_LIMIT:
+    st.caption(
+        f"The first {TABLE_LIMIT:,} of {len(shown):,} matching experiences ({len(table):,} in all): "
+        "narrow them with the filters, or download them all."
+    )
+else:
+    st.caption(f"{len(shown)} of {len(table)} experiences")
 csv_download(
     "Download this table (CSV)", shown.drop(columns=["owner_name"]), "priorities.csv", "download_priorities"
 )
