@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 
 from cxprio import UsageError
-from cxprio.scoring import normalise, rank, resolve_weights, robustness, score
+from cxprio.generate import generate_catalogue
+from cxprio.model import MEASURES
+from cxprio.scoring import _weight_draws, normalise, rank, resolve_weights, robustness, score
 
 from .conftest import load_dict
 
@@ -226,6 +230,33 @@ def test_robustness_keeps_switched_off_weights_at_zero() -> None:
     spread = robustness(norm, depth_only, draws=50).set_index("id")
     ranked = rank(norm, depth_only).set_index("id").reindex(spread.index)
     assert (spread["rank_p5"] == ranked["rank"]).all()  # one weight: nothing can wobble
+
+
+def test_robustness_agrees_with_ranking_every_draw_one_by_one() -> None:
+    # A generated catalogue has missing measures; the doubled experiences tie exactly.
+    data = yaml.safe_load(generate_catalogue(experiences=120, teams=6, seed=4))
+    moments = [e for e in data["experiences"] if e["level"] == "moment"][:40]
+    data["experiences"] += [{**copy.deepcopy(e), "id": e["id"] + "-twin"} for e in moments]
+    catalogue = load_dict(data).catalogue
+    norm = normalise(catalogue)
+    assert (~norm.present).any()
+    weights = {**resolve_weights(catalogue), "frequency": 0.0}
+    draws, top_n = 60, 15
+    spread = robustness(norm, weights, draws=draws, top_n=top_n, seed=9).set_index("id")
+
+    vector = np.array([weights[m] for m in MEASURES])
+    ranks = np.array(
+        [
+            rank(norm, dict(zip(MEASURES, drawn.tolist(), strict=True)))
+            .set_index("id")["rank"]
+            .reindex(spread.index)
+            for drawn in _weight_draws(vector, draws, 50.0, 9)
+        ]
+    )
+    low, high = np.percentile(ranks, [5, 95], axis=0, method="nearest")
+    assert (spread["rank_p5"].to_numpy() == low).all()
+    assert (spread["rank_p95"].to_numpy() == high).all()
+    assert np.allclose(spread["top_n_share"], (ranks <= top_n).mean(axis=0))
 
 
 @pytest.mark.parametrize("option", [{"draws": 0}, {"concentration": 0}, {"top_n": 0}])
