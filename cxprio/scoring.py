@@ -21,6 +21,7 @@ The work is split so the app can re-rank at every slider move without redoing it
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,9 +63,28 @@ class Normalised:
     warnings: tuple[Problem, ...]
     info: pd.DataFrame  # the weight-independent columns of the ranked table
 
-    @property
+    @functools.cached_property
     def present(self) -> npt.NDArray[np.bool_]:
+        """n x 5: True where the measure is given."""
         return ~np.isnan(self.normalised)
+
+    @functools.cached_property
+    def _by_measure(self) -> tuple[FloatArray, FloatArray]:
+        """5 x n: the normalised measures with 0 for missing ones, and 1.0 where present."""
+        filled = np.ascontiguousarray(np.where(self.present, self.normalised, 0.0).T)
+        return filled, np.ascontiguousarray(self.present.T, dtype=np.float64)
+
+    def weighted_means(self, weights: FloatArray) -> FloatArray:
+        """k x n: for each of the k weight vectors (rows of ``weights``, k x 5) every
+        experience's weighted mean over its present measures, NaN where none of them
+        carries weight."""
+        filled, present = self._by_measure
+        totals = weights @ present
+        means = weights @ filled
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.divide(means, totals, out=means)
+        means[totals <= 0] = np.nan
+        return means
 
 
 def _map_onto_scales(
@@ -165,22 +185,48 @@ def resolve_weights(catalogue: Catalogue, overrides: Mapping[str, float] | None 
     return weights
 
 
-def _weighted_mean(values: FloatArray, present: npt.NDArray[np.bool_], weights: FloatArray) -> FloatArray:
-    """Row-wise weighted mean over the present columns; NaN where no weight is present."""
-    filled = np.where(present, values, 0.0)
-    total = present @ weights
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, (filled @ weights) / np.where(total > 0, total, 1.0), np.nan)
+def _value_weights(weights: Mapping[str, float]) -> FloatArray:
+    """3 x 5: the weight vectors of priority, customer value and business value. A group
+    whose weights are all 0 falls back to equal weights, so its value stays visible."""
+    vectors = np.zeros((3, len(MEASURES)))
+    vectors[0] = [weights[n] for n in MEASURES]
+    for row, names in ((1, CUSTOMER_MEASURES), (2, BUSINESS_MEASURES)):
+        columns = [MEASURES.index(n) for n in names]
+        group = vectors[0, columns]
+        vectors[row, columns] = group if group.any() else 1.0
+    return vectors
 
 
-def _group_value(norm: Normalised, names: tuple[str, ...], weights: Mapping[str, float]) -> FloatArray:
-    columns = [MEASURES.index(n) for n in names]
-    values = norm.normalised[:, columns]
-    present = norm.present[:, columns]
-    vector = np.array([weights[n] for n in names], dtype=np.float64)
-    if not vector.any():
-        vector = np.ones_like(vector)
-    return _weighted_mean(values, present, vector) * 100.0
+@dataclass(frozen=True)
+class Ranking:
+    """One weighting's values and ranks as arrays, for callers that want no table.
+
+    ``priority``, ``customer_value``, ``business_value`` and ``rank`` are per experience
+    in id order (the rows of :class:`Normalised`); ``order`` lists those rows by rank, so
+    ``order[0]`` is the row ranked first and ``rank[order[k]] == k + 1``.
+    """
+
+    priority: FloatArray
+    customer_value: FloatArray
+    business_value: FloatArray
+    rank: npt.NDArray[np.int64]
+    order: npt.NDArray[np.intp]
+
+
+def ranking(norm: Normalised, weights: Mapping[str, float]) -> Ranking:
+    """Priority, customer value, business value and rank of every experience, as arrays."""
+    values = norm.weighted_means(_value_weights(weights))
+    values *= 100.0
+    position = _rank_positions(values[:1])[:, 0].astype(np.int64)
+    order = np.empty(len(position), dtype=np.intp)
+    order[position - 1] = np.arange(len(position))
+    return Ranking(
+        priority=values[0],
+        customer_value=values[1],
+        business_value=values[2],
+        rank=position,
+        order=order,
+    )
 
 
 def rank(norm: Normalised, weights: Mapping[str, float]) -> pd.DataFrame:
@@ -190,18 +236,19 @@ def rank(norm: Normalised, weights: Mapping[str, float]) -> pd.DataFrame:
     parent, owner, ambition, current, priority, customer_value, business_value, complete,
     missing`` and the raw measures.
     """
-    vector = np.array([weights[n] for n in MEASURES], dtype=np.float64)
-    priority = _weighted_mean(norm.normalised, norm.present, vector) * 100.0
-    customer = _group_value(norm, CUSTOMER_MEASURES, weights)
-    business = _group_value(norm, BUSINESS_MEASURES, weights)
-    position = _rank_positions(priority[None, :])[:, 0].astype(np.int64)
+    return ranked_table(norm, ranking(norm, weights))
 
-    table = norm.info.copy()
-    table.insert(0, "rank", position)
-    table.insert(8, "priority", priority)
-    table.insert(9, "customer_value", customer)
-    table.insert(10, "business_value", business)
-    return table.sort_values("rank", kind="stable").reset_index(drop=True)
+
+def ranked_table(norm: Normalised, ranked: Ranking) -> pd.DataFrame:
+    """The table :func:`rank` returns, from a :class:`Ranking` already made."""
+    order = ranked.order
+    table = norm.info.take(order)
+    table.index = pd.RangeIndex(len(order))
+    table.insert(0, "rank", np.arange(1, len(order) + 1, dtype=np.int64))
+    table.insert(8, "priority", ranked.priority[order])
+    table.insert(9, "customer_value", ranked.customer_value[order])
+    table.insert(10, "business_value", ranked.business_value[order])
+    return table
 
 
 def _text_column(values: list[Any], order: npt.NDArray[np.intp]) -> pd.Series:
@@ -346,19 +393,11 @@ def robustness(
         raise UsageError("at least one weight must be above 0")
     sampled = _weight_draws(vector, draws, concentration, seed)
 
-    present = norm.present
-    filled = np.ascontiguousarray(np.where(present, norm.normalised, 0.0).T)  # 5 x n
-    weight_present = np.ascontiguousarray(present.T, dtype=np.float64)
     # The draws are ranked a chunk at a time, so the working arrays stay small (and in
     # the cache) however many experiences there are; the ranks are kept as int32.
     ranks = np.empty((len(norm.ids), draws), dtype=np.int32)
     for start in range(0, draws, _CHUNK):
-        chunk = sampled[start : start + _CHUNK]
-        totals = chunk @ weight_present
-        priorities = chunk @ filled
-        with np.errstate(invalid="ignore", divide="ignore"):
-            np.divide(priorities, totals, out=priorities)
-        priorities[totals <= 0] = np.nan
+        priorities = norm.weighted_means(sampled[start : start + _CHUNK])
         priorities *= 100.0
         _rank_positions(priorities, out=ranks, first=start)
     # One experience's ranks across the draws, sorted: the percentiles are two columns.

@@ -10,11 +10,14 @@ import math
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .ambition import AmbitionReport
 from .findings import Finding
 from .model import Catalogue
+from .scoring import Normalised
 
 FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
 
@@ -49,39 +52,47 @@ def teams_of(catalogue: Catalogue) -> dict[str, set[str]]:
     return involved
 
 
-def filter_ranking(
-    table: pd.DataFrame,
-    catalogue: Catalogue,
+def matching(
+    norm: Normalised,
     *,
     levels: Sequence[str] = (),
     team: str | None = None,
     tiers: Sequence[str] = (),
     search: str = "",
-) -> pd.DataFrame:
-    """The ranked table narrowed to some levels, one team's experiences, some ambition
-    tiers (``"none"`` for no ambition), and a case-insensitive search of id, name and
-    outcome. Empty filters keep everything; ranks are those of the whole catalogue."""
-    mask = pd.Series(True, index=table.index)
-    if levels:
-        mask &= table["level"].isin(list(levels))
-    if team:
-        involved = teams_of(catalogue)
-        mask &= table["id"].map(lambda i: team in involved.get(i, set())).astype(bool)
-    if tiers:
-        wanted = [t for t in tiers if t != "none"]
-        mask &= table["ambition"].isin(wanted) | (table["ambition"].isna() if "none" in tiers else False)
+) -> npt.NDArray[np.bool_] | None:
+    """Which experiences pass the Priorities filters, as a mask over ``norm``'s rows (id
+    order); ``None`` when no filter is set, so everything passes at no cost.
+
+    The filters: some levels; one team's experiences (owner, a step's team or handoff
+    owner, or any decision role: see :func:`teams_of`); some ambition tiers, ``"none"``
+    meaning no ambition; and a case-insensitive search of id, name and outcome. Ranks
+    stay those of the whole catalogue.
+    """
     text = search.strip().lower()
+    if not (levels or team or tiers or text):
+        return None
+    info = norm.info
+    mask = np.ones(len(norm.ids), dtype=bool)
+    if levels:
+        mask &= info["level"].isin(list(levels)).to_numpy()
+    if team:
+        involved = teams_of(norm.catalogue)
+        mask &= np.fromiter((team in involved[i] for i in norm.ids), dtype=bool, count=len(norm.ids))
+    if tiers:
+        ambition = info["ambition"]
+        wanted = ambition.isin([t for t in tiers if t != "none"]).to_numpy()
+        mask &= (wanted | ambition.isna().to_numpy()) if "none" in tiers else wanted
     if text:
-        outcomes = {e.id: (e.outcome or "") for e in catalogue.experiences}
-        haystack = (
-            table["id"].astype(str)
-            + " "
-            + table["name"].astype(str)
-            + " "
-            + table["id"].map(outcomes).astype(str)
-        ).str.lower()
-        mask &= haystack.str.contains(text, regex=False)
-    return table[mask]
+        experiences = norm.catalogue.experiences
+        mask &= np.fromiter(
+            (
+                text in f"{e.id} {e.name} {e.outcome or ''}".lower()
+                for e in (experiences[index] for index in norm.order.tolist())
+            ),
+            dtype=bool,
+            count=len(norm.ids),
+        )
+    return mask
 
 
 def descendants(catalogue: Catalogue, experience_id: str) -> pd.DataFrame:
