@@ -5,15 +5,20 @@ Pages call :func:`current_board` and draw; everything they compute comes from ``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import altair as alt
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from cxprio import CatalogueError, LoadedCatalogue, parse_catalogue
@@ -21,10 +26,19 @@ from cxprio.ambition import AmbitionReport, check_ambition
 from cxprio.catalogue import DEFAULT_MAX_BYTES
 from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, UsageError
 from cxprio.findings import Finding
-from cxprio.model import MEASURES, Catalogue
+from cxprio.model import MEASURES, Catalogue, Level
 from cxprio.ownership import OwnershipReport, analyse_ownership
-from cxprio.scoring import Normalised, Scores, normalise, rank, resolve_weights, robustness
-from cxprio.tables import descendants, findings_table
+from cxprio.scoring import (
+    Normalised,
+    Ranking,
+    Scores,
+    normalise,
+    ranked_table,
+    ranking,
+    resolve_weights,
+    robustness,
+)
+from cxprio.tables import descendants, findings_table, matching
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
@@ -48,6 +62,38 @@ def level_colour(title: str = "Level") -> alt.Color:
         title=title,
         scale=alt.Scale(domain=list(LEVEL_COLOURS), range=list(LEVEL_COLOURS.values())),
     )
+
+
+SCATTER_COLUMNS = ("name", "level", "rank", "priority", "customer_value", "business_value", "reach")
+
+
+@functools.cache
+def scatter_spec() -> dict[str, object]:
+    """The Priorities value map as a Vega-Lite spec without data, built and validated by
+    Altair once per process: only the data changes from run to run."""
+    chart = (
+        alt.Chart()
+        .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X("customer_value:Q", title="Customer value (0-100)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("business_value:Q", title="Business value (0-100)", scale=alt.Scale(domain=[0, 100])),
+            size=alt.Size("reach:Q", title="Reach (customers a year)", scale=alt.Scale(range=[40, 900])),
+            color=level_colour(),
+            tooltip=[
+                alt.Tooltip("name:N", title="Experience"),
+                alt.Tooltip("rank:Q", title="Rank"),
+                alt.Tooltip("priority:Q", title="Priority", format=".1f"),
+                alt.Tooltip("customer_value:Q", title="Customer value", format=".1f"),
+                alt.Tooltip("business_value:Q", title="Business value", format=".1f"),
+                alt.Tooltip("reach:Q", title="Reach", format=","),
+            ],
+        )
+        .properties(title="Top right: valuable to customers and to the business", height=460)
+    )
+    spec: dict[str, object] = chart.to_dict(validate=True)
+    for key in ("data", "datasets", "$schema"):
+        spec.pop(key, None)
+    return spec
 
 
 FINDING_COLUMNS = {
@@ -144,16 +190,37 @@ def _load(source: str, sha256: str) -> LoadedCatalogue:
     return parse_catalogue(content, source=name)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the board keeps per catalogue version, so a rerun only re-ranks."""
+
+    norm: Normalised  # with an ``owner_name`` column beside the core's
+    columns: pa.Table  # the displayed text and flags, one row per experience in id order
+    rows_by_id: dict[str, int]  # experience id -> its row
+    names: list[str]  # by row
+    triggers: npt.NDArray[np.intp]  # rows of the triggers
+
+
+DISPLAYED = ("id", "name", "level", "ambition", "owner_name", "complete", "reach")
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _normalised(sha256: str, _loaded: LoadedCatalogue) -> Normalised:
+def _prepare(sha256: str, _loaded: LoadedCatalogue) -> Prepared:
     norm = normalise(_loaded.catalogue)
-    # The owner's team name rides along with the weight-independent columns, so every
-    # ranking carries it at no cost per rerun.
     names = _loaded.catalogue.team_names()
     info = norm.info.assign(
         owner_name=[names.get(owner, "—") if owner else "—" for owner in norm.info["owner"]]
     )
-    return replace(norm, info=info)
+    # Arrow once per catalogue: tables go to the browser as Arrow, so a rerun then takes
+    # the rows it shows without converting any strings again.
+    columns = pa.Table.from_pandas(info[list(DISPLAYED)], preserve_index=False)
+    return Prepared(
+        norm=replace(norm, info=info),
+        columns=columns,
+        rows_by_id={experience_id: row for row, experience_id in enumerate(norm.ids)},
+        names=[str(name) for name in info["name"]],
+        triggers=np.flatnonzero((info["level"] == Level.TRIGGER.value).to_numpy()),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -162,33 +229,70 @@ def _robustness(sha256: str, weights: tuple[float, ...], top_n: int, _norm: Norm
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _ownership(
-    sha256: str, weights: tuple[float, ...], _loaded: LoadedCatalogue, _table: pd.DataFrame
-) -> OwnershipReport:
-    priorities = dict(zip(_table["id"], _table["priority"], strict=True))
-    return analyse_ownership(_loaded.catalogue, priorities)
+def _ownership(sha256: str, weights: tuple[float, ...], _board: Board) -> OwnershipReport:
+    priorities = dict(zip(_board.norm.ids, _board.ranked.priority.tolist(), strict=True))
+    return analyse_ownership(_board.catalogue, priorities)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def tree_under(sha256: str, experience_id: str, _catalogue: Catalogue) -> pd.DataFrame:
-    """The experience and everything under it, cached per catalogue version."""
-    return descendants(_catalogue, experience_id)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _matching(
+    sha256: str,
+    levels: tuple[str, ...],
+    team: str | None,
+    tiers: tuple[str, ...],
+    search: str,
+    _norm: Normalised,
+) -> npt.NDArray[np.bool_] | None:
+    return matching(_norm, levels=levels, team=team, tiers=tiers, search=search)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """An experience and everything under it: the rows (id order) and their display columns."""
+
+    rows: npt.NDArray[np.intp]
+    columns: pa.Table  # experience (indented by depth), level, ambition
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def tree_under(sha256: str, experience_id: str, _prepared: Prepared) -> Tree:
+    """The experience and everything under it, in tree order, cached per catalogue version."""
+    tree = descendants(_prepared.norm.catalogue, experience_id)
+    rows = np.array([_prepared.rows_by_id[i] for i in tree["id"]], dtype=np.intp)
+    indented = ["\u2003" * int(d) + str(n) for d, n in zip(tree["depth"], tree["name"], strict=True)]
+    ambition = _prepared.columns.column("ambition").take(rows)
+    return Tree(
+        rows, pa.table({"experience": indented, "level": tree["level"].tolist(), "ambition": ambition})
+    )
 
 
 @dataclass(frozen=True)
 class Board:
-    """What every page works from: the catalogue, the live weights and the ranking."""
+    """What every page works from: the catalogue, the live weights and the ranking.
+
+    The ranking is kept as arrays (:class:`Ranking`); the ranked :attr:`table` is built
+    the first time a page asks for it in a run.
+    """
 
     loaded: LoadedCatalogue
     sha256: str
     weights: dict[str, float]
-    norm: Normalised
-    table: pd.DataFrame
+    prepared: Prepared
+    ranked: Ranking
     stale: CatalogueError | None  # the newest version's errors, when showing the last good one
 
     @property
     def catalogue(self) -> Catalogue:
         return self.loaded.catalogue
+
+    @property
+    def norm(self) -> Normalised:
+        return self.prepared.norm
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """Every experience ranked, as :func:`cxprio.scoring.rank` returns it (plus ``owner_name``)."""
+        return ranked_table(self.norm, self.ranked)
 
     @property
     def weight_key(self) -> tuple[float, ...]:
@@ -199,17 +303,65 @@ class Board:
         return check_ambition(self.catalogue, scores)
 
     def ownership(self) -> OwnershipReport:
-        return _ownership(self.sha256, self.weight_key, self.loaded, self.table)
+        return _ownership(self.sha256, self.weight_key, self)
 
     def robustness(self, top_n: int) -> pd.DataFrame:
+        """Rank ranges under nearby weights, one row per experience in id order."""
         return _robustness(self.sha256, self.weight_key, top_n, self.norm)
 
+    def matching(
+        self,
+        *,
+        levels: Sequence[str] = (),
+        team: str | None = None,
+        tiers: Sequence[str] = (),
+        search: str = "",
+    ) -> npt.NDArray[np.intp]:
+        """The rows that pass the filters (see :func:`cxprio.tables.matching`), by rank."""
+        mask = _matching(self.sha256, tuple(levels), team, tuple(tiers), search.strip(), self.norm)
+        order = self.ranked.order
+        return order if mask is None else order[mask[order]]
 
-def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str, place: Any = None) -> None:
-    """A download button whose CSV is only built when someone clicks it."""
+    def tree(self, experience_id: str) -> pa.Table:
+        """The experience and everything under it with their rank and priority (see :class:`Tree`)."""
+        tree = tree_under(self.sha256, experience_id, self.prepared)
+        return tree.columns.append_column("rank", pa.array(self.ranked.rank[tree.rows])).append_column(
+            "priority", pa.array(self.ranked.priority[tree.rows])
+        )
+
+    def view(self, rows: npt.NDArray[np.intp], ranges_top_n: int | None = None) -> pa.Table:
+        """Those rows as an Arrow table: the displayed columns, rank, priority, customer and
+        business value, and, given a top N, the rank range and whether it is a stable top N."""
+        ranked = self.ranked
+        view = self.prepared.columns.take(rows)
+        numbers: dict[str, Any] = {
+            "rank": ranked.rank[rows],
+            "priority": ranked.priority[rows],
+            "customer_value": ranked.customer_value[rows],
+            "business_value": ranked.business_value[rows],
+        }
+        if ranges_top_n is not None:
+            spread = self.robustness(ranges_top_n)
+            low, high = spread["rank_p5"].to_numpy()[rows], spread["rank_p95"].to_numpy()[rows]
+            numbers["rank_range"] = [f"{a}–{b}" for a, b in zip(low.tolist(), high.tolist(), strict=True)]
+            numbers["stable_top_n"] = spread["stable_top_n"].to_numpy()[rows]
+        for name, values in numbers.items():
+            view = view.append_column(name, pa.array(values))
+        return view
+
+
+def csv_download(
+    label: str,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    key: str,
+    place: Any = None,
+) -> None:
+    """A download button whose CSV (and, given a function, whose table) is only built when
+    someone clicks it."""
     (place or st).download_button(
         label,
-        lambda: frame.to_csv(index=False).encode("utf-8"),
+        lambda: (frame if isinstance(frame, pd.DataFrame) else frame()).to_csv(index=False).encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         key=key,
@@ -270,8 +422,8 @@ def load_board() -> Board:
         loaded, sha256 = previous
         stale = exc
     weights = _weight_sliders(loaded, sha256)
-    norm = _normalised(sha256, loaded)
-    board = Board(loaded, sha256, weights, norm, rank(norm, weights), stale)
+    prepared = _prepare(sha256, loaded)
+    board = Board(loaded, sha256, weights, prepared, ranking(prepared.norm, weights), stale)
     st.session_state[_BOARD] = board
     return board
 
@@ -346,10 +498,15 @@ def _weight_sliders(loaded: LoadedCatalogue, sha256: str) -> dict[str, float]:
         st.session_state[_WEIGHTS_FOR] = sha256
     top = max(1.0, *defaults.values())
     with st.sidebar:
-        st.markdown(f"**{plain(loaded.catalogue.organisation)}**")
-        st.caption(f"Catalogue: {Path(loaded.source).name}")
-        st.subheader("Weights")
-        st.caption("How much each measure counts in the priority. Move them and every page re-ranks.")
+        # Few elements, each carrying more: every one costs time at every slider move.
+        st.markdown(
+            f"**{plain(loaded.catalogue.organisation)}**  \n"
+            f":gray[:small[Catalogue: {plain(Path(loaded.source).name)}]]"
+        )
+        st.markdown(
+            "### Weights\n:gray[:small[How much each measure counts in the priority. "
+            "Move them and every page re-ranks.]]"
+        )
         weights = {
             name: st.slider(MEASURE_LABELS[name], 0.0, top, step=0.05, key=f"weight_{name}")
             for name in MEASURES
