@@ -198,16 +198,29 @@ def test_moving_a_weight_slider_changes_the_order(page: Any, server: str) -> Non
     page.screenshot(path=str(ARTIFACTS / "priorities-reach-first.png"), full_page=True)
 
 
-def test_the_priorities_csv_download_has_every_row(page: Any, server: str) -> None:
-    open_page(page, server, "priorities", "Priorities")
+def download_priorities(page: Any) -> list[dict[str, str]]:
     with page.expect_download() as download:
         page.get_by_role("button", name="Download this table (CSV)").click()
-    path = download.value.path()
-    rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
-    expected = score(load_catalogue(SAMPLE).catalogue).table
+    return list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+
+
+def test_the_priorities_csv_download_has_every_matching_row(page: Any, server: str) -> None:
+    open_page(page, server, "priorities", "Priorities")
+    rows = download_priorities(page)
+    catalogue = load_catalogue(SAMPLE).catalogue
+    expected = score(catalogue).table
     assert len(rows) == len(expected)
     assert [r["name"] for r in rows[:5]] == expected["name"].head(5).tolist()
     assert rows[0]["rank"] == "1"
+    # The rank ranges are on by default, so the download has them as numbers.
+    assert all(int(r["rank_p5"]) <= int(r["rank_p95"]) for r in rows)
+
+    bill = {e.id for e in catalogue.experiences if "bill" in f"{e.id} {e.name} {e.outcome}".lower()}
+    page.get_by_placeholder("Name, id or outcome").fill("bill")
+    page.keyboard.press("Enter")
+    page.get_by_text(f"{len(bill)} of {len(expected)} experiences").first.wait_for()
+    settle(page)
+    assert {r["id"] for r in download_priorities(page)} == bill
 
 
 def test_uploading_an_invalid_catalogue_shows_errors_and_keeps_the_board(
