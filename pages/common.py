@@ -223,7 +223,8 @@ def _prepare(sha256: str, _loaded: LoadedCatalogue) -> Prepared:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# Read only, so shared as is: the page and its download read it several times a run.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _robustness(sha256: str, weights: tuple[float, ...], top_n: int, _norm: Normalised) -> pd.DataFrame:
     return robustness(_norm, dict(zip(MEASURES, weights, strict=True)), top_n=top_n)
 
