@@ -13,7 +13,7 @@ import hashlib
 import os
 import typing
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from ._gc import collector_paused
 from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel
 from .model import Catalogue
 from .model import Level as ExperienceLevel
-from .safeyaml import DEFAULT_MAX_DEPTH, Document, format_path, read_yaml
+from .safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, format_path, read_yaml
 from .scoring import measure_warnings
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
@@ -53,6 +53,52 @@ class LoadedCatalogue:
     source: str
     sha256: str
     warnings: tuple[Problem, ...]
+    content: bytes = field(default=b"", repr=False, compare=False)
+    """The bytes that loaded, so the catalogue on screen can be downloaded as it was read."""
+
+
+def megabytes(size: int) -> str:
+    """A byte count as people read it in messages: ``20 MB``, ``0.5 MB``."""
+    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
+
+
+def read_catalogue_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the catalogue file at ``path``, refusing files above ``max_bytes``
+    before reading them.
+
+    Raises :class:`CatalogueReadError` naming the file and saying how to fix it when the
+    file is missing, a folder, unreadable or too large.
+    """
+    name = str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise _read_error(
+                name,
+                f"the file is {megabytes(size)}, above the limit of {megabytes(max_bytes)}",
+                "split the catalogue, or raise the limit (--max-mb on the command line)",
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise _read_error(
+            name, "no such file", "check the path; the default is config/experiences.yaml"
+        ) from None
+    except IsADirectoryError:
+        raise _read_error(name, "this is a folder, not a file", "name the YAML file itself") from None
+    except PermissionError:
+        raise _read_error(name, "permission denied", "make the file readable") from None
+    except OSError as exc:
+        raise _read_error(
+            name, f"cannot read the file ({exc.strerror})", "check the path and the disk"
+        ) from None
+    if len(raw) > max_bytes:  # it grew between stat and read
+        raise _read_error(
+            name,
+            f"the file is above the limit of {megabytes(max_bytes)}",
+            "split the catalogue, or raise the limit (--max-mb on the command line)",
+        )
+    return raw
 
 
 def load_catalogue(
@@ -66,26 +112,8 @@ def load_catalogue(
     Raises :class:`CatalogueReadError` if the file is missing, larger than ``max_bytes``
     or not UTF-8, and :class:`CatalogueError` listing every problem if it is invalid.
     """
-    name = str(path)
-    try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise _read_error(
-                name,
-                f"the file is {size / 1_048_576:.1f} MB, above the limit of {max_bytes / 1_048_576:.1f} MB",
-                "split the catalogue, or raise the limit (--max-mb on the command line)",
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise _read_error(
-            name, "no such file", "check the path; the default is config/experiences.yaml"
-        ) from None
-    except IsADirectoryError:
-        raise _read_error(name, "this is a folder, not a file", "name the YAML file itself") from None
-    except PermissionError:
-        raise _read_error(name, "permission denied", "make the file readable") from None
-    return parse_catalogue(raw, source=name, max_bytes=max_bytes, max_depth=max_depth)
+    raw = read_catalogue_file(path, max_bytes=max_bytes)
+    return parse_catalogue(raw, source=str(path), max_bytes=max_bytes, max_depth=max_depth)
 
 
 def parse_catalogue(
@@ -105,8 +133,7 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
     if len(raw) > max_bytes:
         raise _read_error(
             source,
-            f"the catalogue is {len(raw) / 1_048_576:.1f} MB, above the limit of "
-            f"{max_bytes / 1_048_576:.1f} MB",
+            f"the catalogue is {megabytes(len(raw))}, above the limit of {megabytes(max_bytes)}",
             "split the catalogue or raise the limit",
         )
     text = _decode(raw, source)
@@ -115,10 +142,14 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
             source, "the file is empty", f"start from the sample config/experiences.yaml ({DOCS})"
         )
     document = read_yaml(text, file=source, max_depth=max_depth)
+    refusals = list(document.refusals)
     if not isinstance(document.data, dict):
+        if document.data is REFUSED:
+            raise CatalogueError(refusals)
         kind = "a list" if isinstance(document.data, list) else "a single value"
         raise CatalogueError(
             [
+                *refusals,
                 Problem(
                     ProblemLevel.ERROR,
                     f"the catalogue must be a mapping (version, organisation, teams, "
@@ -127,16 +158,21 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
                     line=1,
                     hint=f"start the file with 'version: 1'; see {DOCS}",
                     code="not-a-mapping",
-                )
+                ),
             ]
         )
     references = [_place(p, document) for p in check_references(document.data)]
     try:
         catalogue = Catalogue.model_validate(document.data)
     except ValidationError as exc:
-        problems = [_from_pydantic(error, document) for error in exc.errors()]
-        raise CatalogueError(_sorted(_dedupe(problems + references))) from None
-    problems = references + [_place(p, document) for p in measure_warnings(catalogue)]
+        # A refused value is reported once, by its refusal, not again by the schema.
+        schema = [
+            problem
+            for problem in (_from_pydantic(error, document) for error in exc.errors())
+            if not document.is_refused(problem.path)
+        ]
+        raise CatalogueError(_sorted(_dedupe(refusals + schema + references))) from None
+    problems = refusals + references + [_place(p, document) for p in measure_warnings(catalogue)]
     if any(p.is_error for p in problems):
         raise CatalogueError(_sorted(problems))
     return LoadedCatalogue(
@@ -144,6 +180,7 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
         source=source,
         sha256=hashlib.sha256(raw).hexdigest(),
         warnings=tuple(_sorted(problems)),
+        content=raw,
     )
 
 

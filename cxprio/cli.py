@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=DEFAULT_MAX_BYTES,
             dest="max_bytes",
             metavar="MB",
-            help="refuse catalogues larger than this (default: 20)",
+            help=f"refuse catalogues larger than this (default: {DEFAULT_MAX_BYTES // 1_048_576})",
         )
         return sub
 
@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "json"),
         default="text",
-        help="text: a summary on stdout; json: every problem on stdout",
+        help="text: a summary on stdout, problems on stderr; json: the result and every problem on stdout, valid or not",
     )
 
     score_cmd = with_catalogue("score", "rank the experiences by priority")
@@ -244,7 +244,29 @@ def _warn_count(loaded: LoadedCatalogue) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    loaded = load_catalogue(args.path, max_bytes=args.max_bytes)
+    try:
+        loaded = load_catalogue(args.path, max_bytes=args.max_bytes)
+    except CatalogueError as exc:
+        if args.format != "json":
+            raise
+        # JSON always carries the problems: a script reading stdout needs them most here.
+        errors = [p for p in exc.problems if p.is_error]
+        _emit(
+            json.dumps(
+                {
+                    "valid": False,
+                    "errors": [p.as_dict() for p in errors],
+                    "warnings": [p.as_dict() for p in exc.problems if not p.is_error],
+                    "experiences": None,
+                    "teams": None,
+                },
+                indent=2,
+            )
+            + "\n",
+            None,
+        )
+        _say(f"{len(errors)} error{'s' if len(errors) != 1 else ''}: the catalogue was not loaded")
+        return EXIT_INVALID
     warnings = loaded.warnings
     catalogue = loaded.catalogue
     if args.format == "json":

@@ -11,6 +11,13 @@ The catalogue is written by hand and uploaded by strangers, so the reader is str
   ``true``/``false`` are; ``010`` is ten, not octal eight; ``1e6`` is a number;
 * nesting deeper than ``max_depth`` is refused before it can exhaust the stack.
 
+Every refusal is collected and reading goes on, so one pass reports them all: a refused
+value is kept as :data:`REFUSED` (and its path in :attr:`Document.refused`, so the schema
+does not report it a second time), a duplicate key keeps its first value. Only what leaves
+no sensible way on stops the reading: invalid YAML syntax, nesting deeper than
+``max_depth``, a list or mapping used as a key, a second document, or more than
+:data:`MAX_REFUSALS` refusals.
+
 It walks the parser's event stream itself (libyaml's C parser when available), which is
 both faster than PyYAML's Python constructor and the only place all the above can be
 checked with positions. Positions are kept per container, not per value, and looked up
@@ -37,6 +44,26 @@ Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
 
 DEFAULT_MAX_DEPTH = 64
+MAX_REFUSALS = 500
+"""Reading stops after this many refusals: a file this broken needs fixing from the top."""
+
+
+class _Refused:
+    """The value of anything the reader refused: not text, a number or a container, so
+    every later check skips it; only the refusal itself is reported."""
+
+    _instance: _Refused | None = None
+
+    def __new__(cls) -> _Refused:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<refused>"
+
+
+REFUSED: Any = _Refused()
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null")}
@@ -68,11 +95,23 @@ class _Where:
 
 @dataclass(slots=True)
 class Document:
-    """Plain Python data read from YAML, with a way back to line and column."""
+    """Plain Python data read from YAML, with a way back to line and column.
+
+    ``refusals`` holds every value the reader refused, as problems in file order;
+    ``refused`` holds the paths of refused values (each now :data:`REFUSED`), so later
+    checks can leave them to the refusal.
+    """
 
     data: Any
     file: str
     _where: dict[int, _Where]
+    refusals: tuple[Problem, ...] = ()
+    refused: tuple[Path, ...] = ()
+
+    def is_refused(self, path: Sequence[str | int]) -> bool:
+        """True when ``path`` is a refused value or lies inside one."""
+        path = tuple(path)
+        return any(path[: len(refused)] == refused for refused in self.refused)
 
     def locate(self, path: Sequence[str | int]) -> Position | None:
         """The position of the value at ``path``, or of its nearest existing ancestor.
@@ -113,6 +152,33 @@ class _Refusal(Exception):
     def __init__(self, message: str, mark: Any, path: Path, hint: str, code: str) -> None:
         super().__init__(message)
         self.message, self.mark, self.path, self.hint, self.code = message, mark, path, hint, code
+
+    def problem(self, file: str) -> Problem:
+        return Problem(
+            ProblemLevel.ERROR,
+            self.message,
+            file=file,
+            line=self.mark.line + 1,
+            column=self.mark.column + 1,
+            field=format_path(self.path),
+            hint=self.hint,
+            code=self.code,
+            path=self.path,
+        )
+
+
+class _Stop(Exception):
+    """Reading cannot go on: ``refusals`` were collected before ``fatal``."""
+
+    def __init__(self, refusals: list[_Refusal], fatal: _Refusal | None = None) -> None:
+        super().__init__("stop")
+        self.refusals, self.fatal = refusals, fatal
+
+
+class _Discarded:
+    """The key of a duplicate entry: its value is read (to keep going) and then dropped."""
+
+    __slots__ = ()
 
 
 def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
@@ -178,11 +244,37 @@ def _path(stack: list[list[Any]], pending: Any = None) -> Path:
 _NO_KEY: Any = object()
 
 
-def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
+@dataclass(slots=True)
+class _Collected:
+    """What one read gathered besides the data."""
+
+    refusals: list[_Refusal] = field(default_factory=list)
+    refused: list[Path] = field(default_factory=list)  # paths now holding REFUSED
+    discarded: list[tuple[dict[Any, Any], _Discarded]] = field(default_factory=list)
+
+    def add(self, refusal: _Refusal, *, value_refused: bool = True) -> None:
+        self.refusals.append(refusal)
+        if value_refused:
+            self.refused.append(refusal.path)
+        if len(self.refusals) >= MAX_REFUSALS:
+            raise _Stop(
+                self.refusals,
+                _Refusal(
+                    f"reading stopped after {MAX_REFUSALS} problems",
+                    refusal.mark,
+                    (),
+                    "fix the problems above and check the file again",
+                    "yaml-too-many",
+                ),
+            )
+
+
+def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dict[int, _Where]]:
     """Turn the event stream of one document into plain data plus positions.
 
-    This loop is the hot path of loading a large catalogue (hundreds of thousands of
-    events), hence its flat style: the innermost open container is kept in local
+    Refusals go to ``collected`` and reading goes on; :class:`_Stop` ends it where it
+    cannot. This loop is the hot path of loading a large catalogue (hundreds of thousands
+    of events), hence its flat style: the innermost open container is kept in local
     variables, and its frame on ``stack`` is brought up to date only when a container
     opens or something is refused.
     """
@@ -210,23 +302,38 @@ def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
     while True:
         event = get_event()
         kind = type(event)
-        if kind is scalar_event:
-            if event.anchor is not None:
+        if kind is scalar_event or kind is yaml.AliasEvent:
+            if kind is yaml.AliasEvent or event.anchor is not None:
                 if stack:
                     stack[-1][3] = pending
-                _refuse_anchor(event, stack)
-            value = event.value
-            if event.tag is not None or (
-                not event.style and (value[:1] in number_start or value in special_words)
-            ):
-                if stack:
-                    stack[-1][3] = pending
-                value = _scalar(event, stack)
+                collected.add(_anchor_refusal(event, stack), value_refused=kind is yaml.AliasEvent)
+            if kind is yaml.AliasEvent:
+                value = REFUSED
+            else:
+                value = event.value
+                if event.tag is not None or (
+                    not event.style and (value[:1] in number_start or value in special_words)
+                ):
+                    if stack:
+                        stack[-1][3] = pending
+                    try:
+                        value = _scalar(event, stack)
+                    except _Refusal as refusal:
+                        collected.add(refusal)
+                        value = REFUSED
             if in_mapping:
                 if pending is no_key:  # this scalar is a key
-                    if type(value) is not str or value in keys:
+                    if value is REFUSED:
+                        pending = _Discarded()
+                        collected.discarded.append((container, pending))
+                    elif type(value) is not str or value in keys:
                         stack[-1][3] = pending
-                        _add_key(stack[-1], value, False, event, stack)
+                        try:
+                            _add_key(stack[-1], value, False, event, stack)
+                        except _Refusal as refusal:  # a duplicate: keep the first value
+                            collected.add(refusal, value_refused=False)
+                            stack[-1][3] = _Discarded()
+                            collected.discarded.append((container, stack[-1][3]))
                         pending = stack[-1][3]
                     else:
                         keys[value] = event.start_mark
@@ -254,30 +361,38 @@ def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
             stack[-1][3] = pending
         if kind is mapping_start or kind is sequence_start:
             if event.anchor is not None:
-                _refuse_anchor(event, stack)
+                collected.add(_anchor_refusal(event, stack), value_refused=False)
             tag = event.tag
             if tag is not None and tag not in _ALLOWED_TAGS:
-                raise _Refusal(
-                    f"the tag {tag!r} is not allowed",
-                    event.start_mark,
-                    _path(stack),
-                    "remove the tag: a catalogue holds only plain mappings and lists",
-                    "yaml-tag",
+                collected.add(
+                    _Refusal(
+                        f"the tag {tag!r} is not allowed",
+                        event.start_mark,
+                        _path(stack),
+                        "remove the tag: a catalogue holds only plain mappings and lists",
+                        "yaml-tag",
+                    )
                 )
             if len(stack) >= max_depth:
-                raise _Refusal(
-                    f"the YAML is nested more than {max_depth} levels deep",
-                    event.start_mark,
-                    _path(stack),
-                    "flatten the structure: a catalogue needs only a few levels",
-                    "yaml-depth",
+                raise _Stop(
+                    collected.refusals,
+                    _Refusal(
+                        f"the YAML is nested more than {max_depth} levels deep",
+                        event.start_mark,
+                        _path(stack),
+                        "flatten the structure: a catalogue needs only a few levels",
+                        "yaml-depth",
+                    ),
                 )
             value = {} if kind is mapping_start else []
             if in_mapping:
                 if pending is no_key:
-                    _add_key(stack[-1], value, True, event, stack)  # refuses: keys must be words
+                    try:
+                        _add_key(stack[-1], value, True, event, stack)  # refuses: keys must be words
+                    except _Refusal as refusal:
+                        raise _Stop(collected.refusals, refusal) from None
                 container[pending] = value
-                key_in_parent: str | int | None = pending
+                key_in_parent: Any = pending
                 stack[-1][3] = no_key
             elif container is not None:
                 key_in_parent = len(container)
@@ -291,24 +406,20 @@ def _build(loader: Any, max_depth: int) -> tuple[Any, dict[int, _Where]]:
             stack.append([value, info, key_in_parent, no_key])
             container, in_mapping, pending = value, kind is mapping_start, no_key
             keys, items = info.keys, info.items
-        elif kind is yaml.AliasEvent:
-            raise _Refusal(
-                f"YAML aliases (*{event.anchor}) are not allowed",
-                event.start_mark,
-                _path(stack),
-                "write the value out in full instead of referring to an anchor",
-                "yaml-alias",
-            )
         elif kind is yaml.StreamEndEvent:
             return root, where
         elif kind is yaml.DocumentStartEvent and have_root:
-            raise _Refusal(
-                "the file holds more than one YAML document",
-                event.start_mark,
-                (),
-                "keep one catalogue per file: remove the second '---' and what follows",
-                "yaml-multi",
+            collected.add(
+                _Refusal(
+                    "the file holds more than one YAML document",
+                    event.start_mark,
+                    (),
+                    "keep one catalogue per file: remove the second '---' and what follows",
+                    "yaml-multi",
+                ),
+                value_refused=False,
             )
+            return root, where  # the first document is still checked
         # stream start, document start and end: nothing to build
 
 
@@ -338,8 +449,16 @@ def _add_key(frame: list[Any], key: Any, is_container: bool, event: Any, stack: 
     frame[3] = key
 
 
-def _refuse_anchor(event: Any, stack: list[list[Any]]) -> None:
-    raise _Refusal(
+def _anchor_refusal(event: Any, stack: list[list[Any]]) -> _Refusal:
+    if type(event) is yaml.AliasEvent:
+        return _Refusal(
+            f"YAML aliases (*{event.anchor}) are not allowed",
+            event.start_mark,
+            _path(stack),
+            "write the value out in full instead of referring to an anchor",
+            "yaml-alias",
+        )
+    return _Refusal(
         f"YAML anchors (&{event.anchor}) are not allowed",
         event.start_mark,
         _path(stack),
@@ -351,50 +470,50 @@ def _refuse_anchor(event: Any, stack: list[list[Any]]) -> None:
 def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_MAX_DEPTH) -> Document:
     """Parse one YAML document of plain data, refusing anything unsafe or surprising.
 
-    Raises :class:`CatalogueError` naming the file, line, column and field of the first
-    refusal; YAML syntax errors are reported the same way.
+    Refusals are collected in :attr:`Document.refusals` and reading goes on. Raises
+    :class:`CatalogueError` only when reading cannot go on (invalid syntax, nesting too
+    deep, a container as a key, too many refusals); it then lists the refusals found up
+    to that point too. Every problem names the file, line, column and field.
     """
     loader = _Loader(text)
+    collected = _Collected()
     try:
-        data, where = _build(loader, max_depth)
-    except _Refusal as refusal:
-        line, column = refusal.mark.line + 1, refusal.mark.column + 1
-        raise CatalogueError(
-            [
-                Problem(
-                    ProblemLevel.ERROR,
-                    refusal.message,
-                    file=file,
-                    line=line,
-                    column=column,
-                    field=format_path(refusal.path),
-                    hint=refusal.hint,
-                    code=refusal.code,
-                )
-            ]
-        ) from None
+        data, where = _build(loader, max_depth, collected)
+    except _Stop as stop:
+        fatal = [stop.fatal.problem(file)] if stop.fatal else []
+        raise CatalogueError(_in_file_order([r.problem(file) for r in stop.refusals] + fatal)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}: {what}"
+        syntax = Problem(
+            ProblemLevel.ERROR,
+            f"this is not valid YAML ({what})",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check the indentation and the quotes around this line",
+            code="yaml-syntax",
+        )
         raise CatalogueError(
-            [
-                Problem(
-                    ProblemLevel.ERROR,
-                    f"this is not valid YAML ({what})",
-                    file=file,
-                    line=mark.line + 1 if mark else None,
-                    column=mark.column + 1 if mark else None,
-                    hint="check the indentation and the quotes around this line",
-                    code="yaml-syntax",
-                )
-            ]
+            _in_file_order([r.problem(file) for r in collected.refusals] + [syntax])
         ) from None
     except yaml.YAMLError as exc:  # reader errors such as control characters
-        raise CatalogueError(
-            [Problem(ProblemLevel.ERROR, f"this is not valid YAML ({exc})", file=file, code="yaml-syntax")]
-        ) from None
+        syntax = Problem(ProblemLevel.ERROR, f"this is not valid YAML ({exc})", file=file, code="yaml-syntax")
+        raise CatalogueError([*(r.problem(file) for r in collected.refusals), syntax]) from None
     finally:
         loader.dispose()
-    return Document(data, file, where)
+    for mapping, key in collected.discarded:
+        mapping.pop(key, None)
+    return Document(
+        data,
+        file,
+        where,
+        refusals=tuple(r.problem(file) for r in collected.refusals),
+        refused=tuple(collected.refused),
+    )
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))

@@ -213,3 +213,29 @@ def test_decisions_table_and_consulted_limit() -> None:
     default = run("decisions").stdout
     assert "TOO_MANY_CONSULTED" in default
     assert "TOO_MANY_CONSULTED" not in run("decisions", "--max-consulted", "10").stdout
+
+
+def test_validate_json_carries_every_problem_of_an_invalid_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "version: 1\norganisation: Test\nteams:\n  - {id: billing, name: Billing}\nexperiences:\n"
+        "  - id: moving-home\n    name: Moving home\n    level: jorney\n    owner: bilingg\n    ambition: yes\n"
+    )
+    result = run("validate", str(path), "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["valid"] is False
+    assert [(e["line"], e["field"]) for e in data["errors"]] == [
+        (8, "experiences[0].level"),
+        (9, "experiences[0].owner"),
+        (10, "experiences[0].ambition"),
+    ]
+    assert all(e["file"] == str(path) and e["hint"] for e in data["errors"])
+    assert "3 errors" in result.stderr
+
+
+def test_validate_json_of_an_unreadable_file_carries_the_read_error(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nowhere.yaml"), "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["valid"] is False and data["errors"][0]["message"] == "no such file"

@@ -19,27 +19,42 @@ def only_error(exc: pytest.ExceptionInfo[CatalogueError]) -> Problem:
 
 
 def test_python_tags_are_refused_with_line_and_field() -> None:
-    text = GOOD_HEAD + "experiences:\n  - id: !!python/object/apply:os.system ['echo hacked']\n"
+    text = GOOD_HEAD + (
+        "experiences:\n  - id: x\n    name: X\n    level: moment\n"
+        "    outcome: !!python/object/apply:os.system ['echo hacked']\n"
+    )
     with pytest.raises(CatalogueError) as exc:
         parse_catalogue(text, source="evil.yaml")
     error = only_error(exc)
     assert error.file == "evil.yaml"
-    assert error.line == 6
-    assert error.field == "experiences[0].id"
+    assert error.line == 9
+    assert error.field == "experiences[0].outcome"
     assert "python/object/apply" in error.message
     assert "remove the tag" in error.hint
 
 
-def test_billion_laughs_is_refused_at_the_first_alias() -> None:
+def test_a_refused_value_is_reported_once_and_the_other_errors_still_are() -> None:
+    text = GOOD_HEAD + "experiences:\n  - id: !!python/object/apply:os.system ['echo hacked']\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, source="evil.yaml")
+    about_id = [e for e in exc.value.errors if e.field == "experiences[0].id"]
+    assert [e.code for e in about_id] == ["yaml-tag"]  # not again as "expected text"
+    missing = {e.field for e in exc.value.errors if "is missing" in e.message}
+    assert missing == {"experiences[0].name", "experiences[0].level"}
+
+
+def test_billion_laughs_is_refused_without_expanding_anything() -> None:
     text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     for name, prev in zip("bcdefghi", "abcdefgh", strict=True):
         text += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
     with pytest.raises(CatalogueError) as exc:
         parse_catalogue(text)
-    error = only_error(exc)
-    assert error.code == "yaml-alias"
-    assert error.line == 1  # the first anchor is already refused
-    assert error.field == "a"
+    refusals = [e for e in exc.value.errors if e.code == "yaml-alias"]
+    first = refusals[0]
+    assert first.line == 1 and first.field == "a" and "anchors" in first.message
+    # nine anchors and 8 x 9 aliases, each refused once; none was ever expanded
+    assert sum("anchors" in e.message for e in refusals) == 9
+    assert sum("aliases" in e.message for e in refusals) == 8 * 9
 
 
 def test_an_alias_is_refused_naming_its_line() -> None:
@@ -259,3 +274,66 @@ def test_nested_values_keep_their_own_lines() -> None:
         parse_catalogue(text)
     error = only_error(exc)
     assert error.field == "experiences[0].steps[1].team" and error.line == 12
+
+
+# --- every error at once -----------------------------------------------------------------
+
+BROKEN_EXPERIENCE = GOOD_HEAD + (
+    "experiences:\n"  # line 5
+    "  - id: moving-home\n"  # 6
+    "    name: Moving home\n"  # 7
+    "    level: jorney\n"  # 8
+    "    owner: bilingg\n"  # 9
+    "    ambition: yes\n"  # 10
+)
+
+
+def test_a_reader_refusal_does_not_hide_schema_and_reference_errors() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(BROKEN_EXPERIENCE, source="broken.yaml")
+    found = [(e.line, e.field, e.code) for e in exc.value.errors]
+    assert found == [
+        (8, "experiences[0].level", "schema-enum"),
+        (9, "experiences[0].owner", "unknown-team"),
+        (10, "experiences[0].ambition", "yaml-bool"),
+    ]
+
+
+def test_refusals_come_in_file_order_with_the_other_errors() -> None:
+    text = BROKEN_EXPERIENCE.replace("level: jorney", "level: !!str journey\n    current: on") + (
+        "  - id: other\n    name: &n Other\n    level: trigger\n"
+    )
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    lines = [e.line for e in exc.value.errors]
+    assert lines == sorted(lines) and len(lines) == 4  # current: on, owner, ambition, anchor
+    assert [e.code for e in exc.value.errors] == ["yaml-bool", "unknown-team", "yaml-bool", "yaml-alias"]
+
+
+def test_a_duplicate_key_keeps_its_first_value_which_is_checked_too() -> None:
+    text = GOOD_HEAD + "experiences:\n  - id: x\n    name: X\n    level: jorney\n    level: moment\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    assert [(e.line, e.code) for e in exc.value.errors] == [(8, "schema-enum"), (9, "yaml-duplicate-key")]
+
+
+def test_a_syntax_error_after_a_refusal_reports_both() -> None:
+    text = GOOD_HEAD + "experiences:\n  - {id: x, name: yes, level: moment}\n  - id: [unclosed\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    assert [e.code for e in exc.value.errors] == ["yaml-bool", "yaml-syntax"]
+
+
+def test_reading_stops_after_too_many_refusals() -> None:
+    from cxprio.safeyaml import MAX_REFUSALS
+
+    text = (
+        GOOD_HEAD
+        + "experiences:\n"
+        + "".join(f"  - {{id: e{i}, name: yes, level: moment}}\n" for i in range(MAX_REFUSALS + 50))
+    )
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    errors = exc.value.errors
+    assert len(errors) == MAX_REFUSALS + 1
+    assert errors[-1].code == "yaml-too-many" and "stopped" in errors[-1].message
