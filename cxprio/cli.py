@@ -36,12 +36,15 @@ from .ownership import (
     DEFAULT_MAX_CONSULTED,
     OwnershipReport,
     analyse_ownership,
-    decision_matrix,
+    filter_findings,
+    filter_seams,
+    raci_table,
     seams_table,
     swimlane_dot,
     team_graph_dot,
 )
 from .scoring import DEFAULT_DRAWS, DEFAULT_TOP_N, Scores, robustness, score
+from .tables import every_table, tables_zip
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -190,6 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     decisions.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
+    tables = with_catalogue(
+        "tables", "write every table the board shows as CSV files in one ZIP (binary: use --out)"
+    )
+    tables.add_argument(
+        "--weights",
+        type=_weights,
+        default=None,
+        metavar="M=W,...",
+        help="override weights, such as reach=0.3,depth=0.3 (others keep the catalogue's)",
+    )
+    tables.add_argument("--out", type=Path, metavar="FILE", help="write the ZIP to FILE instead of stdout")
+
     generate = commands.add_parser(
         "generate",
         help="write a synthetic catalogue (for tests and benchmarks)",
@@ -216,6 +231,24 @@ def _emit(text: str, out: Path | None) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _say(f"wrote {out}")
+
+
+def _emit_bytes(data: bytes, out: Path | None) -> None:
+    """Binary data to stdout, or atomically to ``out``."""
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -398,19 +431,10 @@ def _seams(args: argparse.Namespace) -> int:
             text = team_graph_dot(report.graph, report.metrics)
         _emit(text, args.out)
         return EXIT_OK
-    seams = [
-        s
-        for s in report.seams
-        if (not args.experience or s.experience == args.experience)
-        and (not args.team or args.team in (s.from_team, s.to_team))
-        and (not args.unowned_only or not s.owned)
-    ]
-    findings = [
-        f
-        for f in report.findings
-        if (not args.experience or f.experience == args.experience)
-        and (not args.team or args.team in f.teams)
-    ]
+    seams = filter_seams(
+        report.seams, team=args.team, experience=args.experience, unowned_only=args.unowned_only
+    )
+    findings = filter_findings(report.findings, team=args.team, experience=args.experience)
     if args.format == "json":
         data = {
             "coverage": None if report.coverage is None else round(report.coverage, 4),
@@ -449,17 +473,37 @@ def _findings_text(findings: Sequence[Finding]) -> str:
 
 def _decisions(args: argparse.Namespace) -> int:
     loaded, report = _ownership(args)
-    matrix = decision_matrix(loaded.catalogue)
+    table = raci_table(loaded.catalogue, report.decision_findings)
     if args.format == "json":
+        teams = [c for c in table.columns if c not in ("experience", "decision", "defects")]
         rows = [
-            {"experience": key[0], "decision": key[1], "roles": {t: r for t, r in roles.items() if r}}
-            for key, roles in zip(matrix.index, matrix.to_dict(orient="records"), strict=True)
+            {
+                "experience": row["experience"],
+                "decision": row["decision"],
+                "defects": [code for code in row["defects"].split(", ") if code],
+                "roles": {team: row[team] for team in teams if row[team]},
+            }
+            for row in table.to_dict(orient="records")
         ]
         data = {"findings": [f.as_dict() for f in report.decision_findings], "matrix": rows}
         _emit(json.dumps(data, indent=2) + "\n", args.out)
         return EXIT_OK
-    text = matrix.replace("", "-").to_string() if len(matrix) else "no decisions in the catalogue"
+    text = table.replace("", "-").to_string(index=False) if len(table) else "no decisions in the catalogue"
     _emit(text + "\n\n" + _findings_text(report.decision_findings) + "\n", args.out)
+    return EXIT_OK
+
+
+def _tables(args: argparse.Namespace) -> int:
+    if args.out is None and sys.stdout.isatty():
+        raise UsageError("the tables are a ZIP file: give --out FILE.zip, or redirect stdout to a file")
+    loaded, scores = _load(args)
+    _warn_count(loaded)
+    catalogue = loaded.catalogue
+    priorities = dict(zip(scores.table["id"], scores.table["priority"], strict=True))
+    tables = every_table(
+        catalogue, scores, check_ambition(catalogue, scores), analyse_ownership(catalogue, priorities)
+    )
+    _emit_bytes(tables_zip(tables), args.out)
     return EXIT_OK
 
 
@@ -475,6 +519,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ambition": _ambition,
     "seams": _seams,
     "decisions": _decisions,
+    "tables": _tables,
     "generate": _generate,
 }
 

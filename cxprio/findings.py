@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -40,3 +41,17 @@ class Finding:
             "decision": self.decision,
             "message": self.message,
         }
+
+
+_SEVERITY_WEIGHT = {Severity.HIGH: 1.0, Severity.MEDIUM: 0.5, Severity.LOW: 0.25}
+
+
+def severity_risk(priority: float, severity: Severity) -> float:
+    """The risk of a finding about an experience of ``priority`` (0..100): the priority
+    times 1.0 (high), 0.5 (medium) or 0.25 (low severity)."""
+    return priority * _SEVERITY_WEIGHT[severity]
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Most costly first: by risk, then severity, code, experience and teams."""
+    return sorted(findings, key=lambda f: (-f.risk, f.severity.order, f.code, f.experience or "", f.teams))

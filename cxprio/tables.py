@@ -6,8 +6,10 @@ produced headless.
 
 from __future__ import annotations
 
+import io
 import math
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -16,8 +18,9 @@ import pandas as pd
 
 from .ambition import AmbitionReport
 from .findings import Finding
-from .model import Catalogue
-from .scoring import Normalised
+from .model import MEASURES, Catalogue
+from .ownership import OwnershipReport, raci_table, seams_table
+from .scoring import Normalised, Scores
 
 FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
 
@@ -198,3 +201,44 @@ def graph_layout(graph: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns=["from_team", "to_team", "x", "y", "x2", "y2", "seams", "unowned", "risk"],
     )
     return nodes, edges
+
+
+def weights_table(weights: Mapping[str, float]) -> pd.DataFrame:
+    """The weights a ranking used: ``measure, weight``, in the usual order of the measures."""
+    return pd.DataFrame(
+        [{"measure": m, "weight": float(weights[m])} for m in MEASURES if m in weights],
+        columns=["measure", "weight"],
+    )
+
+
+def every_table(
+    catalogue: Catalogue, scores: Scores, ambition: AmbitionReport, ownership: OwnershipReport
+) -> dict[str, pd.DataFrame]:
+    """Everything the board shows as tables, by CSV file name, for one weighting:
+    the weights, the priorities, the ambition tiers and findings, the seams, the
+    ownership and decision findings, and the RACI matrix with each decision's defects."""
+    return {
+        "weights.csv": weights_table(scores.weights),
+        "priorities.csv": scores.table,
+        "ambition-tiers.csv": tier_table(ambition),
+        "ambition-findings.csv": findings_table(ambition.findings),
+        "seams.csv": seams_table(ownership.seams, catalogue.team_names()),
+        "ownership-findings.csv": findings_table(ownership.findings),
+        "decision-findings.csv": findings_table(ownership.decision_findings),
+        "raci-matrix.csv": raci_table(catalogue, ownership.decision_findings),
+    }
+
+
+# A fixed time stamp: the same tables give the same ZIP, byte for byte.
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def tables_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """The tables as CSV files (UTF-8, no index) in one ZIP, in the order given."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, frame in tables.items():
+            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(entry, frame.to_csv(index=False))
+    return archive.getvalue()

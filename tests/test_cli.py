@@ -239,3 +239,50 @@ def test_validate_json_of_an_unreadable_file_carries_the_read_error(tmp_path: Pa
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert data["valid"] is False and data["errors"][0]["message"] == "no such file"
+
+
+def test_tables_writes_every_table_as_csv_in_one_zip(tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "tables.zip"
+    result = run("tables", "--weights", "depth=0.9", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and f"wrote {out}" in result.stderr
+    with zipfile.ZipFile(out) as bundle:
+        names = bundle.namelist()
+        weights = {
+            r["measure"]: float(r["weight"])
+            for r in csv.DictReader(io.StringIO(bundle.read("weights.csv").decode()))
+        }
+        priorities = list(csv.DictReader(io.StringIO(bundle.read("priorities.csv").decode())))
+        raci = list(csv.DictReader(io.StringIO(bundle.read("raci-matrix.csv").decode())))
+    assert names == [
+        "weights.csv", "priorities.csv", "ambition-tiers.csv", "ambition-findings.csv",
+        "seams.csv", "ownership-findings.csv", "decision-findings.csv", "raci-matrix.csv",
+    ]  # fmt: skip
+    assert weights["depth"] == 0.9
+    scored = list(
+        csv.DictReader(io.StringIO(run("score", "--weights", "depth=0.9", "--format", "csv").stdout))
+    )
+    assert [r["id"] for r in priorities] == [r["id"] for r in scored]
+    assert any(r["defects"] == "MANY_ACCOUNTABLE" for r in raci)
+
+
+def test_tables_gives_the_same_bytes_for_the_same_catalogue_and_weights(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    assert run("tables", "--out", str(first)).returncode == 0
+    assert run("tables", "--out", str(second)).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_decisions_table_names_each_decisions_defects() -> None:
+    result = run("decisions", "--format", "json")
+    matrix = json.loads(result.stdout)["matrix"]
+    findings = json.loads(result.stdout)["findings"]
+    # Independently: every decision named by a finding has exactly those codes as defects.
+    expected: dict[tuple[str, str], list[str]] = {}
+    for finding in findings:
+        if finding["decision"]:
+            expected.setdefault((finding["experience"], finding["decision"]), []).append(finding["code"])
+    shown = {(r["experience"], r["decision"]): r["defects"] for r in matrix if r["defects"]}
+    assert shown == expected and shown

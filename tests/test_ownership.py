@@ -7,14 +7,20 @@ from typing import Any
 
 import pytest
 
+from cxprio.findings import Finding
 from cxprio.model import Catalogue
 from cxprio.ownership import (
     accountability_load,
     analyse_ownership,
+    decision_defects,
     decision_matrix,
     effective_priorities,
+    filter_findings,
+    filter_seams,
     find_seams,
     graph_metrics,
+    raci_table,
+    riskiest_teams,
     seam_coverage,
     swimlane_dot,
     team_graph,
@@ -47,6 +53,10 @@ def catalogue(*experiences: dict[str, Any], teams: list[dict[str, Any]] | None =
     return load_dict(
         {"version": 1, "organisation": "Own", "teams": teams or TEAMS, "experiences": list(experiences)}
     ).catalogue
+
+
+def findings_of(cat: Catalogue) -> list[Finding]:
+    return analyse_ownership(cat, {}).all_findings
 
 
 def codes(cat: Catalogue, priorities: dict[str, float] | None = None, **options: Any) -> list[str]:
@@ -183,12 +193,44 @@ def test_a_step_without_team_is_reported_and_makes_no_seam() -> None:
     assert "STEP_UNASSIGNED" not in codes(catalogue(clean()))
 
 
-def test_ping_pong_is_reported() -> None:
-    steps = [step("1", "a"), step("2", "b", "b"), step("3", "b"), step("4", "a", "a")]
-    assert "PING_PONG" in codes(catalogue(clean(steps=steps)))
-    assert "PING_PONG" not in codes(
-        catalogue(clean(steps=[step("1", "a"), step("2", "b", "b"), step("3", "c", "c")]))
-    )
+def ping_pongs(teams: list[str | None]) -> list[Finding]:
+    steps = [step(str(n), team, team) for n, team in enumerate(teams, start=1)]
+    extra = [{"id": t, "name": t.title()} for t in ("care", "retention", "billing")]
+    return [
+        f for f in findings_of(catalogue(clean(steps=steps), teams=TEAMS + extra)) if f.code == "PING_PONG"
+    ]
+
+
+def test_a_handoff_back_and_forth_is_a_ping_pong() -> None:
+    (finding,) = ping_pongs(["a", "b", "b", "a"])  # b's two steps are one visit
+    assert finding.teams == ("a", "b") and "a -> b -> a" in finding.message
+
+
+def test_any_return_to_a_team_already_left_is_a_ping_pong() -> None:
+    (finding,) = ping_pongs(["care", "retention", "billing", "care"])
+    assert finding.teams == ("care", "retention", "billing")
+    assert "step 4" in finding.message and "care -> retention -> billing -> care" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("teams", "returns"),
+    [
+        (["a", "b", "c"], 0),
+        (["a", "a", "b", "b"], 0),
+        (["a", "b", "a", "b"], 2),  # back to a, then back to b
+        (["a", "b", "a", "c", "a"], 2),  # back to a twice
+        (["a", "b", "c", "b", "a"], 2),  # back to b, then back to a
+        (["a", None, "a"], 0),  # a step without a team is no visit
+        (["a", "b", None, "a"], 1),
+    ],
+)
+def test_ping_pong_is_reported_once_per_return(teams: list[str | None], returns: int) -> None:
+    # Independent count: a visit is a maximal run of one team among the steps with a
+    # team; a return is a visit to a team that had an earlier visit.
+    present = [t for t in teams if t]
+    visits = [t for i, t in enumerate(present) if i == 0 or t != present[i - 1]]
+    assert returns == sum(t in visits[:i] for i, t in enumerate(visits))
+    assert len(ping_pongs(teams)) == returns
 
 
 @pytest.mark.parametrize(
@@ -406,3 +448,86 @@ def test_the_worked_example_in_the_docs_holds() -> None:
         ("SEAM_OWNER_OUTSIDE", 34.1),
         ("SILENT_CROSS_TEAM", 17.1),
     ]
+
+
+# --- one rule, one place: the filters and summaries the board and the CLI share ----------
+
+
+def three_experiences() -> Catalogue:
+    return catalogue(
+        experience("x", step("1", "a"), step("2", "b", "b"), step("3", "c")),
+        experience("y", step("1", "b"), step("2", "d")),
+        experience("z", step("1", "c"), step("2", "e", "e")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, {("x", "a", "b"), ("x", "b", "c"), ("y", "b", "d"), ("z", "c", "e")}),
+        ({"team": "b"}, {("x", "a", "b"), ("x", "b", "c"), ("y", "b", "d")}),
+        ({"experience": "x"}, {("x", "a", "b"), ("x", "b", "c")}),
+        ({"unowned_only": True}, {("x", "b", "c"), ("y", "b", "d")}),
+        ({"team": "c", "unowned_only": True}, {("x", "b", "c")}),
+        ({"team": "e", "experience": "x"}, set()),
+    ],
+)
+def test_the_seam_filter_keeps_what_it_names(
+    options: dict[str, Any], expected: set[tuple[str, str, str]]
+) -> None:
+    seams = find_seams(three_experiences(), {"x": 90, "y": 50, "z": 10})
+    kept = filter_seams(seams, **options)
+    assert {(s.experience, s.from_team, s.to_team) for s in kept} == expected
+    assert kept == [s for s in seams if s in kept]  # the order (most risky first) is kept
+
+
+def test_the_findings_filter_keeps_an_experiences_and_a_teams_findings() -> None:
+    report = analyse_ownership(three_experiences(), {"x": 90, "y": 50, "z": 10})
+    about_y = filter_findings(report.findings, experience="y")
+    assert about_y and all(f.experience == "y" for f in about_y)
+    with_d = filter_findings(report.findings, team="d")
+    assert [f.code for f in with_d] == ["SEAM_UNOWNED"] and with_d[0].experience == "y"
+
+
+def test_riskiest_teams_rank_teams_by_the_risk_of_their_seams() -> None:
+    report = analyse_ownership(three_experiences(), {"x": 90, "y": 50, "z": 10})
+    # By hand: unowned seams carry their priority (x: b->c 90, y: b->d 50), owned inside 0.
+    # b: 90 + 50 = 140, c: 90, d: 50; a and e carry only owned seams (risk 0).
+    assert riskiest_teams(report.metrics, 10) == ["b", "c", "d"]
+    assert riskiest_teams(report.metrics, 2) == ["b", "c"]
+
+
+def test_decision_defects_and_the_raci_table_name_each_defective_decision() -> None:
+    cat = catalogue(
+        experience(
+            "x",
+            step("1", "a"),
+            decisions=[
+                {"name": "Fine", "A": "a", "R": ["b"], "I": ["c"]},
+                {"name": "Two deciders", "A": ["a", "b"], "R": ["b"], "I": ["c"]},
+                {"name": "Nobody decides", "R": ["b"], "C": ["c"]},
+            ],
+        )
+    )
+    findings = analyse_ownership(cat, {"x": 50}).decision_findings
+    assert decision_defects(findings) == {
+        ("x", "Two deciders"): ["MANY_ACCOUNTABLE"],
+        ("x", "Nobody decides"): ["NO_ACCOUNTABLE"],
+    }
+    table = raci_table(cat, findings)
+    assert list(table.columns[:3]) == ["experience", "decision", "defects"]
+    assert dict(zip(table["decision"], table["defects"], strict=True)) == {
+        "Fine": "",
+        "Two deciders": "MANY_ACCOUNTABLE",
+        "Nobody decides": "NO_ACCOUNTABLE",
+    }
+    assert table.loc[table["decision"] == "Two deciders", ["a", "b", "c"]].iloc[0].tolist() == [
+        "A",
+        "AR",
+        "I",
+    ]
+
+
+def test_the_raci_table_of_a_catalogue_without_decisions_is_empty_with_its_columns() -> None:
+    table = raci_table(catalogue(experience("x", step("1", "a"))), [])
+    assert table.empty and list(table.columns) == ["experience", "decision", "defects"]

@@ -1,0 +1,195 @@
+"""Decision rights: RACI findings per decision, the decision x team matrix, and each
+team's accountability load.
+
+Conventions (RACI; RAPID and DACI share the single-decider rule): each decision has
+exactly one Accountable team and at least one Responsible; Consulted and Informed are
+kept small; a team holds one role per decision.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
+
+import pandas as pd
+
+from ..findings import Finding, Severity, severity_risk
+from ..model import Catalogue
+
+DEFAULT_MAX_CONSULTED = 4
+
+
+def decision_findings(
+    catalogue: Catalogue,
+    effective: Mapping[str, float],
+    *,
+    max_consulted: int = DEFAULT_MAX_CONSULTED,
+) -> list[Finding]:
+    """RACI findings per decision, and ``OWNER_WITHOUT_AUTHORITY`` per experience."""
+    findings: list[Finding] = []
+    for experience in catalogue.experiences:
+        priority = effective[experience.id]
+
+        finding = partial(_experience_finding, experience.id, priority)
+        for decision in experience.decisions:
+            what = f"{experience.name}: '{decision.name}'"
+            about = partial(finding, decision=decision.name)
+            accountable = decision.accountable
+            if not accountable:
+                findings.append(
+                    about(
+                        "NO_ACCOUNTABLE", Severity.HIGH, f"{what} has no Accountable team: name exactly one"
+                    )
+                )
+            elif len(set(accountable)) > 1:
+                findings.append(
+                    about(
+                        "MANY_ACCOUNTABLE",
+                        Severity.HIGH,
+                        f"{what} has {len(set(accountable))} Accountable teams "
+                        f"({', '.join(accountable)}): exactly one team must decide",
+                        accountable,
+                    )
+                )
+            if not decision.responsible:
+                findings.append(
+                    about("NO_RESPONSIBLE", Severity.MEDIUM, f"{what} has no Responsible team to do the work")
+                )
+            if len(set(decision.consulted)) > max_consulted:
+                findings.append(
+                    about(
+                        "TOO_MANY_CONSULTED",
+                        Severity.LOW,
+                        f"{what} consults {len(set(decision.consulted))} teams (more than "
+                        f"{max_consulted}): keep Consulted to those whose input changes the decision",
+                        decision.consulted,
+                    )
+                )
+            conflicted = sorted(set(accountable) & (set(decision.consulted) | set(decision.informed)))
+            if conflicted:
+                findings.append(
+                    about(
+                        "ROLE_CONFLICT",
+                        Severity.MEDIUM,
+                        f"{what}: {', '.join(conflicted)} is both Accountable and Consulted or "
+                        "Informed; one role per team",
+                        conflicted,
+                    )
+                )
+            involved = set(accountable) | set(decision.responsible)
+            if len(involved) > 1 and not decision.consulted and not decision.informed:
+                findings.append(
+                    about(
+                        "SILENT_CROSS_TEAM",
+                        Severity.LOW,
+                        f"{what} involves {len(involved)} teams but consults and informs nobody",
+                        sorted(involved),
+                    )
+                )
+        if (
+            experience.owner is not None
+            and experience.decisions
+            and not any(experience.owner in d.accountable for d in experience.decisions)
+        ):
+            findings.append(
+                finding(
+                    "OWNER_WITHOUT_AUTHORITY",
+                    Severity.MEDIUM,
+                    f"{experience.name} is owned by {experience.owner}, which is Accountable for "
+                    "none of its decisions: ownership without decision rights",
+                    [experience.owner],
+                )
+            )
+    return findings
+
+
+def _experience_finding(
+    experience: str,
+    priority: float,
+    code: str,
+    severity: Severity,
+    message: str,
+    teams: Iterable[str] = (),
+    decision: str | None = None,
+) -> Finding:
+    return Finding(
+        code,
+        severity,
+        message,
+        experience=experience,
+        teams=tuple(teams),
+        risk=severity_risk(priority, severity),
+        decision=decision,
+    )
+
+
+def accountability_load(catalogue: Catalogue) -> pd.DataFrame:
+    """Per team: decisions on which it is A, R, C and I, most Accountable first."""
+    counts: dict[str, Counter[str]] = {team.id: Counter() for team in catalogue.teams}
+    for experience in catalogue.experiences:
+        for decision in experience.decisions:
+            for letter, teams in decision.roles().items():
+                for team in set(teams):
+                    counts.setdefault(team, Counter())[letter] += 1
+    names = catalogue.team_names()
+    rows = [
+        {"team": t, "name": names.get(t, t), "A": c["A"], "R": c["R"], "C": c["C"], "I": c["I"]}
+        for t, c in counts.items()
+    ]
+    table = pd.DataFrame(rows, columns=["team", "name", "A", "R", "C", "I"])
+    return table.sort_values(["A", "team"], ascending=[False, True]).reset_index(drop=True)
+
+
+def decision_matrix(catalogue: Catalogue) -> pd.DataFrame:
+    """Decision x team: the role letters each team holds (``""`` for none).
+
+    One row per decision, indexed by ``experience`` and ``decision``; one column per team
+    that holds any role, in catalogue order. A team holding several roles shows them all
+    (``"AC"``), which is itself a finding.
+    """
+    team_order = [t.id for t in catalogue.teams]
+    rows = []
+    index = []
+    used: set[str] = set()
+    for experience in catalogue.experiences:
+        for decision in experience.decisions:
+            roles: dict[str, str] = defaultdict(str)
+            for letter, teams in decision.roles().items():
+                for team in dict.fromkeys(teams):
+                    roles[team] += letter
+            used.update(roles)
+            rows.append(dict(roles))
+            index.append((experience.id, decision.name))
+    columns = [t for t in team_order if t in used] + sorted(used - set(team_order))
+    frame = pd.DataFrame(rows, columns=columns).fillna("")
+    frame.index = pd.MultiIndex.from_tuples(index, names=["experience", "decision"]) if index else frame.index
+    return frame
+
+
+def decision_defects(findings: Iterable[Finding]) -> dict[tuple[str, str], list[str]]:
+    """``(experience, decision)`` -> the codes of its findings, for the decisions that have any."""
+    defects: dict[tuple[str, str], list[str]] = {}
+    for finding in findings:
+        if finding.decision is not None:
+            defects.setdefault((finding.experience or "", finding.decision), []).append(finding.code)
+    return defects
+
+
+def raci_table(catalogue: Catalogue, findings: Sequence[Finding]) -> pd.DataFrame:
+    """The decision matrix as a flat table: ``experience, decision, defects`` (the codes
+    of its findings, comma-separated, empty when well formed), then one column per team."""
+    matrix = decision_matrix(catalogue)
+    if matrix.empty:
+        return pd.DataFrame(columns=["experience", "decision", "defects"])
+    matrix = matrix.reset_index()
+    defects = decision_defects(findings)
+    matrix.insert(
+        2,
+        "defects",
+        [
+            ", ".join(defects.get((e, d), []))
+            for e, d in zip(matrix["experience"], matrix["decision"], strict=True)
+        ],
+    )
+    return matrix

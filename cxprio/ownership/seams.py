@@ -1,0 +1,274 @@
+"""Seams: the handoffs between teams inside one experience, who owns them, what they risk.
+
+See :mod:`cxprio.ownership` for the definitions of seam, effective priority, risk and
+coverage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..findings import Finding, Severity, severity_risk
+from ..model import Catalogue, Experience, Level
+
+UNOWNED_SEVERITY = 1.0
+OUTSIDE_SEVERITY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Seam:
+    """One handoff between two consecutive steps owned by different teams."""
+
+    experience: str
+    experience_name: str
+    step: int  # index of the later step
+    from_step: str
+    to_step: str
+    from_team: str
+    to_team: str
+    handoff_owner: str | None
+    owned: bool
+    outside: bool
+    priority: float
+    risk: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "experience": self.experience,
+            "from_step": self.from_step,
+            "to_step": self.to_step,
+            "from_team": self.from_team,
+            "to_team": self.to_team,
+            "handoff_owner": self.handoff_owner,
+            "owned": self.owned,
+            "outside": self.outside,
+            "priority": round(self.priority, 2),
+            "risk": round(self.risk, 2),
+        }
+
+
+def effective_priorities(catalogue: Catalogue, priorities: Mapping[str, float]) -> dict[str, float]:
+    """Each experience's priority, raised to its parent's effective priority where higher."""
+    by_id = {e.id: e for e in catalogue.experiences}
+    result: dict[str, float] = {}
+
+    def resolve(experience_id: str, depth: int = 0) -> float:
+        if experience_id in result:
+            return result[experience_id]
+        value = priorities.get(experience_id, 0.0)
+        own = 0.0 if value is None or math.isnan(value) else float(value)
+        parent = by_id[experience_id].parent
+        # Loading guarantees a tree of at most three levels; the depth guard is belt and braces.
+        if parent is not None and parent in by_id and depth < 10:
+            own = max(own, resolve(parent, depth + 1))
+        result[experience_id] = own
+        return own
+
+    for experience_id in by_id:
+        resolve(experience_id)
+    return result
+
+
+def find_seams(catalogue: Catalogue, priorities: Mapping[str, float]) -> list[Seam]:
+    """Every seam of every experience, with its ownership and risk, most risky first."""
+    effective = effective_priorities(catalogue, priorities)
+    seams = []
+    for experience in catalogue.experiences:
+        priority = effective[experience.id]
+        steps = experience.steps
+        for index in range(1, len(steps)):
+            before, after = steps[index - 1], steps[index]
+            if before.team is None or after.team is None or before.team == after.team:
+                continue
+            owner = after.handoff_owner
+            outside = owner is not None and owner not in (before.team, after.team, experience.owner)
+            severity = UNOWNED_SEVERITY if owner is None else OUTSIDE_SEVERITY if outside else 0.0
+            seams.append(
+                Seam(
+                    experience=experience.id,
+                    experience_name=experience.name,
+                    step=index,
+                    from_step=before.name,
+                    to_step=after.name,
+                    from_team=before.team,
+                    to_team=after.team,
+                    handoff_owner=owner,
+                    owned=owner is not None,
+                    outside=outside,
+                    priority=priority,
+                    risk=priority * severity,
+                )
+            )
+    seams.sort(key=lambda s: (-s.risk, s.experience, s.step))
+    return seams
+
+
+def seam_coverage(seams: Iterable[Seam]) -> float | None:
+    """Share of priority-weighted seams that are owned (0..1); ``None`` when there are none.
+
+    Seams of experiences with priority 0 count as one unit each, so a catalogue with no
+    priorities still gets a plain share of owned seams.
+    """
+    seams = list(seams)
+    if not seams:
+        return None
+    total = sum(s.priority for s in seams)
+    if total <= 0:
+        return sum(s.owned for s in seams) / len(seams)
+    return sum(s.priority for s in seams if s.owned) / total
+
+
+def seams_table(seams: Iterable[Seam], team_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The seams as a table for display and CSV, most risky first."""
+    names = team_names or {}
+    rows = [
+        {
+            "experience": s.experience,
+            "experience_name": s.experience_name,
+            "from_step": s.from_step,
+            "to_step": s.to_step,
+            "from_team": s.from_team,
+            "to_team": s.to_team,
+            "from_team_name": names.get(s.from_team, s.from_team),
+            "to_team_name": names.get(s.to_team, s.to_team),
+            "handoff_owner": s.handoff_owner,
+            "owned": s.owned,
+            "outside": s.outside,
+            "priority": s.priority,
+            "risk": s.risk,
+        }
+        for s in seams
+    ]
+    columns = [
+        "experience", "experience_name", "from_step", "to_step", "from_team", "to_team",
+        "from_team_name", "to_team_name", "handoff_owner", "owned", "outside", "priority", "risk",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def team_pair_risk(seams: Iterable[Seam]) -> pd.DataFrame:
+    """Summed seam risk per (from team, to team) pair, with seam counts, most risky first."""
+    totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0, 0])
+    for seam in seams:
+        entry = totals[(seam.from_team, seam.to_team)]
+        entry[0] += seam.risk
+        entry[1] += 1
+        entry[2] += not seam.owned
+    rows = [
+        {"from_team": a, "to_team": b, "risk": v[0], "seams": int(v[1]), "unowned": int(v[2])}
+        for (a, b), v in totals.items()
+    ]
+    table = pd.DataFrame(rows, columns=["from_team", "to_team", "risk", "seams", "unowned"])
+    return table.sort_values(["risk", "from_team", "to_team"], ascending=[False, True, True]).reset_index(
+        drop=True
+    )
+
+
+def filter_seams(
+    seams: Iterable[Seam],
+    *,
+    team: str | None = None,
+    experience: str | None = None,
+    unowned_only: bool = False,
+) -> list[Seam]:
+    """The seams from or to ``team``, of ``experience``, and only the unowned ones if
+    asked, in the order given (``None`` and ``False`` keep everything)."""
+    return [
+        s
+        for s in seams
+        if (team is None or team in (s.from_team, s.to_team))
+        and (experience is None or s.experience == experience)
+        and (not unowned_only or not s.owned)
+    ]
+
+
+# --- findings about experiences ----------------------------------------------------------
+
+
+def experience_findings(
+    catalogue: Catalogue, seams: Iterable[Seam], effective: Mapping[str, float]
+) -> list[Finding]:
+    """``E2E_OWNER_MISSING``, ``SEAM_UNOWNED``, ``SEAM_OWNER_OUTSIDE``, ``STEP_UNASSIGNED``
+    and ``PING_PONG`` findings."""
+    findings: list[Finding] = []
+    for seam in seams:
+        if not seam.owned:
+            findings.append(
+                Finding(
+                    "SEAM_UNOWNED",
+                    Severity.HIGH,
+                    f"{seam.experience_name}: nobody owns the handoff from {seam.from_team} "
+                    f"({seam.from_step}) to {seam.to_team} ({seam.to_step}); name a handoff_owner",
+                    experience=seam.experience,
+                    teams=(seam.from_team, seam.to_team),
+                    risk=seam.risk,
+                )
+            )
+        elif seam.outside:
+            findings.append(
+                Finding(
+                    "SEAM_OWNER_OUTSIDE",
+                    Severity.MEDIUM,
+                    f"{seam.experience_name}: the handoff from {seam.from_team} to {seam.to_team} "
+                    f"is owned by {seam.handoff_owner}, which is in neither team nor owns the "
+                    "experience",
+                    experience=seam.experience,
+                    teams=(seam.from_team, seam.to_team, seam.handoff_owner or ""),
+                    risk=seam.risk,
+                )
+            )
+    for experience in catalogue.experiences:
+        priority = effective[experience.id]
+        if experience.owner is None and experience.level in (Level.TRIGGER, Level.JOURNEY):
+            findings.append(
+                Finding(
+                    "E2E_OWNER_MISSING",
+                    Severity.HIGH,
+                    f"{experience.name} ({experience.level.value}) has no end-to-end owner: "
+                    "name the team accountable for the whole experience",
+                    experience=experience.id,
+                    risk=severity_risk(priority, Severity.HIGH),
+                )
+            )
+        for index, step in enumerate(experience.steps):
+            if step.team is None:
+                findings.append(
+                    Finding(
+                        "STEP_UNASSIGNED",
+                        Severity.MEDIUM,
+                        f"{experience.name}: step {index + 1} ({step.name}) has no team",
+                        experience=experience.id,
+                        risk=severity_risk(priority, Severity.MEDIUM),
+                    )
+                )
+        findings += _ping_pong(experience, priority)
+    return findings
+
+
+def _ping_pong(experience: Experience, priority: float) -> Iterator[Finding]:
+    """One ``PING_PONG`` per return to a team the customer already left: A -> B -> A, and
+    just as much A -> B -> C -> A. Consecutive steps of one team count as one visit."""
+    visits: list[tuple[str, int]] = []  # (team, number of its first step), runs collapsed
+    for number, step in enumerate(experience.steps, start=1):
+        if step.team is not None and (not visits or visits[-1][0] != step.team):
+            visits.append((step.team, number))
+    last_visit: dict[str, int] = {}  # team -> index of its latest visit
+    for index, (team, number) in enumerate(visits):
+        if team in last_visit:
+            route = [t for t, _ in visits[last_visit[team] : index + 1]]
+            yield Finding(
+                "PING_PONG",
+                Severity.MEDIUM,
+                f"{experience.name}: at step {number} the customer is handed back to {team}, "
+                f"which they already left ({' -> '.join(route)}); can one team carry this part?",
+                experience=experience.id,
+                teams=tuple(dict.fromkeys(route)),
+                risk=severity_risk(priority, Severity.MEDIUM),
+            )
+        last_visit[team] = index
