@@ -221,34 +221,21 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _emit(text: str, out: Path | None) -> None:
-    """Write data to stdout, or atomically to ``out`` (a crash never leaves half a file)."""
+def _emit(data: str | bytes, out: Path | None) -> None:
+    """Write data (text, or bytes such as a ZIP) to stdout, or atomically to ``out``: a
+    crash never leaves half a file."""
     if out is None:
-        sys.stdout.write(text)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _say(f"wrote {out}")
-
-
-def _emit_bytes(data: bytes, out: Path | None) -> None:
-    """Binary data to stdout, or atomically to ``out``."""
-    if out is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(data)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -503,7 +490,7 @@ def _tables(args: argparse.Namespace) -> int:
     tables = every_table(
         catalogue, scores, check_ambition(catalogue, scores), analyse_ownership(catalogue, priorities)
     )
-    _emit_bytes(tables_zip(tables), args.out)
+    _emit(tables_zip(tables), args.out)
     return EXIT_OK
 
 
