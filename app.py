@@ -1,28 +1,125 @@
-"""cxprio: the CX prioritisation and ambition board.
+"""cxprio: the CX prioritisation and ambition board. This script is its Overview page.
 
     streamlit run app.py                      # the sample catalogue
     streamlit run app.py -- path/to/file.yaml # another catalogue
     CXPRIO_CATALOGUE=path/to/file.yaml streamlit run app.py
 
-This file only routes: page config, the shared loading and sidebar, then the pages.
+The other pages are the scripts in ``pages/`` (Streamlit's multipage directory mode);
+every page starts with :func:`board.open_page`, which draws the shared sidebar.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import PAGES, load_board
+from board import open_page
+from board.show import plain
+from board.sidebar import PAGES
 
-navigation = st.navigation(
-    [
-        st.Page(PAGES["overview"], title="Overview", icon=":material/dashboard:", default=True),
-        st.Page(PAGES["priorities"], title="Priorities", icon=":material/leaderboard:"),
-        st.Page(PAGES["ambition"], title="Ambition board", icon=":material/view_kanban:"),
-        st.Page(PAGES["ownership"], title="Ownership & seams", icon=":material/hub:"),
-        st.Page(PAGES["decisions"], title="Decision rights", icon=":material/gavel:"),
-        st.Page(PAGES["catalogue"], title="Catalogue", icon=":material/description:"),
-    ]
+board = open_page("Overview")
+catalogue = board.catalogue
+table = board.table
+ambition = board.ambition()
+ownership = board.ownership()
+
+st.title(catalogue.organisation)
+st.caption(
+    "Which customer experiences matter most, how good we choose to be at each, and who owns "
+    "the handoffs between teams. Use the weights in the sidebar to re-rank everything live."
 )
-st.set_page_config(page_title=f"{navigation.title} · cxprio", page_icon=":material/target:", layout="wide")
-load_board()
-navigation.run()
+
+if board.loaded.warnings:
+    st.caption(
+        f":orange[{len(board.loaded.warnings)} catalogue warning(s)], such as a missing measure: "
+        "the board still works; the Catalogue page lists them."
+    )
+
+levels = table["level"].value_counts()
+columns = st.columns(5)
+columns[0].metric("Experiences", len(table), help="Triggers, journeys and moments in the catalogue")
+columns[1].metric("Triggers", int(levels.get("trigger", 0)), help="Life events that start a need")
+columns[2].metric("Journeys", int(levels.get("journey", 0)), help="Multi-stage experiences")
+columns[3].metric("Moments", int(levels.get("moment", 0)), help="One-step interactions")
+coverage = "–" if ownership.coverage is None else f"{ownership.coverage:.0%}"
+columns[4].metric(
+    "Seam coverage",
+    coverage,
+    help="Share of handoffs between teams that someone owns, weighted by priority",
+)
+
+tiers = st.columns(4)
+for column, share in zip(tiers, ambition.tiers, strict=True):
+    limit = f" · limit {share.limit:.0%}" if share.limit is not None else ""
+    column.metric(
+        f"{share.tier.label}",
+        f"{share.count}",
+        delta=f"{share.share:.0%}{limit}",
+        delta_color="inverse" if share.over_limit else "off",
+        delta_arrow="off",
+    )
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Top 10 priorities")
+    st.dataframe(
+        table.head(10)[["rank", "name", "level", "priority", "ambition"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank", width="small"),
+            "name": st.column_config.TextColumn("Experience", width="medium"),
+            "level": "Level",
+            "priority": st.column_config.ProgressColumn(
+                "Priority", min_value=0, max_value=100, format="%.0f"
+            ),
+            "customer_value": st.column_config.NumberColumn("Customer value", format="%.0f"),
+            "business_value": st.column_config.NumberColumn("Business value", format="%.0f"),
+            "ambition": "Ambition",
+        },
+        key="overview_top",
+    )
+    st.page_link(
+        PAGES["priorities"].script,
+        label="All priorities, filters and rank ranges",
+        icon=":material/arrow_forward:",
+    )
+
+with right:
+    st.subheader("Most costly unowned seams")
+    unowned = [s for s in ownership.seams if not s.owned][:5]
+    if unowned:
+        for seam in unowned:
+            st.markdown(
+                f"**{plain(seam.experience_name)}**: {plain(seam.from_team)} → {plain(seam.to_team)} "
+                f"(risk {seam.risk:.0f})",
+                help=f"The handoff into '{plain(seam.to_step)}' has no handoff owner",
+            )
+    else:
+        st.success("Every handoff between teams has an owner.")
+    st.page_link(
+        PAGES["ownership"].script, label="All seams and the team graph", icon=":material/arrow_forward:"
+    )
+
+    st.subheader("Ambition warnings")
+    serious = [f for f in ambition.findings if f.severity.value in ("high", "medium")]
+    if serious:
+        for finding in serious[:5]:
+            marker = ":red[●]" if finding.severity.value == "high" else ":orange[●]"
+            st.markdown(f"{marker} {plain(finding.message)}")
+        if len(serious) > 5:
+            st.caption(f"and {len(serious) - 5} more")
+    else:
+        st.success("The ambition portfolio raises no warnings.")
+    st.page_link(PAGES["ambition"].script, label="The ambition board", icon=":material/arrow_forward:")
+
+with st.expander("How to read this board"):
+    st.markdown(
+        "- **Priority** (0-100) blends five measures: how many customers an experience reaches, how "
+        "often, how deeply it matters to them, what it costs or earns, and how much avoidable "
+        "*failure demand* it creates. **Customer value** and **business value** are shown apart.\n"
+        "- **Ambition** is where we choose to stand against competitors: *Unique*, *Distinct*, "
+        "*Competitive* or deliberately *Uncompetitive*. Not everything can be Unique.\n"
+        "- A **seam** is a handoff between two teams inside one experience. An unowned seam is "
+        "where customers fall through the gaps: someone has to own it.\n"
+        "- The sidebar weights change every ranking on every page; *Reset* restores the catalogue's."
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from board import open_page
+from board.charts import level_colour
+from board.show import csv_download, plain, show_findings
 from cxprio.ambition import delivery_gap
 from cxprio.model import Tier
 from cxprio.tables import tier_table
-from pages.common import csv_download, current_board, level_colour, plain, show_findings
 
 CARDS_PER_TIER = 12
 TIER_COLOURS = {
@@ -18,7 +20,7 @@ TIER_COLOURS = {
     "Uncompetitive": "#c7ccd3",
 }
 
-board = current_board()
+board = open_page("Ambition board")
 catalogue = board.catalogue
 report = board.ambition()
 table = board.table

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import streamlit as st
 
+from board import open_page
+from board.show import csv_download, plain, show_problems
+from board.source import configured_path, forget_upload, use_upload, using_upload
 from cxprio import CatalogueError, parse_catalogue
-from cxprio.ownership import decision_matrix, seams_table
-from cxprio.tables import findings_table, tier_table
-from pages.common import (
-    configured_path,
-    csv_download,
-    current_board,
-    forget_upload,
-    plain,
-    read_source,
-    show_problems,
-    use_upload,
-    using_upload,
-)
+from cxprio.tables import tables_zip
 
-board = current_board()
+board = open_page("Catalogue")
 loaded = board.loaded
 catalogue = board.catalogue
 
@@ -89,41 +78,21 @@ if candidate_name is not None and candidate_content is not None:
 
 st.subheader("Downloads")
 st.caption("Everything the board shows, under the weights in the sidebar.")
-ambition = board.ambition()
-ownership = board.ownership()
-tables = {
-    "priorities.csv": board.table,
-    "ambition-tiers.csv": tier_table(ambition),
-    "ambition-findings.csv": findings_table(ambition.findings),
-    "seams.csv": seams_table(ownership.seams, catalogue.team_names()),
-    "ownership-findings.csv": findings_table(ownership.findings),
-    "decision-findings.csv": findings_table(ownership.decision_findings),
-    "raci-matrix.csv": decision_matrix(catalogue).reset_index(),
-}
-
-
-def every_table() -> bytes:
-    """All the tables as CSV files in one ZIP, built when someone clicks."""
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name, frame in tables.items():
-            bundle.writestr(name, frame.to_csv(index=False))
-    return archive.getvalue()
-
+tables = board.every_table()
 
 buttons = st.container(horizontal=True)
-source_name, source_bytes = read_source()
+# The bytes that loaded, not the file on disk: it may have changed, broken or gone since.
 buttons.download_button(
     "Catalogue (YAML)",
-    source_bytes,
-    file_name=Path(source_name).name,
+    loaded.content,
+    file_name=Path(loaded.source).name,
     mime="application/yaml",
     key="download_catalogue",
     icon=":material/download:",
 )
 buttons.download_button(
     "Every table (ZIP of CSV)",
-    every_table,
+    lambda: tables_zip(tables),
     file_name="cxprio-tables.zip",
     mime="application/zip",
     key="download_all",

@@ -6,10 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from cxprio.ownership import accountability_load, decision_matrix
-from pages.common import csv_download, current_board, show_findings
+from board import open_page
+from board.show import csv_download, show_findings
+from cxprio.ownership import accountability_load, raci_table
 
-board = current_board()
+board = open_page("Decision rights")
 catalogue = board.catalogue
 report = board.ownership()
 names = catalogue.team_names()
@@ -20,17 +21,14 @@ st.caption(
     "(kept small) for each decision. Rows with a defect are highlighted."
 )
 
-matrix = decision_matrix(catalogue)
 findings = report.decision_findings
-defects: dict[tuple[str, str], list[str]] = {}
-for finding in findings:
-    if finding.decision is not None:
-        defects.setdefault((finding.experience or "", finding.decision), []).append(finding.code)
+shown = raci_table(catalogue, findings)
+teams = [c for c in shown.columns if c not in ("experience", "decision", "defects")]
 
 metrics = st.columns(3)
-metrics[0].metric("Decisions", len(matrix))
+metrics[0].metric("Decisions", len(shown))
 metrics[1].metric(
-    "With a defect", len({key for key in defects}), help="Decisions with at least one RACI finding"
+    "With a defect", int((shown["defects"] != "").sum()), help="Decisions with at least one RACI finding"
 )
 metrics[2].metric(
     "Owners without authority",
@@ -38,16 +36,7 @@ metrics[2].metric(
     help="Experiences whose owner is Accountable for none of their decisions",
 )
 
-if len(matrix):
-    shown = matrix.reset_index()
-    shown.insert(
-        2,
-        "defects",
-        [
-            ", ".join(defects.get((e, d), []))
-            for e, d in zip(shown["experience"], shown["decision"], strict=True)
-        ],
-    )
+if len(shown):
 
     def highlight(row: pd.Series) -> list[str]:
         colour = "background-color: #fde2e2" if row["defects"] else ""
@@ -64,7 +53,7 @@ if len(matrix):
             "defects": st.column_config.TextColumn("Defects", width="medium"),
             **{
                 team: st.column_config.TextColumn(team, help=names.get(team, team), width="small")
-                for team in matrix.columns
+                for team in teams
             },
         },
         key="raci_matrix",

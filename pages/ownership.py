@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
-from cxprio.ownership import seams_table, swimlane_dot, team_pair_risk
+from board import open_page
+from board.show import csv_download, plain, show_findings
+from cxprio.ownership import filter_seams, riskiest_teams, seams_table, swimlane_dot, team_pair_risk
 from cxprio.tables import graph_layout
-from pages.common import csv_download, current_board, plain, show_findings
 
 GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
 HEATMAP_LIMIT = 30
 
-board = current_board()
+board = open_page("Ownership & seams")
 catalogue = board.catalogue
 with st.spinner("Finding seams and measuring the team graph…"):
     report = board.ownership()
@@ -111,19 +111,7 @@ if 0 < teams_in_graph <= GRAPH_LIMIT:
 elif teams_in_graph:
     st.info(f"{teams_in_graph} teams are too many to draw legibly; the heatmap shows the same seams.")
 st.subheader("Risk between teams")
-top_teams = (
-    pd.concat(
-        [
-            pairs[["from_team", "risk"]].rename(columns={"from_team": "team"}),
-            pairs[["to_team", "risk"]].rename(columns={"to_team": "team"}),
-        ]
-    )
-    .groupby("team")["risk"]
-    .sum()
-    .sort_values(ascending=False)
-    .head(HEATMAP_LIMIT)
-    .index
-)
+top_teams = riskiest_teams(report.metrics, HEATMAP_LIMIT)
 heat = pairs[pairs["from_team"].isin(top_teams) & pairs["to_team"].isin(top_teams)].assign(
     from_name=lambda p: p["from_team"].map(names), to_name=lambda p: p["to_team"].map(names)
 )
@@ -166,13 +154,7 @@ experience = filters[1].selectbox(
     key="seam_experience",
 )
 unowned_only = filters[2].toggle("Unowned only", key="seam_unowned_only")
-seams = [
-    s
-    for s in report.seams
-    if (team is None or team in (s.from_team, s.to_team))
-    and (experience is None or s.experience == experience)
-    and (not unowned_only or not s.owned)
-]
+seams = filter_seams(report.seams, team=team, experience=experience, unowned_only=unowned_only)
 table = seams_table(seams, names)
 st.dataframe(
     table[

@@ -6,14 +6,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from board import open_page
+from board.charts import SCATTER_COLUMNS, scatter_spec
+from board.ranges import wait_and_rerun
+from board.show import csv_download, plain
 from cxprio.model import Level, Tier
 from cxprio.scoring import DEFAULT_TOP_N
-from pages.common import SCATTER_COLUMNS, csv_download, current_board, plain, scatter_spec
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
 TABLE_LIMIT = 1000  # rows drawn; the download always has every matching row
 
-board = current_board()
+board = open_page("Priorities")
 catalogue = board.catalogue
 
 st.title("Priorities")
@@ -43,18 +46,28 @@ tiers = filters[2].multiselect(
 search = filters[3].text_input("Search", key="filter_search", placeholder="Name, id or outcome")
 
 options = st.columns([2, 2, 5])
-show_ranges = options[0].toggle("Rank ranges", value=len(board.norm.ids) <= 5000, key="show_ranges")
+show_ranges = options[0].toggle("Rank ranges", value=True, key="show_ranges")
 top_n = int(
     options[1].number_input("Stable top N", min_value=1, max_value=100, value=DEFAULT_TOP_N, key="top_n")
 )
 
+# The table never waits for the rank ranges: they are computed in the background and
+# the page reruns when they are ready (at once when this weighting's are known).
+spread = None
 if show_ranges:
-    options[2].caption(
-        f"**Rank range**: the 5th to 95th percentile rank when the weights wobble around the "
-        f"chosen ones (500 seeded draws). **Stable top {top_n}** means the experience stays in the "
-        f"top {top_n} in at least 90 % of them: a ranking the room can rely on."
-    )
-ranges_top_n = top_n if show_ranges else None
+    ranges = board.rank_ranges(top_n)
+    with options[2]:
+        if not ranges.done():
+            wait_and_rerun(ranges, "Ranking under 500 nearby weightings… the ranges appear here shortly.")
+        elif ranges.exception() is not None:
+            st.warning("The rank ranges could not be computed for these weights.", icon=":material/warning:")
+        else:
+            spread = ranges.result()
+            st.caption(
+                f"**Rank range**: the 5th to 95th percentile rank when the weights wobble around "
+                f"the chosen ones (500 seeded draws). **Stable top {top_n}** means the experience "
+                f"stays in the top {top_n} in at least 90 % of them: a ranking the room can rely on."
+            )
 
 ranked = board.ranked
 names = board.prepared.names
@@ -75,12 +88,9 @@ columns = [
     "owner_name",
     "complete",
 ]
-if show_ranges:
+if spread is not None:
     columns[1:1] = ["rank_range", "stable_top_n"]
-if ranges_top_n is not None:
-    with st.spinner("Ranking under 500 nearby weightings…"):
-        board.robustness(ranges_top_n)  # cached for this weighting: the view and download use it
-view = board.view(rows[:TABLE_LIMIT], ranges_top_n)
+view = board.view(rows[:TABLE_LIMIT], spread)
 st.dataframe(
     view.select(columns),
     hide_index=True,
@@ -122,10 +132,10 @@ else:
 def download() -> pd.DataFrame:
     """Every matching row, with the ranked table's columns and, when shown, the rank range."""
     frame = board.table.iloc[ranked.rank[rows] - 1].drop(columns=["owner_name"])
-    if ranges_top_n is not None:
-        spread = board.robustness(ranges_top_n)
+    if show_ranges:
+        ranges = board.rank_ranges(top_n).result()  # waits, if it must, only for this click
         for position, column in enumerate(("rank_p5", "rank_p95", "stable_top_n"), start=1):
-            frame.insert(position, column, spread[column].to_numpy()[rows])
+            frame.insert(position, column, ranges[column].to_numpy()[rows])
     return frame
 
 

@@ -3,10 +3,12 @@ sliders, the filters, and checking another catalogue."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from cxprio.generate import generate_catalogue
@@ -14,7 +16,7 @@ from cxprio.generate import generate_catalogue
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 
 PAGES = [
-    "pages/overview.py",
+    "app.py",
     "pages/priorities.py",
     "pages/ambition.py",
     "pages/ownership.py",
@@ -76,12 +78,33 @@ def ranking(app: AppTest):  # type: ignore[no-untyped-def]
     return app.dataframe[0].value
 
 
+RAW_SAMPLE = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))  # counted here, not by cxprio
+
+
 def test_the_overview_shows_counts_and_coverage(board: Callable[..., AppTest]) -> None:
     app = board()
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Experiences"] == "46"
+    experiences = RAW_SAMPLE["experiences"]
+    assert metrics["Experiences"] == str(len(experiences))
+    for level in ("trigger", "journey", "moment"):
+        assert metrics[f"{level.capitalize()}s"] == str(sum(e["level"] == level for e in experiences))
     assert metrics["Seam coverage"].endswith("%")
-    assert metrics["Triggers"] == "6"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_sliders_show_the_catalogues_weights_on_every_page(board: Callable[..., AppTest], page: str) -> None:
+    app = board(page=page)
+    shown = {s.key.removeprefix("weight_"): s.value for s in app.sidebar.slider}
+    assert shown == pytest.approx(RAW_SAMPLE["scoring"]["weights"])
+    assert not app.sidebar.warning  # no "every weight is 0" on a path a user takes
+
+
+def test_a_weight_moved_on_one_page_stays_on_the_next(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    app.slider(key="weight_reach").set_value(0.9).run()
+    for page in ("pages/ambition.py", "app.py", "pages/priorities.py"):
+        app.switch_page(page).run()
+        assert app.slider(key="weight_reach").value == pytest.approx(0.9), page
 
 
 def test_depth_alone_puts_the_deepest_experience_first(board: Callable[..., AppTest]) -> None:
@@ -113,18 +136,22 @@ def test_reset_restores_the_catalogues_weights(board: Callable[..., AppTest]) ->
 
 def test_all_zero_weights_warn_and_keep_ranking(board: Callable[..., AppTest]) -> None:
     app = board(page="pages/priorities.py")
+    before = ranking(app)["name"].tolist()
+    assert not any("Every weight is 0" in w.value for w in app.sidebar.warning)
     for measure in ("reach", "frequency", "depth", "cost", "failure_demand"):
         app.slider(key=f"weight_{measure}").set_value(0.0)
     app.run()
     assert not app.exception
     assert any("Every weight is 0" in w.value for w in app.sidebar.warning)
+    assert ranking(app)["name"].tolist() == before  # ranked by the catalogue's weights meanwhile
 
 
 def test_the_level_filter_keeps_only_that_level(board: Callable[..., AppTest]) -> None:
     app = board(page="pages/priorities.py")
     app.multiselect(key="filter_level").set_value(["journey"]).run()
     shown = ranking(app)
-    assert len(shown) == 17 and set(shown["level"]) == {"journey"}
+    journeys = {e["name"] for e in RAW_SAMPLE["experiences"] if e["level"] == "journey"}
+    assert set(shown["name"]) == journeys and len(shown) == len(journeys)
 
 
 def test_search_and_team_filters(board: Callable[..., AppTest]) -> None:
@@ -137,16 +164,28 @@ def test_search_and_team_filters(board: Callable[..., AppTest]) -> None:
     assert set(ranking(app)["name"]) == expected and len(expected) >= 5
     app.text_input(key="filter_search").input("").run()
     app.selectbox(key="filter_team").set_value("data-platform").run()
-    assert set(ranking(app)["name"]) == {
-        "Financial difficulty",
-        "Someone at home depends on medical equipment",
-        "Join the priority services register",
+    involved = {
+        e["name"]
+        for e in RAW_SAMPLE["experiences"]
+        if "data-platform" in yaml.safe_dump(
+            {k: e.get(k) for k in ("owner", "steps", "decisions")}  # any role the team holds
+        )
     }
+    assert set(ranking(app)["name"]) == involved and involved
+
+
+def until_ranges_show(app: AppTest, limit: float = 60.0) -> None:
+    """Rerun the page until its rank ranges, computed in the background, are drawn."""
+    deadline = time.monotonic() + limit
+    while "rank_range" not in ranking(app).columns:
+        assert time.monotonic() < deadline, "the rank ranges never appeared"
+        app.run()
 
 
 def test_the_tier_filter_and_rank_ranges(board: Callable[..., AppTest]) -> None:
     app = board(page="pages/priorities.py")
     app.multiselect(key="filter_tier").set_value(["unique"]).run()
+    until_ranges_show(app)
     shown = ranking(app)
     assert set(shown["ambition"]) == {"unique"}
     assert {"rank_range", "stable_top_n"} <= set(shown.columns)
@@ -162,7 +201,7 @@ def test_an_invalid_pasted_catalogue_shows_errors_and_leaves_the_board(board: Ca
     app.button(key="check_pasted").click().run()
     errors = " ".join(e.value for e in app.error).replace("\\", "")
     assert "pasted.yaml" in errors and "experiences[0].level" in errors and "journey" in errors
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app.py").run()
     assert app.title[0].value == "Northwind Energy"
 
 
@@ -174,11 +213,11 @@ def test_a_valid_pasted_catalogue_can_replace_the_board_for_the_session(
     app.button(key="check_pasted").click().run()
     assert any("is valid" in s.value for s in app.success)
     app.button(key="use_upload").click().run()
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app.py").run()
     assert app.title[0].value == "Test Energy"
     app.switch_page("pages/catalogue.py").run()
     app.button(key="back_to_file").click().run()
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app.py").run()
     assert app.title[0].value == "Northwind Energy"
 
 
@@ -234,7 +273,7 @@ def test_uploading_an_invalid_catalogue_shows_its_errors_and_leaves_the_board(
         and "did you mean 'billing'" in errors
     )
     assert "use_upload" not in [b.key for b in app.button]  # nothing to switch to
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app.py").run()
     assert app.title[0].value == "Northwind Energy"
 
 
@@ -246,3 +285,30 @@ def test_uploading_a_valid_catalogue_can_be_switched_to(board: Callable[..., App
     app.button(key="use_upload").click().run()
     app.switch_page("pages/priorities.py").run()
     assert set(ranking(app)["name"]) == {"Moving home", "Move out", "Give a final reading"}
+
+
+def test_rank_ranges_show_on_a_catalogue_of_10000_too(board: Callable[..., AppTest], tmp_path: Path) -> None:
+    path = tmp_path / "generated-10000.yaml"
+    path.write_text(generate_catalogue(experiences=10_000, teams=300, seed=5))
+    app = board(path, page="pages/priorities.py")
+    assert app.toggle(key="show_ranges").value  # on by default at any size
+    until_ranges_show(app)
+    shown = ranking(app)
+    low_high = shown["rank_range"].str.split("–", expand=True).astype(int)
+    assert (low_high[0] <= shown["rank"]).all() or (low_high[0] <= low_high[1]).all()
+    assert (low_high[0] <= low_high[1]).all()
+
+
+def test_a_deleted_catalogue_file_keeps_the_last_good_board_without_an_error(
+    board: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    path = tmp_path / "live.yaml"
+    path.write_text(dump(catalogue_dict()))
+    app = board(path, page="pages/catalogue.py")
+    assert app.title[0].value == "Catalogue"
+    path.unlink()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Catalogue"
+    assert any("last version that loaded" in w.value for w in app.warning)
+    assert "no such file" in " ".join(e.value for e in app.error)

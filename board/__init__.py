@@ -1,0 +1,54 @@
+"""The board's shell: what every page of the Streamlit app shares.
+
+The pages (``app.py`` for the Overview, ``pages/*.py`` for the rest) are Streamlit's own
+multipage directory mode; each starts with :func:`open_page`, which sets the page up,
+draws the sidebar, loads the catalogue and ranks it under the sliders' weights, and
+returns the :class:`Board` the page draws from. Everything computed comes from
+``cxprio``; this package only caches it and draws it.
+
+Modules: :mod:`.source` (which catalogue, loading), :mod:`.state` (the board and its
+caches), :mod:`.ranges` (rank ranges in the background), :mod:`.sidebar` (page links and
+weights), :mod:`.show` (text, problems, findings, downloads), :mod:`.charts`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cxprio import CatalogueError
+from cxprio.scoring import ranking
+
+from . import sidebar, source
+from .show import show_problems
+from .state import Board, prepare
+
+__all__ = ["Board", "open_page"]
+
+
+def open_page(title: str) -> Board:
+    """Set up a page of the board titled ``title`` and return the board it draws from.
+
+    An invalid catalogue shows its errors: above the last version that loaded, when the
+    session has one, or alone, and then the page stops.
+    """
+    st.set_page_config(page_title=f"{title} · cxprio", page_icon=":material/target:", layout="wide")
+    sidebar.navigation()
+    try:
+        loaded, stale = source.load()
+    except CatalogueError as exc:
+        st.title("The catalogue could not be loaded")
+        st.write("Fix these problems in the file and the board reloads it on the next click:")
+        show_problems(exc.problems)
+        st.stop()
+    weights = sidebar.weight_sliders(loaded)
+    prepared = prepare(loaded.sha256, loaded)
+    board = Board(loaded, weights, prepared, ranking(prepared.norm, weights), stale)
+    if stale is not None:
+        with st.container(border=True):
+            st.warning(
+                "The catalogue file has errors, so the board still shows the last version that "
+                "loaded. Fix these and click anywhere to reload:",
+                icon=":material/warning:",
+            )
+            show_problems(stale.problems, limit=10)
+    return board

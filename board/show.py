@@ -1,0 +1,74 @@
+"""Showing things on the board: catalogue text as plain text, problems, findings, and
+CSV downloads built only when someone clicks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from cxprio.errors import Problem
+from cxprio.findings import Finding
+from cxprio.tables import findings_table
+
+FINDING_COLUMNS = {
+    "severity": st.column_config.TextColumn("Severity", width="small"),
+    "code": st.column_config.TextColumn("Finding", width="medium"),
+    "experience": st.column_config.TextColumn("Experience", width="medium"),
+    "teams": st.column_config.TextColumn("Teams", width="small"),
+    "risk": st.column_config.NumberColumn("Risk", format="%.0f", width="small"),
+    "message": st.column_config.TextColumn("What to do", width="large"),
+}
+
+
+def plain(text: str) -> str:
+    """Catalogue text is shown as text: neutralise Markdown (and so any HTML) in it."""
+    specials = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + c if c in specials else c for c in text)
+
+
+def csv_download(
+    label: str,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    key: str,
+    place: Any = None,
+) -> None:
+    """A download button whose CSV (and, given a function, whose table) is only built when
+    someone clicks it."""
+    (place or st).download_button(
+        label,
+        lambda: (frame if isinstance(frame, pd.DataFrame) else frame()).to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )
+
+
+def show_findings(findings: list[Finding], columns: list[str], name: str) -> None:
+    """Findings as a table, most important first, with a CSV download of all of them."""
+    table = findings_table(findings)
+    st.dataframe(
+        table[columns],
+        hide_index=True,
+        width="stretch",
+        column_config=FINDING_COLUMNS,
+        key=f"{name}_findings",
+    )
+    csv_download("Download the findings (CSV)", table, f"{name}-findings.csv", f"download_{name}_findings")
+
+
+def show_problems(problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50) -> None:
+    """Problems as a readable list: location, field, message and fix, as plain text."""
+    errors = [p for p in problems if p.is_error]
+    lines = []
+    for problem in errors[:limit]:
+        where = problem.location() + (f" · {problem.field}" if problem.field else "")
+        fix = f"  \n  ↳ {problem.hint}" if problem.hint else ""
+        lines.append(f"- **{plain(where)}**: {plain(problem.message)}{plain(fix)}")
+    if len(errors) > limit:
+        lines.append(f"- … and {len(errors) - limit} more")
+    st.error("\n".join(lines), icon=":material/error:")

@@ -1,0 +1,133 @@
+"""Which catalogue the board shows, and loading it: a file (``-- PATH``,
+``$CXPRIO_CATALOGUE`` or the sample) or, for one session, an upload.
+
+Reading goes through the core (:func:`cxprio.catalogue.read_catalogue_file`, with its
+size cap); the loaded catalogue is cached per source and content hash, so an edited file
+is loaded again and an unchanged one is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+from cxprio import CatalogueError, LoadedCatalogue, parse_catalogue
+from cxprio.catalogue import read_catalogue_file
+from cxprio.errors import CatalogueReadError, Problem, ProblemLevel
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
+ENVIRONMENT_VARIABLE = "CXPRIO_CATALOGUE"
+
+_UPLOAD = "uploaded_catalogue"  # session key: (name, bytes) of a catalogue chosen by upload
+_LAST_GOOD = "last_good_catalogue"  # session key: source -> (LoadedCatalogue, sha256)
+_FILE_VERSION = "file_version"  # session key: ((path, mtime_ns, size), sha256) of the file last read
+
+
+def configured_path() -> Path:
+    """``streamlit run app.py -- PATH``, else ``$CXPRIO_CATALOGUE``, else the sample."""
+    if Path(sys.argv[0]).name == "app.py":
+        arguments = [a for a in sys.argv[1:] if not a.startswith("-")]
+        if arguments:
+            return Path(arguments[0])
+    if os.environ.get(ENVIRONMENT_VARIABLE):
+        return Path(os.environ[ENVIRONMENT_VARIABLE])
+    return DEFAULT_PATH
+
+
+def use_upload(name: str, content: bytes) -> None:
+    """Show an uploaded catalogue on the board for the rest of this session."""
+    st.session_state[_UPLOAD] = (name, content)
+
+
+def forget_upload() -> None:
+    """Go back to the catalogue file."""
+    st.session_state.pop(_UPLOAD, None)
+
+
+def using_upload() -> bool:
+    return st.session_state.get(_UPLOAD) is not None
+
+
+def configured_source() -> str:
+    """The name of what this session shows: the upload's name or the file's path."""
+    upload = st.session_state.get(_UPLOAD)
+    return str(upload[0]) if upload is not None else str(configured_path())
+
+
+def read_source() -> tuple[str, bytes]:
+    """The name and bytes of the catalogue this session shows (an upload, or the file)."""
+    upload = st.session_state.get(_UPLOAD)
+    if upload is not None:
+        name, content = upload
+        return str(name), bytes(content)
+    path = configured_path()
+    return str(path), read_catalogue_file(path)
+
+
+def source_version() -> tuple[str, str]:
+    """The name and content SHA-256 of the catalogue this session shows.
+
+    The file is re-read and re-hashed only when its size or modification time changes,
+    so a rerun after a slider move does not hash a large catalogue again.
+    """
+    upload = st.session_state.get(_UPLOAD)
+    if upload is not None:
+        return str(upload[0]), hashlib.sha256(upload[1]).hexdigest()
+    path = configured_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        name, content = read_source()  # raises the core's message
+        return name, hashlib.sha256(content).hexdigest()
+    stamp = (str(path), stat.st_mtime_ns, stat.st_size)
+    known = st.session_state.get(_FILE_VERSION)
+    if known is not None and known[0] == stamp:
+        return str(path), str(known[1])
+    name, content = read_source()
+    sha256 = hashlib.sha256(content).hexdigest()
+    st.session_state[_FILE_VERSION] = (stamp, sha256)
+    return name, sha256
+
+
+# The catalogue is immutable (frozen models), so it is cached as a shared resource:
+# st.cache_data would unpickle a fresh copy of a 10,000-experience catalogue on every rerun.
+# The key is the source name and the content's SHA-256, so an edited file is reloaded.
+@st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
+def _load(source: str, sha256: str) -> LoadedCatalogue:
+    name, content = read_source()
+    if hashlib.sha256(content).hexdigest() != sha256:  # rewritten between stat and read
+        raise CatalogueReadError(
+            [
+                Problem(
+                    ProblemLevel.ERROR,
+                    "the file changed while it was being read",
+                    file=name,
+                    hint="click anywhere to load it again",
+                    code="read",
+                )
+            ]
+        )
+    return parse_catalogue(content, source=name)
+
+
+def load() -> tuple[LoadedCatalogue, CatalogueError | None]:
+    """The catalogue to show and, when the newest version is broken, its errors.
+
+    An invalid catalogue falls back to the last version that loaded in this session (its
+    errors come with it); with none to fall back on, the :class:`CatalogueError` is raised.
+    """
+    try:
+        source, sha256 = source_version()
+        loaded = _load(source, sha256)
+    except CatalogueError as exc:
+        previous: LoadedCatalogue | None = st.session_state.get(_LAST_GOOD, {}).get(configured_source())
+        if previous is None:
+            raise
+        return previous, exc
+    st.session_state.setdefault(_LAST_GOOD, {})[source] = loaded
+    return loaded, None
