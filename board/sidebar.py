@@ -77,6 +77,9 @@ def weight_sliders(loaded: LoadedCatalogue) -> dict[str, float]:
         kept = {"for": loaded.sha256, "values": dict(defaults)}
         st.session_state[_WEIGHTS] = kept
     for name in MEASURES:
+        # Written every run, even when the key already holds the value: after a page
+        # switch the key still holds the old page's value, but this page's slider is a
+        # new widget that would otherwise start at its minimum.
         st.session_state[f"weight_{name}"] = float(kept["values"][name])
     top = max(1.0, *defaults.values())
     with st.sidebar:

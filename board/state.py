@@ -34,6 +34,8 @@ class Prepared:
     rows_by_id: dict[str, int]  # experience id -> its row
     names: list[str]  # by row
     triggers: npt.NDArray[np.intp]  # rows of the triggers
+    name_of: dict[str, str]  # experience id -> name, for selectbox labels
+    team_labels: dict[str | None, str]  # team id -> name, and None -> "All teams"
 
 
 DISPLAYED = ("id", "name", "level", "ambition", "owner_name", "complete", "reach")
@@ -56,7 +58,15 @@ def prepare(sha256: str, _loaded: LoadedCatalogue) -> Prepared:
         rows_by_id={experience_id: row for row, experience_id in enumerate(norm.ids)},
         names=[str(name) for name in info["name"]],
         triggers=np.flatnonzero((info["level"] == Level.TRIGGER.value).to_numpy()),
+        name_of=dict(zip(norm.ids, (str(name) for name in info["name"]), strict=True)),
+        team_labels=_team_labels(names),
     )
+
+
+def _team_labels(names: dict[str, str]) -> dict[str | None, str]:
+    labels: dict[str | None, str] = {None: "All teams"}
+    labels.update(names)
+    return labels
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -79,8 +79,11 @@ class Normalised:
         experience's weighted mean over its present measures, NaN where none of them
         carries weight."""
         filled, present = self._by_measure
-        totals = weights @ present
-        means = weights @ filled
+        # einsum, not a matrix product: with five measures the work is tiny, and OpenBLAS
+        # would spread it over every core and keep them spinning, which starves the
+        # board's own thread while rank ranges are computed beside it.
+        totals: FloatArray = np.einsum("km,mn->kn", weights, present)
+        means: FloatArray = np.einsum("km,mn->kn", weights, filled)
         with np.errstate(invalid="ignore", divide="ignore"):
             np.divide(means, totals, out=means)
         means[totals <= 0] = np.nan

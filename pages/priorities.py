@@ -29,11 +29,11 @@ filters = st.columns([2, 2, 2, 3])
 levels = filters[0].multiselect(
     "Level", [lv.value for lv in Level], key="filter_level", placeholder="All levels"
 )
-team_names = catalogue.team_names()
+team_labels = board.prepared.team_labels  # labels as C-level lookups: one call per option per run
 team = filters[1].selectbox(
     "Team involved",
-    [None, *team_names],
-    format_func=lambda t: "All teams" if t is None else team_names[t],
+    list(team_labels),
+    format_func=team_labels.__getitem__,
     key="filter_team",
 )
 tiers = filters[2].multiselect(
@@ -154,11 +154,11 @@ st.subheader("Drill down")
 triggers = board.prepared.triggers
 triggers = triggers[np.argsort(ranked.rank[triggers])]  # highest priority first
 if len(triggers):
-    ids, rows_by_id = board.norm.ids, board.prepared.rows_by_id
+    ids = board.norm.ids
     chosen: str = st.selectbox(
         "Trigger",
         [ids[row] for row in triggers.tolist()],
-        format_func=lambda experience_id: names[rows_by_id[experience_id]],
+        format_func=board.prepared.name_of.__getitem__,
         key="drill_trigger",
     )
     st.dataframe(

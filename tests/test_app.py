@@ -92,7 +92,9 @@ def test_the_overview_shows_counts_and_coverage(board: Callable[..., AppTest]) -
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_the_sliders_show_the_catalogues_weights_on_every_page(board: Callable[..., AppTest], page: str) -> None:
+def test_the_sliders_show_the_catalogues_weights_on_every_page(
+    board: Callable[..., AppTest], page: str
+) -> None:
     app = board(page=page)
     shown = {s.key.removeprefix("weight_"): s.value for s in app.sidebar.slider}
     assert shown == pytest.approx(RAW_SAMPLE["scoring"]["weights"])
@@ -167,7 +169,8 @@ def test_search_and_team_filters(board: Callable[..., AppTest]) -> None:
     involved = {
         e["name"]
         for e in RAW_SAMPLE["experiences"]
-        if "data-platform" in yaml.safe_dump(
+        if "data-platform"
+        in yaml.safe_dump(
             {k: e.get(k) for k in ("owner", "steps", "decisions")}  # any role the team holds
         )
     }

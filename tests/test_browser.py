@@ -57,12 +57,12 @@ def _require_browser() -> None:
 
 
 @contextmanager
-def serve() -> Iterator[str]:
-    """``streamlit run app.py`` on a free port, on the sample catalogue; yields its address."""
+def serve(catalogue: Path = SAMPLE) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port, on ``catalogue``; yields its address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "CXPRIO_CATALOGUE": str(SAMPLE)}
+    env = {**os.environ, "CXPRIO_CATALOGUE": str(catalogue)}
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
@@ -87,7 +87,7 @@ def serve() -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     output = process.stdout.read() if process.stdout else ""
                     pytest.fail(f"streamlit did not start:\n{output}")
-                time.sleep(0.5)
+                time.sleep(0.2)  # polling the health check until the deadline, not a wait for a result
         yield base
     finally:
         process.terminate()
@@ -123,17 +123,37 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def expect(locator: Any) -> Any:
+    """Playwright's retrying assertions, imported late so a missing package skips cleanly."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+IDLE = """() => {
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    const running = status !== null && status.offsetParent !== null;
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    return !running && charts.every(chart => chart.querySelector('canvas, svg') !== null);
+}"""
+
+
 def settle(page: Any) -> None:
-    """Wait until the script run has finished and the charts have drawn."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
-    page.wait_for_timeout(1200)
+    """Wait until no script run is in flight and every chart on the page has drawn."""
+    page.wait_for_function(IDLE)
 
 
 def open_page(page: Any, server: str, path: str, heading: str) -> None:
     page.goto(f"{server}/{path}")
     page.get_by_role("heading", name=heading, exact=True).first.wait_for()
+    if path == "priorities":  # the rank ranges arrive in a rerun of their own
+        ranges_shown(page)
     settle(page)
+
+
+def ranges_shown(page: Any) -> None:
+    """Wait until the Priorities page shows its rank ranges (computed in the background)."""
+    page.get_by_text("the 5th to 95th percentile rank").first.wait_for()
 
 
 def metric_value(page: Any, label: str) -> str:
@@ -193,12 +213,14 @@ def test_moving_a_weight_slider_changes_the_order(page: Any, server: str) -> Non
     slider.focus()
     slider.press("End")  # the slider's maximum, 1.0
     page.get_by_text(f"1. {reach_first}").first.wait_for()
+    ranges_shown(page)
     settle(page)
     assert top_three(page) != before
     page.screenshot(path=str(ARTIFACTS / "priorities-reach-first.png"), full_page=True)
 
 
 def download_priorities(page: Any) -> list[dict[str, str]]:
+    settle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download this table (CSV)").click()
     return list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
@@ -219,6 +241,7 @@ def test_the_priorities_csv_download_has_every_matching_row(page: Any, server: s
     page.get_by_placeholder("Name, id or outcome").fill("bill")
     page.keyboard.press("Enter")
     page.get_by_text(f"{len(bill)} of {len(expected)} experiences").first.wait_for()
+    ranges_shown(page)
     settle(page)
     assert {r["id"] for r in download_priorities(page)} == bill
 
@@ -239,16 +262,55 @@ def test_uploading_an_invalid_catalogue_shows_errors_and_keeps_the_board(
     open_page(page, server, "", "Northwind Energy")
 
 
-def test_a_page_opened_first_on_a_fresh_server_still_gets_the_board(browser: Any) -> None:
-    # Streamlit's older pages/ mode serves a fresh server's first session; the board must
-    # route it through app.py all the same (its layout, navigation and sidebar).
+@pytest.mark.parametrize(("path", "heading"), [("priorities", "Priorities"), ("ambition", "Ambition board")])
+def test_a_page_opened_first_on_a_fresh_server_gets_the_whole_board(
+    browser: Any, path: str, heading: str
+) -> None:
     with serve() as fresh:
         context = browser.new_context(viewport={"width": 1600, "height": 1200})
         page = context.new_page()
         page.set_default_timeout(45_000)
-        open_page(page, fresh, "ambition", "Ambition board")
-        assert page.title() == "Ambition board · cxprio"
-        navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
-        assert "Ownership & seams" in navigation and "common" not in navigation
+        open_page(page, fresh, path, heading)
+        assert page.title() == f"{heading} · cxprio"
+        links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+        labels = [
+            "Overview",
+            "Priorities",
+            "Ambition board",
+            "Ownership & seams",
+            "Decision rights",
+            "Catalogue",
+        ]
+        expect(links).to_have_count(len(labels))
+        for link, label in zip(links.all(), labels, strict=True):
+            expect(link).to_contain_text(label)
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no second, automatic list
+        reach = page.locator('[data-testid="stSlider"]').filter(has_text="Reach")
+        weight = load_catalogue(SAMPLE).catalogue.scoring.weights.reach
+        expect(reach.locator('[data-testid="stSliderThumbValue"]')).to_have_text(f"{weight:.2f}")
         assert page.get_by_text("Reset to the catalogue's weights").first.is_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        context.close()
+
+
+def test_the_yaml_download_is_the_catalogue_on_screen_even_after_the_file_breaks(
+    browser: Any, tmp_path: Path
+) -> None:
+    live = tmp_path / "live.yaml"
+    original = dump(catalogue_dict()).encode()
+    live.write_bytes(original)
+    with serve(live) as fresh:
+        context = browser.new_context(viewport={"width": 1600, "height": 1600}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(45_000)
+        open_page(page, fresh, "catalogue", "Catalogue")
+        live.write_text("version: 1\norganisation: [broken\n")
+        slider = page.locator('[data-testid="stSlider"]').filter(has_text="Depth").get_by_role("slider")
+        slider.focus()
+        slider.press("ArrowRight")  # any interaction reruns the page, which reads the file again
+        page.get_by_text("the board still shows the last version that loaded").first.wait_for()
+        settle(page)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Catalogue (YAML)").click()
+        assert Path(download.value.path()).read_bytes() == original
         context.close()
