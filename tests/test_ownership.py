@@ -492,9 +492,14 @@ def test_the_findings_filter_keeps_an_experiences_and_a_teams_findings() -> None
 def test_riskiest_teams_rank_teams_by_the_risk_of_their_seams() -> None:
     report = analyse_ownership(three_experiences(), {"x": 90, "y": 50, "z": 10})
     # By hand: unowned seams carry their priority (x: b->c 90, y: b->d 50), owned inside 0.
-    # b: 90 + 50 = 140, c: 90, d: 50; a and e carry only owned seams (risk 0).
-    assert riskiest_teams(report.metrics, 10) == ["b", "c", "d"]
+    # b: 90 + 50 = 140, c: 90, d: 50; a and e carry only owned seams (risk 0), by id.
+    assert riskiest_teams(report.metrics, 10) == ["b", "c", "d", "a", "e"]
     assert riskiest_teams(report.metrics, 2) == ["b", "c"]
+
+
+def test_riskiest_teams_leave_out_teams_without_seams() -> None:
+    cat = catalogue(experience("x", step("1", "a"), step("2", "b")))  # c, d, e take no part
+    assert riskiest_teams(analyse_ownership(cat, {"x": 10}).metrics, 10) == ["a", "b"]
 
 
 def test_decision_defects_and_the_raci_table_name_each_defective_decision() -> None:

@@ -118,9 +118,9 @@ def graph_metrics(graph: nx.MultiDiGraph, *, seed: int = 0) -> GraphMetrics:
 
 
 def riskiest_teams(metrics: GraphMetrics, limit: int) -> list[str]:
-    """The ``limit`` teams with the most summed seam risk (from or to them), most first,
-    leaving out teams with none."""
-    teams = metrics.teams[metrics.teams["risk"] > 0]
+    """The ``limit`` teams with the most summed seam risk (from or to them), most first
+    (ties by id), leaving out teams that take part in no seam."""
+    teams = metrics.teams[(metrics.teams["seams_in"] + metrics.teams["seams_out"]) > 0]
     ranked = teams.sort_values(["risk", "team"], ascending=[False, True])
     return [str(team) for team in ranked["team"].head(limit)]
 
