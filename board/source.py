@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
 ENVIRONMENT_VARIABLE = "CXPRIO_CATALOGUE"
 
-_UPLOAD = "uploaded_catalogue"  # session key: (name, bytes) of a catalogue chosen by upload
+_UPLOAD = "uploaded_catalogue"  # session key: (name, bytes, sha256) of a catalogue chosen by upload
 _LAST_GOOD = "last_good_catalogue"  # session key: source -> (LoadedCatalogue, sha256)
 _FILE_VERSION = "file_version"  # session key: ((path, mtime_ns, size), sha256) of the file last read
 
@@ -41,7 +41,7 @@ def configured_path() -> Path:
 
 def use_upload(name: str, content: bytes) -> None:
     """Show an uploaded catalogue on the board for the rest of this session."""
-    st.session_state[_UPLOAD] = (name, content)
+    st.session_state[_UPLOAD] = (name, content, hashlib.sha256(content).hexdigest())
 
 
 def forget_upload() -> None:
@@ -63,56 +63,60 @@ def read_source() -> tuple[str, bytes]:
     """The name and bytes of the catalogue this session shows (an upload, or the file)."""
     upload = st.session_state.get(_UPLOAD)
     if upload is not None:
-        name, content = upload
-        return str(name), bytes(content)
+        return str(upload[0]), bytes(upload[1])
     path = configured_path()
     return str(path), read_catalogue_file(path)
 
 
-def source_version() -> tuple[str, str]:
-    """The name and content SHA-256 of the catalogue this session shows.
+def source_version() -> tuple[str, str, bytes | None]:
+    """The name, content SHA-256 and, when they had to be read, the bytes of the catalogue
+    this session shows.
 
     The file is re-read and re-hashed only when its size or modification time changes,
-    so a rerun after a slider move does not hash a large catalogue again.
+    so a rerun after a slider move does not hash a large catalogue again; an upload is
+    hashed once, when it is chosen.
     """
     upload = st.session_state.get(_UPLOAD)
     if upload is not None:
-        return str(upload[0]), hashlib.sha256(upload[1]).hexdigest()
+        return str(upload[0]), str(upload[2]), bytes(upload[1])
     path = configured_path()
     try:
         stat = path.stat()
     except OSError:
         name, content = read_source()  # raises the core's message
-        return name, hashlib.sha256(content).hexdigest()
+        return name, hashlib.sha256(content).hexdigest(), content
     stamp = (str(path), stat.st_mtime_ns, stat.st_size)
     known = st.session_state.get(_FILE_VERSION)
     if known is not None and known[0] == stamp:
-        return str(path), str(known[1])
+        return str(path), str(known[1]), None
     name, content = read_source()
     sha256 = hashlib.sha256(content).hexdigest()
     st.session_state[_FILE_VERSION] = (stamp, sha256)
-    return name, sha256
+    return name, sha256, content
 
 
 # The catalogue is immutable (frozen models), so it is cached as a shared resource:
 # st.cache_data would unpickle a fresh copy of a 10,000-experience catalogue on every rerun.
-# The key is the source name and the content's SHA-256, so an edited file is reloaded.
+# The key is the source name and the content's SHA-256, so an edited file is reloaded;
+# the bytes, when already read, come along unhashed.
 @st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
-def _load(source: str, sha256: str) -> LoadedCatalogue:
-    name, content = read_source()
-    if hashlib.sha256(content).hexdigest() != sha256:  # rewritten between stat and read
-        raise CatalogueReadError(
-            [
-                Problem(
-                    ProblemLevel.ERROR,
-                    "the file changed while it was being read",
-                    file=name,
-                    hint="click anywhere to load it again",
-                    code="read",
-                )
-            ]
-        )
-    return parse_catalogue(content, source=name)
+def _load(source: str, sha256: str, _content: bytes | None) -> LoadedCatalogue:
+    content = _content
+    if content is None:  # known version, but its catalogue left the cache: read it again
+        source, content = read_source()
+        if hashlib.sha256(content).hexdigest() != sha256:  # rewritten since it was hashed
+            raise CatalogueReadError(
+                [
+                    Problem(
+                        ProblemLevel.ERROR,
+                        "the file changed while it was being read",
+                        file=source,
+                        hint="click anywhere to load it again",
+                        code="read",
+                    )
+                ]
+            )
+    return parse_catalogue(content, source=source)
 
 
 def load() -> tuple[LoadedCatalogue, CatalogueError | None]:
@@ -122,8 +126,8 @@ def load() -> tuple[LoadedCatalogue, CatalogueError | None]:
     errors come with it); with none to fall back on, the :class:`CatalogueError` is raised.
     """
     try:
-        source, sha256 = source_version()
-        loaded = _load(source, sha256)
+        source, sha256, content = source_version()
+        loaded = _load(source, sha256, content)
     except CatalogueError as exc:
         previous: LoadedCatalogue | None = st.session_state.get(_LAST_GOOD, {}).get(configured_source())
         if previous is None:

@@ -141,19 +141,20 @@ class Board:
     def weight_key(self) -> tuple[float, ...]:
         return tuple(self.weights[m] for m in MEASURES)
 
+    @functools.cached_property
     def scores(self) -> Scores:
-        """The ranking as :func:`cxprio.scoring.score` returns it."""
+        """The ranking as :func:`cxprio.scoring.score` returns it, built once per run."""
         return Scores(self.table.drop(columns=["owner_name"]), self.weights, self.norm.warnings, self.norm)
 
     def ambition(self) -> AmbitionReport:
-        return check_ambition(self.catalogue, self.scores())
+        return check_ambition(self.catalogue, self.scores)
 
     def ownership(self) -> OwnershipReport:
         return _ownership(self.sha256, self.weight_key, self)
 
     def every_table(self) -> dict[str, pd.DataFrame]:
         """Every table the board shows, by CSV name (see :func:`cxprio.tables.every_table`)."""
-        return every_table(self.catalogue, self.scores(), self.ambition(), self.ownership())
+        return every_table(self.catalogue, self.scores, self.ambition(), self.ownership())
 
     def rank_ranges(self, top_n: int) -> Future[pd.DataFrame]:
         """Rank ranges under nearby weights (one row per experience in id order), computed

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ._gc import collector_paused
-from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel
+from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel, in_file_order
 from .model import Catalogue
 from .model import Level as ExperienceLevel
 from .safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, format_path, read_yaml
@@ -171,15 +171,15 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
             for problem in (_from_pydantic(error, document) for error in exc.errors())
             if not document.is_refused(problem.path)
         ]
-        raise CatalogueError(_sorted(_dedupe(refusals + schema + references))) from None
+        raise CatalogueError(in_file_order(_dedupe(refusals + schema + references))) from None
     problems = refusals + references + [_place(p, document) for p in measure_warnings(catalogue)]
     if any(p.is_error for p in problems):
-        raise CatalogueError(_sorted(problems))
+        raise CatalogueError(in_file_order(problems))
     return LoadedCatalogue(
         catalogue=catalogue,
         source=source,
         sha256=hashlib.sha256(raw).hexdigest(),
-        warnings=tuple(_sorted(problems)),
+        warnings=tuple(in_file_order(problems)),
         content=raw,
     )
 
@@ -213,11 +213,6 @@ def _place(problem: Problem, document: Document) -> Problem:
     position = document.locate(problem.path)
     line, column = position if position else (None, None)
     return replace(problem, file=document.file, line=line, column=column)
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    """In file order, so people can work down the file."""
-    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:

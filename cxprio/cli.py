@@ -34,6 +34,7 @@ from .generate import generate_catalogue
 from .model import MEASURES, Level
 from .ownership import (
     DEFAULT_MAX_CONSULTED,
+    RACI_KEYS,
     OwnershipReport,
     analyse_ownership,
     filter_findings,
@@ -387,14 +388,14 @@ def _ambition(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _ownership(args: argparse.Namespace) -> tuple[LoadedCatalogue, OwnershipReport]:
+def _ownership(args: argparse.Namespace) -> tuple[LoadedCatalogue, Scores, OwnershipReport]:
     loaded, scores = _load(args)
     _warn_count(loaded)
     priorities = dict(zip(scores.table["id"], scores.table["priority"], strict=True))
     report = analyse_ownership(
         loaded.catalogue, priorities, max_consulted=getattr(args, "max_consulted", DEFAULT_MAX_CONSULTED)
     )
-    return loaded, report
+    return loaded, scores, report
 
 
 def _known(kind: str, value: str, known: Sequence[str]) -> None:
@@ -405,7 +406,7 @@ def _known(kind: str, value: str, known: Sequence[str]) -> None:
 
 
 def _seams(args: argparse.Namespace) -> int:
-    loaded, report = _ownership(args)
+    loaded, _, report = _ownership(args)
     catalogue = loaded.catalogue
     if args.experience:
         _known("experience", args.experience, [e.id for e in catalogue.experiences])
@@ -459,10 +460,10 @@ def _findings_text(findings: Sequence[Finding]) -> str:
 
 
 def _decisions(args: argparse.Namespace) -> int:
-    loaded, report = _ownership(args)
+    loaded, _, report = _ownership(args)
     table = raci_table(loaded.catalogue, report.decision_findings)
     if args.format == "json":
-        teams = [c for c in table.columns if c not in ("experience", "decision", "defects")]
+        teams = [c for c in table.columns if c not in RACI_KEYS]
         rows = [
             {
                 "experience": row["experience"],
@@ -483,13 +484,9 @@ def _decisions(args: argparse.Namespace) -> int:
 def _tables(args: argparse.Namespace) -> int:
     if args.out is None and sys.stdout.isatty():
         raise UsageError("the tables are a ZIP file: give --out FILE.zip, or redirect stdout to a file")
-    loaded, scores = _load(args)
-    _warn_count(loaded)
+    loaded, scores, report = _ownership(args)
     catalogue = loaded.catalogue
-    priorities = dict(zip(scores.table["id"], scores.table["priority"], strict=True))
-    tables = every_table(
-        catalogue, scores, check_ambition(catalogue, scores), analyse_ownership(catalogue, priorities)
-    )
+    tables = every_table(catalogue, scores, check_ambition(catalogue, scores), report)
     _emit(tables_zip(tables), args.out)
     return EXIT_OK
 

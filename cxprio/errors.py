@@ -13,7 +13,7 @@ anything else escaping the library is a bug.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -78,6 +78,12 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems by line and column, those without a position last, so people can work
+    down the file."""
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
 class CxprioError(Exception):

@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CatalogueError, Problem, ProblemLevel
+from .errors import CatalogueError, Problem, ProblemLevel, in_file_order
 
 try:  # libyaml's C parser is much faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -481,7 +481,7 @@ def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_
         data, where = _build(loader, max_depth, collected)
     except _Stop as stop:
         fatal = [stop.fatal.problem(file)] if stop.fatal else []
-        raise CatalogueError(_in_file_order([r.problem(file) for r in stop.refusals] + fatal)) from None
+        raise CatalogueError(in_file_order([r.problem(file) for r in stop.refusals] + fatal)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or "invalid YAML"
@@ -497,7 +497,7 @@ def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_
             code="yaml-syntax",
         )
         raise CatalogueError(
-            _in_file_order([r.problem(file) for r in collected.refusals] + [syntax])
+            in_file_order([r.problem(file) for r in collected.refusals] + [syntax])
         ) from None
     except yaml.YAMLError as exc:  # reader errors such as control characters
         syntax = Problem(ProblemLevel.ERROR, f"this is not valid YAML ({exc})", file=file, code="yaml-syntax")
@@ -513,7 +513,3 @@ def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_
         refusals=tuple(r.problem(file) for r in collected.refusals),
         refused=tuple(collected.refused),
     )
-
-
-def _in_file_order(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from board import open_page
 from board.show import csv_download, show_findings
-from cxprio.ownership import accountability_load, raci_table
+from cxprio.ownership import RACI_KEYS, accountability_load, raci_table
 
 board = open_page("Decision rights")
 catalogue = board.catalogue
@@ -23,7 +23,7 @@ st.caption(
 
 findings = report.decision_findings
 shown = raci_table(catalogue, findings)
-teams = [c for c in shown.columns if c not in ("experience", "decision", "defects")]
+teams = [c for c in shown.columns if c not in RACI_KEYS]
 
 metrics = st.columns(3)
 metrics[0].metric("Decisions", len(shown))

@@ -32,6 +32,7 @@ from ..findings import Finding, sort_findings
 from ..model import Catalogue
 from .decisions import (
     DEFAULT_MAX_CONSULTED,
+    RACI_KEYS,
     accountability_load,
     decision_defects,
     decision_findings,
@@ -66,6 +67,7 @@ __all__ = [
     "DEFAULT_MAX_CONSULTED",
     "EXACT_BETWEENNESS_LIMIT",
     "OUTSIDE_SEVERITY",
+    "RACI_KEYS",
     "UNOWNED_SEVERITY",
     "GraphMetrics",
     "OwnershipReport",

@@ -18,6 +18,8 @@ from ..findings import Finding, Severity, severity_risk
 from ..model import Catalogue
 
 DEFAULT_MAX_CONSULTED = 4
+RACI_KEYS = ("experience", "decision", "defects")
+"""The columns of :func:`raci_table` before its one column per team."""
 
 
 def decision_findings(
@@ -163,7 +165,9 @@ def decision_matrix(catalogue: Catalogue) -> pd.DataFrame:
             index.append((experience.id, decision.name))
     columns = [t for t in team_order if t in used] + sorted(used - set(team_order))
     frame = pd.DataFrame(rows, columns=columns).fillna("")
-    frame.index = pd.MultiIndex.from_tuples(index, names=["experience", "decision"]) if index else frame.index
+    frame.index = pd.MultiIndex.from_arrays(
+        [[e for e, _ in index], [d for _, d in index]], names=["experience", "decision"]
+    )
     return frame
 
 
@@ -179,10 +183,7 @@ def decision_defects(findings: Iterable[Finding]) -> dict[tuple[str, str], list[
 def raci_table(catalogue: Catalogue, findings: Sequence[Finding]) -> pd.DataFrame:
     """The decision matrix as a flat table: ``experience, decision, defects`` (the codes
     of its findings, comma-separated, empty when well formed), then one column per team."""
-    matrix = decision_matrix(catalogue)
-    if matrix.empty:
-        return pd.DataFrame(columns=["experience", "decision", "defects"])
-    matrix = matrix.reset_index()
+    matrix = decision_matrix(catalogue).reset_index()
     defects = decision_defects(findings)
     matrix.insert(
         2,
