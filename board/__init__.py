@@ -20,7 +20,7 @@ from cxprio.scoring import ranking
 
 from . import sidebar, source
 from .show import show_problems
-from .state import Board, prepare
+from .state import Board
 
 __all__ = ["Board", "open_page"]
 
@@ -34,15 +34,14 @@ def open_page(title: str) -> Board:
     st.set_page_config(page_title=f"{title} · cxprio", page_icon=":material/target:", layout="wide")
     sidebar.navigation()
     try:
-        loaded, stale = source.load()
+        prepared, stale = source.load()
     except CatalogueError as exc:
         st.title("The catalogue could not be loaded")
         st.write("Fix these problems in the file and the board reloads it on the next click:")
         show_problems(exc.problems)
         st.stop()
-    weights = sidebar.weight_sliders(loaded)
-    prepared = prepare(loaded.sha256, loaded)
-    board = Board(loaded, weights, prepared, ranking(prepared.norm, weights), stale)
+    weights = sidebar.weight_sliders(prepared.loaded)
+    board = Board(prepared, weights, ranking(prepared.norm, weights), stale)
     if stale is not None:
         with st.container(border=True):
             st.warning(

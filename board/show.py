@@ -22,6 +22,40 @@ FINDING_COLUMNS = {
     "message": st.column_config.TextColumn("What to do", width="large"),
 }
 
+PRIORITY = st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%.1f")
+
+RANKED_COLUMNS: dict[str, Any] = {
+    "rank": st.column_config.NumberColumn("Rank", width="small"),
+    "rank_range": st.column_config.TextColumn("Range", help="5th-95th percentile rank under nearby weights"),
+    "name": st.column_config.TextColumn("Experience", width="medium"),
+    "level": "Level",
+    "priority": PRIORITY,
+    "customer_value": st.column_config.NumberColumn("Customer", format="%.1f", help="Customer value (0-100)"),
+    "business_value": st.column_config.NumberColumn("Business", format="%.1f", help="Business value (0-100)"),
+    "ambition": "Ambition",
+    "owner_name": "Owner",
+    "complete": st.column_config.CheckboxColumn("Complete", help="All five measures present"),
+}
+"""The ranked table's columns (see :func:`ranked_columns`)."""
+
+TREE_COLUMNS: dict[str, Any] = {
+    "experience": st.column_config.TextColumn("Trigger → journeys → moments", width="large"),
+    "level": "Level",
+    "rank": "Rank",
+    "ambition": "Ambition",
+    "priority": PRIORITY,
+}
+"""The drill-down's columns: an experience and everything under it."""
+
+
+def ranked_columns(top_n: int) -> dict[str, Any]:
+    """The ranked table's columns, with the stable top N named for ``top_n``."""
+    return RANKED_COLUMNS | {
+        "stable_top_n": st.column_config.CheckboxColumn(
+            f"Top {top_n}", help=f"Stays in the top {top_n} in 90 % of draws"
+        )
+    }
+
 
 def plain(text: str) -> str:
     """Catalogue text is shown as text: neutralise Markdown (and so any HTML) in it."""

@@ -15,16 +15,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from cxprio import CatalogueError, LoadedCatalogue, parse_catalogue
+from cxprio import CatalogueError, parse_catalogue
 from cxprio.catalogue import read_catalogue_file
 from cxprio.errors import CatalogueReadError, Problem, ProblemLevel
+
+from .state import Memo, Prepared, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
 ENVIRONMENT_VARIABLE = "CXPRIO_CATALOGUE"
 
 _UPLOAD = "uploaded_catalogue"  # session key: (name, bytes, sha256) of a catalogue chosen by upload
-_LAST_GOOD = "last_good_catalogue"  # session key: source -> (LoadedCatalogue, sha256)
+_LAST_GOOD = "last_good_catalogue"  # session key: source -> Prepared, the last version that loaded
 _FILE_VERSION = "file_version"  # session key: ((path, mtime_ns, size), sha256) of the file last read
 
 
@@ -95,12 +97,13 @@ def source_version() -> tuple[str, str, bytes | None]:
     return name, sha256, content
 
 
-# The catalogue is immutable (frozen models), so it is cached as a shared resource:
-# st.cache_data would unpickle a fresh copy of a 10,000-experience catalogue on every rerun.
+# The catalogue is immutable (frozen models), so it is cached as a shared resource, with
+# what the board prepares from it: st.cache_data would unpickle a fresh copy of a
+# 10,000-experience catalogue on every rerun.
 # The key is the source name and the content's SHA-256, so an edited file is reloaded;
 # the bytes, when already read, come along unhashed.
 @st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
-def _load(source: str, sha256: str, _content: bytes | None) -> LoadedCatalogue:
+def _load(source: str, sha256: str, _content: bytes | None) -> Prepared:
     content = _content
     if content is None:  # known version, but its catalogue left the cache: read it again
         source, content = read_source()
@@ -116,22 +119,28 @@ def _load(source: str, sha256: str, _content: bytes | None) -> LoadedCatalogue:
                     )
                 ]
             )
-    return parse_catalogue(content, source=source)
+    return prepare(parse_catalogue(content, source=source))
 
 
-def load() -> tuple[LoadedCatalogue, CatalogueError | None]:
-    """The catalogue to show and, when the newest version is broken, its errors.
+_KNOWN: Memo[tuple[str, str], Prepared] = Memo(8)
+"""(source, SHA-256) -> what :func:`_load` returned: a rerun finds its version with a
+plain lookup, where the Streamlit cache would hash the arguments first."""
+
+
+def load() -> tuple[Prepared, CatalogueError | None]:
+    """The catalogue version to show, prepared for the board, and, when the newest
+    version is broken, its errors.
 
     An invalid catalogue falls back to the last version that loaded in this session (its
     errors come with it); with none to fall back on, the :class:`CatalogueError` is raised.
     """
     try:
         source, sha256, content = source_version()
-        loaded = _load(source, sha256, content)
+        prepared = _KNOWN.get((source, sha256), lambda: _load(source, sha256, content))
     except CatalogueError as exc:
-        previous: LoadedCatalogue | None = st.session_state.get(_LAST_GOOD, {}).get(configured_source())
+        previous: Prepared | None = st.session_state.get(_LAST_GOOD, {}).get(configured_source())
         if previous is None:
             raise
         return previous, exc
-    st.session_state.setdefault(_LAST_GOOD, {})[source] = loaded
-    return loaded, None
+    st.session_state.setdefault(_LAST_GOOD, {})[source] = prepared
+    return prepared, None

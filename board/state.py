@@ -4,10 +4,12 @@ what is computed once per catalogue version kept apart from what each weighting 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -23,41 +25,112 @@ from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table,
 from cxprio.tables import descendants, every_table, matching
 
 from . import ranges
+from .ranges import RankRanges
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
+    """A small, thread-safe memo of the last ``size`` values computed, for what one
+    catalogue version computes per filter or per experience. A plain lookup: the board
+    looks these up at every rerun, where a Streamlit cache would hash its arguments."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()  # outside the lock: two sessions may both compute it, once
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
+@dataclass(frozen=True)
+class Tree:
+    """An experience and everything under it: the rows (id order) and their display columns."""
+
+    rows: npt.NDArray[np.intp]
+    columns: pa.Table  # experience (indented by depth), level, ambition
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """What the board keeps per catalogue version, so a rerun only re-ranks."""
+    """A catalogue version as the board keeps it, so a rerun only re-ranks: the loaded
+    catalogue, its normalised measures and display columns, and memos of its filters
+    and drill-downs."""
 
+    loaded: LoadedCatalogue
     norm: Normalised  # with an ``owner_name`` column beside the core's
-    columns: pa.Table  # the displayed text and flags, one row per experience in id order
+    columns: dict[str, pa.Array]  # the displayed text and flags, by experience in id order
     rows_by_id: dict[str, int]  # experience id -> its row
     names: list[str]  # by row
     triggers: npt.NDArray[np.intp]  # rows of the triggers
+    trigger_ids: npt.NDArray[np.object_]  # their ids
     name_of: dict[str, str]  # experience id -> name, for selectbox labels
     team_labels: dict[str | None, str]  # team id -> name, and None -> "All teams"
+    _matches: Memo[tuple[Any, ...], npt.NDArray[np.bool_] | None] = field(
+        default_factory=lambda: Memo(64), repr=False, compare=False
+    )
+    _trees: Memo[str, Tree] = field(default_factory=lambda: Memo(64), repr=False, compare=False)
+
+    @property
+    def sha256(self) -> str:
+        return self.loaded.sha256
+
+    def matching(
+        self, levels: tuple[str, ...], team: str | None, tiers: tuple[str, ...], search: str
+    ) -> npt.NDArray[np.bool_] | None:
+        """The id-order mask of :func:`cxprio.tables.matching` (None: every experience)."""
+        return self._matches.get(
+            (levels, team, tiers, search),
+            lambda: matching(self.norm, levels=levels, team=team, tiers=tiers, search=search),
+        )
+
+    def tree(self, experience_id: str) -> Tree:
+        """``experience_id`` and everything under it (see :class:`Tree`)."""
+        return self._trees.get(experience_id, lambda: self._tree(experience_id))
+
+    def _tree(self, experience_id: str) -> Tree:
+        tree = descendants(self.norm.catalogue, experience_id)
+        rows = np.array([self.rows_by_id[i] for i in tree["id"]], dtype=np.intp)
+        indented = ["\u2003" * int(d) + str(n) for d, n in zip(tree["depth"], tree["name"], strict=True)]
+        ambition = self.columns["ambition"].take(rows)
+        return Tree(
+            rows, pa.table({"experience": indented, "level": tree["level"].tolist(), "ambition": ambition})
+        )
 
 
 DISPLAYED = ("id", "name", "level", "ambition", "owner_name", "complete", "reach")
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def prepare(sha256: str, _loaded: LoadedCatalogue) -> Prepared:
+def prepare(loaded: LoadedCatalogue) -> Prepared:
     """The catalogue version's normalised measures and display columns, built once."""
-    norm = normalise(_loaded.catalogue)
-    names = _loaded.catalogue.team_names()
+    norm = normalise(loaded.catalogue)
+    names = loaded.catalogue.team_names()
     info = norm.info.assign(
         owner_name=[names.get(owner, "—") if owner else "—" for owner in norm.info["owner"]]
     )
     # Arrow once per catalogue: tables go to the browser as Arrow, so a rerun then takes
     # the rows it shows without converting any strings again.
-    columns = pa.Table.from_pandas(info[list(DISPLAYED)], preserve_index=False)
+    table = pa.Table.from_pandas(info[list(DISPLAYED)], preserve_index=False)
+    triggers = np.flatnonzero((info["level"] == Level.TRIGGER.value).to_numpy())
     return Prepared(
+        loaded=loaded,
         norm=replace(norm, info=info),
-        columns=columns,
+        columns={name: table.column(name).combine_chunks() for name in DISPLAYED},
         rows_by_id={experience_id: row for row, experience_id in enumerate(norm.ids)},
         names=[str(name) for name in info["name"]],
-        triggers=np.flatnonzero((info["level"] == Level.TRIGGER.value).to_numpy()),
+        triggers=triggers,
+        trigger_ids=np.array(norm.ids, dtype=object)[triggers],
         name_of=dict(zip(norm.ids, (str(name) for name in info["name"]), strict=True)),
         team_labels=_team_labels(names),
     )
@@ -75,37 +148,6 @@ def _ownership(sha256: str, weights: tuple[float, ...], _board: Board) -> Owners
     return analyse_ownership(_board.catalogue, priorities)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _matching(
-    sha256: str,
-    levels: tuple[str, ...],
-    team: str | None,
-    tiers: tuple[str, ...],
-    search: str,
-    _norm: Normalised,
-) -> npt.NDArray[np.bool_] | None:
-    return matching(_norm, levels=levels, team=team, tiers=tiers, search=search)
-
-
-@dataclass(frozen=True)
-class Tree:
-    """An experience and everything under it: the rows (id order) and their display columns."""
-
-    rows: npt.NDArray[np.intp]
-    columns: pa.Table  # experience (indented by depth), level, ambition
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _tree_under(sha256: str, experience_id: str, _prepared: Prepared) -> Tree:
-    tree = descendants(_prepared.norm.catalogue, experience_id)
-    rows = np.array([_prepared.rows_by_id[i] for i in tree["id"]], dtype=np.intp)
-    indented = ["\u2003" * int(d) + str(n) for d, n in zip(tree["depth"], tree["name"], strict=True)]
-    ambition = _prepared.columns.column("ambition").take(rows)
-    return Tree(
-        rows, pa.table({"experience": indented, "level": tree["level"].tolist(), "ambition": ambition})
-    )
-
-
 @dataclass(frozen=True)
 class Board:
     """The catalogue on screen, the live weights and the ranking under them.
@@ -114,15 +156,18 @@ class Board:
     the first time a page asks for it in a run.
     """
 
-    loaded: LoadedCatalogue
-    weights: dict[str, float]
     prepared: Prepared
+    weights: dict[str, float]
     ranked: Ranking
     stale: CatalogueError | None  # the newest version's errors, when showing the last good one
 
     @property
+    def loaded(self) -> LoadedCatalogue:
+        return self.prepared.loaded
+
+    @property
     def sha256(self) -> str:
-        return self.loaded.sha256
+        return self.prepared.sha256
 
     @property
     def catalogue(self) -> Catalogue:
@@ -156,13 +201,24 @@ class Board:
         """Every table the board shows, by CSV name (see :func:`cxprio.tables.every_table`)."""
         return every_table(self.catalogue, self.scores, self.ambition(), self.ownership())
 
-    def rank_ranges(self, top_n: int) -> Future[pd.DataFrame]:
-        """Rank ranges under nearby weights (one row per experience in id order), computed
-        in the background: the future is done at once when they are known already."""
+    def ranges_key(self, top_n: int) -> Hashable:
+        """What this weighting's rank ranges are known by (see :mod:`board.ranges`)."""
+        return (self.sha256, self.weight_key, top_n)
+
+    def known_ranges(self, top_n: int) -> Future[RankRanges] | None:
+        """The rank ranges under nearby weights when they were asked for, done or not."""
+        return ranges.jobs().peek(self.ranges_key(top_n))
+
+    def ranges_work(self, top_n: int) -> Callable[[], pd.DataFrame]:
+        """The work of this weighting's rank ranges, to run in the background."""
         norm, weights = self.norm, dict(self.weights)
-        return ranges.jobs().request(
-            (self.sha256, self.weight_key, top_n), lambda: robustness(norm, weights, top_n=top_n)
-        )
+        return lambda: robustness(norm, weights, top_n=top_n)
+
+    def rank_ranges(self, top_n: int) -> Future[RankRanges]:
+        """The rank ranges under nearby weights (one row per experience in id order),
+        started in the background unless they are known: the future is done at once when
+        they are."""
+        return ranges.jobs().request(self.ranges_key(top_n), self.ranges_work(top_n))
 
     def matching(
         self,
@@ -173,32 +229,43 @@ class Board:
         search: str = "",
     ) -> npt.NDArray[np.intp]:
         """The rows that pass the filters (see :func:`cxprio.tables.matching`), by rank."""
-        mask = _matching(self.sha256, tuple(levels), team, tuple(tiers), search.strip(), self.norm)
+        mask = self.prepared.matching(tuple(levels), team, tuple(tiers), search.strip())
         order = self.ranked.order
         return order if mask is None else order[mask[order]]
 
+    def triggers(self) -> list[str]:
+        """The ids of the triggers, highest priority first."""
+        rows = self.prepared.triggers
+        return list(self.prepared.trigger_ids[np.argsort(self.ranked.rank[rows])])
+
     def tree(self, experience_id: str) -> pa.Table:
         """The experience and everything under it with their rank and priority (see :class:`Tree`)."""
-        tree = _tree_under(self.sha256, experience_id, self.prepared)
+        tree = self.prepared.tree(experience_id)
         return tree.columns.append_column("rank", pa.array(self.ranked.rank[tree.rows])).append_column(
             "priority", pa.array(self.ranked.priority[tree.rows])
         )
 
-    def view(self, rows: npt.NDArray[np.intp], spread: pd.DataFrame | None = None) -> pa.Table:
-        """Those rows as an Arrow table: the displayed columns, rank, priority, customer and
-        business value, and, given rank ranges, the range and whether it is a stable top N."""
-        ranked = self.ranked
-        view = self.prepared.columns.take(rows)
-        numbers: dict[str, Any] = {
-            "rank": ranked.rank[rows],
-            "priority": ranked.priority[rows],
-            "customer_value": ranked.customer_value[rows],
-            "business_value": ranked.business_value[rows],
-        }
-        if spread is not None:
-            low, high = spread["rank_p5"].to_numpy()[rows], spread["rank_p95"].to_numpy()[rows]
-            numbers["rank_range"] = [f"{a}–{b}" for a, b in zip(low.tolist(), high.tolist(), strict=True)]
-            numbers["stable_top_n"] = spread["stable_top_n"].to_numpy()[rows]
-        for name, values in numbers.items():
-            view = view.append_column(name, pa.array(values))
-        return view
+    def view(
+        self, rows: npt.NDArray[np.intp], columns: Sequence[str], spread: RankRanges | None = None
+    ) -> pa.Table:
+        """Those rows as an Arrow table of ``columns``: any of the displayed ones
+        (:data:`DISPLAYED`), ``rank``, ``priority``, ``customer_value`` and
+        ``business_value`` and, given rank ranges, ``rank_range`` and ``stable_top_n``."""
+        indices = pa.array(rows)  # converted once for every column taken
+        arrays: list[pa.Array] = []
+        for name in columns:
+            if name in self.prepared.columns:
+                arrays.append(self.prepared.columns[name].take(indices))
+            elif name in VALUES:
+                arrays.append(pa.array(getattr(self.ranked, name)[rows]))
+            elif name == "rank_range" and spread is not None:
+                arrays.append(spread.text.take(indices))
+            elif name == "stable_top_n" and spread is not None:
+                arrays.append(pa.array(spread.stable[rows]))
+            else:
+                raise KeyError(f"no column {name!r} in the board's view")
+        return pa.Table.from_arrays(arrays, names=list(columns))
+
+
+VALUES = ("rank", "priority", "customer_value", "business_value")
+"""The weighting's columns in :meth:`Board.view`."""

@@ -9,7 +9,7 @@ import streamlit as st
 from board import open_page
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
-from board.show import csv_download, plain
+from board.show import TREE_COLUMNS, csv_download, plain, ranked_columns
 from cxprio.model import Level, Tier
 from cxprio.scoring import DEFAULT_TOP_N
 
@@ -51,18 +51,23 @@ top_n = int(
     options[1].number_input("Stable top N", min_value=1, max_value=100, value=DEFAULT_TOP_N, key="top_n")
 )
 
-# The table never waits for the rank ranges: they are computed in the background and
-# the page reruns when they are ready (at once when this weighting's are known).
+# The table never waits for the rank ranges: the page asks for them as its last step,
+# once everything else is drawn, and reruns when they are ready (at once when this
+# weighting's are known).
 spread = None
+known = board.known_ranges(top_n) if show_ranges else None
 if show_ranges:
-    ranges = board.rank_ranges(top_n)
     with options[2]:
-        if not ranges.done():
-            wait_and_rerun(ranges, "Ranking under 500 nearby weightings… the ranges appear here shortly.")
-        elif ranges.exception() is not None:
+        if known is None or not known.done():
+            wait_and_rerun(
+                board.ranges_key(top_n),
+                board.ranges_work(top_n),
+                "Ranking under 500 nearby weightings… the ranges appear here shortly.",
+            )
+        elif known.exception() is not None:
             st.warning("The rank ranges could not be computed for these weights.", icon=":material/warning:")
         else:
-            spread = ranges.result()
+            spread = known.result()
             st.caption(
                 f"**Rank range**: the 5th to 95th percentile rank when the weights wobble around "
                 f"the chosen ones (500 seeded draws). **Stable top {top_n}** means the experience "
@@ -90,33 +95,12 @@ columns = [
 ]
 if spread is not None:
     columns[1:1] = ["rank_range", "stable_top_n"]
-view = board.view(rows[:TABLE_LIMIT], spread)
 st.dataframe(
-    view.select(columns),
+    board.view(rows[:TABLE_LIMIT], columns, spread),
     hide_index=True,
     width="stretch",
     height=min(600, 38 + 35 * max(1, min(len(rows), TABLE_LIMIT))),
-    column_config={
-        "rank": st.column_config.NumberColumn("Rank", width="small"),
-        "rank_range": st.column_config.TextColumn(
-            "Range", help="5th-95th percentile rank under nearby weights"
-        ),
-        "stable_top_n": st.column_config.CheckboxColumn(
-            f"Top {top_n}", help=f"Stays in the top {top_n} in 90 % of draws"
-        ),
-        "name": st.column_config.TextColumn("Experience", width="medium"),
-        "level": "Level",
-        "priority": st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%.1f"),
-        "customer_value": st.column_config.NumberColumn(
-            "Customer", format="%.1f", help="Customer value (0-100)"
-        ),
-        "business_value": st.column_config.NumberColumn(
-            "Business", format="%.1f", help="Business value (0-100)"
-        ),
-        "ambition": "Ambition",
-        "owner_name": "Owner",
-        "complete": st.column_config.CheckboxColumn("Complete", help="All five measures present"),
-    },
+    column_config=ranked_columns(top_n),
     key="ranking",
 )
 total = len(ranked.order)
@@ -133,7 +117,7 @@ def download() -> pd.DataFrame:
     """Every matching row, with the ranked table's columns and, when shown, the rank range."""
     frame = board.table.iloc[ranked.rank[rows] - 1].drop(columns=["owner_name"])
     if show_ranges:
-        ranges = board.rank_ranges(top_n).result()  # waits, if it must, only for this click
+        ranges = board.rank_ranges(top_n).result().frame  # waits, if it must, only for this click
         for position, column in enumerate(("rank_p5", "rank_p95", "stable_top_n"), start=1):
             frame.insert(position, column, ranges[column].to_numpy()[rows])
     return frame
@@ -148,16 +132,14 @@ plotted = plotted[~(np.isnan(ranked.customer_value[plotted]) | np.isnan(ranked.b
 if len(rows) > SCATTER_LIMIT:
     st.caption(f"The {SCATTER_LIMIT:,} highest priorities of {len(rows):,} (the table has them all).")
     plotted = plotted[:SCATTER_LIMIT]
-st.vega_lite_chart(board.view(plotted).select(list(SCATTER_COLUMNS)), scatter_spec(), width="stretch")
+st.vega_lite_chart(board.view(plotted, SCATTER_COLUMNS), scatter_spec(), width="stretch")
 
 st.subheader("Drill down")
-triggers = board.prepared.triggers
-triggers = triggers[np.argsort(ranked.rank[triggers])]  # highest priority first
-if len(triggers):
-    ids = board.norm.ids
+triggers = board.triggers()  # highest priority first
+if triggers:
     chosen: str = st.selectbox(
         "Trigger",
-        [ids[row] for row in triggers.tolist()],
+        triggers,
         format_func=board.prepared.name_of.__getitem__,
         key="drill_trigger",
     )
@@ -165,17 +147,12 @@ if len(triggers):
         board.tree(chosen).select(["experience", "level", "rank", "priority", "ambition"]),
         hide_index=True,
         width="stretch",
-        column_config={
-            "experience": st.column_config.TextColumn("Trigger → journeys → moments", width="large"),
-            "level": "Level",
-            "rank": "Rank",
-            "ambition": "Ambition",
-            "priority": st.column_config.ProgressColumn(
-                "Priority", min_value=0, max_value=100, format="%.1f"
-            ),
-        },
+        column_config=TREE_COLUMNS,
         key="drill_table",
     )
 else:
     st.info("The catalogue has no triggers to drill into.")
 st.caption(f"Catalogue: {plain(board.loaded.source)}")
+
+if show_ranges and known is None:
+    board.rank_ranges(top_n)  # the last step: everything else is on screen

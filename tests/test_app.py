@@ -11,7 +11,11 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from board.ranges import jobs
+from cxprio import load_catalogue
 from cxprio.generate import generate_catalogue
+from cxprio.model import MEASURES
+from cxprio.scoring import DEFAULT_TOP_N, robustness, score
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 
@@ -297,9 +301,28 @@ def test_rank_ranges_show_on_a_catalogue_of_10000_too(board: Callable[..., AppTe
     assert app.toggle(key="show_ranges").value  # on by default at any size
     until_ranges_show(app)
     shown = ranking(app)
-    low_high = shown["rank_range"].str.split("–", expand=True).astype(int)
-    assert (low_high[0] <= shown["rank"]).all() or (low_high[0] <= low_high[1]).all()
-    assert (low_high[0] <= low_high[1]).all()
+    # The ranges on screen are the core's, for the experience on each row.
+    scores = score(load_catalogue(path).catalogue)
+    spread = robustness(scores.normalised, scores.weights).set_index("id")
+    ids = scores.table.set_index("rank").loc[shown["rank"], "id"]
+    expected = [f"{spread.at[i, 'rank_p5']}–{spread.at[i, 'rank_p95']}" for i in ids]
+    assert list(shown["rank_range"]) == expected
+    assert list(shown["stable_top_n"]) == list(spread.loc[ids, "stable_top_n"])
+    assert shown["stable_top_n"].any() and not shown["stable_top_n"].all()
+
+
+def test_the_page_asks_for_new_rank_ranges_and_shows_them_once_ready(board: Callable[..., AppTest]) -> None:
+    app = board(page="pages/priorities.py")
+    until_ranges_show(app)
+    app.slider(key="weight_depth").set_value(0.95).run()
+    # A new weighting: the table is drawn at once, without ranges, and they are asked for.
+    assert "rank_range" not in ranking(app).columns
+    assert any("nearby weightings" in caption.value for caption in app.caption)
+    weights = {name: app.slider(key=f"weight_{name}").value for name in MEASURES}
+    assert weights["depth"] == 0.95
+    key = (load_catalogue(SAMPLE).sha256, tuple(weights[m] for m in MEASURES), DEFAULT_TOP_N)
+    assert jobs().peek(key) is not None
+    until_ranges_show(app)
 
 
 def test_a_deleted_catalogue_file_keeps_the_last_good_board_without_an_error(
