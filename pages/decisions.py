@@ -8,7 +8,7 @@ import streamlit as st
 
 from board import open_page
 from board.show import csv_download, show_findings
-from cxprio.ownership import RACI_KEYS, accountability_load, raci_table
+from cxprio.ownership import RACI_KEYS, accountability_load, raci_table, select_decisions
 
 board = open_page("Decision rights")
 catalogue = board.catalogue
@@ -18,12 +18,11 @@ names = catalogue.team_names()
 st.title("Decision rights")
 st.caption(
     "Who is Accountable (exactly one team), Responsible (at least one), Consulted and Informed "
-    "(kept small) for each decision. Rows with a defect are highlighted."
+    "(kept small) for each decision. Rows with a defect are highlighted and come first."
 )
 
 findings = report.decision_findings
 shown = raci_table(catalogue, findings)
-teams = [c for c in shown.columns if c not in RACI_KEYS]
 
 metrics = st.columns(3)
 metrics[0].metric("Decisions", len(shown))
@@ -36,29 +35,69 @@ metrics[2].metric(
     help="Experiences whose owner is Accountable for none of their decisions",
 )
 
+PAGE_ROWS = 50  # decisions drawn at once: a projector shows about 15, a laptop 30
+
 if len(shown):
-
-    def highlight(row: pd.Series) -> list[str]:
-        colour = "background-color: #fde2e2" if row["defects"] else ""
-        return [colour] * len(row)
-
-    st.dataframe(
-        shown.style.apply(highlight, axis=1),
-        hide_index=True,
-        width="stretch",
-        height=min(640, 38 + 35 * len(shown)),
-        column_config={
-            "experience": "Experience",
-            "decision": st.column_config.TextColumn("Decision", width="medium"),
-            "defects": st.column_config.TextColumn("Defects", width="medium"),
-            **{
-                team: st.column_config.TextColumn(team, help=names.get(team, team), width="small")
-                for team in teams
-            },
-        },
-        key="raci_matrix",
+    defective = int((shown["defects"] != "").sum())
+    filters = st.columns([3, 3, 3])
+    which = filters[0].segmented_control(
+        "Show",
+        ["With a defect", "All decisions"],
+        default="With a defect" if defective else "All decisions",
+        key="raci_which",
     )
-    csv_download("Download the RACI matrix (CSV)", shown, "raci-matrix.csv", "download_raci")
+    team_labels: dict[str | None, str] = {None: "All teams"}
+    team_labels.update(names)
+    team = filters[1].selectbox(
+        "Team involved", list(team_labels), format_func=team_labels.__getitem__, key="raci_team"
+    )
+    search = filters[2].text_input("Search", key="raci_search", placeholder="Experience or decision")
+    # Experiences by name, as people know them (the CSV keeps their ids).
+    experience_names = {e.id: e.name for e in catalogue.experiences}
+    labelled = shown.assign(experience=shown["experience"].map(experience_names))
+    matching = select_decisions(labelled, defective_only=which == "With a defect", team=team, search=search)
+    involved = [c for c in matching.columns if c not in RACI_KEYS]
+    if matching.empty:
+        st.info("No decision matches these filters.")
+    else:
+        pages = (len(matching) - 1) // PAGE_ROWS + 1
+        page = 1
+        if pages > 1:
+            page = int(
+                st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="raci_page")
+            )
+        first = (page - 1) * PAGE_ROWS
+        part = matching.iloc[first : first + PAGE_ROWS]
+        st.caption(
+            f"Decisions {first + 1:,}–{first + len(part):,} of {len(matching):,} matching "
+            f"({len(shown):,} in all), defective first; the {len(involved)} teams they involve."
+        )
+
+        def highlight(row: pd.Series) -> list[str]:
+            colour = "background-color: #fde2e2" if row["defects"] else ""
+            return [colour] * len(row)
+
+        part_teams = [t for t in involved if (part[t] != "").any()]
+        st.dataframe(
+            part[[*RACI_KEYS, *part_teams]].style.apply(highlight, axis=1),
+            hide_index=True,
+            width="stretch",
+            height=min(640, 40 + 35 * len(part)),
+            column_config={
+                "experience": st.column_config.TextColumn("Experience", width="medium"),
+                "decision": st.column_config.TextColumn("Decision", width="medium"),
+                "defects": st.column_config.TextColumn("Defects", width="medium"),
+                **{
+                    team: st.column_config.TextColumn(names.get(team, team), help=team, width="small")
+                    for team in part_teams
+                },
+            },
+            key="raci_matrix",
+        )
+        csv_download(
+            "Download these decisions (CSV)", matching, "raci-selected.csv", "download_raci_selected"
+        )
+    csv_download("Download the whole RACI matrix (CSV)", shown, "raci-matrix.csv", "download_raci")
 else:
     st.info("The catalogue records no decisions yet: add 'decisions' to its experiences.")
 
@@ -70,7 +109,11 @@ else:
 
 st.subheader("Accountability load per team")
 load = accountability_load(catalogue)
-long = load.melt(
+CHART_TEAMS = 25  # bars a person at the back of the room can still read
+charted = load.head(CHART_TEAMS)
+if len(load) > CHART_TEAMS:
+    st.caption(f"The {CHART_TEAMS} teams accountable for most decisions; the table below has all {len(load)}.")
+long = charted.melt(
     id_vars=["team", "name"], value_vars=["A", "R", "C", "I"], var_name="role", value_name="decisions"
 )
 long["role"] = long["role"].map({"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"})
@@ -80,7 +123,7 @@ chart = (
     .encode(
         x=alt.X("decisions:Q", title="Decisions"),
         y=alt.Y(
-            "name:N", title="Team", sort=list(load["name"]), axis=alt.Axis(labelLimit=260, labelOverlap=False)
+            "name:N", title="Team", sort=list(charted["name"]), axis=alt.Axis(labelLimit=260, labelOverlap=False)
         ),
         color=alt.Color("role:N", title="Role", sort=["Accountable", "Responsible", "Consulted", "Informed"]),
         tooltip=[
@@ -89,7 +132,7 @@ chart = (
             alt.Tooltip("decisions:Q", title="Decisions"),
         ],
     )
-    .properties(title="Decisions per team and role", height=max(200, 26 * len(load)))
+    .properties(title="Decisions per team and role", height=max(200, 26 * len(charted)))
 )
 st.altair_chart(chart, width="stretch")
 st.dataframe(

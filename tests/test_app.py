@@ -44,6 +44,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "generated-10000.yaml"
+    path.write_text(generate_catalogue(experiences=10_000, teams=300, seed=5))
+    return path
+
+
 @pytest.fixture
 def board(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
     """Start the app on a catalogue and optionally switch to a page."""
@@ -66,6 +73,16 @@ def test_every_page_runs_on_the_sample(board: Callable[..., AppTest], page: str,
     app = board(page=page)
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == title
+
+
+@pytest.mark.parametrize(("page", "title"), list(zip(PAGES[1:], TITLES[1:], strict=True)))
+def test_every_page_works_at_10000_experiences_and_300_teams(
+    board: Callable[..., AppTest], large: Path, page: str, title: str
+) -> None:
+    app = board(large, page=page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == title
+    assert not app.error, [e.value for e in app.error]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -294,9 +311,8 @@ def test_uploading_a_valid_catalogue_can_be_switched_to(board: Callable[..., App
     assert set(ranking(app)["name"]) == {"Moving home", "Move out", "Give a final reading"}
 
 
-def test_rank_ranges_show_on_a_catalogue_of_10000_too(board: Callable[..., AppTest], tmp_path: Path) -> None:
-    path = tmp_path / "generated-10000.yaml"
-    path.write_text(generate_catalogue(experiences=10_000, teams=300, seed=5))
+def test_rank_ranges_show_on_a_catalogue_of_10000_too(board: Callable[..., AppTest], large: Path) -> None:
+    path = large
     app = board(path, page="pages/priorities.py")
     assert app.toggle(key="show_ranges").value  # on by default at any size
     until_ranges_show(app)
@@ -338,3 +354,39 @@ def test_a_deleted_catalogue_file_keeps_the_last_good_board_without_an_error(
     assert app.title[0].value == "Catalogue"
     assert any("last version that loaded" in w.value for w in app.warning)
     assert "no such file" in " ".join(e.value for e in app.error)
+
+
+def test_decision_rights_at_scale_show_a_page_of_defective_decisions_and_only_their_teams(
+    board: Callable[..., AppTest], large: Path
+) -> None:
+    app = board(large, page="pages/decisions.py")
+    raw = yaml.safe_load(large.read_text(encoding="utf-8"))
+    decisions = [d for e in raw["experiences"] for d in e.get("decisions", [])]
+    table = app.dataframe[0].value
+    assert 0 < len(table) <= 50
+    assert (table["defects"] != "").all()  # the default: decisions with a defect
+    team_columns = [c for c in table.columns if c not in ("experience", "decision", "defects")]
+    roles: dict[tuple[str, str], set[str]] = {}
+    for e in raw["experiences"]:  # names may repeat in a generated catalogue: every team of them
+        for d in e.get("decisions", []):
+            roles.setdefault((e["name"], d["name"]), set()).update(
+                t for k in "ARCI" for t in _as_list(d.get(k)) if t
+            )
+    involved = set().union(
+        *(roles[(e, d)] for e, d in zip(table["experience"], table["decision"], strict=True))
+    )
+    assert set(team_columns) <= involved and len(team_columns) < len(raw["teams"])  # not all 300
+    assert all((table[c] != "").any() for c in team_columns)  # each column has a role on screen
+    # One team's decisions, by its name in the list.
+    team = raw["teams"][7]
+    app.selectbox(key="raci_team").set_value(team["id"]).run()
+    app.segmented_control(key="raci_which").set_value("All decisions").run()
+    involving = [d for d in decisions if any(team["id"] in _as_list(d.get(k)) for k in "ARCI")]
+    table = app.dataframe[0].value
+    assert len(table) == min(50, len(involving)) and len(involving) > 0
+    assert (table[team["id"]] != "").all()
+    assert any(f"of {len(involving):,} matching" in c.value for c in app.caption)
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from cxprio.findings import Finding
@@ -22,6 +23,7 @@ from cxprio.ownership import (
     raci_table,
     riskiest_teams,
     seam_coverage,
+    select_decisions,
     swimlane_dot,
     team_graph,
     team_graph_dot,
@@ -536,3 +538,40 @@ def test_decision_defects_and_the_raci_table_name_each_defective_decision() -> N
 def test_the_raci_table_of_a_catalogue_without_decisions_is_empty_with_its_columns() -> None:
     table = raci_table(catalogue(experience("x", step("1", "a"))), [])
     assert table.empty and list(table.columns) == ["experience", "decision", "defects"]
+
+
+RACI = pd.DataFrame(
+    {
+        "experience": ["Moving home", "Moving home", "Paying", "Paying"],
+        "decision": ["Set the date", "Refund", "Write off", "Fee"],
+        "defects": ["", "NO_ACCOUNTABLE", "", "MANY_ACCOUNTABLE"],
+        "a": ["A", "", "A", "A"],
+        "b": ["R", "R", "", "A"],
+        "c": ["", "", "I", ""],
+        "d": ["", "", "", ""],
+    }
+)
+
+
+def test_select_decisions_puts_defective_first_and_drops_teams_no_row_involves() -> None:
+    every = select_decisions(RACI)
+    assert list(every["decision"]) == ["Refund", "Fee", "Set the date", "Write off"]
+    assert list(every.columns) == ["experience", "decision", "defects", "a", "b", "c"]  # d holds no role
+    defective = select_decisions(RACI, defective_only=True)
+    assert list(defective["decision"]) == ["Refund", "Fee"]
+    assert list(defective.columns) == [
+        "experience",
+        "decision",
+        "defects",
+        "a",
+        "b",
+    ]  # c only informs a fine one
+
+
+def test_select_decisions_by_team_and_by_search() -> None:
+    assert list(select_decisions(RACI, team="c")["decision"]) == ["Write off"]
+    assert select_decisions(RACI, team="d").empty
+    assert select_decisions(RACI, team="unknown").empty
+    assert list(select_decisions(RACI, search="  MOVING ")["decision"]) == ["Refund", "Set the date"]
+    assert list(select_decisions(RACI, search="fee")["decision"]) == ["Fee"]
+    assert list(select_decisions(RACI, search="pay", defective_only=True, team="b")["decision"]) == ["Fee"]

@@ -38,6 +38,7 @@ from .decisions import (
     decision_findings,
     decision_matrix,
     raci_table,
+    select_decisions,
 )
 from .dot import swimlane_dot, team_graph_dot
 from .graph import (
@@ -87,6 +88,7 @@ __all__ = [
     "riskiest_teams",
     "seam_coverage",
     "seams_table",
+    "select_decisions",
     "sort_findings",
     "swimlane_dot",
     "team_findings",

@@ -194,3 +194,34 @@ def raci_table(catalogue: Catalogue, findings: Sequence[Finding]) -> pd.DataFram
         ],
     )
     return matrix
+
+
+def select_decisions(
+    table: pd.DataFrame,
+    *,
+    defective_only: bool = False,
+    team: str | None = None,
+    search: str = "",
+) -> pd.DataFrame:
+    """The rows of a :func:`raci_table` worth looking at, and only the teams they involve.
+
+    Keeps the decisions with a defect (``defective_only``), that involve ``team``, or
+    whose experience or decision contains ``search`` (case-insensitive); defective ones
+    come first, then in the table's order. Team columns in which every kept row is empty
+    are dropped, so a filtered view of 300 teams shows the handful that matter.
+    """
+    teams = [c for c in table.columns if c not in RACI_KEYS]
+    keep = pd.Series(True, index=table.index)
+    if defective_only:
+        keep &= table["defects"] != ""
+    if team is not None:
+        keep &= table[team] != "" if team in teams else False
+    needle = search.strip().casefold()
+    if needle:
+        keep &= table["experience"].str.casefold().str.contains(needle, regex=False) | table[
+            "decision"
+        ].str.casefold().str.contains(needle, regex=False)
+    kept = table[keep]
+    kept = kept.iloc[(kept["defects"] == "").to_numpy().argsort(kind="stable")]
+    involved = [t for t in teams if (kept[t] != "").any()]
+    return kept[[*RACI_KEYS, *involved]].reset_index(drop=True)
