@@ -22,7 +22,7 @@ table = board.table
 ambition = board.ambition()
 ownership = board.ownership()
 
-st.title(catalogue.organisation)
+st.title(plain(catalogue.organisation))
 st.caption(
     "Which customer experiences matter most, how good we choose to be at each, and who owns "
     "the handoffs between teams. Use the weights in the sidebar to re-rank everything live."

@@ -80,7 +80,8 @@ with st.sidebar:
         (f"pages/{name}.py", name.capitalize()) for name in ("ambition", "ownership", "decisions", "catalogue")
     ]:
         st.page_link(script, label=label, icon=":material/dashboard:")
-    st.markdown("**Organisation**  \\n:gray[:small[Catalogue: catalogue.yaml]]")
+    st.markdown("**Organisation**")
+    st.caption("Catalogue: catalogue.yaml")
     st.markdown("### Weights\\n:gray[:small[How much each measure counts.]]")
     for name in ("reach", "frequency", "depth", "cost", "failure_demand"):
         st.slider(name, 0.0, 1.0, step=0.05, key=f"weight_{name}")

@@ -3,6 +3,8 @@ CSV downloads built only when someone clicks."""
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -57,10 +59,20 @@ def ranked_columns(top_n: int) -> dict[str, Any]:
     }
 
 
+_ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
+_NO_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=ftp)(?=:)|(?<=www)(?=\.)|(?<=@)")
+"""Where GitHub-flavoured Markdown would start a link by itself (``https://``, ``www.``,
+an e-mail address): a zero-width space there leaves the text as it reads, with no link."""
+
+
 def plain(text: str) -> str:
-    """Catalogue text is shown as text: neutralise Markdown (and so any HTML) in it."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + c if c in specials else c for c in text)
+    """Catalogue and user text as plain text in Streamlit's Markdown: every ASCII
+    punctuation character is backslash-escaped (CommonMark shows it literally) and a
+    zero-width space breaks every address Markdown would turn into a link by itself, so
+    no link, image, emphasis, HTML, LaTeX, emoji shortcode or ``:colour[...]`` directive
+    can come from it; line breaks become spaces. Never put the result inside a directive
+    such as ``:gray[...]``, where escapes are shown as they are."""
+    return _NO_AUTOLINK.sub("\u200b", " ".join(text.split())).translate(_ESCAPED)
 
 
 def csv_download(

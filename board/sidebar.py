@@ -84,10 +84,8 @@ def weight_sliders(loaded: LoadedCatalogue) -> dict[str, float]:
     top = max(1.0, *defaults.values())
     with st.sidebar:
         # Few elements, each carrying more: every one costs time at every slider move.
-        st.markdown(
-            f"**{plain(loaded.catalogue.organisation)}**  \n"
-            f":gray[:small[Catalogue: {plain(Path(loaded.source).name)}]]"
-        )
+        st.markdown(f"**{plain(loaded.catalogue.organisation)}**")
+        st.caption(f"Catalogue: {plain(Path(loaded.source).name)}")
         st.markdown(
             "### Weights\n:gray[:small[How much each measure counts in the priority. "
             "Move them and every page re-ranks.]]"

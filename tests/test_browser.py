@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -313,4 +314,58 @@ def test_the_yaml_download_is_the_catalogue_on_screen_even_after_the_file_breaks
         with page.expect_download() as download:
             page.get_by_role("button", name="Catalogue (YAML)").click()
         assert Path(download.value.path()).read_bytes() == original
+        context.close()
+
+
+HOSTILE = (
+    "**Bold** [a link](javascript:alert(1)) ![pixel](http://127.0.0.1:9/tracker.png) "
+    "<img src=x onerror=alert(1)> <script>alert(2)</script> :red[coloured] $x^2$ _it_ `code` "
+    "www.example.com/track mail@example.com"
+)
+
+
+def test_catalogue_text_with_markdown_html_and_links_is_shown_as_plain_text(
+    browser: Any, tmp_path: Path
+) -> None:
+    data = catalogue_dict(organisation=f"Org {HOSTILE}")
+    data["teams"][0]["name"] = f"Team {HOSTILE}"
+    data["experiences"][0]["name"] = f"Trigger {HOSTILE}"
+    path = tmp_path / "hostile.yaml"
+    path.write_text(dump(data))
+    pages = [
+        ("", f"Org {HOSTILE}"),
+        ("priorities", "Priorities"),
+        ("ambition", "Ambition board"),
+        ("ownership", "Ownership & seams"),
+        ("decisions", "Decision rights"),
+        ("catalogue", "Catalogue"),
+    ]
+    with serve(path) as fresh:
+        context = browser.new_context(viewport={"width": 1600, "height": 1600})
+        page = context.new_page()
+        page.set_default_timeout(45_000)
+        for path_name, heading in pages:
+            open_page(page, fresh, path_name, heading)
+            body = page.locator("body")
+            hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+            from_names = [
+                h for h in hrefs if not h.startswith("#") and re.search(r"javascript|tracker|example", h)
+            ]
+            assert from_names == [], f"links made from catalogue text on /{path_name}: {from_names}"
+            assert page.locator('img[src*="tracker"], img[src="x"]').count() == 0
+            assert page.locator("script:has-text('alert(2)')").count() == 0
+            assert (
+                page.locator('[data-testid="stMarkdown"] [style*="color"]')
+                .filter(has_text="coloured")
+                .count()
+                == 0
+            )
+            assert page.locator(".katex").count() == 0
+            text = str(body.inner_text()).replace("\u200b", "")
+            assert "\\" not in text.replace("\\\\", ""), f"a stray backslash on /{path_name}"
+        # The organisation's name, whole and literal, in the title and the sidebar.
+        open_page(page, fresh, "", f"Org {HOSTILE}")
+        sidebar = str(page.locator('[data-testid="stSidebar"]').inner_text()).replace("\u200b", "")
+        assert f"Org {HOSTILE}" in sidebar
+        page.screenshot(path=str(ARTIFACTS / "hostile-names.png"), full_page=True)
         context.close()
