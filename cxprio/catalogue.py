@@ -316,6 +316,9 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
             "use lowercase letters, digits and hyphens, starting and ending with a letter "
             "or digit, such as 'moving-home'"
         )
+    elif kind == "too_short" and field == "experiences":
+        message = "the catalogue has no experiences: there is nothing to prioritise"
+        hint = "add at least one experience under 'experiences:'; config/experiences.yaml shows how"
     elif kind == "string_too_short":
         message = "this must not be empty"
         hint = "write a value, or remove the field if it is optional"

@@ -327,7 +327,7 @@ class Catalogue(_Strict):
     scoring: ScoringConfig = ScoringConfig()
     ambition: AmbitionConfig = AmbitionConfig()
     teams: list[Team] = Field(default_factory=list)
-    experiences: list[Experience] = Field(default_factory=list)
+    experiences: list[Experience] = Field(min_length=1)
 
     _columns: ExperienceColumns = PrivateAttr()
 

@@ -10,6 +10,7 @@ from board import open_page
 from board.show import csv_download, plain, show_problems
 from board.source import configured_path, forget_upload, use_upload, using_upload
 from cxprio import CatalogueError, parse_catalogue
+from cxprio.catalogue import DEFAULT_MAX_BYTES, megabytes
 from cxprio.tables import tables_zip
 
 board = open_page("Catalogue")
@@ -39,11 +40,29 @@ st.caption(
     "Upload a YAML catalogue to check it. Nothing changes on the board unless it is valid and you choose to use it."
 )
 upload = st.file_uploader("Catalogue (YAML)", type=["yaml", "yml"], key="upload")
+# The browser refuses to paste more than this, which keeps every paste far below the
+# size of message Streamlit's connection carries; larger catalogues are uploaded.
+PASTE_LIMIT = 2_000_000
 with st.expander("…or paste YAML"):
     pasted = st.text_area(
-        "Catalogue text", key="pasted_yaml", height=220, placeholder="version: 1\norganisation: …"
+        "Catalogue text",
+        key="pasted_yaml",
+        height=220,
+        max_chars=PASTE_LIMIT,
+        placeholder="version: 1\norganisation: …",
+        help=f"Up to {PASTE_LIMIT:,} characters; upload a larger catalogue as a file.",
     )
     check_pasted = st.button("Check the pasted text", key="check_pasted")
+    if check_pasted and not pasted.strip():
+        st.warning(
+            "The box is empty: paste a catalogue's YAML into it, then check it.", icon=":material/info:"
+        )
+    if len(pasted) >= PASTE_LIMIT:
+        st.warning(
+            f"The pasted text reached the limit of {PASTE_LIMIT:,} characters, so its end was cut "
+            f"off: upload the file instead (up to {megabytes(DEFAULT_MAX_BYTES)}).",
+            icon=":material/content_cut:",
+        )
 
 candidate_name, candidate_content = None, None
 if upload is not None:
@@ -63,7 +82,7 @@ if candidate_name is not None and candidate_content is not None:
     else:
         count = len(candidate.catalogue.experiences)
         st.success(
-            f"{candidate_name} is valid: {count} experiences, {len(candidate.catalogue.teams)} teams, "
+            f"{plain(candidate_name)} is valid: {count} experiences, {len(candidate.catalogue.teams)} teams, "
             f"{len(candidate.warnings)} warnings.",
             icon=":material/check_circle:",
         )

@@ -112,7 +112,9 @@ load = accountability_load(catalogue)
 CHART_TEAMS = 25  # bars a person at the back of the room can still read
 charted = load.head(CHART_TEAMS)
 if len(load) > CHART_TEAMS:
-    st.caption(f"The {CHART_TEAMS} teams accountable for most decisions; the table below has all {len(load)}.")
+    st.caption(
+        f"The {CHART_TEAMS} teams accountable for most decisions; the table below has all {len(load)}."
+    )
 long = charted.melt(
     id_vars=["team", "name"], value_vars=["A", "R", "C", "I"], var_name="role", value_name="decisions"
 )
@@ -123,7 +125,10 @@ chart = (
     .encode(
         x=alt.X("decisions:Q", title="Decisions"),
         y=alt.Y(
-            "name:N", title="Team", sort=list(charted["name"]), axis=alt.Axis(labelLimit=260, labelOverlap=False)
+            "name:N",
+            title="Team",
+            sort=list(charted["name"]),
+            axis=alt.Axis(labelLimit=260, labelOverlap=False),
         ),
         color=alt.Color("role:N", title="Role", sort=["Accountable", "Responsible", "Consulted", "Informed"]),
         tooltip=[

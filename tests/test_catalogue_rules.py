@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cxprio import CatalogueError
+from cxprio import CatalogueError, parse_catalogue
 
 from .conftest import catalogue_dict, load_dict
 
@@ -243,3 +243,26 @@ def test_a_missing_required_field_points_at_its_mapping() -> None:
     del data["experiences"][1]["name"]
     (error,) = errors_of(data)
     assert error == "experiences[1].name: the required field 'name' is missing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version: 1\norganisation: Empty\nteams: []\nexperiences: []\n",
+        "version: 1\norganisation: Empty\nteams:\n  - {id: a, name: A}\nexperiences:\n",
+    ],
+)
+def test_a_catalogue_without_experiences_is_refused_at_the_line_of_the_list(text: str) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text.encode(), source="empty.yaml")
+    problems = [p for p in caught.value.errors if p.path == ("experiences",)]
+    assert len(problems) == 1
+    expected_line = next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("experiences:"))
+    assert problems[0].line == expected_line
+    assert "no experiences" in problems[0].message or "expected a list" in problems[0].message
+
+
+def test_a_catalogue_without_the_experiences_key_is_refused() -> None:
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(b"version: 1\norganisation: Empty\nteams: []\n", source="empty.yaml")
+    assert any(p.field == "experiences" and "missing" in p.message for p in caught.value.errors)

@@ -10,6 +10,7 @@ from cxprio.errors import Problem
 from .conftest import catalogue_dict, dump
 
 GOOD_HEAD = "version: 1\norganisation: Test\nteams:\n  - {id: billing, name: Billing}\n"
+ONE_EXPERIENCE = "experiences: [{id: x, name: X, level: moment}]\n"
 
 
 def only_error(exc: pytest.ExceptionInfo[CatalogueError]) -> Problem:
@@ -58,7 +59,7 @@ def test_billion_laughs_is_refused_without_expanding_anything() -> None:
 
 
 def test_an_alias_is_refused_naming_its_line() -> None:
-    text = GOOD_HEAD.replace("{id: billing", "{id: &b billing") + "experiences: []\n"
+    text = GOOD_HEAD.replace("{id: billing", "{id: &b billing") + ONE_EXPERIENCE
     with pytest.raises(CatalogueError) as exc:
         parse_catalogue(text)
     error = only_error(exc)
@@ -67,7 +68,7 @@ def test_an_alias_is_refused_naming_its_line() -> None:
 
 
 def test_duplicate_keys_are_refused_naming_the_key_and_both_lines() -> None:
-    text = "version: 1\norganisation: A\nteams: []\norganisation: B\nexperiences: []\n"
+    text = "version: 1\norganisation: A\nteams: []\norganisation: B\n" + ONE_EXPERIENCE
     with pytest.raises(CatalogueError) as exc:
         parse_catalogue(text, source="dup.yaml")
     error = only_error(exc)
@@ -77,7 +78,7 @@ def test_duplicate_keys_are_refused_naming_the_key_and_both_lines() -> None:
 
 
 def test_duplicate_keys_inside_flow_mappings_are_refused() -> None:
-    text = GOOD_HEAD.replace("name: Billing}", "name: Billing, name: Bills}") + "experiences: []\n"
+    text = GOOD_HEAD.replace("name: Billing}", "name: Billing, name: Bills}") + ONE_EXPERIENCE
     with pytest.raises(CatalogueError) as exc:
         parse_catalogue(text)
     assert only_error(exc).field == "teams[0].name"
@@ -255,7 +256,7 @@ def test_a_list_as_a_mapping_key_is_refused() -> None:
 
 def test_a_number_as_a_key_is_read_as_text_and_reported_as_unknown_field() -> None:
     with pytest.raises(CatalogueError) as exc:
-        parse_catalogue(GOOD_HEAD + "experiences: []\n2024: true\n")
+        parse_catalogue(GOOD_HEAD + ONE_EXPERIENCE + "2024: true\n")
     assert only_error(exc).field == "2024" and "unknown field '2024'" in only_error(exc).message
 
 
