@@ -34,12 +34,12 @@ from .generate import generate_catalogue
 from .model import MEASURES, Level
 from .ownership import (
     DEFAULT_MAX_CONSULTED,
-    RACI_KEYS,
     OwnershipReport,
     analyse_ownership,
     filter_findings,
     filter_seams,
     raci_table,
+    raci_teams,
     seams_table,
     swimlane_dot,
     team_graph_dot,
@@ -463,7 +463,7 @@ def _decisions(args: argparse.Namespace) -> int:
     loaded, _, report = _ownership(args)
     table = raci_table(loaded.catalogue, report.decision_findings)
     if args.format == "json":
-        teams = [c for c in table.columns if c not in RACI_KEYS]
+        teams = raci_teams(table)
         rows = [
             {
                 "experience": row["experience"],

@@ -8,7 +8,7 @@ import streamlit as st
 
 from board import open_page
 from board.show import csv_download, show_findings
-from cxprio.ownership import RACI_KEYS, accountability_load, raci_table, select_decisions
+from cxprio.ownership import RACI_KEYS, accountability_load, raci_table, raci_teams, select_decisions
 
 board = open_page("Decision rights")
 catalogue = board.catalogue
@@ -23,12 +23,11 @@ st.caption(
 
 findings = report.decision_findings
 shown = raci_table(catalogue, findings)
+defective = int((shown["defects"] != "").sum())
 
 metrics = st.columns(3)
 metrics[0].metric("Decisions", len(shown))
-metrics[1].metric(
-    "With a defect", int((shown["defects"] != "").sum()), help="Decisions with at least one RACI finding"
-)
+metrics[1].metric("With a defect", defective, help="Decisions with at least one RACI finding")
 metrics[2].metric(
     "Owners without authority",
     sum(f.code == "OWNER_WITHOUT_AUTHORITY" for f in findings),
@@ -38,7 +37,6 @@ metrics[2].metric(
 PAGE_ROWS = 50  # decisions drawn at once: a projector shows about 15, a laptop 30
 
 if len(shown):
-    defective = int((shown["defects"] != "").sum())
     filters = st.columns([3, 3, 3])
     which = filters[0].segmented_control(
         "Show",
@@ -46,17 +44,15 @@ if len(shown):
         default="With a defect" if defective else "All decisions",
         key="raci_which",
     )
-    team_labels: dict[str | None, str] = {None: "All teams"}
-    team_labels.update(names)
+    team_labels = board.prepared.team_labels
     team = filters[1].selectbox(
         "Team involved", list(team_labels), format_func=team_labels.__getitem__, key="raci_team"
     )
     search = filters[2].text_input("Search", key="raci_search", placeholder="Experience or decision")
     # Experiences by name, as people know them (the CSV keeps their ids).
-    experience_names = {e.id: e.name for e in catalogue.experiences}
-    labelled = shown.assign(experience=shown["experience"].map(experience_names))
+    labelled = shown.assign(experience=shown["experience"].map(board.prepared.name_of))
     matching = select_decisions(labelled, defective_only=which == "With a defect", team=team, search=search)
-    involved = [c for c in matching.columns if c not in RACI_KEYS]
+    involved = raci_teams(matching)
     if matching.empty:
         st.info("No decision matches these filters.")
     else:
@@ -77,7 +73,7 @@ if len(shown):
             colour = "background-color: #fde2e2" if row["defects"] else ""
             return [colour] * len(row)
 
-        part_teams = [t for t in involved if (part[t] != "").any()]
+        part_teams = raci_teams(part)
         st.dataframe(
             part[[*RACI_KEYS, *part_teams]].style.apply(highlight, axis=1),
             hide_index=True,

@@ -143,9 +143,8 @@ if pairs["from_team"].nunique() > HEATMAP_LIMIT:
 
 st.subheader("Seams, most risky first")
 filters = st.columns([2, 3, 2])
-team = filters[0].selectbox(
-    "Team", [None, *names], format_func=lambda t: "All teams" if t is None else names[t], key="seam_team"
-)
+team_labels = board.prepared.team_labels
+team = filters[0].selectbox("Team", list(team_labels), format_func=team_labels.__getitem__, key="seam_team")
 experience_names = {e.id: e.name for e in catalogue.experiences if len(e.steps) > 1}
 experience = filters[1].selectbox(
     "Experience",

@@ -38,6 +38,7 @@ from .decisions import (
     decision_findings,
     decision_matrix,
     raci_table,
+    raci_teams,
     select_decisions,
 )
 from .dot import swimlane_dot, team_graph_dot
@@ -85,6 +86,7 @@ __all__ = [
     "find_seams",
     "graph_metrics",
     "raci_table",
+    "raci_teams",
     "riskiest_teams",
     "seam_coverage",
     "seams_table",

@@ -196,6 +196,12 @@ def raci_table(catalogue: Catalogue, findings: Sequence[Finding]) -> pd.DataFram
     return matrix
 
 
+def raci_teams(table: pd.DataFrame) -> list[str]:
+    """The team columns of a :func:`raci_table` (or of some of its rows) in which at
+    least one row holds a role, in the table's order."""
+    return [c for c in table.columns if c not in RACI_KEYS and (table[c] != "").any()]
+
+
 def select_decisions(
     table: pd.DataFrame,
     *,
@@ -210,12 +216,11 @@ def select_decisions(
     come first, then in the table's order. Team columns in which every kept row is empty
     are dropped, so a filtered view of 300 teams shows the handful that matter.
     """
-    teams = [c for c in table.columns if c not in RACI_KEYS]
     keep = pd.Series(True, index=table.index)
     if defective_only:
         keep &= table["defects"] != ""
     if team is not None:
-        keep &= table[team] != "" if team in teams else False
+        keep &= table[team] != "" if team in table.columns and team not in RACI_KEYS else False
     needle = search.strip().casefold()
     if needle:
         keep &= table["experience"].str.casefold().str.contains(needle, regex=False) | table[
@@ -223,5 +228,4 @@ def select_decisions(
         ].str.casefold().str.contains(needle, regex=False)
     kept = table[keep]
     kept = kept.iloc[(kept["defects"] == "").to_numpy().argsort(kind="stable")]
-    involved = [t for t in teams if (kept[t] != "").any()]
-    return kept[[*RACI_KEYS, *involved]].reset_index(drop=True)
+    return kept[[*RACI_KEYS, *raci_teams(kept)]].reset_index(drop=True)
