@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -13,7 +13,7 @@ import streamlit as st
 
 from cxprio.errors import Problem
 from cxprio.findings import Finding
-from cxprio.tables import findings_table
+from cxprio.tables import findings_table, with_weights
 
 FINDING_COLUMNS = {
     "severity": st.column_config.TextColumn("Severity", width="small"),
@@ -80,21 +80,27 @@ def csv_download(
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     file_name: str,
     key: str,
+    weights: Mapping[str, float] | None,
     place: Any = None,
 ) -> None:
     """A download button whose CSV (and, given a function, whose table) is only built when
-    someone clicks it."""
+    someone clicks it. Given ``weights``, every row ends with the weights the figures come
+    from (:func:`cxprio.tables.with_weights`); ``None`` is for a table that has them already."""
+
+    def csv() -> bytes:
+        table = frame if isinstance(frame, pd.DataFrame) else frame()
+        if weights is not None:
+            table = with_weights(table, weights)
+        return table.to_csv(index=False).encode("utf-8")
+
     (place or st).download_button(
-        label,
-        lambda: (frame if isinstance(frame, pd.DataFrame) else frame()).to_csv(index=False).encode("utf-8"),
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        icon=":material/download:",
+        label, csv, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
     )
 
 
-def show_findings(findings: list[Finding], columns: list[str], name: str) -> None:
+def show_findings(
+    findings: list[Finding], columns: list[str], name: str, weights: Mapping[str, float]
+) -> None:
     """Findings as a table, most important first, with a CSV download of all of them."""
     table = findings_table(findings)
     st.dataframe(
@@ -104,7 +110,9 @@ def show_findings(findings: list[Finding], columns: list[str], name: str) -> Non
         column_config=FINDING_COLUMNS,
         key=f"{name}_findings",
     )
-    csv_download("Download the findings (CSV)", table, f"{name}-findings.csv", f"download_{name}_findings")
+    csv_download(
+        "Download the findings (CSV)", table, f"{name}-findings.csv", f"download_{name}_findings", weights
+    )
 
 
 def show_problems(problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from cxprio import LoadedCatalogue, UsageError
 from cxprio.model import MEASURES
-from cxprio.scoring import resolve_weights
+from cxprio.scoring import format_weights, parse_weights, resolve_weights
 
 from .show import plain
 
@@ -44,7 +44,23 @@ MEASURE_LABELS = {
     "failure_demand": "Failure demand",
 }
 
-_WEIGHTS = "weights"  # session key: {"for": sha256 of the catalogue, "values": measure -> weight}
+ADDRESS_KEY = "weights"
+"""The page address keeps weights that differ from the catalogue's as
+``?weights=reach:0.40,frequency:0.10,...`` (:func:`cxprio.scoring.format_weights`)."""
+
+_WEIGHTS = "weights"  # session key: the session's _Kept weights
+
+
+@dataclass
+class _Kept:
+    """The weights a session ranks by, kept apart from the sliders: each page draws its
+    own sliders (Streamlit gives widgets on different pages different identities), each
+    starts from these, and a moved slider writes its value back."""
+
+    defaults: dict[str, float]  # the catalogue's weights these were set against
+    values: dict[str, float]
+    address: str | None  # the address's weights as last read or written
+    notes: list[str]  # what was ignored in the address, shown until a slider moves
 
 
 def navigation() -> None:
@@ -55,40 +71,75 @@ def navigation() -> None:
 
 
 def _keep(name: str) -> None:
-    st.session_state[_WEIGHTS]["values"][name] = st.session_state[f"weight_{name}"]
+    kept: _Kept = st.session_state[_WEIGHTS]
+    kept.values[name] = st.session_state[f"weight_{name}"]
+    kept.notes = []
 
 
-def _reset(defaults: dict[str, float]) -> None:
-    st.session_state[_WEIGHTS]["values"] = dict(defaults)
+def _reset() -> None:
+    kept: _Kept = st.session_state[_WEIGHTS]
+    kept.values, kept.notes = dict(kept.defaults), []
+
+
+def from_address(text: str, defaults: dict[str, float], top: float) -> tuple[dict[str, float], list[str]]:
+    """The weights an address asks for, over the catalogue's, and a note for each part
+    ignored: one that does not read as ``measure:weight`` (see
+    :func:`cxprio.scoring.parse_weights`), or a weight above the sliders' ``top``."""
+    given, notes = parse_weights(text)
+    for name, value in list(given.items()):
+        if value > top:
+            notes.append(f"the weight of {name} ({value:g}) is above the sliders' top ({top:g})")
+            del given[name]
+    return defaults | given, notes
+
+
+def _kept_weights(defaults: dict[str, float], top: float) -> _Kept:
+    """The session's weights: the address's when it brings new ones (a shared link, a
+    refresh), else the session's, else the catalogue's; back to the catalogue's when its
+    own weights change. The address is then made to say them."""
+    kept: _Kept | None = st.session_state.get(_WEIGHTS)
+    if kept is None or kept.defaults != defaults:
+        # Any other catalogue change (a fixed typo, a new experience) keeps the weights.
+        kept = _Kept(dict(defaults), dict(defaults), None if kept is None else kept.address, [])
+        st.session_state[_WEIGHTS] = kept
+    address = st.query_params.get(ADDRESS_KEY)
+    if address is not None and address != kept.address:
+        kept.values, kept.notes = from_address(address, defaults, top)
+    # Written back when it differs, as after a page switch, which clears the address.
+    wanted = None if kept.values == defaults else format_weights(kept.values)
+    if address != wanted:
+        if wanted is None:
+            del st.query_params[ADDRESS_KEY]
+        else:
+            st.query_params[ADDRESS_KEY] = wanted
+    kept.address = wanted
+    return kept
 
 
 def weight_sliders(loaded: LoadedCatalogue) -> dict[str, float]:
     """The weights the sliders show, resolved against the catalogue.
 
-    The sliders start at the catalogue's weights, keep their values across pages for the
-    session, and go back to the catalogue's when it changes or *Reset* is clicked.
+    The sliders start at the page address's weights, else the catalogue's. They keep
+    their values across pages and catalogue changes for the session, and go back to the
+    catalogue's when its own weights change or *Reset* is clicked. The address says the
+    weights whenever they differ from the catalogue's, so a refresh or a shared link
+    shows the same ranking; what it holds that cannot be used is ignored, with a note.
     """
-    # The session keeps the weights apart from the sliders: each page draws its own
-    # sliders (Streamlit gives widgets on different pages different identities), and
-    # each starts from the kept values; a moved slider writes its value back.
     defaults = loaded.catalogue.scoring.weights.as_dict()
-    kept = st.session_state.get(_WEIGHTS)
-    if kept is None or kept["for"] != loaded.sha256:
-        kept = {"for": loaded.sha256, "values": dict(defaults)}
-        st.session_state[_WEIGHTS] = kept
+    top = max(1.0, *defaults.values())
+    kept = _kept_weights(defaults, top)
     for name in MEASURES:
         # Written every run, even when the key already holds the value: after a page
         # switch the key still holds the old page's value, but this page's slider is a
         # new widget that would otherwise start at its minimum.
-        st.session_state[f"weight_{name}"] = float(kept["values"][name])
-    top = max(1.0, *defaults.values())
+        st.session_state[f"weight_{name}"] = float(kept.values[name])
     with st.sidebar:
         # Few elements, each carrying more: every one costs time at every slider move.
         st.markdown(f"**{plain(loaded.catalogue.organisation)}**")
         st.caption(f"Catalogue: {plain(Path(loaded.source).name)}")
         st.markdown(
-            "### Weights\n:gray[:small[How much each measure counts in the priority. "
-            "Move them and every page re-ranks.]]"
+            "### Weights\n:gray[:small[How much each measure counts in the priority. Move them "
+            "and every page re-ranks; the page address keeps them, to reload or share.]]"
         )
         weights = {
             name: st.slider(
@@ -100,10 +151,14 @@ def weight_sliders(loaded: LoadedCatalogue) -> dict[str, float]:
             "Reset to the catalogue's weights",
             key="reset_weights",
             on_click=_reset,
-            args=(defaults,),
             icon=":material/restart_alt:",
             width="stretch",
         )
+        if kept.notes:
+            st.warning(
+                "Ignored in the page address: " + "; ".join(plain(note) for note in kept.notes) + ".",
+                icon=":material/link_off:",
+            )
     try:
         return resolve_weights(loaded.catalogue, weights)
     except UsageError:

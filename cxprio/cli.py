@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import math
 import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -44,8 +43,8 @@ from .ownership import (
     swimlane_dot,
     team_graph_dot,
 )
-from .scoring import DEFAULT_DRAWS, DEFAULT_TOP_N, Scores, robustness, score
-from .tables import every_table, tables_zip
+from .scoring import DEFAULT_DRAWS, Scores, default_top_n, format_weights, parse_weights, robustness, score
+from .tables import every_table, tables_zip, with_weights
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -57,23 +56,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _weights(text: str) -> dict[str, float]:
-    weights: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        name, sep, value = part.partition("=")
-        name = name.strip()
-        if not sep:
-            raise argparse.ArgumentTypeError(f"{part!r} is not name=value (such as depth=0.3)")
-        if name not in MEASURES:
-            raise argparse.ArgumentTypeError(f"unknown measure {name!r}; use {', '.join(MEASURES)}")
-        try:
-            number = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"the weight of {name} must be a number, not {value!r}"
-            ) from None
-        if not math.isfinite(number) or number < 0:
-            raise argparse.ArgumentTypeError(f"the weight of {name} must be 0 or more, not {value}")
-        weights[name] = number
+    weights, notes = parse_weights(text)
+    if notes:
+        raise argparse.ArgumentTypeError("; ".join(notes))
     return weights
 
 
@@ -108,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cxprio {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    def with_catalogue(name: str, help_text: str) -> argparse.ArgumentParser:
+    def with_catalogue(name: str, help_text: str, *, weighted: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(
             "path",
@@ -125,9 +110,20 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="MB",
             help=f"refuse catalogues larger than this (default: {DEFAULT_MAX_BYTES // 1_048_576})",
         )
+        if weighted:  # priorities feed every figure but validation's
+            sub.add_argument(
+                "--weights",
+                type=_weights,
+                default=None,
+                metavar="M:W,...",
+                help="override weights, such as reach:0.3,depth:0.3 (others keep the catalogue's); "
+                "the output says which weights it used",
+            )
         return sub
 
-    validate = with_catalogue("validate", "check a catalogue and list every error and warning")
+    validate = with_catalogue(
+        "validate", "check a catalogue and list every error and warning", weighted=False
+    )
     validate.add_argument(
         "--format",
         choices=("text", "json"),
@@ -136,13 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     score_cmd = with_catalogue("score", "rank the experiences by priority")
-    score_cmd.add_argument(
-        "--weights",
-        type=_weights,
-        default=None,
-        metavar="M=W,...",
-        help="override weights, such as reach=0.3,depth=0.3 (others keep the catalogue's)",
-    )
     score_cmd.add_argument("--level", choices=[lv.value for lv in Level], help="only this level")
     score_cmd.add_argument("--top", type=_positive, metavar="N", help="only the first N rows")
     score_cmd.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -160,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd.add_argument(
         "--stable-top",
         type=_positive,
-        default=DEFAULT_TOP_N,
+        default=None,
         metavar="N",
-        help=f"the top N that --robustness checks ranks stay in (default: {DEFAULT_TOP_N})",
+        help="the top N that --robustness checks ranks stay in (default: 10, or a quarter of a "
+        "catalogue of fewer than 40 experiences)",
     )
     score_cmd.add_argument("--seed", type=int, default=0, help="seed of the weight draws (default: 0)")
     score_cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
@@ -196,13 +186,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     tables = with_catalogue(
         "tables", "write every table the board shows as CSV files in one ZIP (binary: use --out)"
-    )
-    tables.add_argument(
-        "--weights",
-        type=_weights,
-        default=None,
-        metavar="M=W,...",
-        help="override weights, such as reach=0.3,depth=0.3 (others keep the catalogue's)",
     )
     tables.add_argument("--out", type=Path, metavar="FILE", help="write the ZIP to FILE instead of stdout")
 
@@ -323,21 +306,25 @@ def _score(args: argparse.Namespace) -> int:
     table = scores.table
     columns = list(SCORE_COLUMNS)
     if args.robustness:
-        _say(f"ranking under {args.draws} weight draws ...")
-        spread = robustness(
-            scores.normalised, scores.weights, draws=args.draws, top_n=args.stable_top, seed=args.seed
-        )
+        top_n = args.stable_top or default_top_n(len(table))
+        _say(f"ranking under {args.draws} weight draws (stable top {top_n}) ...")
+        spread = robustness(scores.normalised, scores.weights, draws=args.draws, top_n=top_n, seed=args.seed)
         table = table.merge(spread, on="id", how="left")
         columns += ["rank_p5", "rank_p95", "stable_top_n"]
     if args.level:
         table = table[table["level"] == args.level]
     if args.top:
         table = table.head(args.top)
-    _emit(_format_scores(table, columns, args.format), args.out)
+    _emit(_format_scores(table, columns, args.format, scores.weights), args.out)
     return EXIT_OK
 
 
-def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str) -> str:
+def _weights_line(weights: Mapping[str, float]) -> str:
+    """The first line of a text output: the weights its figures come from."""
+    return f"Weights: {format_weights(weights)}\n\n"
+
+
+def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str, weights: Mapping[str, float]) -> str:
     if fmt == "json":
         full = table.drop(columns=["missing"]).astype(object).where(table.notna(), None)
         records = full.to_dict(orient="records")
@@ -345,11 +332,11 @@ def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str) -> str:
             for key in ("priority", "customer_value", "business_value"):
                 if record[key] is not None:
                     record[key] = round(float(record[key]), 2)
-        return json.dumps(records, indent=2, default=_json_default) + "\n"
+        data = {"weights": dict(weights), "experiences": records}
+        return json.dumps(data, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
-        return table[[*columns, "owner", "ambition", "current", "missing", *MEASURES]].to_csv(
-            index=False, float_format="%.2f"
-        )
+        shown = table[[*columns, "owner", "ambition", "current", "missing", *MEASURES]]
+        return with_weights(shown, weights).to_csv(index=False, float_format="%.2f")
     shown = table[columns].copy()
     for key in ("priority", "customer_value", "business_value"):
         shown[key] = shown[key].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
@@ -357,7 +344,7 @@ def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str) -> str:
     if "stable_top_n" in shown:
         shown["stable_top_n"] = shown["stable_top_n"].map({True: "yes", False: ""})
     shown["name"] = shown["name"].str.slice(0, 40)
-    return shown.to_string(index=False) + "\n"
+    return _weights_line(weights) + shown.to_string(index=False) + "\n"
 
 
 def _json_default(value: Any) -> Any:
@@ -371,9 +358,9 @@ def _ambition(args: argparse.Namespace) -> int:
     _warn_count(loaded)
     report = check_ambition(loaded.catalogue, scores)
     if args.format == "json":
-        _emit(json.dumps(report.as_dict(), indent=2) + "\n", args.out)
+        _emit(json.dumps({"weights": scores.weights} | report.as_dict(), indent=2) + "\n", args.out)
         return EXIT_OK
-    lines = ["Tier            count  share  limit"]
+    lines = [_weights_line(scores.weights) + "Tier            count  share  limit"]
     for tier in report.tiers:
         limit = f"{tier.limit:.0%}" if tier.limit is not None else "-"
         flag = "  over the limit" if tier.over_limit else ""
@@ -406,7 +393,7 @@ def _known(kind: str, value: str, known: Sequence[str]) -> None:
 
 
 def _seams(args: argparse.Namespace) -> int:
-    loaded, _, report = _ownership(args)
+    loaded, scores, report = _ownership(args)
     catalogue = loaded.catalogue
     if args.experience:
         _known("experience", args.experience, [e.id for e in catalogue.experiences])
@@ -417,7 +404,7 @@ def _seams(args: argparse.Namespace) -> int:
             text = swimlane_dot(catalogue.experience(args.experience), catalogue.team_names())
         else:
             text = team_graph_dot(report.graph, report.metrics)
-        _emit(text, args.out)
+        _emit(f"// weights: {format_weights(scores.weights)}\n{text}", args.out)  # a DOT comment
         return EXIT_OK
     seams = filter_seams(
         report.seams, team=args.team, experience=args.experience, unowned_only=args.unowned_only
@@ -425,6 +412,7 @@ def _seams(args: argparse.Namespace) -> int:
     findings = filter_findings(report.findings, team=args.team, experience=args.experience)
     if args.format == "json":
         data = {
+            "weights": scores.weights,
             "coverage": None if report.coverage is None else round(report.coverage, 4),
             "seams": [s.as_dict() for s in seams],
             "findings": [f.as_dict() for f in findings],
@@ -434,10 +422,13 @@ def _seams(args: argparse.Namespace) -> int:
         return EXIT_OK
     table = seams_table(seams, catalogue.team_names())
     if args.format == "csv":
-        _emit(table.to_csv(index=False, float_format="%.2f"), args.out)
+        _emit(with_weights(table, scores.weights).to_csv(index=False, float_format="%.2f"), args.out)
         return EXIT_OK
     coverage = "no seams" if report.coverage is None else f"{report.coverage:.0%}"
-    lines = [f"Seam coverage (priority-weighted share of owned seams): {coverage}", ""]
+    lines = [
+        _weights_line(scores.weights) + f"Seam coverage (priority-weighted share of owned seams): {coverage}",
+        "",
+    ]
     if seams:
         shown = table[["experience", "from_team", "to_team", "to_step", "handoff_owner", "risk"]].copy()
         shown["handoff_owner"] = shown["handoff_owner"].fillna("UNOWNED")
@@ -460,7 +451,7 @@ def _findings_text(findings: Sequence[Finding]) -> str:
 
 
 def _decisions(args: argparse.Namespace) -> int:
-    loaded, _, report = _ownership(args)
+    loaded, scores, report = _ownership(args)
     table = raci_table(loaded.catalogue, report.decision_findings)
     if args.format == "json":
         teams = raci_teams(table)
@@ -473,11 +464,18 @@ def _decisions(args: argparse.Namespace) -> int:
             }
             for row in table.to_dict(orient="records")
         ]
-        data = {"findings": [f.as_dict() for f in report.decision_findings], "matrix": rows}
+        data = {
+            "weights": scores.weights,
+            "findings": [f.as_dict() for f in report.decision_findings],
+            "matrix": rows,
+        }
         _emit(json.dumps(data, indent=2) + "\n", args.out)
         return EXIT_OK
     text = table.replace("", "-").to_string(index=False) if len(table) else "no decisions in the catalogue"
-    _emit(text + "\n\n" + _findings_text(report.decision_findings) + "\n", args.out)
+    _emit(
+        _weights_line(scores.weights) + text + "\n\n" + _findings_text(report.decision_findings) + "\n",
+        args.out,
+    )
     return EXIT_OK
 
 

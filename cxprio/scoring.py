@@ -21,7 +21,9 @@ The work is split so the app can re-rank at every slider move without redoing it
 
 from __future__ import annotations
 
+import difflib
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +46,7 @@ FloatArray = npt.NDArray[np.float64]
 DEFAULT_DRAWS = 500
 DEFAULT_CONCENTRATION = 50.0
 DEFAULT_TOP_N = 10
+"""The stable top N for catalogues of 40 experiences or more (see :func:`default_top_n`)."""
 STABLE_SHARE = 0.9
 _CHUNK = 50  # weight draws ranked at once by robustness()
 
@@ -170,6 +173,63 @@ def normalise(catalogue: Catalogue) -> Normalised:
         warnings=warnings,
         info=_describe_experiences(catalogue, order, raw),
     )
+
+
+def default_top_n(count: int) -> int:
+    """The stable top N that means something for ``count`` experiences: 10, or a quarter
+    of the catalogue (at least 1) when it has fewer than 40, so a small catalogue's
+    "stable top N" never holds every experience."""
+    return DEFAULT_TOP_N if count >= 4 * DEFAULT_TOP_N else max(1, count // 4)
+
+
+def format_weights(weights: Mapping[str, float]) -> str:
+    """Weights as one line, ``reach:0.40,frequency:0.10,...`` in the measures' order: the
+    form the board keeps in its address and every download and CLI output records.
+    Two decimals, more only where the weight has them; :func:`parse_weights` reads it back."""
+
+    def number(value: float) -> str:
+        two = f"{value:.2f}"
+        return two if float(two) == value else repr(value)
+
+    return ",".join(f"{name}:{number(float(weights[name]))}" for name in MEASURES if name in weights)
+
+
+_PAIR = re.compile(r"(?P<name>[^:=]*?)\s*[:=]\s*(?P<value>.*)")
+
+
+def parse_weights(text: str) -> tuple[dict[str, float], list[str]]:
+    """Read weights written as ``name:value`` (or ``name=value``) pairs separated by commas,
+    such as ``reach:0.40,depth:0.25``, and say what was ignored.
+
+    Returns the weights that read well, by measure, and one note per part that did not
+    (not ``name:value``, an unknown measure, not a number, negative, or a measure given
+    twice, where the last one counts). Lenient by design, for the board's address; the
+    CLI refuses the text when there is any note."""
+    weights: dict[str, float] = {}
+    notes: list[str] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        pair = _PAIR.fullmatch(part)
+        if pair is None:
+            notes.append(f"'{part}' is not measure:weight (such as depth:0.25)")
+            continue
+        name, value = pair["name"], pair["value"]
+        if name not in MEASURES:
+            close = difflib.get_close_matches(name, MEASURES, n=1)
+            guess = f"did you mean {close[0]}?" if close else f"the measures are {', '.join(MEASURES)}"
+            notes.append(f"'{name}' is not a measure: {guess}")
+        else:
+            try:
+                number = float(value)
+            except ValueError:
+                notes.append(f"the weight of {name} must be a number, not '{value}'")
+                continue
+            if not np.isfinite(number) or number < 0:
+                notes.append(f"the weight of {name} must be 0 or more, not '{value}'")
+                continue
+            if name in weights:
+                notes.append(f"{name} is given more than once: the last one counts")
+            weights[name] = number
+    return weights, notes
 
 
 def resolve_weights(catalogue: Catalogue, overrides: Mapping[str, float] | None = None) -> dict[str, float]:

@@ -20,7 +20,7 @@ from .ambition import AmbitionReport
 from .findings import Finding
 from .model import MEASURES, Catalogue
 from .ownership import OwnershipReport, raci_table, seams_table
-from .scoring import Normalised, Scores
+from .scoring import Normalised, Scores, format_weights
 
 FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
 
@@ -211,14 +211,21 @@ def weights_table(weights: Mapping[str, float]) -> pd.DataFrame:
     )
 
 
+def with_weights(frame: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """A copy of ``frame`` with a last column, ``weights``, saying on every row which weights
+    its figures come from (``reach:0.40,frequency:0.10,...``; see
+    :func:`cxprio.scoring.format_weights`), so a table copied out of its file still says."""
+    return frame.assign(weights=format_weights(weights))
+
+
 def every_table(
     catalogue: Catalogue, scores: Scores, ambition: AmbitionReport, ownership: OwnershipReport
 ) -> dict[str, pd.DataFrame]:
     """Everything the board shows as tables, by CSV file name, for one weighting:
     the weights, the priorities, the ambition tiers and findings, the seams, the
-    ownership and decision findings, and the RACI matrix with each decision's defects."""
-    return {
-        "weights.csv": weights_table(scores.weights),
+    ownership and decision findings, and the RACI matrix with each decision's defects.
+    Every table but ``weights.csv`` ends with a ``weights`` column (:func:`with_weights`)."""
+    tables = {
         "priorities.csv": scores.table,
         "ambition-tiers.csv": tier_table(ambition),
         "ambition-findings.csv": findings_table(ambition.findings),
@@ -226,6 +233,9 @@ def every_table(
         "ownership-findings.csv": findings_table(ownership.findings),
         "decision-findings.csv": findings_table(ownership.decision_findings),
         "raci-matrix.csv": raci_table(catalogue, ownership.decision_findings),
+    }
+    return {"weights.csv": weights_table(scores.weights)} | {
+        name: with_weights(frame, scores.weights) for name, frame in tables.items()
     }
 
 

@@ -131,10 +131,11 @@ csv_download(
     points[["rank", "name", "level", "priority", "tier"]],
     "priority-ambition.csv",
     "download_points",
+    board.weights,
 )
 
 st.subheader("Findings")
-show_findings(list(report.findings), ["severity", "code", "experience", "message"], "ambition")
+show_findings(list(report.findings), ["severity", "code", "experience", "message"], "ambition", board.weights)
 
 st.subheader("Target against today")
 gaps = delivery_gap(catalogue)

@@ -119,4 +119,4 @@ buttons.download_button(
 )
 row = st.container(horizontal=True)
 for name, frame in tables.items():
-    csv_download(name, frame, name, f"download_{name}", place=row)
+    csv_download(name, frame, name, f"download_{name}", None, place=row)  # weights included

@@ -91,15 +91,23 @@ if len(shown):
             key="raci_matrix",
         )
         csv_download(
-            "Download these decisions (CSV)", matching, "raci-selected.csv", "download_raci_selected"
+            "Download these decisions (CSV)",
+            matching,
+            "raci-selected.csv",
+            "download_raci_selected",
+            board.weights,
         )
-    csv_download("Download the whole RACI matrix (CSV)", shown, "raci-matrix.csv", "download_raci")
+    csv_download(
+        "Download the whole RACI matrix (CSV)", shown, "raci-matrix.csv", "download_raci", board.weights
+    )
 else:
     st.info("The catalogue records no decisions yet: add 'decisions' to its experiences.")
 
 st.subheader("Findings, most costly first")
 if findings:
-    show_findings(findings, ["severity", "code", "experience", "teams", "risk", "message"], "decision")
+    show_findings(
+        findings, ["severity", "code", "experience", "teams", "risk", "message"], "decision", board.weights
+    )
 else:
     st.success("Every decision has exactly one Accountable team and well-formed roles.")
 

@@ -137,7 +137,7 @@ heatmap = (
     .properties(title="Summed risk of the seams from one team to another", height=480)
 )
 st.altair_chart(heatmap, width="stretch")
-csv_download("Download team-pair risk (CSV)", pairs, "team-pair-risk.csv", "download_pairs")
+csv_download("Download team-pair risk (CSV)", pairs, "team-pair-risk.csv", "download_pairs", board.weights)
 if pairs["from_team"].nunique() > HEATMAP_LIMIT:
     st.caption(f"The {HEATMAP_LIMIT} teams with the most seam risk.")
 
@@ -182,7 +182,7 @@ st.dataframe(
     },
     key="seams_table",
 )
-csv_download("Download these seams (CSV)", table, "seams.csv", "download_seams")
+csv_download("Download these seams (CSV)", table, "seams.csv", "download_seams", board.weights)
 
 st.subheader("Bottleneck teams")
 st.caption(
@@ -215,7 +215,9 @@ st.dataframe(
     key="bottlenecks",
 )
 st.subheader("Ownership findings")
-show_findings(report.findings, ["severity", "code", "experience", "risk", "message"], "ownership")
+show_findings(
+    report.findings, ["severity", "code", "experience", "risk", "message"], "ownership", board.weights
+)
 
 st.subheader("One experience as swimlanes")
 with_seams = [e for e in catalogue.experiences if len(e.steps) > 1]  # the keys of experience_names

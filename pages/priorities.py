@@ -11,7 +11,7 @@ from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
 from board.show import TREE_COLUMNS, csv_download, plain, ranked_columns
 from cxprio.model import Level, Tier
-from cxprio.scoring import DEFAULT_TOP_N
+from cxprio.scoring import default_top_n
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
 TABLE_LIMIT = 1000  # rows drawn; the download always has every matching row
@@ -48,7 +48,14 @@ search = filters[3].text_input("Search", key="filter_search", placeholder="Name,
 options = st.columns([2, 2, 5])
 show_ranges = options[0].toggle("Rank ranges", value=True, key="show_ranges")
 top_n = int(
-    options[1].number_input("Stable top N", min_value=1, max_value=100, value=DEFAULT_TOP_N, key="top_n")
+    options[1].number_input(
+        "Stable top N",
+        min_value=1,
+        max_value=100,
+        value=default_top_n(len(board.norm.ids)),  # 10, or a quarter of a small catalogue
+        key="top_n",
+        help="The rank ranges mark the experiences that stay in this top N when the weights wobble",
+    )
 )
 
 # The table never waits for the rank ranges: the page asks for them as its last step,
@@ -123,7 +130,7 @@ def download() -> pd.DataFrame:
     return frame
 
 
-csv_download("Download this table (CSV)", download, "priorities.csv", "download_priorities")
+csv_download("Download this table (CSV)", download, "priorities.csv", "download_priorities", board.weights)
 
 st.subheader("Customer value against business value")
 # The highest priorities with both values (an experience may lack one group's measures).

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from streamlit.testing.v1 import AppTest
 
 from cxprio import LoadedCatalogue, parse_catalogue
 
@@ -92,3 +93,24 @@ def write(tmp_path: Path) -> Callable[[str], Path]:
 
 def load_dict(data: dict[str, Any]) -> LoadedCatalogue:
     return parse_catalogue(dump(data), source="test.yaml")
+
+
+@pytest.fixture
+def board(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Start the app through AppTest on a catalogue (and, given one, with a page address
+    query), optionally switched to a page."""
+
+    def start(
+        catalogue: Path = SAMPLE, page: str | None = None, query: dict[str, str] | None = None
+    ) -> AppTest:
+        monkeypatch.setenv("CXPRIO_CATALOGUE", str(catalogue))
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        app.query_params.update(query or {})
+        app.run()
+        assert not app.exception, app.exception
+        if page:
+            app.switch_page(page)
+            app.run()
+        return app
+
+    return start

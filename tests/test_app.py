@@ -4,7 +4,7 @@ sliders, the filters, and checking another catalogue."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from cxprio.generate import generate_catalogue
 from cxprio.model import MEASURES
 from cxprio.scoring import DEFAULT_TOP_N, robustness, score
 
-from .conftest import ROOT, SAMPLE, catalogue_dict, dump
+from .conftest import SAMPLE, catalogue_dict, dump
 
 PAGES = [
     "app.py",
@@ -49,23 +49,6 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("large") / "generated-10000.yaml"
     path.write_text(generate_catalogue(experiences=10_000, teams=300, seed=5))
     return path
-
-
-@pytest.fixture
-def board(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
-    """Start the app on a catalogue and optionally switch to a page."""
-
-    def start(catalogue: Path = SAMPLE, page: str | None = None) -> AppTest:
-        monkeypatch.setenv("CXPRIO_CATALOGUE", str(catalogue))
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        app.run()
-        assert not app.exception, app.exception
-        if page:
-            app.switch_page(page)
-            app.run()
-        return app
-
-    yield start
 
 
 @pytest.mark.parametrize(("page", "title"), list(zip(PAGES, TITLES, strict=True)))
@@ -402,3 +385,16 @@ def test_decision_rights_at_scale_show_a_page_of_defective_decisions_and_only_th
 
 def _as_list(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
+
+
+def test_the_stable_top_n_of_a_small_catalogue_does_not_tick_every_row(
+    board: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    data = catalogue_dict()
+    count = len(data["experiences"])
+    path = tmp_path / "small.yaml"
+    path.write_text(dump(data))
+    app = board(path, page="pages/priorities.py")
+    assert app.number_input(key="top_n").value == max(1, count // 4)
+    until_ranges_show(app)
+    assert 0 < ranking(app)["stable_top_n"].sum() < count

@@ -247,6 +247,73 @@ def test_the_priorities_csv_download_has_every_matching_row(page: Any, server: s
     assert {r["id"] for r in download_priorities(page)} == bill
 
 
+ROOM_WEIGHTS = {"reach": 0.4, "frequency": 0.1, "depth": 0.25, "cost": 0.1, "failure_demand": 0.15}
+ROOM_ADDRESS = "reach:0.40,frequency:0.10,depth:0.25,cost:0.10,failure_demand:0.15"
+
+
+def test_weights_in_the_address_survive_a_refresh_a_new_tab_and_every_download(
+    browser: Any, page: Any, server: str
+) -> None:
+    expected = score(load_catalogue(SAMPLE).catalogue, weights=ROOM_WEIGHTS).table["name"].tolist()
+    assert expected != score(load_catalogue(SAMPLE).catalogue).table["name"].tolist()
+    page.goto(f"{server}/priorities?weights={ROOM_ADDRESS}")
+    page.get_by_text(f"1. {expected[0]}").first.wait_for()
+    ranges_shown(page)
+    rows = download_priorities(page)
+    assert [r["name"] for r in rows] == expected
+    assert {r["weights"] for r in rows} == {ROOM_ADDRESS}
+
+    page.reload()
+    page.get_by_text(f"1. {expected[0]}").first.wait_for()
+    ranges_shown(page)
+    assert [r["name"] for r in download_priorities(page)] == expected
+
+    # Another page by the sidebar, then its downloads: the weights come along.
+    page.locator('[data-testid="stSidebar"]').get_by_text("Ownership & seams").click()
+    page.get_by_role("heading", name="Ownership & seams", exact=True).first.wait_for()
+    page.wait_for_url(lambda url: "weights=" in url)
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download these seams (CSV)").click()
+    seams = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert seams and {r["weights"] for r in seams} == {ROOM_ADDRESS}
+
+    # The address as it now reads, opened in a new browser session: the same ranking.
+    shared = page.url
+    context = browser.new_context(viewport={"width": 1600, "height": 2400}, accept_downloads=True)
+    other = context.new_page()
+    other.set_default_timeout(45_000)
+    other.goto(shared.replace("/ownership", "/priorities"))
+    other.get_by_text(f"1. {expected[0]}").first.wait_for()
+    ranges_shown(other)
+    assert [r["name"] for r in download_priorities(other)] == expected
+    reach = other.locator('[data-testid="stSlider"]').filter(has_text="Reach")
+    expect(reach.locator('[data-testid="stSliderThumbValue"]')).to_have_text("0.40")
+    context.close()
+
+
+def test_a_moved_slider_goes_into_the_address_and_bad_weights_there_get_a_note(
+    page: Any, server: str
+) -> None:
+    page.goto(f"{server}/?weights=reach:lots,depth:0.5,speed:1")
+    page.get_by_role("heading", name="Northwind Energy", exact=True).first.wait_for()
+    note = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]').filter(
+        has_text="Ignored in the page address"
+    )
+    expect(note).to_contain_text("'lots'")
+    expect(note).to_contain_text("'speed' is not a measure")
+    depth = page.locator('[data-testid="stSlider"]').filter(has_text="Depth")
+    expect(depth.locator('[data-testid="stSliderThumbValue"]')).to_have_text("0.50")
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Reach").get_by_role("slider")
+    slider.focus()
+    slider.press("End")  # 1.0
+    page.wait_for_url(lambda url: "reach%3A1.00" in url or "reach:1.00" in url)
+    expect(note).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "address-weights.png"), full_page=True)
+
+
 def test_uploading_an_invalid_catalogue_shows_errors_and_keeps_the_board(
     page: Any, server: str, tmp_path: Path
 ) -> None:

@@ -7,9 +7,12 @@ import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import yaml
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 
@@ -74,7 +77,7 @@ def test_usage_errors_exit_2() -> None:
     assert run("score", "--weights", "depth=-1").returncode == 2
     assert run("score", "--top", "0").returncode == 2
     assert run("frobnicate").returncode == 2
-    assert "unknown measure 'reech'" in run("score", "--weights", "reech=0.3").stderr
+    assert "'reech' is not a measure: did you mean reach?" in run("score", "--weights", "reech=0.3").stderr
 
 
 def test_all_zero_weights_are_a_usage_error() -> None:
@@ -85,7 +88,7 @@ def test_all_zero_weights_are_a_usage_error() -> None:
 def test_score_json_has_the_documented_fields() -> None:
     result = run("score", "--format", "json")
     assert result.returncode == 0, result.stderr
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["experiences"]
     assert {"id", "name", "level", "rank", "priority", "customer_value", "business_value", "complete"} <= set(
         rows[0]
     )
@@ -95,12 +98,14 @@ def test_score_json_has_the_documented_fields() -> None:
 
 def test_score_weights_change_the_order() -> None:
     weights = "reach=0,frequency=0,depth=1,cost=0,failure_demand=0"
-    rows = json.loads(run("score", "--format", "json", "--weights", weights).stdout)
+    rows = json.loads(run("score", "--format", "json", "--weights", weights).stdout)["experiences"]
     assert all(r["depth"] == 5 for r in rows[:5])
 
 
 def test_score_filters_by_level_and_top() -> None:
-    rows = json.loads(run("score", "--format", "json", "--level", "journey", "--top", "3").stdout)
+    rows = json.loads(run("score", "--format", "json", "--level", "journey", "--top", "3").stdout)[
+        "experiences"
+    ]
     assert len(rows) == 3 and {r["level"] for r in rows} == {"journey"}
 
 
@@ -190,14 +195,15 @@ def test_seams_with_an_unknown_id_is_a_usage_error_with_a_suggestion() -> None:
 
 def test_seams_dot_gives_the_team_graph_or_one_experience_as_swimlanes() -> None:
     graph = run("seams", "--format", "dot").stdout
-    assert graph.startswith("digraph teams {") and "->" in graph
+    assert graph.startswith("// weights: reach:") and "\ndigraph teams {" in graph and "->" in graph
     lanes = run("seams", "--format", "dot", "--experience", "moving-home").stdout
-    assert lanes.startswith('digraph "moving-home" {') and "subgraph cluster_" in lanes
+    assert lanes.startswith("// weights: reach:") and '\ndigraph "moving-home" {' in lanes
+    assert "subgraph cluster_" in lanes
 
 
 def test_seams_table_and_csv() -> None:
     table = run("seams").stdout
-    assert table.startswith("Seam coverage") and "UNOWNED" in table
+    assert "\n\nSeam coverage" in table and "UNOWNED" in table
     rows = list(csv.DictReader(io.StringIO(run("seams", "--format", "csv").stdout)))
     assert rows and {"experience", "from_team", "to_team", "risk"} <= set(rows[0])
 
@@ -286,3 +292,54 @@ def test_decisions_table_names_each_decisions_defects() -> None:
             expected.setdefault((finding["experience"], finding["decision"]), []).append(finding["code"])
     shown = {(r["experience"], r["decision"]): r["defects"] for r in matrix if r["defects"]}
     assert shown == expected and shown
+
+
+GIVEN_WEIGHTS = "reach:0.40,frequency:0.10,depth:0.25,cost:0.10,failure_demand:0.15"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score"],
+        ["score", "--format", "csv"],
+        ["ambition"],
+        ["seams"],
+        ["seams", "--format", "csv"],
+        ["seams", "--format", "dot"],
+        ["decisions"],
+    ],
+)
+def test_every_text_output_says_which_weights_it_used(command: list[str]) -> None:
+    # Written as the board's address writes them; `=` reads as well as `:`.
+    given = GIVEN_WEIGHTS.replace("depth:", "depth=")
+    result = run(*command, "--weights", given)
+    assert result.returncode == 0, result.stderr
+    first, *rest = result.stdout.splitlines()
+    if command[-1] == "csv":
+        assert first.endswith(",weights")
+        assert rest and all(line.endswith(f'"{GIVEN_WEIGHTS}"') for line in rest)
+    else:
+        assert GIVEN_WEIGHTS in first
+
+
+@pytest.mark.parametrize("command", ["score", "ambition", "seams", "decisions"])
+def test_every_json_output_carries_its_weights(command: str) -> None:
+    result = run(command, "--format", "json", "--weights", "depth:0.5")
+    sample = yaml.safe_load(SAMPLE.read_text())["scoring"]["weights"]
+    assert json.loads(result.stdout)["weights"] == sample | {"depth": 0.5}
+
+
+def test_the_tables_zip_records_the_weights_in_every_table(tmp_path: Path) -> None:
+    out = tmp_path / "tables.zip"
+    assert run("tables", "--weights", GIVEN_WEIGHTS, "--out", str(out)).returncode == 0
+    with zipfile.ZipFile(out) as bundle:
+        for name in bundle.namelist():
+            frame = pd.read_csv(bundle.open(name), keep_default_na=False)
+            if name == "weights.csv":
+                written = ",".join(
+                    f"{m}:{w:.2f}" for m, w in zip(frame["measure"], frame["weight"], strict=True)
+                )
+                assert written == GIVEN_WEIGHTS
+            else:
+                assert list(frame.columns)[-1] == "weights", name
+                assert set(frame["weights"]) <= {GIVEN_WEIGHTS}, name

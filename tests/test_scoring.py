@@ -12,7 +12,17 @@ import yaml
 from cxprio import UsageError
 from cxprio.generate import generate_catalogue
 from cxprio.model import MEASURES
-from cxprio.scoring import _weight_draws, normalise, rank, resolve_weights, robustness, score
+from cxprio.scoring import (
+    _weight_draws,
+    default_top_n,
+    format_weights,
+    normalise,
+    parse_weights,
+    rank,
+    resolve_weights,
+    robustness,
+    score,
+)
 
 from .conftest import load_dict
 
@@ -278,3 +288,39 @@ def test_the_columns_follow_the_file_order_and_mark_missing_measures() -> None:
     assert columns.level == ["moment"] * 3
     assert np.isnan(columns.measures[2, 2])  # c has no depth
     assert columns.measures[0, 0] == 100
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 8, 10, 20, 39])
+def test_the_default_stable_top_n_of_a_small_catalogue_leaves_most_of_it_out(count: int) -> None:
+    top_n = default_top_n(count)
+    assert top_n >= 1 and (top_n < count or count == 1)
+    assert top_n <= count / 4 or top_n == 1  # at most a quarter, and never none
+
+
+@pytest.mark.parametrize("count", [40, 46, 1000, 10_000])
+def test_the_default_stable_top_n_of_a_catalogue_of_40_or_more_is_10(count: int) -> None:
+    assert default_top_n(count) == 10
+
+
+def test_weights_written_for_the_address_read_back_the_same() -> None:
+    weights = {"reach": 0.4, "frequency": 0.1, "depth": 1 / 3, "cost": 0.0, "failure_demand": 2.5}
+    text = format_weights(weights)
+    assert (
+        text.startswith("reach:0.40,frequency:0.10,depth:0.333") and ",cost:0.00,failure_demand:2.50" in text
+    )
+    assert parse_weights(text) == (weights, [])
+
+
+def test_reading_weights_keeps_what_reads_well_and_notes_the_rest() -> None:
+    weights, notes = parse_weights(
+        " reach = 0.3 ,depht:0.2,cost:abc,failure_demand:-1,depth,frequency:inf,,reach:0.5"
+    )
+    assert weights == {"reach": 0.5}
+    assert notes == [
+        "'depht' is not a measure: did you mean depth?",
+        "the weight of cost must be a number, not 'abc'",
+        "the weight of failure_demand must be 0 or more, not '-1'",
+        "'depth' is not measure:weight (such as depth:0.25)",
+        "the weight of frequency must be 0 or more, not 'inf'",
+        "reach is given more than once: the last one counts",
+    ]
