@@ -121,8 +121,8 @@ def show_problems(problems: tuple[Problem, ...] | list[Problem], *, limit: int =
     lines = []
     for problem in errors[:limit]:
         where = problem.location() + (f" · {problem.field}" if problem.field else "")
-        fix = f"  \n  ↳ {problem.hint}" if problem.hint else ""
-        lines.append(f"- **{plain(where)}**: {plain(problem.message)}{plain(fix)}")
+        fix = f"  \n  ↳ {plain(problem.hint)}" if problem.hint else ""  # on a line of its own
+        lines.append(f"- **{plain(where)}**: {plain(problem.message)}{fix}")
     if len(errors) > limit:
         lines.append(f"- … and {len(errors) - limit} more")
     st.error("\n".join(lines), icon=":material/error:")

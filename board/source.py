@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -26,7 +27,6 @@ DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
 ENVIRONMENT_VARIABLE = "CXPRIO_CATALOGUE"
 
 _UPLOAD = "uploaded_catalogue"  # session key: (name, bytes, sha256) of a catalogue chosen by upload
-_LAST_GOOD = "last_good_catalogue"  # session key: source -> Prepared, the last version that loaded
 _FILE_VERSION = "file_version"  # session key: ((path, mtime_ns, size), sha256) of the file last read
 
 
@@ -127,20 +127,32 @@ _KNOWN: Memo[tuple[str, str], Prepared] = Memo(8)
 plain lookup, where the Streamlit cache would hash the arguments first."""
 
 
+_LAST_GOOD: dict[str, Prepared] = {}
+"""Catalogue file -> the last version of it that loaded on this server, so a file saved
+broken leaves every session, new ones too, on the last good board. Uploads are not kept:
+one is only used once it has loaded, and it belongs to its session."""
+_LAST_GOOD_LOCK = threading.Lock()
+
+
 def load() -> tuple[Prepared, CatalogueError | None]:
     """The catalogue version to show, prepared for the board, and, when the newest
     version is broken, its errors.
 
-    An invalid catalogue falls back to the last version that loaded in this session (its
-    errors come with it); with none to fall back on, the :class:`CatalogueError` is raised.
+    An invalid catalogue file falls back to the last version of it that loaded on this
+    server (its errors come with it); with none to fall back on, the
+    :class:`CatalogueError` is raised.
     """
+    upload = using_upload()
     try:
         source, sha256, content = source_version()
         prepared = _KNOWN.get((source, sha256), lambda: _load(source, sha256, content))
     except CatalogueError as exc:
-        previous: Prepared | None = st.session_state.get(_LAST_GOOD, {}).get(configured_source())
+        with _LAST_GOOD_LOCK:
+            previous = None if upload else _LAST_GOOD.get(configured_source())
         if previous is None:
             raise
         return previous, exc
-    st.session_state.setdefault(_LAST_GOOD, {})[source] = prepared
+    if not upload:
+        with _LAST_GOOD_LOCK:
+            _LAST_GOOD[source] = prepared
     return prepared, None

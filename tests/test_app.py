@@ -265,6 +265,25 @@ def test_a_file_that_turns_invalid_keeps_the_last_good_catalogue(
     assert any("last version that loaded" in w.value for w in app.warning)
 
 
+def test_a_new_session_after_the_file_broke_sees_the_last_good_board_and_the_errors(
+    board: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    path = tmp_path / "shared.yaml"
+    good = dump(catalogue_dict())
+    path.write_text(good)
+    assert board(path).title[0].value == "Test Energy"
+    broken = good.replace("level: trigger", "level: triger")
+    line = next(n for n, text in enumerate(broken.splitlines(), start=1) if "triger" in text)
+    path.write_text(broken)
+    for page in ("app.py", "pages/priorities.py"):
+        visitor = board(path, page=page)  # a new session: it never saw the good version
+        assert not visitor.exception
+        assert visitor.title[0].value == ("Test Energy" if page == "app.py" else "Priorities")
+        assert any("last version that loaded" in w.value for w in visitor.warning)
+        errors = " ".join(e.value for e in visitor.error).replace("\\", "")
+        assert f"shared.yaml:{line}" in errors and "triger" in errors
+
+
 def test_catalogue_text_is_shown_as_text_not_html(board: Callable[..., AppTest], tmp_path: Path) -> None:
     data = catalogue_dict(organisation="<script>alert(1)</script> **Bold** Energy")
     data["experiences"][0]["name"] = "<img src=x onerror=alert(1)>"

@@ -361,7 +361,7 @@ def test_a_page_opened_first_on_a_fresh_server_gets_the_whole_board(
         context.close()
 
 
-def test_the_yaml_download_is_the_catalogue_on_screen_even_after_the_file_breaks(
+def test_a_broken_file_leaves_the_last_good_board_for_this_session_and_every_new_one(
     browser: Any, tmp_path: Path
 ) -> None:
     live = tmp_path / "live.yaml"
@@ -382,6 +382,24 @@ def test_the_yaml_download_is_the_catalogue_on_screen_even_after_the_file_breaks
             page.get_by_role("button", name="Catalogue (YAML)").click()
         assert Path(download.value.path()).read_bytes() == original
         context.close()
+
+        # A visitor who never saw the good version: a refresh, or anyone joining the room.
+        for path, heading in (("", "Test Energy"), ("decisions", "Decision rights")):
+            visitor = browser.new_context(viewport={"width": 1280, "height": 720})
+            page = visitor.new_page()
+            page.set_default_timeout(45_000)
+            page.goto(f"{fresh}/{path}")
+            page.get_by_role("heading", name=heading, exact=True).first.wait_for()
+            notice = page.get_by_text("the board still shows the last version that loaded").first
+            notice.wait_for()
+            page.get_by_text("Catalogue: live.yaml").first.wait_for()  # the sidebar, drawn
+            settle(page)
+            error = page.locator('[data-testid="stAlert"]').filter(has_text="live.yaml:3:1")  # the YAML's end
+            expect(error).to_contain_text("this is not valid YAML")
+            expect(error).to_contain_text("↳ check the indentation")
+            assert page.get_by_text("The catalogue could not be loaded").count() == 0
+            page.screenshot(path=str(ARTIFACTS / f"broken-file-new-session-{path or 'overview'}.png"))
+            visitor.close()
 
 
 HOSTILE = (
