@@ -88,11 +88,20 @@ with right:
     st.subheader("Most costly unowned seams")
     unowned = [s for s in ownership.seams if not s.owned][:5]
     if unowned:
+        teams = board.prepared.team_labels
         for seam in unowned:
+            own = "none" if seam.own_priority is None else f"{seam.own_priority:.0f}"
+            source = (
+                f"its own priority ({own})"
+                if seam.priority_from is None
+                else f"the priority of {plain(seam.priority_from)} ({seam.priority:.0f}), above its own ({own})"
+            )
             st.markdown(
-                f"**{plain(seam.experience_name)}**: {plain(seam.from_team)} → {plain(seam.to_team)} "
-                f"(risk {seam.risk:.0f})",
-                help=f"The handoff into '{plain(seam.to_step)}' has no handoff owner",
+                f"**{plain(seam.experience_name)}**: {plain(teams[seam.from_team])} → "
+                f"{plain(teams[seam.to_team])} · risk {seam.risk:.0f}"
+                + ("" if seam.priority_from is None else f", from {plain(seam.priority_from)}"),
+                help=f"Nobody owns the handoff into '{plain(seam.to_step)}'. Its risk is {source}: "
+                "a seam takes its parent's priority when that is higher.",
             )
     else:
         st.success("Every handoff between teams has an owner.")

@@ -164,7 +164,9 @@ st.dataframe(
             "to_step",
             "handoff_owner",
             "owned",
+            "own_priority",
             "priority",
+            "priority_from",
             "risk",
         ]
     ],
@@ -177,8 +179,26 @@ st.dataframe(
         "to_step": "Into step",
         "handoff_owner": "Handoff owner",
         "owned": st.column_config.CheckboxColumn("Owned"),
-        "priority": st.column_config.NumberColumn("Priority", format="%.0f"),
-        "risk": st.column_config.ProgressColumn("Risk", min_value=0, max_value=100, format="%.0f"),
+        "own_priority": st.column_config.NumberColumn(
+            "Own priority", format="%.0f", help="The experience's own priority, as on the Priorities page"
+        ),
+        "priority": st.column_config.NumberColumn(
+            "Seam priority",
+            format="%.0f",
+            help="The experience's own priority, or its parent's where that is higher: "
+            "a moment under an important journey matters as much as the journey",
+        ),
+        "priority_from": st.column_config.TextColumn(
+            "Taken from", help="The parent whose higher priority the seam takes; empty when it is its own"
+        ),
+        "risk": st.column_config.ProgressColumn(
+            "Risk",
+            min_value=0,
+            max_value=100,
+            format="%.0f",
+            help="Seam priority x 1 when nobody owns the handoff, x 0.5 when a team outside it does, "
+            "x 0 when one of its own teams does",
+        ),
     },
     key="seams_table",
 )

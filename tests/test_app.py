@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
@@ -417,3 +418,35 @@ def test_the_stable_top_n_of_a_small_catalogue_does_not_tick_every_row(
     assert app.number_input(key="top_n").value == max(1, count // 4)
     until_ranges_show(app)
     assert 0 < ranking(app)["stable_top_n"].sum() < count
+
+
+def test_seam_risks_say_where_their_priority_comes_from(board: Callable[..., AppTest]) -> None:
+    table = score(load_catalogue(SAMPLE).catalogue).table.set_index("id")
+    parent = {e["id"]: e.get("parent") for e in RAW_SAMPLE["experiences"]}
+    name = {e["id"]: e["name"] for e in RAW_SAMPLE["experiences"]}
+
+    def source(node: str) -> tuple[float, str]:  # the highest priority up the line, nearest on a tie
+        best = (float(table.loc[node, "priority"]), node)
+        while parent[node] is not None:
+            node = parent[node]
+            if float(table.loc[node, "priority"]) > best[0]:
+                best = (float(table.loc[node, "priority"]), node)
+        return best
+
+    app = board(page="pages/ownership.py")
+    seams = next(d.value for d in app.dataframe if "priority_from" in d.value.columns)
+    by_name = {v: k for k, v in name.items()}
+    inherited = 0
+    for row in seams.itertuples():
+        experience = by_name[row.experience_name]
+        priority, origin = source(experience)
+        assert row.own_priority == pytest.approx(table.loc[experience, "priority"])
+        assert row.priority == pytest.approx(priority)
+        shown = None if pd.isna(row.priority_from) else row.priority_from
+        assert shown == (None if origin == experience else name[origin])
+        inherited += origin != experience
+    assert inherited  # the sample has seams that take a parent's priority
+
+    overview = board()
+    unowned = [m.value for m in overview.markdown if "· risk" in m.value]
+    assert unowned and any(", from " in line for line in unowned)

@@ -20,6 +20,7 @@ from cxprio.ownership import (
     filter_seams,
     find_seams,
     graph_metrics,
+    priority_sources,
     raci_table,
     riskiest_teams,
     seam_coverage,
@@ -104,7 +105,22 @@ def test_a_moment_inherits_its_parents_higher_priority() -> None:
     )
     effective = effective_priorities(cat, {"trip": 90, "jour": 40, "mom": 10})
     assert effective == {"trip": 90, "jour": 90, "mom": 90}
-    assert find_seams(cat, {"trip": 90, "jour": 40, "mom": 10})[0].risk == 90
+    (seam,) = find_seams(cat, {"trip": 90, "jour": 40, "mom": 10})
+    assert seam.risk == 90
+    # Where the figure comes from, for the board to say: the trigger's priority, not its own.
+    assert (seam.own_priority, seam.priority, seam.priority_from) == (10, 90, "Trip")
+    assert priority_sources(cat, {"trip": 90, "jour": 40, "mom": 10})["jour"] == (90, "trip")
+
+
+def test_a_seam_with_the_highest_priority_of_its_line_keeps_its_own() -> None:
+    cat = catalogue(
+        experience("jour", level="journey"),
+        experience("mom", step("1", "a"), step("2", "b"), parent="jour"),
+    )
+    (seam,) = find_seams(cat, {"jour": 40, "mom": 70})
+    assert (seam.own_priority, seam.priority, seam.priority_from, seam.risk) == (70, 70, None, 70)
+    (tied,) = find_seams(cat, {"jour": 70, "mom": 70})
+    assert tied.priority_from is None  # a tie is its own
 
 
 def test_seam_coverage_matches_a_hand_computation() -> None:

@@ -35,8 +35,10 @@ class Seam:
     handoff_owner: str | None
     owned: bool
     outside: bool
-    priority: float
-    risk: float
+    priority: float  # effective: its own, or a parent's where higher
+    risk: float  # priority x severity
+    own_priority: float | None = None  # the experience's own priority (None: it has none)
+    priority_from: str | None = None  # the name of the ancestor whose priority it takes, if any
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,24 +51,34 @@ class Seam:
             "owned": self.owned,
             "outside": self.outside,
             "priority": round(self.priority, 2),
+            "own_priority": None if self.own_priority is None else round(self.own_priority, 2),
+            "priority_from": self.priority_from,
             "risk": round(self.risk, 2),
         }
 
 
 def effective_priorities(catalogue: Catalogue, priorities: Mapping[str, float]) -> dict[str, float]:
     """Each experience's priority, raised to its parent's effective priority where higher."""
-    by_id = {e.id: e for e in catalogue.experiences}
-    result: dict[str, float] = {}
+    return {key: value for key, (value, _) in priority_sources(catalogue, priorities).items()}
 
-    def resolve(experience_id: str, depth: int = 0) -> float:
+
+def priority_sources(catalogue: Catalogue, priorities: Mapping[str, float]) -> dict[str, tuple[float, str]]:
+    """Each experience's effective priority and the id of the experience it comes from:
+    its own id, or the ancestor whose higher priority it inherits (ties keep its own)."""
+    by_id = {e.id: e for e in catalogue.experiences}
+    result: dict[str, tuple[float, str]] = {}
+
+    def resolve(experience_id: str, depth: int = 0) -> tuple[float, str]:
         if experience_id in result:
             return result[experience_id]
         value = priorities.get(experience_id, 0.0)
-        own = 0.0 if value is None or math.isnan(value) else float(value)
+        own = (0.0 if value is None or math.isnan(value) else float(value), experience_id)
         parent = by_id[experience_id].parent
         # Loading guarantees a tree of at most three levels; the depth guard is belt and braces.
         if parent is not None and parent in by_id and depth < 10:
-            own = max(own, resolve(parent, depth + 1))
+            inherited = resolve(parent, depth + 1)
+            if inherited[0] > own[0]:
+                own = inherited
         result[experience_id] = own
         return own
 
@@ -77,10 +89,13 @@ def effective_priorities(catalogue: Catalogue, priorities: Mapping[str, float]) 
 
 def find_seams(catalogue: Catalogue, priorities: Mapping[str, float]) -> list[Seam]:
     """Every seam of every experience, with its ownership and risk, most risky first."""
-    effective = effective_priorities(catalogue, priorities)
+    sources = priority_sources(catalogue, priorities)
+    by_id = {e.id: e for e in catalogue.experiences}
     seams = []
     for experience in catalogue.experiences:
-        priority = effective[experience.id]
+        priority, source = sources[experience.id]
+        own = priorities.get(experience.id)
+        own_priority = None if own is None or math.isnan(own) else float(own)
         steps = experience.steps
         for index in range(1, len(steps)):
             before, after = steps[index - 1], steps[index]
@@ -103,6 +118,8 @@ def find_seams(catalogue: Catalogue, priorities: Mapping[str, float]) -> list[Se
                     outside=outside,
                     priority=priority,
                     risk=priority * severity,
+                    own_priority=own_priority,
+                    priority_from=None if source == experience.id else by_id[source].name,
                 )
             )
     seams.sort(key=lambda s: (-s.risk, s.experience, s.step))
@@ -140,14 +157,17 @@ def seams_table(seams: Iterable[Seam], team_names: Mapping[str, str] | None = No
             "handoff_owner": s.handoff_owner,
             "owned": s.owned,
             "outside": s.outside,
+            "own_priority": s.own_priority,
             "priority": s.priority,
+            "priority_from": s.priority_from,
             "risk": s.risk,
         }
         for s in seams
     ]
     columns = [
         "experience", "experience_name", "from_step", "to_step", "from_team", "to_team",
-        "from_team_name", "to_team_name", "handoff_owner", "owned", "outside", "priority", "risk",
+        "from_team_name", "to_team_name", "handoff_owner", "owned", "outside", "own_priority",
+        "priority", "priority_from", "risk",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
