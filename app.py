@@ -23,16 +23,16 @@ ambition = board.ambition()
 ownership = board.ownership()
 
 st.title(plain(catalogue.organisation))
-st.caption(
-    "Which customer experiences matter most, how good we choose to be at each, and who owns "
-    "the handoffs between teams. Use the weights in the sidebar to re-rank everything live."
+warnings = (
+    f" :orange[{len(board.loaded.warnings)} catalogue warning(s)], such as a missing measure: the "
+    "Catalogue page lists them."
+    if board.loaded.warnings
+    else ""
 )
-
-if board.loaded.warnings:
-    st.caption(
-        f":orange[{len(board.loaded.warnings)} catalogue warning(s)], such as a missing measure: "
-        "the board still works; the Catalogue page lists them."
-    )
+st.caption(
+    "Which customer experiences matter most, how good we choose to be at each, and who owns the "
+    "handoffs between teams." + warnings
+)
 
 levels = table["level"].value_counts()
 columns = st.columns(5)
@@ -47,34 +47,22 @@ columns[4].metric(
     help="Share of handoffs between teams that someone owns, weighted by priority",
 )
 
-tiers = st.columns(4)
-for column, share in zip(tiers, ambition.tiers, strict=True):
-    limit = f" · limit {share.limit:.0%}" if share.limit is not None else ""
-    column.metric(
-        f"{share.tier.label}",
-        f"{share.count}",
-        delta=f"{share.share:.0%}{limit}",
-        delta_color="inverse" if share.over_limit else "off",
-        delta_arrow="off",
-    )
-
+# The top 10 first and whole, on a 1280x720 projector too: the table the room argues about.
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Top 10 priorities")
     st.dataframe(
-        table.head(10)[["rank", "name", "level", "priority", "ambition"]],
+        table.head(10)[["rank", "name", "priority", "ambition"]],
         hide_index=True,
         width="stretch",
+        height="content",
         column_config={
-            "rank": st.column_config.NumberColumn("Rank", width="small"),
-            "name": st.column_config.TextColumn("Experience", width="medium"),
-            "level": "Level",
+            "rank": st.column_config.NumberColumn("Rank", width=56),
+            "name": st.column_config.TextColumn("Experience", width=220),
             "priority": st.column_config.ProgressColumn(
-                "Priority", min_value=0, max_value=100, format="%.0f"
+                "Priority", min_value=0, max_value=100, format="%.0f", width=100
             ),
-            "customer_value": st.column_config.NumberColumn("Customer value", format="%.0f"),
-            "business_value": st.column_config.NumberColumn("Business value", format="%.0f"),
-            "ambition": "Ambition",
+            "ambition": st.column_config.TextColumn("Ambition", width=110),
         },
         key="overview_top",
     )
@@ -85,6 +73,18 @@ with left:
     )
 
 with right:
+    st.subheader("Ambition tiers")
+    tiers = [*st.columns(2), *st.columns(2)]
+    for column, share in zip(tiers, ambition.tiers, strict=True):
+        limit = f" · limit {share.limit:.0%}" if share.limit is not None else ""
+        column.metric(
+            f"{share.tier.label}",
+            f"{share.count}",
+            delta=f"{share.share:.0%}{limit}",
+            delta_color="inverse" if share.over_limit else "off",
+            delta_arrow="off",
+        )
+
     st.subheader("Most costly unowned seams")
     unowned = [s for s in ownership.seams if not s.owned][:5]
     if unowned:

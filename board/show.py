@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +15,9 @@ from cxprio.errors import Problem
 from cxprio.findings import Finding
 from cxprio.tables import findings_table, with_weights
 
+if TYPE_CHECKING:
+    from .state import Board
+
 FINDING_COLUMNS = {
     "severity": st.column_config.TextColumn("Severity", width="small"),
     "code": st.column_config.TextColumn("Finding", width="medium"),
@@ -22,6 +25,15 @@ FINDING_COLUMNS = {
     "teams": st.column_config.TextColumn("Teams", width="small"),
     "risk": st.column_config.NumberColumn("Risk", format="%.0f", width="small"),
     "message": st.column_config.TextColumn("What to do", width="large"),
+}
+
+FINDING_LABELS = {
+    "severity": "Severity",
+    "code": "Finding",
+    "experience": "Experience",
+    "teams": "Teams",
+    "risk": "Risk",
+    "message": "What to do",
 }
 
 PRIORITY = st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%.1f")
@@ -98,20 +110,55 @@ def csv_download(
     )
 
 
-def show_findings(
-    findings: list[Finding], columns: list[str], name: str, weights: Mapping[str, float]
-) -> None:
-    """Findings as a table, most important first, with a CSV download of all of them."""
+FINDINGS_SHOWN = 20
+"""Findings shown in full on the page, most important first; the rest are a click away."""
+
+
+def show_findings(board: Board, findings: list[Finding], columns: list[str], name: str) -> None:
+    """The most important findings as a table that wraps its text, so the advice is read
+    whole on a projector, with experiences and teams by name; all of them in an expander
+    when there are more, and as a CSV download (with ids, and the weights)."""
+    names, teams = board.prepared.name_of, board.prepared.team_labels
     table = findings_table(findings)
-    st.dataframe(
-        table[columns],
-        hide_index=True,
-        width="stretch",
-        column_config=FINDING_COLUMNS,
-        key=f"{name}_findings",
+    readable = table[columns].assign(
+        **(
+            {"experience": table["experience"].map(lambda e: names.get(e, e))}
+            if "experience" in columns
+            else {}
+        ),
+        **(
+            {"teams": table["teams"].map(lambda t: ", ".join(teams.get(x, x) for x in t.split(", ") if x))}
+            if "teams" in columns
+            else {}
+        ),
     )
+    top = readable.head(FINDINGS_SHOWN)
+    st.table(
+        pd.DataFrame(
+            {
+                FINDING_LABELS[column]: top[column].map(lambda v: f"{v:.0f}")
+                if column == "risk"
+                else top[column].map(lambda v: plain(str(v)))
+                for column in columns
+            }
+        ),
+        hide_index=True,
+    )
+    if len(readable) > FINDINGS_SHOWN:
+        with st.expander(f"All {len(readable):,} findings (the {FINDINGS_SHOWN} above come first)"):
+            st.dataframe(
+                readable,
+                hide_index=True,
+                width="stretch",
+                column_config=FINDING_COLUMNS,
+                key=f"{name}_findings",
+            )
     csv_download(
-        "Download the findings (CSV)", table, f"{name}-findings.csv", f"download_{name}_findings", weights
+        "Download the findings (CSV)",
+        table,
+        f"{name}-findings.csv",
+        f"download_{name}_findings",
+        board.weights,
     )
 
 

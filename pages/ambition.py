@@ -6,7 +6,7 @@ import altair as alt
 import streamlit as st
 
 from board import open_page
-from board.charts import level_colour
+from board.charts import level_colour, readable
 from board.show import csv_download, plain, show_findings
 from cxprio.ambition import delivery_gap
 from cxprio.model import Tier
@@ -92,7 +92,8 @@ with left:
         )
     )
     st.altair_chart(
-        (bars + limits).properties(title="Red ticks mark each tier's limit", height=220), width="stretch"
+        readable((bars + limits).properties(title="Red ticks mark each tier's limit", height=220)),
+        width="stretch",
     )
 with right:
     st.dataframe(
@@ -125,7 +126,7 @@ strip = (
     )
     .properties(title="High priorities should not sit low, nor low priorities high", height=260)
 )
-st.altair_chart(strip, width="stretch")
+st.altair_chart(readable(strip), width="stretch")
 csv_download(
     "Download these points (CSV)",
     points[["rank", "name", "level", "priority", "tier"]],
@@ -135,7 +136,7 @@ csv_download(
 )
 
 st.subheader("Findings")
-show_findings(list(report.findings), ["severity", "code", "experience", "message"], "ambition", board.weights)
+show_findings(board, list(report.findings), ["severity", "code", "experience", "message"], "ambition")
 
 st.subheader("Target against today")
 gaps = delivery_gap(catalogue)

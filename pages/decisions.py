@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from board import open_page
+from board.charts import readable
 from board.show import csv_download, show_findings
 from cxprio.ownership import RACI_KEYS, accountability_load, raci_table, raci_teams, select_decisions
 
@@ -78,13 +79,15 @@ if len(shown):
             part[[*RACI_KEYS, *part_teams]].style.apply(highlight, axis=1),
             hide_index=True,
             width="stretch",
-            height=min(640, 40 + 35 * len(part)),
+            height="content",  # at most PAGE_ROWS rows: every one seen, none cut
             column_config={
-                "experience": st.column_config.TextColumn("Experience", width="medium"),
-                "decision": st.column_config.TextColumn("Decision", width="medium"),
+                "experience": st.column_config.TextColumn("Experience", width="medium", pinned=True),
+                "decision": st.column_config.TextColumn("Decision", width="medium", pinned=True),
                 "defects": st.column_config.TextColumn("Defects", width="medium"),
                 **{
-                    team: st.column_config.TextColumn(names.get(team, team), help=team, width="small")
+                    team: st.column_config.TextColumn(
+                        names.get(team, team), help=names.get(team, team), width="small"
+                    )
                     for team in part_teams
                 },
             },
@@ -105,9 +108,7 @@ else:
 
 st.subheader("Findings, most costly first")
 if findings:
-    show_findings(
-        findings, ["severity", "code", "experience", "teams", "risk", "message"], "decision", board.weights
-    )
+    show_findings(board, findings, ["severity", "code", "experience", "teams", "risk", "message"], "decision")
 else:
     st.success("Every decision has exactly one Accountable team and well-formed roles.")
 
@@ -143,7 +144,7 @@ chart = (
     )
     .properties(title="Decisions per team and role", height=max(200, 26 * len(charted)))
 )
-st.altair_chart(chart, width="stretch")
+st.altair_chart(readable(chart), width="stretch")
 st.dataframe(
     load,
     hide_index=True,

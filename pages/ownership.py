@@ -6,6 +6,7 @@ import altair as alt
 import streamlit as st
 
 from board import open_page
+from board.charts import readable
 from board.show import csv_download, plain, show_findings
 from cxprio.ownership import filter_seams, riskiest_teams, seams_table, swimlane_dot, team_pair_risk
 from cxprio.tables import graph_layout
@@ -96,16 +97,18 @@ if 0 < teams_in_graph <= GRAPH_LIMIT:
                 align=side,
                 dx={"left": 14, "right": -14, "center": 0}[side],
                 dy=0 if side != "center" else -16,
-                fontSize=13,
+                fontSize=15,
             )
             .encode(x="x:Q", y="y:Q", text="name:N")
             for side in ("left", "right", "center")
         ]
     )
     st.altair_chart(
-        (lines + dots + labels)
-        .properties(title="Dot size: bottleneck score; orange: single point of failure", height=600)
-        .configure_view(stroke=None),
+        readable(
+            (lines + dots + labels).properties(
+                title="Dot size: bottleneck score; orange: single point of failure", height=600
+            )
+        ).configure_view(stroke=None),
         width="stretch",
     )
 elif teams_in_graph:
@@ -136,7 +139,7 @@ heatmap = (
     )
     .properties(title="Summed risk of the seams from one team to another", height=480)
 )
-st.altair_chart(heatmap, width="stretch")
+st.altair_chart(readable(heatmap), width="stretch")
 csv_download("Download team-pair risk (CSV)", pairs, "team-pair-risk.csv", "download_pairs", board.weights)
 if pairs["from_team"].nunique() > HEATMAP_LIMIT:
     st.caption(f"The {HEATMAP_LIMIT} teams with the most seam risk.")
@@ -236,7 +239,7 @@ st.dataframe(
 )
 st.subheader("Ownership findings")
 show_findings(
-    report.findings, ["severity", "code", "experience", "risk", "message"], "ownership", board.weights
+    board, report.findings, ["severity", "code", "experience", "teams", "risk", "message"], "ownership"
 )
 
 st.subheader("One experience as swimlanes")

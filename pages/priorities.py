@@ -106,7 +106,7 @@ st.dataframe(
     board.view(rows[:TABLE_LIMIT], columns, spread),
     hide_index=True,
     width="stretch",
-    height=min(600, 38 + 35 * max(1, min(len(rows), TABLE_LIMIT))),
+    height="content" if len(rows) <= 15 else 600,  # a short table whole; a long one scrolls
     column_config=ranked_columns(top_n),
     key="ranking",
 )

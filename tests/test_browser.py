@@ -247,6 +247,71 @@ def test_the_priorities_csv_download_has_every_matching_row(page: Any, server: s
     assert {r["id"] for r in download_priorities(page)} == bill
 
 
+FITS = """(selector) => [...document.querySelectorAll(selector)].map(el => {
+    const scroller = el.querySelector('.dvn-scroller') || el;
+    const box = el.getBoundingClientRect();
+    return {bottom: box.bottom, right: box.right,
+            hidden_x: scroller.scrollWidth - scroller.clientWidth,
+            hidden_y: scroller.scrollHeight - scroller.clientHeight};
+})"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_on_a_projector_the_top_10_the_tables_and_the_advice_are_whole(
+    browser: Any, server: str, size: tuple[int, int]
+) -> None:
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    open_page(page, server, "", "Northwind Energy")
+    page.locator('[data-testid="stDataFrame"] canvas').first.wait_for()
+    settle(page)
+    (top,) = page.evaluate(FITS, '[data-testid="stDataFrame"]')
+    # On the first screen, every row and every column, with no scrolling inside the table.
+    assert top["bottom"] <= height and top["right"] <= width, top
+    assert top["hidden_x"] <= 1 and top["hidden_y"] <= 1, top
+    page.screenshot(path=str(ARTIFACTS / f"projector-{width}-overview.png"))
+
+    catalogue = load_catalogue(SAMPLE).catalogue
+    table = score(catalogue).table
+    report = analyse_ownership(catalogue, dict(zip(table["id"], table["priority"], strict=True)))
+    for path, heading, findings in (
+        ("decisions", "Decision rights", report.decision_findings),
+        ("ownership", "Ownership & seams", report.findings),
+    ):
+        open_page(page, server, path, heading)
+        page.locator('[data-testid="stTable"] td').first.wait_for()
+        settle(page)
+        if path == "decisions":  # the RACI page is sized to its rows: none cut off
+            matrix = page.evaluate(FITS, '[data-testid="stDataFrame"]')[0]
+            assert matrix["hidden_y"] <= 1, matrix
+        advice = page.locator('[data-testid="stTable"]').first
+        advice.scroll_into_view_if_needed()
+        shown = advice.inner_text()
+        for finding in findings[:5]:  # the most important advice, word for word and whole
+            assert " ".join(finding.message.split()) in " ".join(shown.split()), finding.message
+        assert page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stTable"] td')]
+                   .every(cell => cell.scrollWidth <= cell.clientWidth + 1)"""
+        ), "a findings cell cuts its text"
+        team_ids = {t.id for t in catalogue.teams} - {t.name for t in catalogue.teams}
+        teams_column = [line for line in shown.splitlines() if line.strip() in team_ids]
+        assert not teams_column, f"team ids where names belong: {teams_column}"
+        page.screenshot(path=str(ARTIFACTS / f"projector-{width}-{path}.png"))
+    for path, heading in (
+        ("priorities", "Priorities"),
+        ("ambition", "Ambition board"),
+        ("catalogue", "Catalogue"),
+    ):
+        open_page(page, server, path, heading)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(ARTIFACTS / f"projector-{width}-{path}.png"))
+    context.close()
+
+
 ROOM_WEIGHTS = {"reach": 0.4, "frequency": 0.1, "depth": 0.25, "cost": 0.1, "failure_demand": 0.15}
 ROOM_ADDRESS = "reach:0.40,frequency:0.10,depth:0.25,cost:0.10,failure_demand:0.15"
 

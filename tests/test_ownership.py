@@ -221,13 +221,25 @@ def ping_pongs(teams: list[str | None]) -> list[Finding]:
 
 def test_a_handoff_back_and_forth_is_a_ping_pong() -> None:
     (finding,) = ping_pongs(["a", "b", "b", "a"])  # b's two steps are one visit
-    assert finding.teams == ("a", "b") and "a -> b -> a" in finding.message
+    assert finding.teams == ("a", "b")  # ids for machines, names for people:
+    assert "handed back to Team A" in finding.message and "(Team A -> Team B -> Team A)" in finding.message
 
 
 def test_any_return_to_a_team_already_left_is_a_ping_pong() -> None:
     (finding,) = ping_pongs(["care", "retention", "billing", "care"])
     assert finding.teams == ("care", "retention", "billing")
-    assert "step 4" in finding.message and "care -> retention -> billing -> care" in finding.message
+    assert "step 4" in finding.message and "Care -> Retention -> Billing -> Care" in finding.message
+
+
+def test_findings_name_teams_by_their_names_not_their_ids() -> None:
+    cat = catalogue(
+        clean(steps=[step("1", "a"), step("2", "b")]),  # unowned
+        experience("o", step("1", "a"), step("2", "b", "d"), owner="c"),  # owned from outside
+    )
+    messages = " ".join(f.message for f in findings_of(cat) if f.code.startswith("SEAM_"))
+    assert "from Team A (1) to Team B (2)" in messages
+    assert "is owned by Team D, which is in neither team" in messages
+    assert "from a " not in messages and "owned by d," not in messages
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,11 @@ def decision_findings(
 ) -> list[Finding]:
     """RACI findings per decision, and ``OWNER_WITHOUT_AUTHORITY`` per experience."""
     findings: list[Finding] = []
+    names = catalogue.team_names()
+
+    def named(teams: Iterable[str]) -> str:  # messages name teams as people know them
+        return ", ".join(names.get(team, team) for team in teams)
+
     for experience in catalogue.experiences:
         priority = effective[experience.id]
 
@@ -50,7 +55,7 @@ def decision_findings(
                         "MANY_ACCOUNTABLE",
                         Severity.HIGH,
                         f"{what} has {len(set(accountable))} Accountable teams "
-                        f"({', '.join(accountable)}): exactly one team must decide",
+                        f"({named(accountable)}): exactly one team must decide",
                         accountable,
                     )
                 )
@@ -74,7 +79,7 @@ def decision_findings(
                     about(
                         "ROLE_CONFLICT",
                         Severity.MEDIUM,
-                        f"{what}: {', '.join(conflicted)} is both Accountable and Consulted or "
+                        f"{what}: {named(conflicted)} is both Accountable and Consulted or "
                         "Informed; one role per team",
                         conflicted,
                     )
@@ -98,7 +103,7 @@ def decision_findings(
                 finding(
                     "OWNER_WITHOUT_AUTHORITY",
                     Severity.MEDIUM,
-                    f"{experience.name} is owned by {experience.owner}, which is Accountable for "
+                    f"{experience.name} is owned by {named([experience.owner])}, which is Accountable for "
                     "none of its decisions: ownership without decision rights",
                     [experience.owner],
                 )

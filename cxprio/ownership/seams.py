@@ -215,16 +215,18 @@ def experience_findings(
     catalogue: Catalogue, seams: Iterable[Seam], effective: Mapping[str, float]
 ) -> list[Finding]:
     """``E2E_OWNER_MISSING``, ``SEAM_UNOWNED``, ``SEAM_OWNER_OUTSIDE``, ``STEP_UNASSIGNED``
-    and ``PING_PONG`` findings."""
+    and ``PING_PONG`` findings, naming teams by their names."""
     findings: list[Finding] = []
+    names = catalogue.team_names()
     for seam in seams:
+        source, target = names.get(seam.from_team, seam.from_team), names.get(seam.to_team, seam.to_team)
         if not seam.owned:
             findings.append(
                 Finding(
                     "SEAM_UNOWNED",
                     Severity.HIGH,
-                    f"{seam.experience_name}: nobody owns the handoff from {seam.from_team} "
-                    f"({seam.from_step}) to {seam.to_team} ({seam.to_step}); name a handoff_owner",
+                    f"{seam.experience_name}: nobody owns the handoff from {source} "
+                    f"({seam.from_step}) to {target} ({seam.to_step}); name a handoff_owner",
                     experience=seam.experience,
                     teams=(seam.from_team, seam.to_team),
                     risk=seam.risk,
@@ -235,8 +237,8 @@ def experience_findings(
                 Finding(
                     "SEAM_OWNER_OUTSIDE",
                     Severity.MEDIUM,
-                    f"{seam.experience_name}: the handoff from {seam.from_team} to {seam.to_team} "
-                    f"is owned by {seam.handoff_owner}, which is in neither team nor owns the "
+                    f"{seam.experience_name}: the handoff from {source} to {target} is owned by "
+                    f"{names.get(seam.handoff_owner or '', seam.handoff_owner)}, which is in neither team nor owns the "
                     "experience",
                     experience=seam.experience,
                     teams=(seam.from_team, seam.to_team, seam.handoff_owner or ""),
@@ -267,11 +269,11 @@ def experience_findings(
                         risk=severity_risk(priority, Severity.MEDIUM),
                     )
                 )
-        findings += _ping_pong(experience, priority)
+        findings += _ping_pong(experience, priority, names)
     return findings
 
 
-def _ping_pong(experience: Experience, priority: float) -> Iterator[Finding]:
+def _ping_pong(experience: Experience, priority: float, names: Mapping[str, str]) -> Iterator[Finding]:
     """One ``PING_PONG`` per return to a team the customer already left: A -> B -> A, and
     just as much A -> B -> C -> A. Consecutive steps of one team count as one visit."""
     visits: list[tuple[str, int]] = []  # (team, number of its first step), runs collapsed
@@ -285,8 +287,9 @@ def _ping_pong(experience: Experience, priority: float) -> Iterator[Finding]:
             yield Finding(
                 "PING_PONG",
                 Severity.MEDIUM,
-                f"{experience.name}: at step {number} the customer is handed back to {team}, "
-                f"which they already left ({' -> '.join(route)}); can one team carry this part?",
+                f"{experience.name}: at step {number} the customer is handed back to "
+                f"{names.get(team, team)}, which they already left "
+                f"({' -> '.join(names.get(t, t) for t in route)}); can one team carry this part?",
                 experience=experience.id,
                 teams=tuple(dict.fromkeys(route)),
                 risk=severity_risk(priority, Severity.MEDIUM),
