@@ -27,14 +27,8 @@ FINDING_COLUMNS = {
     "message": st.column_config.TextColumn("What to do", width="large"),
 }
 
-FINDING_LABELS = {
-    "severity": "Severity",
-    "code": "Finding",
-    "experience": "Experience",
-    "teams": "Teams",
-    "risk": "Risk",
-    "message": "What to do",
-}
+FINDING_LABELS = {column: config["label"] for column, config in FINDING_COLUMNS.items()}
+"""The same headings, for the findings shown as a wrapping table."""
 
 PRIORITY = st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%.1f")
 

@@ -130,8 +130,9 @@ def analyse_ownership(
     ``priorities`` maps experience id to priority (0..100), as in the ``priority`` column
     of :func:`cxprio.scoring.score`'s table.
     """
-    effective = effective_priorities(catalogue, priorities)
-    seams = find_seams(catalogue, priorities)
+    sources = priority_sources(catalogue, priorities)  # once, for the seams and the findings
+    effective = {experience: priority for experience, (priority, _) in sources.items()}
+    seams = find_seams(catalogue, priorities, sources)
     graph = team_graph(catalogue, seams)
     return OwnershipReport(
         seams=seams,

@@ -87,9 +87,14 @@ def priority_sources(catalogue: Catalogue, priorities: Mapping[str, float]) -> d
     return result
 
 
-def find_seams(catalogue: Catalogue, priorities: Mapping[str, float]) -> list[Seam]:
-    """Every seam of every experience, with its ownership and risk, most risky first."""
-    sources = priority_sources(catalogue, priorities)
+def find_seams(
+    catalogue: Catalogue,
+    priorities: Mapping[str, float],
+    sources: Mapping[str, tuple[float, str]] | None = None,
+) -> list[Seam]:
+    """Every seam of every experience, with its ownership and risk, most risky first.
+    ``sources`` is :func:`priority_sources` of the same arguments, when already known."""
+    sources = priority_sources(catalogue, priorities) if sources is None else sources
     by_id = {e.id: e for e in catalogue.experiences}
     seams = []
     for experience in catalogue.experiences:
