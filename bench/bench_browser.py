@@ -11,8 +11,15 @@ For generated catalogues of 1,000 and 10,000 experiences it times, as medians of
   visitor, until the Overview's top 10 is drawn and no element is still loading;
 * **new session**: another visitor on the running server, the same way;
 * **switch to PAGE**: a click on each page in the sidebar, until that page is drawn;
+* **rank ranges on Priorities**: from the same click until the rank ranges, computed in
+  the background, are on the page;
 * **slider to re-ordered table**: on Priorities, the Reach weight moved to its top,
   until the top 3 has changed and the page is drawn.
+
+"Drawn" means the script run the action started has finished (the board's own
+``script_finished`` message, read from its websocket) and every chart and table on
+screen has painted. The page cannot tell by itself: Streamlit shows its running
+indicator only after half a second.
 
 Every run starts its own browser context (no cache shared between visitors). Target:
 every figure at 10,000 experiences within 1.5x of the same figure at 1,000.
@@ -34,6 +41,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -54,19 +63,42 @@ PAGES = [
 ]
 
 DRAWN = """() => {
-    const status = document.querySelector('[data-testid="stStatusWidget"]');
-    const running = status !== null && status.offsetParent !== null;
     const shown = selector => [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null);
     const loading = shown('[data-testid="stMain"] [data-testid="stSkeleton"]');
     const charts = shown('[data-testid="stVegaLiteChart"]');  // in a closed expander: not drawn
     const grids = shown('[data-testid="stDataFrame"]')  // a table paints once scrolled to
         .filter(grid => grid.getBoundingClientRect().top < window.innerHeight);
-    return !running && loading.length === 0
+    return loading.length === 0
         && charts.every(chart => chart.querySelector('canvas, svg') !== null)
         && grids.every(grid => grid.querySelector('canvas') !== null);
 }"""
-"""The page is drawn: no script run in flight, no placeholder on screen, every chart and
-table on screen painted."""
+"""The page is painted: no placeholder on screen, every chart and table on screen drawn."""
+
+
+class Runs:
+    """The board's finished script runs in one browser page, counted from the messages on
+    its websocket (fragment runs, such as the rank ranges' polls, are not counted)."""
+
+    FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.finished = 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
+
+    def _frame(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes) and len(payload) < 64:  # script_finished is a few bytes
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "script_finished" and message.script_finished == self.FINISHED:
+                self.finished += 1
+
+    def wait_beyond(self, count: int) -> None:
+        """Until more than ``count`` runs have finished."""
+        deadline = time.monotonic() + 120
+        while self.finished <= count:
+            if time.monotonic() > deadline:
+                raise SystemExit("the board did not finish a run within 120 s")
+            self.page.wait_for_timeout(5)  # lets Playwright deliver the websocket's messages
 
 
 def say(message: str) -> None:
@@ -107,12 +139,15 @@ def server(catalogue: Path) -> Iterator[str]:
         process.wait(timeout=20)
 
 
-def timed(action: Callable[[], None], page: Any, ready: Callable[[], None]) -> float:
-    """Seconds from ``action`` until ``ready`` holds and the page is drawn."""
+def timed(action: Callable[[], None], runs: Runs, ready: Callable[[], None]) -> float:
+    """Seconds from ``action`` until ``ready`` holds, the run it started has finished and
+    the page is painted."""
+    before = runs.finished
     start = time.perf_counter()
     action()
     ready()
-    page.wait_for_function(DRAWN, polling=20)
+    runs.wait_beyond(before)
+    runs.page.wait_for_function(DRAWN, polling=20)
     return time.perf_counter() - start
 
 
@@ -134,7 +169,8 @@ def one_run(browser: Any, catalogue: Path, organisation: str) -> dict[str, float
             context = browser.new_context(viewport={"width": 1600, "height": 1000})
             page = context.new_page()
             page.set_default_timeout(120_000)
-            figures[label] = timed(lambda page=page: page.goto(address), page, overview_drawn(page))
+            runs = Runs(page)
+            figures[label] = timed(lambda page=page: page.goto(address), runs, overview_drawn(page))
             if label.startswith("first"):
                 context.close()
         sidebar = page.locator('[data-testid="stSidebar"]')
@@ -144,18 +180,25 @@ def one_run(browser: Any, catalogue: Path, organisation: str) -> dict[str, float
                 if heading is None
                 else lambda h=heading: page.get_by_role("heading", name=h, exact=True).first.wait_for()
             )
+            clicked = time.perf_counter()
             figures[f"switch to {link}"] = timed(
-                lambda link=link: sidebar.get_by_text(link, exact=True).click(), page, ready
+                lambda link=link: sidebar.get_by_text(link, exact=True).click(), runs, ready
             )
-        sidebar.get_by_text("Priorities", exact=True).click()
-        page.get_by_role("heading", name="Priorities", exact=True).first.wait_for()
-        page.wait_for_function(DRAWN, polling=20)
+            if link == "Priorities":
+                page.get_by_text("the 5th to 95th percentile rank").first.wait_for()
+                page.wait_for_function(DRAWN, polling=20)
+                figures["rank ranges on Priorities"] = time.perf_counter() - clicked
+        timed(
+            lambda: sidebar.get_by_text("Priorities", exact=True).click(),
+            runs,
+            lambda: page.get_by_text("the 5th to 95th percentile rank").first.wait_for(),
+        )
         before = top_three(page)
         slider = page.locator('[data-testid="stSlider"]').filter(has_text="Reach").get_by_role("slider")
         slider.focus()
         figures["slider to re-ordered table"] = timed(
             lambda: slider.press("End"),
-            page,
+            runs,
             lambda: page.wait_for_function(
                 """(before) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
                     .some(e => e.innerText.startsWith('Top 3 now:') && e.innerText !== before)""",
