@@ -107,6 +107,18 @@ def csv_download(
 FINDINGS_SHOWN = 20
 """Findings shown in full on the page, most important first; the rest are a click away."""
 
+ROWS_DRAWN = 1000
+"""Rows a long table draws, first ones first; its download always has every row. More is
+more than anyone scrolls through in a room, and slows every page that shows it."""
+
+
+def rows_drawn_note(
+    drawn: int, total: int, what: str, narrow: str = "narrow them with the filters, or "
+) -> None:
+    """Under a table cut to its first ``drawn`` rows: say so, and where the rest are."""
+    if total > drawn:
+        st.caption(f"The first {drawn:,} of {total:,} {what}: {narrow}download them all.")
+
 
 def show_findings(board: Board, findings: list[Finding], columns: list[str], name: str) -> None:
     """The most important findings as a table that wraps its text, so the advice is read
@@ -141,12 +153,13 @@ def show_findings(board: Board, findings: list[Finding], columns: list[str], nam
     if len(readable) > FINDINGS_SHOWN:
         with st.expander(f"All {len(readable):,} findings (the {FINDINGS_SHOWN} above come first)"):
             st.dataframe(
-                readable,
+                readable.head(ROWS_DRAWN),
                 hide_index=True,
                 width="stretch",
                 column_config=FINDING_COLUMNS,
                 key=f"{name}_findings",
             )
+            rows_drawn_note(ROWS_DRAWN, len(readable), "findings", narrow="")
     csv_download(
         "Download the findings (CSV)",
         table,

@@ -22,7 +22,7 @@ from cxprio.ambition import AmbitionReport, check_ambition
 from cxprio.model import MEASURES, Catalogue, Level
 from cxprio.ownership import OwnershipReport, analyse_ownership
 from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
-from cxprio.tables import descendants, every_table, matching
+from cxprio.tables import descendants, matching, table_makers
 
 from . import ranges
 from .ranges import RankRanges
@@ -81,6 +81,10 @@ class Prepared:
         default_factory=lambda: Memo(64), repr=False, compare=False
     )
     _trees: Memo[str, Tree] = field(default_factory=lambda: Memo(64), repr=False, compare=False)
+    _ambitions: Memo[tuple[float, ...], AmbitionReport] = field(
+        default_factory=lambda: Memo(16), repr=False, compare=False
+    )
+    _kept: Memo[Hashable, Any] = field(default_factory=lambda: Memo(64), repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
@@ -94,6 +98,19 @@ class Prepared:
             (levels, team, tiers, search),
             lambda: matching(self.norm, levels=levels, team=team, tiers=tiers, search=search),
         )
+
+    def keep(self, key: Hashable, compute: Callable[[], V]) -> V:
+        """What ``compute`` returns, computed once for this catalogue version and kept
+        under ``key`` (among the 64 most recently used): for what a page derives from the
+        catalogue whatever the weights, such as the RACI table, or per filter. The key
+        must name everything the result depends on besides the catalogue."""
+        value: V = self._kept.get(key, compute)
+        return value
+
+    def ambition(self, weights: tuple[float, ...], compute: Callable[[], AmbitionReport]) -> AmbitionReport:
+        """The ambition report under ``weights`` (in the order of the measures), computed
+        by ``compute`` the first time it is asked for."""
+        return self._ambitions.get(weights, compute)
 
     def tree(self, experience_id: str) -> Tree:
         """``experience_id`` and everything under it (see :class:`Tree`)."""
@@ -192,14 +209,16 @@ class Board:
         return Scores(self.table.drop(columns=["owner_name"]), self.weights, self.norm.warnings, self.norm)
 
     def ambition(self) -> AmbitionReport:
-        return check_ambition(self.catalogue, self.scores)
+        """The ambition report under these weights, kept for the catalogue version."""
+        return self.prepared.ambition(self.weight_key, lambda: check_ambition(self.catalogue, self.scores))
 
     def ownership(self) -> OwnershipReport:
         return _ownership(self.sha256, self.weight_key, self)
 
-    def every_table(self) -> dict[str, pd.DataFrame]:
-        """Every table the board shows, by CSV name (see :func:`cxprio.tables.every_table`)."""
-        return every_table(self.catalogue, self.scores, self.ambition(), self.ownership())
+    def table_makers(self) -> dict[str, Callable[[], pd.DataFrame]]:
+        """Every table the board shows, by CSV name, each built when called (see
+        :func:`cxprio.tables.table_makers`)."""
+        return table_makers(self.catalogue, self.scores, self.ambition(), self.ownership())
 
     def ranges_key(self, top_n: int) -> Hashable:
         """What this weighting's rank ranges are known by (see :mod:`board.ranges`)."""

@@ -6,10 +6,11 @@ produced headless.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -203,6 +204,36 @@ def graph_layout(graph: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, edges
 
 
+def priority_bands(points: pd.DataFrame, width: float = 5.0) -> pd.DataFrame:
+    """How many experiences sit in each ambition ``tier``, ``level`` and band of ``width``
+    priority points: for a chart of more experiences than a screen can show one by one.
+
+    ``points`` has ``tier``, ``level`` and ``priority`` (0-100) columns. Returns ``tier,
+    level, low, high, middle, experiences``, one row per band that holds any, a band
+    holding ``low <= priority < high`` (the last one 100 too).
+    """
+    if width <= 0:
+        raise ValueError(f"the band width must be above 0, not {width:g}")
+    bands = np.minimum(np.floor(points["priority"].to_numpy(dtype=float) / width), math.ceil(100 / width) - 1)
+    counted = (
+        pd.DataFrame({"tier": points["tier"].to_numpy(), "level": points["level"].to_numpy(), "band": bands})
+        .groupby(["tier", "level", "band"], sort=True)
+        .size()
+        .reset_index(name="experiences")
+    )
+    low = counted["band"] * width
+    return pd.DataFrame(
+        {
+            "tier": counted["tier"],
+            "level": counted["level"],
+            "low": low,
+            "high": np.minimum(low + width, 100.0),
+            "middle": low + np.minimum(width, 100.0 - low) / 2,
+            "experiences": counted["experiences"].astype(int),
+        }
+    )
+
+
 def weights_table(weights: Mapping[str, float]) -> pd.DataFrame:
     """The weights a ranking used: ``measure, weight``, in the usual order of the measures."""
     return pd.DataFrame(
@@ -218,6 +249,32 @@ def with_weights(frame: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFr
     return frame.assign(weights=format_weights(weights))
 
 
+def table_makers(
+    catalogue: Catalogue, scores: Scores, ambition: AmbitionReport, ownership: OwnershipReport
+) -> dict[str, Callable[[], pd.DataFrame]]:
+    """What :func:`every_table` returns, with each table built only when its function is
+    called: a page can offer every download without building a RACI matrix of millions of
+    cells that nobody asked for."""
+    weights = dict(scores.weights)
+    parts: dict[str, Callable[[], pd.DataFrame]] = {
+        "priorities.csv": lambda: scores.table,
+        "ambition-tiers.csv": lambda: tier_table(ambition),
+        "ambition-findings.csv": lambda: findings_table(ambition.findings),
+        "seams.csv": lambda: seams_table(ownership.seams, catalogue.team_names()),
+        "ownership-findings.csv": lambda: findings_table(ownership.findings),
+        "decision-findings.csv": lambda: findings_table(ownership.decision_findings),
+        "raci-matrix.csv": lambda: raci_table(catalogue, ownership.decision_findings),
+    }
+    makers: dict[str, Callable[[], pd.DataFrame]] = {"weights.csv": lambda: weights_table(weights)}
+    for name, part in parts.items():
+        makers[name] = functools.partial(_weighted, part, weights)
+    return makers
+
+
+def _weighted(part: Callable[[], pd.DataFrame], weights: Mapping[str, float]) -> pd.DataFrame:
+    return with_weights(part(), weights)
+
+
 def every_table(
     catalogue: Catalogue, scores: Scores, ambition: AmbitionReport, ownership: OwnershipReport
 ) -> dict[str, pd.DataFrame]:
@@ -225,18 +282,7 @@ def every_table(
     the weights, the priorities, the ambition tiers and findings, the seams, the
     ownership and decision findings, and the RACI matrix with each decision's defects.
     Every table but ``weights.csv`` ends with a ``weights`` column (:func:`with_weights`)."""
-    tables = {
-        "priorities.csv": scores.table,
-        "ambition-tiers.csv": tier_table(ambition),
-        "ambition-findings.csv": findings_table(ambition.findings),
-        "seams.csv": seams_table(ownership.seams, catalogue.team_names()),
-        "ownership-findings.csv": findings_table(ownership.findings),
-        "decision-findings.csv": findings_table(ownership.decision_findings),
-        "raci-matrix.csv": raci_table(catalogue, ownership.decision_findings),
-    }
-    return {"weights.csv": weights_table(scores.weights)} | {
-        name: with_weights(frame, scores.weights) for name, frame in tables.items()
-    }
+    return {name: make() for name, make in table_makers(catalogue, scores, ambition, ownership).items()}
 
 
 # A fixed time stamp: the same tables give the same ZIP, byte for byte.

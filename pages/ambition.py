@@ -7,12 +7,14 @@ import streamlit as st
 
 from board import open_page
 from board.charts import level_colour, readable
-from board.show import csv_download, plain, show_findings
+from board.show import ROWS_DRAWN, csv_download, plain, rows_drawn_note, show_findings
 from cxprio.ambition import delivery_gap
-from cxprio.model import Tier
-from cxprio.tables import tier_table
+from cxprio.model import Level, Tier
+from cxprio.tables import priority_bands, tier_table
 
 CARDS_PER_TIER = 12
+POINT_LIMIT = 1000  # experiences drawn one by one; above this, counted in bands of priority
+BAND_WIDTH = 5.0
 TIER_COLOURS = {
     "Unique": "#1f4e79",
     "Distinct": "#2f7ebc",
@@ -50,7 +52,9 @@ for column, share in zip(columns, report.tiers, strict=True):
                 today = f" · today {str(row.current).capitalize()}" if isinstance(row.current, str) else ""
                 st.caption(f"#{row.rank} · {row.level} · priority {row.priority:.0f}{today}")
         if len(rows) > CARDS_PER_TIER:
-            st.caption(f"and {len(rows) - CARDS_PER_TIER} more (see the table below)")
+            st.caption(
+                f"and {len(rows) - CARDS_PER_TIER:,} more: filter Priorities by ambition to see them all"
+            )
 
 missing = table[table["ambition"].isna()]
 if len(missing):
@@ -110,23 +114,48 @@ with right:
 
 st.subheader("Priority against ambition")
 points = table.dropna(subset=["priority"]).assign(tier=table["ambition"].fillna("none").str.capitalize())
-strip = (
-    alt.Chart(points[["name", "rank", "priority", "tier", "level"]])
-    .mark_circle(size=120, opacity=0.8)
-    .encode(
-        x=alt.X("priority:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("tier:N", title="Ambition tier", sort=[t.label for t in Tier] + ["None"]),
-        color=level_colour(),
-        tooltip=[
-            alt.Tooltip("name:N", title="Experience"),
-            alt.Tooltip("rank:Q", title="Rank"),
-            alt.Tooltip("priority:Q", title="Priority", format=".1f"),
-            alt.Tooltip("tier:N", title="Ambition"),
-        ],
+TIER_ORDER = [t.label for t in Tier] + ["None"]
+TITLE = "High priorities should not sit low, nor low priorities high"
+if len(points) <= POINT_LIMIT:
+    chart = (
+        alt.Chart(points[["name", "rank", "priority", "tier", "level"]])
+        .mark_circle(size=120, opacity=0.8)
+        .encode(
+            x=alt.X("priority:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER),
+            color=level_colour(),
+            tooltip=[
+                alt.Tooltip("name:N", title="Experience"),
+                alt.Tooltip("rank:Q", title="Rank"),
+                alt.Tooltip("priority:Q", title="Priority", format=".1f"),
+                alt.Tooltip("tier:N", title="Ambition"),
+            ],
+        )
     )
-    .properties(title="High priorities should not sit low, nor low priorities high", height=260)
-)
-st.altair_chart(readable(strip), width="stretch")
+else:  # one circle per band of 5 priority points, sized by how many experiences it holds
+    st.caption(
+        f"{len(points):,} experiences are too many to draw one by one: each circle is a band of "
+        f"{BAND_WIDTH:g} priority points, sized by how many of a level sit in it. The download has every one."
+    )
+    chart = (
+        alt.Chart(priority_bands(points, BAND_WIDTH))
+        .mark_circle(opacity=0.8)
+        .encode(
+            x=alt.X("middle:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER),
+            yOffset=alt.YOffset("level:N", sort=[lv.value for lv in Level]),
+            size=alt.Size("experiences:Q", title="Experiences", scale=alt.Scale(range=[30, 900])),
+            color=level_colour(),
+            tooltip=[
+                alt.Tooltip("tier:N", title="Ambition"),
+                alt.Tooltip("level:N", title="Level"),
+                alt.Tooltip("low:Q", title="Priority from", format=".0f"),
+                alt.Tooltip("high:Q", title="up to", format=".0f"),
+                alt.Tooltip("experiences:Q", title="Experiences"),
+            ],
+        )
+    )
+st.altair_chart(readable(chart.properties(title=TITLE, height=260)), width="stretch")
 csv_download(
     "Download these points (CSV)",
     points[["rank", "name", "level", "priority", "tier"]],
@@ -139,23 +168,28 @@ st.subheader("Findings")
 show_findings(board, list(report.findings), ["severity", "code", "experience", "message"], "ambition")
 
 st.subheader("Target against today")
-gaps = delivery_gap(catalogue)
+gaps = board.prepared.keep("delivery-gap", lambda: delivery_gap(catalogue))  # whatever the weights
 under, over = st.columns(2, gap="large")
 with under:
     st.markdown("**Under-delivering: a case to invest**")
+    short = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
     st.dataframe(
-        gaps[gaps["gap"] > 0].sort_values("gap", ascending=False)[["name", "ambition", "current", "gap"]],
+        short[["name", "ambition", "current", "gap"]].head(ROWS_DRAWN),
         hide_index=True,
         width="stretch",
         column_config={"gap": st.column_config.NumberColumn("Tiers short")},
         key="under_delivering",
     )
+    rows_drawn_note(ROWS_DRAWN, len(short), "under-delivering experiences", narrow="")
 with over:
     st.markdown("**Over-delivering: a candidate for savings**")
+    above = gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"])
     st.dataframe(
-        gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"])[["name", "ambition", "current", "gap"]],
+        above[["name", "ambition", "current", "gap"]].head(ROWS_DRAWN),
         hide_index=True,
         width="stretch",
         column_config={"gap": st.column_config.NumberColumn("Tiers above")},
         key="over_delivering",
     )
+    rows_drawn_note(ROWS_DRAWN, len(above), "over-delivering experiences", narrow="")
+csv_download("Download target against today (CSV)", gaps, "target-against-today.csv", "download_gaps", None)

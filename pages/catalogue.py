@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from board import open_page
@@ -30,10 +31,21 @@ if using_upload():
         forget_upload()
         st.rerun()
 
+WARNINGS_SHOWN = 50  # one list on the page; the download has them all
+
 if loaded.warnings:
-    with st.expander(f"{len(loaded.warnings)} warnings (the catalogue still loads)"):
-        for warning in loaded.warnings:
-            st.markdown(f"- **{plain(warning.location())}**: {plain(warning.message)}")
+    with st.expander(f"{len(loaded.warnings):,} warnings (the catalogue still loads)"):
+        lines = [f"- **{plain(w.location())}**: {plain(w.message)}" for w in loaded.warnings[:WARNINGS_SHOWN]]
+        if len(loaded.warnings) > WARNINGS_SHOWN:
+            lines.append(f"- … and {len(loaded.warnings) - WARNINGS_SHOWN:,} more in the download")
+        st.markdown("\n".join(lines))
+        csv_download(
+            "Download the warnings (CSV)",
+            lambda: pd.DataFrame([w.as_dict() for w in loaded.warnings]),
+            "catalogue-warnings.csv",
+            "download_warnings",
+            None,
+        )
 
 st.subheader("Check another catalogue")
 st.caption(
@@ -97,7 +109,7 @@ if candidate_name is not None and candidate_content is not None:
 
 st.subheader("Downloads")
 st.caption("Everything the board shows, under the weights in the sidebar.")
-tables = board.every_table()
+tables = board.table_makers()  # each built only when its button is clicked
 
 buttons = st.container(horizontal=True)
 # The bytes that loaded, not the file on disk: it may have changed, broken or gone since.
@@ -111,12 +123,12 @@ buttons.download_button(
 )
 buttons.download_button(
     "Every table (ZIP of CSV)",
-    lambda: tables_zip(tables),
+    lambda: tables_zip({name: make() for name, make in tables.items()}),
     file_name="cxprio-tables.zip",
     mime="application/zip",
     key="download_all",
     icon=":material/folder_zip:",
 )
 row = st.container(horizontal=True)
-for name, frame in tables.items():
-    csv_download(name, frame, name, f"download_{name}", None, place=row)  # weights included
+for name, make in tables.items():
+    csv_download(name, make, name, f"download_{name}", None, place=row)  # weights included

@@ -19,12 +19,14 @@ names = catalogue.team_names()
 st.title("Decision rights")
 st.caption(
     "Who is Accountable (exactly one team), Responsible (at least one), Consulted and Informed "
-    "(kept small) for each decision. Rows with a defect are highlighted and come first."
+    "(kept small) for each decision. Decisions with a defect come first, the defect highlighted."
 )
 
 findings = report.decision_findings
-shown = raci_table(catalogue, findings)
-defective = int((shown["defects"] != "").sum())
+# The roles and their defects do not depend on the weights: built once per catalogue version.
+kept = board.prepared.keep
+shown = kept("raci", lambda: raci_table(catalogue, findings))
+defective = kept("raci-defective", lambda: int((shown["defects"] != "").sum()))
 
 metrics = st.columns(3)
 metrics[0].metric("Decisions", len(shown))
@@ -36,6 +38,11 @@ metrics[2].metric(
 )
 
 PAGE_ROWS = 50  # decisions drawn at once: a projector shows about 15, a laptop 30
+
+
+def selected_and_teams(selected: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    return selected, raci_teams(selected)
+
 
 if len(shown):
     filters = st.columns([3, 3, 3])
@@ -51,9 +58,15 @@ if len(shown):
     )
     search = filters[2].text_input("Search", key="raci_search", placeholder="Experience or decision")
     # Experiences by name, as people know them (the CSV keeps their ids).
-    labelled = shown.assign(experience=shown["experience"].map(board.prepared.name_of))
-    matching = select_decisions(labelled, defective_only=which == "With a defect", team=team, search=search)
-    involved = raci_teams(matching)
+    labelled = kept(
+        "raci-named", lambda: shown.assign(experience=shown["experience"].map(board.prepared.name_of))
+    )
+    matching, involved = kept(
+        ("raci-selected", which, team, search),
+        lambda: selected_and_teams(
+            select_decisions(labelled, defective_only=which == "With a defect", team=team, search=search)
+        ),
+    )
     if matching.empty:
         st.info("No decision matches these filters.")
     else:
@@ -70,13 +83,13 @@ if len(shown):
             f"({len(shown):,} in all), defective first; the {len(involved)} teams they involve."
         )
 
-        def highlight(row: pd.Series) -> list[str]:
-            colour = "background-color: #fde2e2" if row["defects"] else ""
-            return [colour] * len(row)
+        def highlight(defects: object) -> str:
+            # The defect's own cell only: a style per cell of a 150-team row is sent for every cell.
+            return "background-color: #fde2e2" if defects else ""
 
         part_teams = raci_teams(part)
         st.dataframe(
-            part[[*RACI_KEYS, *part_teams]].style.apply(highlight, axis=1),
+            part[[*RACI_KEYS, *part_teams]].style.map(highlight, subset=["defects"]),
             hide_index=True,
             width="stretch",
             height="content",  # at most PAGE_ROWS rows: every one seen, none cut
@@ -113,7 +126,7 @@ else:
     st.success("Every decision has exactly one Accountable team and well-formed roles.")
 
 st.subheader("Accountability load per team")
-load = accountability_load(catalogue)
+load = kept("accountability", lambda: accountability_load(catalogue))
 CHART_TEAMS = 25  # bars a person at the back of the room can still read
 charted = load.head(CHART_TEAMS)
 if len(load) > CHART_TEAMS:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from board import open_page
 from board.charts import readable
-from board.show import csv_download, plain, show_findings
+from board.show import ROWS_DRAWN, csv_download, plain, rows_drawn_note, show_findings
 from cxprio.ownership import filter_seams, riskiest_teams, seams_table, swimlane_dot, team_pair_risk
 from cxprio.tables import graph_layout
 
@@ -172,7 +172,7 @@ st.dataframe(
             "priority_from",
             "risk",
         ]
-    ],
+    ].head(ROWS_DRAWN),
     hide_index=True,
     width="stretch",
     column_config={
@@ -205,6 +205,7 @@ st.dataframe(
     },
     key="seams_table",
 )
+rows_drawn_note(ROWS_DRAWN, len(table), "matching seams, riskiest first")
 csv_download("Download these seams (CSV)", table, "seams.csv", "download_seams", board.weights)
 
 st.subheader("Bottleneck teams")

@@ -9,12 +9,11 @@ import streamlit as st
 from board import open_page
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
-from board.show import TREE_COLUMNS, csv_download, plain, ranked_columns
+from board.show import ROWS_DRAWN, TREE_COLUMNS, csv_download, plain, ranked_columns
 from cxprio.model import Level, Tier
 from cxprio.scoring import default_top_n
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
-TABLE_LIMIT = 1000  # rows drawn; the download always has every matching row
 
 board = open_page("Priorities")
 catalogue = board.catalogue
@@ -103,7 +102,7 @@ columns = [
 if spread is not None:
     columns[1:1] = ["rank_range", "stable_top_n"]
 st.dataframe(
-    board.view(rows[:TABLE_LIMIT], columns, spread),
+    board.view(rows[:ROWS_DRAWN], columns, spread),
     hide_index=True,
     width="stretch",
     height="content" if len(rows) <= 15 else 600,  # a short table whole; a long one scrolls
@@ -111,9 +110,9 @@ st.dataframe(
     key="ranking",
 )
 total = len(ranked.order)
-if len(rows) > TABLE_LIMIT:
+if len(rows) > ROWS_DRAWN:
     st.caption(
-        f"The first {TABLE_LIMIT:,} of {len(rows):,} matching experiences ({total:,} in all): "
+        f"The first {ROWS_DRAWN:,} of {len(rows):,} matching experiences ({total:,} in all): "
         "narrow them with the filters, or download them all."
     )
 else:

@@ -3,6 +3,8 @@ sliders, the filters, and checking another catalogue."""
 
 from __future__ import annotations
 
+import itertools
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -401,6 +403,88 @@ def test_decision_rights_at_scale_show_a_page_of_defective_decisions_and_only_th
     assert len(table) == min(50, len(involving)) and len(involving) > 0
     assert (table[team["id"]] != "").all()
     assert any(f"of {len(involving):,} matching" in c.value for c in app.caption)
+
+
+def test_a_large_catalogue_draws_the_first_1000_seams_and_says_so(
+    board: Callable[..., AppTest], large: Path
+) -> None:
+    raw = yaml.safe_load(large.read_text(encoding="utf-8"))
+    seams = sum(  # consecutive steps of two different teams
+        1
+        for e in raw["experiences"]
+        for before, after in itertools.pairwise(e.get("steps", []))
+        if before.get("team") and after.get("team") and before["team"] != after["team"]
+    )
+    assert seams > 1000
+    app = board(large, page="pages/ownership.py")
+    table = next(d.value for d in app.dataframe if "from_team_name" in d.value.columns)
+    assert len(table) == 1000
+    assert list(table["risk"]) == sorted(table["risk"], reverse=True)
+    assert any(f"The first 1,000 of {seams:,} matching seams" in c.value for c in app.caption)
+
+
+def _chart_rows(app: AppTest, title: str) -> pd.DataFrame:
+    """The data of the chart with ``title``, as the browser receives it."""
+    import pyarrow as pa
+
+    for chart in app.get("vega_lite_chart"):
+        if title in chart.proto.spec:
+            frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+            return pd.concat(frames, ignore_index=True)
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_a_large_catalogue_bands_the_ambition_chart_and_draws_the_first_1000_gaps(
+    board: Callable[..., AppTest], large: Path
+) -> None:
+    raw = yaml.safe_load(large.read_text(encoding="utf-8"))
+    strength = {"unique": 3, "distinct": 2, "competitive": 1, "uncompetitive": 0}
+    short = sum(
+        1
+        for e in raw["experiences"]
+        if e.get("ambition") and e.get("current") and strength[e["ambition"]] > strength[e["current"]]
+    )
+    measured = sum(
+        1 for e in raw["experiences"] if any(v is not None for v in (e.get("measures") or {}).values())
+    )
+    assert short > 1000 and measured > 1000
+    app = board(large, page="pages/ambition.py")
+    assert not app.exception
+    bands = _chart_rows(app, "High priorities should not sit low")
+    assert len(bands) < 400  # tiers x levels x 20 bands at most, not one row per experience
+    assert bands["experiences"].sum() == measured
+    assert any(f"{measured:,} experiences are too many to draw one by one" in c.value for c in app.caption)
+    under = next(d.value for d in app.dataframe if "gap" in d.value.columns)  # the first: under
+    assert len(under) == 1000 and list(under["gap"]) == sorted(under["gap"], reverse=True)
+    assert any(f"The first 1,000 of {short:,} under-delivering" in c.value for c in app.caption)
+
+
+def test_a_small_catalogue_draws_every_experience_on_the_ambition_chart(
+    board: Callable[..., AppTest],
+) -> None:
+    raw = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    app = board(page="pages/ambition.py")
+    points = _chart_rows(app, "High priorities should not sit low")
+    assert sorted(points["name"]) == sorted(e["name"] for e in raw["experiences"])
+
+
+def test_the_catalogue_page_lists_the_first_50_warnings_in_one_list_and_counts_the_rest(
+    board: Callable[..., AppTest], large: Path
+) -> None:
+    raw = yaml.safe_load(large.read_text(encoding="utf-8"))
+    incomplete = [  # one warning per experience that lacks a measure
+        e["id"] for e in raw["experiences"] if any((e.get("measures") or {}).get(m) is None for m in MEASURES)
+    ]
+    assert len(incomplete) > 50
+    app = board(large, page="pages/catalogue.py")
+    (expander,) = [x for x in app.expander if "warnings (the catalogue still loads)" in x.label]
+    assert expander.label.startswith(f"{len(incomplete):,} warnings")
+    (listed,) = [m.value for m in expander.markdown]
+    lines = listed.splitlines()
+    assert len(lines) == 51 and lines[-1] == f"- … and {len(incomplete) - 50:,} more in the download"
+    assert [
+        re.search(r"\*\*: (\S+?):", line).group(1).replace("\\", "") for line in lines[:50]
+    ] == incomplete[:50]
 
 
 def _as_list(value: object) -> list[object]:

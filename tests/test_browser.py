@@ -357,6 +357,41 @@ def test_weights_in_the_address_survive_a_refresh_a_new_tab_and_every_download(
     context.close()
 
 
+def test_the_catalogue_page_downloads_every_table_as_the_cli_writes_it(
+    page: Any, server: str, tmp_path: Path
+) -> None:
+    import zipfile
+
+    cli_zip = tmp_path / "cli.zip"
+    written = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cxprio",
+            "tables",
+            str(SAMPLE),
+            "--weights",
+            ROOM_ADDRESS,
+            "--out",
+            str(cli_zip),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert written.returncode == 0, written.stderr
+    open_page(page, server, f"catalogue?weights={ROOM_ADDRESS}", "Catalogue")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Every table (ZIP of CSV)").click()
+    assert Path(download.value.path()).read_bytes() == cli_zip.read_bytes()
+    # One table on its own: the same bytes as in the ZIP.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="raci-matrix.csv").click()
+    with zipfile.ZipFile(cli_zip) as bundle:
+        assert Path(download.value.path()).read_bytes() == bundle.read("raci-matrix.csv")
+
+
 def test_a_moved_slider_goes_into_the_address_and_bad_weights_there_get_a_note(
     page: Any, server: str
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cxprio import load_catalogue
@@ -56,3 +57,57 @@ def test_the_ranking_arrays_agree_with_the_ranked_table(norm: Normalised) -> Non
     assert (ranked.rank[ranked.order] == np.arange(1, len(norm.ids) + 1)).all()
     for column in ("priority", "customer_value", "business_value"):
         assert np.allclose(getattr(ranked, column)[ranked.order], table[column], equal_nan=True)
+
+
+def test_table_makers_build_a_table_only_when_asked_and_as_every_table_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cxprio.tables as tables
+    from cxprio.ambition import check_ambition
+    from cxprio.ownership import analyse_ownership
+    from cxprio.scoring import score
+
+    catalogue = load_catalogue(SAMPLE).catalogue
+    scores = score(catalogue, weights={"reach": 0.9})
+    ambition = check_ambition(catalogue, scores)
+    ownership = analyse_ownership(
+        catalogue, dict(zip(scores.table["id"], scores.table["priority"], strict=True))
+    )
+    expected = tables.every_table(catalogue, scores, ambition, ownership)
+
+    built: list[str] = []
+    real_raci = tables.raci_table
+
+    def counted_raci(*args: Any) -> Any:
+        built.append("raci")
+        return real_raci(*args)
+
+    monkeypatch.setattr(tables, "raci_table", counted_raci)
+    makers = tables.table_makers(catalogue, scores, ambition, ownership)
+    assert list(makers) == list(expected) and built == []  # nothing built yet
+    raci = makers["raci-matrix.csv"]()
+    assert built == ["raci"]
+    assert raci.equals(expected["raci-matrix.csv"])
+    assert set(raci["weights"]) == {tables.format_weights(scores.weights)}
+    assert makers["weights.csv"]().equals(expected["weights.csv"])
+
+
+def test_priority_bands_count_each_tier_level_and_band_of_priority() -> None:
+    from cxprio.tables import priority_bands
+
+    rng = np.random.default_rng(3)
+    tiers = rng.choice(["Unique", "Distinct", "None"], size=500)
+    levels = rng.choice(["trigger", "journey", "moment"], size=500)
+    priorities = np.concatenate([rng.uniform(0, 100, size=496), [0.0, 5.0, 99.99, 100.0]])
+    points = pd.DataFrame({"tier": tiers, "level": levels, "priority": priorities})
+    counts: dict[tuple[str, str, int], int] = {}
+    for tier, level, priority in zip(tiers, levels, priorities, strict=True):
+        band = 19 if priority >= 95 else int(priority // 5)  # 100 belongs to the last band
+        counts[(tier, level, band)] = counts.get((tier, level, band), 0) + 1
+    bands = priority_bands(points, 5.0)
+    got = {(r.tier, r.level, int(r.low // 5)): r.experiences for r in bands.itertuples(index=False)}
+    assert got == counts
+    assert bands["experiences"].sum() == 500
+    assert ((bands["high"] - bands["low"]) == 5).all() and (bands["middle"] == bands["low"] + 2.5).all()
+    with pytest.raises(ValueError, match="above 0"):
+        priority_bands(points, 0)
