@@ -20,7 +20,7 @@ board = open_page("Overview")
 catalogue = board.catalogue
 table = board.table
 ambition = board.ambition()
-ownership = board.ownership()
+seams = board.seams()  # the rest of the ownership analysis is not needed here
 
 st.title(plain(catalogue.organisation))
 warnings = (
@@ -40,7 +40,7 @@ columns[0].metric("Experiences", len(table), help="Triggers, journeys and moment
 columns[1].metric("Triggers", int(levels.get("trigger", 0)), help="Life events that start a need")
 columns[2].metric("Journeys", int(levels.get("journey", 0)), help="Multi-stage experiences")
 columns[3].metric("Moments", int(levels.get("moment", 0)), help="One-step interactions")
-coverage = "–" if ownership.coverage is None else f"{ownership.coverage:.0%}"
+coverage = "–" if seams.coverage is None else f"{seams.coverage:.0%}"
 columns[4].metric(
     "Seam coverage",
     coverage,
@@ -86,7 +86,7 @@ with right:
         )
 
     st.subheader("Most costly unowned seams")
-    unowned = [s for s in ownership.seams if not s.owned][:5]
+    unowned = [s for s in seams.seams if not s.owned][:5]
     if unowned:
         teams = board.prepared.team_labels
         for seam in unowned:
@@ -132,3 +132,7 @@ with st.expander("How to read this board"):
         "where customers fall through the gaps: someone has to own it.\n"
         "- The sidebar weights change every ranking on every page; *Reset* restores the catalogue's."
     )
+
+# The last step, once the page is on its way: the whole ownership analysis (team graph,
+# findings) in the background, for the Ownership and Decision rights pages.
+board.prefetch_ownership()

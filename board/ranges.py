@@ -14,18 +14,19 @@ Results are kept per catalogue version, weighting and top N, shared by every ses
 
 from __future__ import annotations
 
-import threading
+import functools
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
+
+from .jobs import Jobs
 
 GRACE_SECONDS = 0.01
 """How long a job waits before it starts: the run that asked for it is then done sending
@@ -56,36 +57,20 @@ def _after_grace(compute: Callable[[], pd.DataFrame]) -> RankRanges:
     return RankRanges.of(compute())
 
 
-@dataclass
 class RangeJobs:
-    """One worker thread and the futures of the weightings asked for, newest last."""
+    """The rank ranges asked for, by weighting, on one worker thread: asking for a new
+    weighting drops those still queued, which nobody is looking at any more."""
 
-    executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxprio-ranges")
-    )
-    futures: OrderedDict[Hashable, Future[RankRanges]] = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self) -> None:
+        self._jobs: Jobs[Hashable, RankRanges] = Jobs("cxprio-ranges", KEEP, drop_queued=True)
 
     def peek(self, key: Hashable) -> Future[RankRanges] | None:
         """The future of ``key``'s ranges when they were asked for, without starting them."""
-        with self.lock:
-            future = self.futures.get(key)
-            return None if future is None or future.cancelled() else future
+        return self._jobs.peek(key)
 
     def request(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> Future[RankRanges]:
-        """The future of ``key``'s ranges, started now unless it is known already."""
-        with self.lock:
-            future = self.futures.get(key)
-            if future is not None and not future.cancelled():
-                self.futures.move_to_end(key)
-                return future
-            for stale in [k for k, f in self.futures.items() if not f.running() and not f.done()]:
-                self.futures.pop(stale).cancel()  # queued for a weighting already left behind
-            future = self.executor.submit(_after_grace, compute)
-            self.futures[key] = future
-            while len(self.futures) > KEEP:
-                self.futures.popitem(last=False)
-            return future
+        """The future of ``key``'s ranges, computed by ``compute`` unless known already."""
+        return self._jobs.request(key, functools.partial(_after_grace, compute))
 
 
 _JOBS = RangeJobs()

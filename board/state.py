@@ -15,16 +15,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
 from cxprio import CatalogueError, LoadedCatalogue
 from cxprio.ambition import AmbitionReport, check_ambition
 from cxprio.model import MEASURES, Catalogue, Level
-from cxprio.ownership import OwnershipReport, analyse_ownership
+from cxprio.ownership import OwnershipReport, Seam, analyse_ownership, find_seams, seam_coverage
 from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
 from cxprio.tables import descendants, matching, table_makers
 
 from . import ranges
+from .jobs import Jobs
 from .ranges import RankRanges
 
 K = TypeVar("K", bound=Hashable)
@@ -159,10 +159,20 @@ def _team_labels(names: dict[str, str]) -> dict[str | None, str]:
     return labels
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _ownership(sha256: str, weights: tuple[float, ...], _board: Board) -> OwnershipReport:
-    priorities = dict(zip(_board.norm.ids, _board.ranked.priority.tolist(), strict=True))
-    return analyse_ownership(_board.catalogue, priorities)
+_ANALYSES: Jobs[tuple[str, tuple[float, ...]], OwnershipReport] = Jobs(
+    "cxprio-ownership", 16, drop_queued=False
+)
+"""Ownership analyses by catalogue version and weighting, each computed once on a
+background thread: the Overview asks for its weighting's once it is drawn, so the
+Ownership and Decision rights pages find it done, or wait for the same computation."""
+
+
+@dataclass(frozen=True)
+class SeamSummary:
+    """What the Overview shows of the seams: every seam, most risky first, and the coverage."""
+
+    seams: list[Seam]
+    coverage: float | None
 
 
 @dataclass(frozen=True)
@@ -212,8 +222,31 @@ class Board:
         """The ambition report under these weights, kept for the catalogue version."""
         return self.prepared.ambition(self.weight_key, lambda: check_ambition(self.catalogue, self.scores))
 
+    def priorities(self) -> dict[str, float]:
+        """Experience id -> priority under these weights."""
+        return dict(zip(self.norm.ids, self.ranked.priority.tolist(), strict=True))
+
+    def seams(self) -> SeamSummary:
+        """The seams and their coverage under these weights, without the rest of the
+        ownership analysis (team graph, findings), kept for the catalogue version."""
+
+        def summary() -> SeamSummary:
+            found = find_seams(self.catalogue, self.priorities())
+            return SeamSummary(found, seam_coverage(found))
+
+        return self.prepared.keep(("seams", self.weight_key), summary)
+
     def ownership(self) -> OwnershipReport:
-        return _ownership(self.sha256, self.weight_key, self)
+        """The whole ownership analysis under these weights (see :meth:`prefetch_ownership`)."""
+        return self.prefetch_ownership().result()
+
+    def prefetch_ownership(self) -> Future[OwnershipReport]:
+        """The ownership analysis under these weights, started in the background unless it
+        was asked for already."""
+        catalogue, priorities = self.catalogue, self.priorities()
+        return _ANALYSES.request(
+            (self.sha256, self.weight_key), lambda: analyse_ownership(catalogue, priorities)
+        )
 
     def table_makers(self) -> dict[str, Callable[[], pd.DataFrame]]:
         """Every table the board shows, by CSV name, each built when called (see

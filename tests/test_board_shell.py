@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import Future
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from board.ranges import RangeJobs, RankRanges
 from board.state import Memo
+from cxprio import load_catalogue
 
 
 def test_a_memo_computes_each_key_once_and_forgets_the_least_recently_used() -> None:
@@ -76,3 +78,67 @@ def test_range_jobs_drop_weightings_left_behind_before_they_start() -> None:
     release.set()
     assert busy.result(timeout=30).text.to_pylist() == ["1–1"]
     assert newest.result(timeout=30).text.to_pylist() == ["5–7"]
+
+
+def test_jobs_without_dropping_finish_everything_asked_for_once_per_key() -> None:
+    from board.jobs import Jobs
+
+    jobs: Jobs[str, str] = Jobs("test-jobs", 2, drop_queued=False)
+    release = threading.Event()
+    calls: list[str] = []
+
+    def work(key: str) -> str:
+        release.wait(30)
+        calls.append(key)
+        return key.upper()
+
+    first = jobs.request("a", lambda: work("a"))
+    queued = jobs.request("b", lambda: work("b"))
+    assert jobs.request("a", lambda: work("again")) is first  # asked for already: now the newest
+    newest = jobs.request("c", lambda: work("c"))  # over the two kept: "b" is forgotten, not stopped
+    assert jobs.peek("b") is None and jobs.peek("a") is first and not queued.cancelled()
+    release.set()
+    assert [f.result(timeout=30) for f in (first, queued, newest)] == ["A", "B", "C"]
+    assert calls == ["a", "b", "c"]
+
+
+def test_the_overview_starts_the_ownership_analysis_its_other_pages_use(tmp_path: Path) -> None:
+    import hashlib
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from board.state import _ANALYSES
+    from cxprio.model import MEASURES
+    from cxprio.ownership import analyse_ownership
+    from cxprio.scoring import score
+
+    from .conftest import ROOT, catalogue_dict, dump
+
+    data = catalogue_dict()
+    data["organisation"] = "Prefetch check"  # a catalogue version no other test has loaded
+    chosen = {"reach": 0.3, "frequency": 0.1, "depth": 0.3, "cost": 0.1, "failure_demand": 0.2}
+    data["scoring"] = {**data.get("scoring", {}), "weights": chosen}
+    path = tmp_path / "prefetch.yaml"
+    path.write_text(dump(data), encoding="utf-8")
+    key = (
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        tuple(chosen[m] for m in MEASURES),
+    )
+    assert _ANALYSES.peek(key) is None
+    os.environ["CXPRIO_CATALOGUE"] = str(path)
+    try:
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    finally:
+        del os.environ["CXPRIO_CATALOGUE"]
+    assert not app.exception
+    prefetched = _ANALYSES.peek(key)
+    assert prefetched is not None
+    table = score(load_catalogue(path).catalogue).table
+    expected = analyse_ownership(
+        load_catalogue(path).catalogue, dict(zip(table["id"], table["priority"], strict=True))
+    )
+    report = prefetched.result(timeout=60)
+    assert report.coverage == expected.coverage and len(report.findings) == len(expected.findings)
+    coverage = next(m for m in app.metric if m.label == "Seam coverage").value
+    assert coverage == f"{expected.coverage:.0%}"  # the Overview's own, from the seams alone
