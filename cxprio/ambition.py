@@ -133,8 +133,9 @@ def _priority_fit(table: pd.DataFrame) -> list[Finding]:
         ranked["rank"].tolist(),
         strict=True,
     )
+    uncompetitive, unique = Tier.UNCOMPETITIVE.value, Tier.UNIQUE.value
     for experience_id, name, ambition, rank in rows:
-        if ambition == Tier.UNCOMPETITIVE.value and rank <= top_quarter:
+        if ambition == uncompetitive and rank <= top_quarter:
             findings.append(
                 Finding(
                     "UNCOMPETITIVE_HIGH_PRIORITY",
@@ -144,7 +145,7 @@ def _priority_fit(table: pd.DataFrame) -> list[Finding]:
                     experience=experience_id,
                 )
             )
-        if ambition == Tier.UNIQUE.value and rank > top_half:
+        if ambition == unique and rank > top_half:
             findings.append(
                 Finding(
                     "UNIQUE_LOW_PRIORITY",

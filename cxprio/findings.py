@@ -16,7 +16,11 @@ class Severity(StrEnum):
 
     @property
     def order(self) -> int:
-        return {"high": 0, "medium": 1, "low": 2}[self.value]
+        """0 for high, 1 for medium, 2 for low: sorts the most severe first."""
+        return _SEVERITY_ORDER[self]
+
+
+_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,10 +54,12 @@ class Tier(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The tier as people write it: ``Unique``."""
+        return _TIER_LABEL[self]
 
 
 _TIER_STRENGTH = {Tier.UNIQUE: 3, Tier.DISTINCT: 2, Tier.COMPETITIVE: 1, Tier.UNCOMPETITIVE: 0}
+_TIER_LABEL = {tier: tier.value.capitalize() for tier in Tier}
 
 
 class Transform(StrEnum):
