@@ -106,6 +106,9 @@ def csv_download(
 
 FINDINGS_SHOWN = 20
 """Findings shown in full on the page, most important first; the rest are a click away."""
+FINDINGS_LISTED = 200
+"""Findings in the expander below them, most important first; the download has them all.
+An expander sends its table with the page, opened or not."""
 
 ROWS_DRAWN = 1000
 """Rows a long table draws, first ones first; its download always has every row. More is
@@ -151,15 +154,15 @@ def show_findings(board: Board, findings: list[Finding], columns: list[str], nam
         hide_index=True,
     )
     if len(readable) > FINDINGS_SHOWN:
-        with st.expander(f"All {len(readable):,} findings (the {FINDINGS_SHOWN} above come first)"):
+        with st.expander(f"{len(readable):,} findings in all (the {FINDINGS_SHOWN} above come first)"):
             st.dataframe(
-                readable.head(ROWS_DRAWN),
+                readable.head(FINDINGS_LISTED),
                 hide_index=True,
                 width="stretch",
                 column_config=FINDING_COLUMNS,
                 key=f"{name}_findings",
             )
-            rows_drawn_note(ROWS_DRAWN, len(readable), "findings", narrow="")
+            rows_drawn_note(FINDINGS_LISTED, len(readable), "findings", narrow="")
     csv_download(
         "Download the findings (CSV)",
         table,

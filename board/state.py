@@ -19,7 +19,7 @@ import pyarrow as pa
 from cxprio import CatalogueError, LoadedCatalogue
 from cxprio.ambition import AmbitionReport, check_ambition
 from cxprio.model import MEASURES, Catalogue, Level
-from cxprio.ownership import OwnershipReport, Seam, analyse_ownership, find_seams, seam_coverage
+from cxprio.ownership import OwnershipReport, Seam, analyse_ownership, find_seams, raci_table, seam_coverage
 from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
 from cxprio.tables import descendants, matching, table_makers
 
@@ -167,6 +167,10 @@ background thread: the Overview asks for its weighting's once it is drawn, so th
 Ownership and Decision rights pages find it done, or wait for the same computation."""
 
 
+def _raci(prepared: Prepared, report: OwnershipReport) -> pd.DataFrame:
+    return prepared.keep("raci", lambda: raci_table(prepared.loaded.catalogue, report.decision_findings))
+
+
 @dataclass(frozen=True)
 class SeamSummary:
     """What the Overview shows of the seams: every seam, most risky first, and the coverage."""
@@ -242,11 +246,20 @@ class Board:
 
     def prefetch_ownership(self) -> Future[OwnershipReport]:
         """The ownership analysis under these weights, started in the background unless it
-        was asked for already."""
-        catalogue, priorities = self.catalogue, self.priorities()
-        return _ANALYSES.request(
-            (self.sha256, self.weight_key), lambda: analyse_ownership(catalogue, priorities)
-        )
+        was asked for already; the RACI table (see :meth:`raci`) is built with it."""
+        catalogue, priorities, prepared = self.catalogue, self.priorities(), self.prepared
+
+        def work() -> OwnershipReport:
+            report = analyse_ownership(catalogue, priorities)
+            _raci(prepared, report)
+            return report
+
+        return _ANALYSES.request((self.sha256, self.weight_key), work)
+
+    def raci(self) -> pd.DataFrame:
+        """The RACI table with each decision's defects (:func:`cxprio.ownership.raci_table`),
+        kept for the catalogue version: roles and defects do not depend on the weights."""
+        return _raci(self.prepared, self.ownership())
 
     def table_makers(self) -> dict[str, Callable[[], pd.DataFrame]]:
         """Every table the board shows, by CSV name, each built when called (see

@@ -9,7 +9,7 @@ import streamlit as st
 from board import open_page
 from board.charts import readable
 from board.show import csv_download, show_findings
-from cxprio.ownership import RACI_KEYS, accountability_load, raci_table, raci_teams, select_decisions
+from cxprio.ownership import RACI_KEYS, accountability_load, raci_teams, select_decisions
 
 board = open_page("Decision rights")
 catalogue = board.catalogue
@@ -25,7 +25,7 @@ st.caption(
 findings = report.decision_findings
 # The roles and their defects do not depend on the weights: built once per catalogue version.
 kept = board.prepared.keep
-shown = kept("raci", lambda: raci_table(catalogue, findings))
+shown = board.raci()
 defective = kept("raci-defective", lambda: int((shown["defects"] != "").sum()))
 
 metrics = st.columns(3)
