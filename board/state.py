@@ -81,9 +81,6 @@ class Prepared:
         default_factory=lambda: Memo(64), repr=False, compare=False
     )
     _trees: Memo[str, Tree] = field(default_factory=lambda: Memo(64), repr=False, compare=False)
-    _ambitions: Memo[tuple[float, ...], AmbitionReport] = field(
-        default_factory=lambda: Memo(16), repr=False, compare=False
-    )
     _kept: Memo[Hashable, Any] = field(default_factory=lambda: Memo(64), repr=False, compare=False)
 
     @property
@@ -106,11 +103,6 @@ class Prepared:
         must name everything the result depends on besides the catalogue."""
         value: V = self._kept.get(key, compute)
         return value
-
-    def ambition(self, weights: tuple[float, ...], compute: Callable[[], AmbitionReport]) -> AmbitionReport:
-        """The ambition report under ``weights`` (in the order of the measures), computed
-        by ``compute`` the first time it is asked for."""
-        return self._ambitions.get(weights, compute)
 
     def tree(self, experience_id: str) -> Tree:
         """``experience_id`` and everything under it (see :class:`Tree`)."""
@@ -165,6 +157,11 @@ _ANALYSES: Jobs[tuple[str, tuple[float, ...]], OwnershipReport] = Jobs(
 """Ownership analyses by catalogue version and weighting, each computed once on a
 background thread: the Overview asks for its weighting's once it is drawn, so the
 Ownership and Decision rights pages find it done, or wait for the same computation."""
+
+
+def _priorities(norm: Normalised, ranked: Ranking) -> dict[str, float]:
+    """Experience id -> priority under a ranking's weights, as the ownership analysis takes them."""
+    return dict(zip(norm.ids, ranked.priority.tolist(), strict=True))
 
 
 def _raci(prepared: Prepared, report: OwnershipReport) -> pd.DataFrame:
@@ -224,18 +221,16 @@ class Board:
 
     def ambition(self) -> AmbitionReport:
         """The ambition report under these weights, kept for the catalogue version."""
-        return self.prepared.ambition(self.weight_key, lambda: check_ambition(self.catalogue, self.scores))
-
-    def priorities(self) -> dict[str, float]:
-        """Experience id -> priority under these weights."""
-        return dict(zip(self.norm.ids, self.ranked.priority.tolist(), strict=True))
+        return self.prepared.keep(
+            ("ambition", self.weight_key), lambda: check_ambition(self.catalogue, self.scores)
+        )
 
     def seams(self) -> SeamSummary:
         """The seams and their coverage under these weights, without the rest of the
         ownership analysis (team graph, findings), kept for the catalogue version."""
 
         def summary() -> SeamSummary:
-            found = find_seams(self.catalogue, self.priorities())
+            found = find_seams(self.catalogue, _priorities(self.norm, self.ranked))
             return SeamSummary(found, seam_coverage(found))
 
         return self.prepared.keep(("seams", self.weight_key), summary)
@@ -247,10 +242,10 @@ class Board:
     def prefetch_ownership(self) -> Future[OwnershipReport]:
         """The ownership analysis under these weights, started in the background unless it
         was asked for already; the RACI table (see :meth:`raci`) is built with it."""
-        catalogue, priorities, prepared = self.catalogue, self.priorities(), self.prepared
+        prepared, ranked = self.prepared, self.ranked
 
-        def work() -> OwnershipReport:
-            report = analyse_ownership(catalogue, priorities)
+        def work() -> OwnershipReport:  # the priorities too: a page asking again builds nothing
+            report = analyse_ownership(prepared.loaded.catalogue, _priorities(prepared.norm, ranked))
             _raci(prepared, report)
             return report
 
