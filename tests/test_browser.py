@@ -134,9 +134,13 @@ def expect(locator: Any) -> Any:
 IDLE = """() => {
     const status = document.querySelector('[data-testid="stStatusWidget"]');
     const running = status !== null && status.offsetParent !== null;
+    const stale = document.querySelectorAll('[data-stale="true"]').length;
     const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
-    return !running && charts.every(chart => chart.querySelector('canvas, svg') !== null);
+    return !running && stale === 0 && charts.every(chart => chart.querySelector('canvas, svg') !== null);
 }"""
+"""No element left from an earlier run (Streamlit shows its running indicator only after
+half a second; until a rerun has sent an element again, the old one is marked stale, and
+a stale download button's file is already gone), and every chart drawn."""
 
 
 def settle(page: Any) -> None:
@@ -382,6 +386,8 @@ def test_the_catalogue_page_downloads_every_table_as_the_cli_writes_it(
     )
     assert written.returncode == 0, written.stderr
     open_page(page, server, f"catalogue?weights={ROOM_ADDRESS}", "Catalogue")
+    page.get_by_role("button", name="raci-matrix.csv").wait_for()  # the page's last element: its run is done
+    settle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Every table (ZIP of CSV)").click()
     assert Path(download.value.path()).read_bytes() == cli_zip.read_bytes()
