@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 import streamlit as st
@@ -81,6 +81,13 @@ def plain(text: str) -> str:
     return _NO_AUTOLINK.sub("\u200b", " ".join(text.split())).translate(_ESCAPED)
 
 
+NO_RERUN: Final = "ignore"
+"""A download button's ``on_click``: a download changes nothing on the page, so it never
+reruns it. With the default (a rerun on every click), the rerun can start while the file
+is being built, and Streamlit then drops the message that carries the file's address:
+the button spins for ever and nothing downloads."""
+
+
 def csv_download(
     label: str,
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
@@ -100,7 +107,13 @@ def csv_download(
         return table.to_csv(index=False).encode("utf-8")
 
     (place or st).download_button(
-        label, csv, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
+        label,
+        csv,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click=NO_RERUN,
     )
 
 

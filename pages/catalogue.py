@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import csv_download, plain, show_problems
+from board.show import NO_RERUN, csv_download, plain, show_problems
 from board.source import configured_path, forget_upload, use_upload, using_upload
 from cxprio import CatalogueError, parse_catalogue
 from cxprio.catalogue import DEFAULT_MAX_BYTES, megabytes
@@ -120,6 +120,7 @@ buttons.download_button(
     mime="application/yaml",
     key="download_catalogue",
     icon=":material/download:",
+    on_click=NO_RERUN,
 )
 buttons.download_button(
     "Every table (ZIP of CSV)",
@@ -128,6 +129,7 @@ buttons.download_button(
     mime="application/zip",
     key="download_all",
     icon=":material/folder_zip:",
+    on_click=NO_RERUN,
 )
 row = st.container(horizontal=True)
 for name, make in tables.items():

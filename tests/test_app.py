@@ -79,6 +79,16 @@ def test_every_page_runs_on_a_generated_catalogue_of_1000(
     assert not app.exception, [e.value for e in app.exception]
 
 
+@pytest.mark.parametrize("page", PAGES[1:])  # the Overview has no download
+def test_no_download_button_reruns_the_page(board: Callable[..., AppTest], page: str) -> None:
+    # A rerun started by the click can drop the message with the built file's address
+    # (the button then spins for ever): every download must leave the page alone.
+    buttons = [b.proto for b in board(page=page).get("download_button")]
+    assert buttons, f"{page} has no download"
+    rerunning = [b.label for b in buttons if not b.ignore_rerun]
+    assert not rerunning, f"these downloads rerun {page}: {rerunning}"
+
+
 def ranking(app: AppTest):  # type: ignore[no-untyped-def]
     """The ranked table: the first table on the Priorities page (AppTest finds tables by
     position, not by key)."""
