@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
@@ -126,6 +126,49 @@ An expander sends its table with the page, opened or not."""
 ROWS_DRAWN = 1000
 """Rows a long table draws, first ones first; its download always has every row. More is
 more than anyone scrolls through in a room, and slows every page that shows it."""
+
+
+CHOICES_LISTED = 200
+"""Experiences a picker lists at once. Above that a search box narrows them: a list of
+thousands is sent to the browser at every run and nobody scrolls through it."""
+
+
+def pick_experience(
+    place: Any,
+    label: str,
+    ids: Sequence[str],
+    names: Mapping[str, str],
+    key: str,
+    *,
+    everything: str | None = None,
+) -> str | None:
+    """A selectbox of experiences by name, in the order of ``ids``; with ``everything``,
+    a first option of that name that picks none (``None``). Of more than
+    :data:`CHOICES_LISTED` experiences, a search box above it (key ``{key}_find``) keeps
+    those whose name or id holds the text, and the first :data:`CHOICES_LISTED` are listed."""
+    listed = list(ids)
+    if len(listed) > CHOICES_LISTED:
+        query = place.text_input(
+            f"Find {label.lower()}",
+            key=f"{key}_find",
+            placeholder="Name or id",
+            help=f"{len(listed):,} to choose from: the first {CHOICES_LISTED} are listed, "
+            "type part of a name or id to find the others",
+        )
+        words = query.strip().lower()
+        if words:
+            listed = [e for e in listed if words in e.lower() or words in names[e].lower()]
+        if not listed:
+            place.caption(f"No experience matches {plain(query)}.")
+        listed = listed[:CHOICES_LISTED]
+    options: list[str | None] = [None, *listed] if everything is not None else list(listed)
+    chosen: str | None = place.selectbox(
+        label,
+        options,
+        format_func=lambda e: everything if e is None else names[e],
+        key=key,
+    )
+    return chosen
 
 
 def rows_drawn_note(

@@ -7,7 +7,7 @@ import streamlit as st
 
 from board import open_page
 from board.charts import readable
-from board.show import ROWS_DRAWN, csv_download, plain, rows_drawn_note, show_findings
+from board.show import ROWS_DRAWN, csv_download, pick_experience, plain, rows_drawn_note, show_findings
 from cxprio.ownership import filter_seams, riskiest_teams, seams_table, swimlane_dot, team_pair_risk
 from cxprio.tables import graph_layout
 
@@ -148,12 +148,16 @@ st.subheader("Seams, most risky first")
 filters = st.columns([2, 3, 2])
 team_labels = board.prepared.team_labels
 team = filters[0].selectbox("Team", list(team_labels), format_func=team_labels.__getitem__, key="seam_team")
-experience_names = {e.id: e.name for e in catalogue.experiences if len(e.steps) > 1}
-experience = filters[1].selectbox(
+# Experiences with seams, riskiest first; then those with steps of one team only.
+with_seams = list(dict.fromkeys(s.experience for s in report.seams))
+with_steps = list(dict.fromkeys([*with_seams, *(e.id for e in catalogue.experiences if len(e.steps) > 1)]))
+experience = pick_experience(
+    filters[1],
     "Experience",
-    [None, *experience_names],
-    format_func=lambda e: "All experiences" if e is None else experience_names[e],
-    key="seam_experience",
+    with_seams,
+    board.prepared.name_of,
+    "seam_experience",
+    everything="All experiences",
 )
 unowned_only = filters[2].toggle("Unowned only", key="seam_unowned_only")
 seams = filter_seams(report.seams, team=team, experience=experience, unowned_only=unowned_only)
@@ -244,21 +248,13 @@ show_findings(
 )
 
 st.subheader("One experience as swimlanes")
-with_seams = [e for e in catalogue.experiences if len(e.steps) > 1]  # the keys of experience_names
-if with_seams:
-    riskiest = next((s.experience for s in report.seams), with_seams[0].id)
-    ids = [e.id for e in with_seams]
-    chosen: str = st.selectbox(
-        "Experience",
-        ids,
-        index=ids.index(riskiest) if riskiest in ids else 0,
-        format_func=experience_names.__getitem__,
-        key="swimlane_experience",
-    )
-    st.caption(
-        "One lane per team; every arrow that crosses lanes is a seam, red and dashed where nobody owns it."
-    )
-    st.graphviz_chart(swimlane_dot(catalogue.experience(chosen), names), width="stretch")
+if with_steps:
+    chosen = pick_experience(st, "Experience", with_steps, board.prepared.name_of, "swimlane_experience")
+    if chosen is not None:
+        st.caption(
+            "One lane per team; every arrow that crosses lanes is a seam, red and dashed where nobody owns it."
+        )
+        st.graphviz_chart(swimlane_dot(catalogue.experience(chosen), names), width="stretch")
 else:
     st.info("No experience has more than one step.")
 st.caption(f"Catalogue: {plain(board.loaded.source)}")

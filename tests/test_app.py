@@ -433,6 +433,56 @@ def test_a_large_catalogue_draws_the_first_1000_seams_and_says_so(
     assert any(f"The first 1,000 of {seams:,} matching seams" in c.value for c in app.caption)
 
 
+def _seams_per_experience(raw: dict[str, object]) -> dict[str, int]:
+    """Experience id -> its seams (consecutive steps of two different teams), counted
+    from the YAML as read, for experiences with at least one."""
+    counts = {
+        e["id"]: sum(
+            1
+            for before, after in itertools.pairwise(e.get("steps", []))
+            if before.get("team") and after.get("team") and before["team"] != after["team"]
+        )
+        for e in raw["experiences"]  # type: ignore[attr-defined]
+    }
+    return {e: n for e, n in counts.items() if n}
+
+
+def test_a_large_catalogue_lists_200_experiences_to_pick_and_a_search_finds_the_others(
+    board: Callable[..., AppTest], large: Path
+) -> None:
+    raw = yaml.safe_load(large.read_text(encoding="utf-8"))
+    seams = _seams_per_experience(raw)
+    assert len(seams) > 200
+    app = board(large, page="pages/ownership.py")
+    for key, first in (("seam_experience", 1), ("swimlane_experience", 0)):
+        assert len(app.selectbox(key=key).options) == first + 200
+    # One far down the list, found by its id, filters the seam table to its seams.
+    listed = app.selectbox(key="seam_experience").options
+    names = {e["id"]: e["name"] for e in raw["experiences"]}
+    hidden = next(e for e in reversed(list(seams)) if names[e] not in listed)
+    app.text_input(key="seam_experience_find").set_value(hidden).run()
+    assert names[hidden] in app.selectbox(key="seam_experience").options
+    app.selectbox(key="seam_experience").set_value(hidden).run()
+    table = next(d.value for d in app.dataframe if "from_team_name" in d.value.columns)
+    assert len(table) == seams[hidden]
+    assert set(table["experience_name"]) == {names[hidden]}
+    app.text_input(key="swimlane_experience_find").set_value("no such experience anywhere").run()
+    assert any("No experience matches" in c.value for c in app.caption)
+    assert not app.exception
+
+
+def test_a_small_catalogue_lists_every_experience_with_seams_and_no_search(
+    board: Callable[..., AppTest],
+) -> None:
+    seams = _seams_per_experience(RAW_SAMPLE)
+    app = board(page="pages/ownership.py")
+    names = {e["id"]: e["name"] for e in RAW_SAMPLE["experiences"]}
+    options = app.selectbox(key="seam_experience").options
+    assert options[0] == "All experiences"
+    assert sorted(options[1:]) == sorted(names[e] for e in seams)
+    assert not [t for t in app.text_input if t.key and t.key.endswith("_find")]
+
+
 def _chart_rows(app: AppTest, title: str) -> pd.DataFrame:
     """The data of the chart with ``title``, as the browser receives it."""
     import pyarrow as pa
