@@ -7,11 +7,16 @@ Exit codes:
     1  the catalogue is invalid or cannot be read (every problem is printed)
     2  usage error: unknown option, bad --weights, impossible numbers
     3  internal error (a bug: set CXPRIO_DEBUG=1 to see the traceback, and report it)
+    4  the store cannot be used: the database is down, locked, or refused the change
+
+The store commands (``export``, ``history``, ``db upgrade``) use the database that
+``$CXPRIO_DATABASE_URL`` names (see :mod:`cxprio.store`).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import os
@@ -27,7 +32,7 @@ import pandas as pd
 from . import __version__
 from .ambition import check_ambition
 from .catalogue import DEFAULT_CATALOGUE, DEFAULT_MAX_BYTES, LoadedCatalogue, load_catalogue
-from .errors import CatalogueError, Problem, UsageError
+from .errors import CatalogueError, Problem, StoreError, UsageError
 from .findings import Finding
 from .generate import generate_catalogue
 from .model import MEASURES, Level
@@ -44,9 +49,10 @@ from .ownership import (
     team_graph_dot,
 )
 from .scoring import DEFAULT_DRAWS, Scores, default_top_n, format_weights, parse_weights, robustness, score
+from .store import DATABASE_URL_VARIABLE, AuditRow, Store, Version, describe
 from .tables import every_table, tables_zip, with_weights
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_STORE = 0, 1, 2, 3, 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m cxprio",
         description="Prioritise customer experiences, check the ambition portfolio, "
         "and generate test catalogues.",
-        epilog="Exit codes: 0 ok, 1 invalid catalogue, 2 usage error, 3 internal error. "
+        epilog="Exit codes: 0 ok, 1 invalid catalogue, 2 usage error, 3 internal error, "
+        "4 the store cannot be used. "
         "Catalogue format: docs/catalogue.md",
     )
     parser.add_argument("--version", action="version", version=f"cxprio {__version__}")
@@ -198,6 +205,39 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--teams", type=_positive, default=20, metavar="M")
     generate.add_argument("--seed", type=int, default=0, metavar="S")
     generate.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    export = commands.add_parser(
+        "export",
+        help="write the store's latest catalogue version as YAML",
+        description="Write the latest version in the store as YAML, exactly as it is stored. "
+        f"The store is the database ${DATABASE_URL_VARIABLE} names (default: sqlite:///data/cxprio.db).",
+    )
+    export.add_argument(
+        "--version", type=_positive, dest="version_id", metavar="N", help="this version, not the latest"
+    )
+    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    history = commands.add_parser(
+        "history",
+        help="list the store's catalogue versions, oldest first",
+        description="List every version in the store: when, who, where from, why, and how many values changed.",
+    )
+    history.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    history.add_argument(
+        "--changes", action="store_true", help="list every field-level change instead (the audit trail)"
+    )
+    history.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    database = commands.add_parser(
+        "db", help="look after the store's database", description="Look after the store's database."
+    )
+    actions = database.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=_Parser)
+    actions.add_parser(
+        "upgrade",
+        help="apply every schema migration not yet applied (the board and other commands do this too)",
+        description="Apply every schema migration not yet applied. Safe to run at any time, "
+        "and from several machines at once.",
+    )
     return parser
 
 
@@ -495,6 +535,56 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store() -> Store:
+    store = Store()
+    _say(f"store: {describe(store.url)}")
+    return store
+
+
+def _export(args: argparse.Namespace) -> int:
+    store = _store()
+    version = store.version(args.version_id) if args.version_id else store.latest()
+    if version is None:
+        raise StoreError(
+            "the store holds no catalogue yet", "open the board on a catalogue file, which imports it"
+        )
+    _say(f"version {version.id} of {version.created_at:%Y-%m-%d %H:%M} UTC, by {version.author}")
+    _emit(store.text(version.id), args.out)
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    store = _store()
+    if args.changes:
+        table = _frame(store.audit(), AuditRow)
+    else:
+        counts = pd.Series([row.version_id for row in store.audit()], dtype="int64").value_counts()
+        table = _frame(store.history(), Version)
+        table["changes"] = table["id"].map(counts).fillna(0).astype("int64")
+    table["created_at"] = pd.to_datetime(table["created_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if args.format == "json":
+        data = json.dumps(table.astype(object).where(table.notna(), None).to_dict("records"), indent=2) + "\n"
+    elif args.format == "csv":
+        data = table.to_csv(index=False)
+    else:
+        data = (table.to_string(index=False) if len(table) else "(no versions yet)") + "\n"
+    _emit(data, args.out)
+    return EXIT_OK
+
+
+def _database(args: argparse.Namespace) -> int:
+    store = Store(migrate=False)
+    revision = store.upgrade()
+    _say(f"store: {describe(store.url)} is at schema revision {revision}")
+    return EXIT_OK
+
+
+def _frame(rows: Sequence[Any], kind: type) -> pd.DataFrame:
+    """Dataclass rows as a table, one column per field, in the fields' order."""
+    columns = [f.name for f in dataclasses.fields(kind)]
+    return pd.DataFrame([[getattr(row, c) for c in columns] for row in rows], columns=columns)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": _validate,
     "score": _score,
@@ -503,6 +593,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "decisions": _decisions,
     "tables": _tables,
     "generate": _generate,
+    "export": _export,
+    "history": _history,
+    "db": _database,
 }
 
 
@@ -519,6 +612,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _say(f"python -m cxprio {args.command}: error: {exc}")
         return EXIT_USAGE
+    except StoreError as exc:
+        _say(f"python -m cxprio {args.command}: {exc.message}")
+        if exc.hint:
+            _say(f"  ↳ {exc.hint}")
+        return EXIT_STORE
     except BrokenPipeError:  # `... | head`: the reader has gone, which is fine
         sys.stderr.close()
         return EXIT_OK

@@ -5,7 +5,10 @@ Every error the library raises on purpose derives from :class:`CxprioError`::
     CxprioError
     ├── CatalogueError        the catalogue cannot be used; carries every Problem found
     │   └── CatalogueReadError    the file itself cannot be read (missing, too big, not UTF-8)
-    └── UsageError            a caller passed a bad option (unknown weight, negative N, ...)
+    ├── UsageError            a caller passed a bad option (unknown weight, negative N, ...)
+    └── StoreError            the store cannot do what was asked (see :mod:`cxprio.store`)
+        ├── StoreUnavailable      the database cannot be reached, or stayed locked
+        └── StaleVersion          a change started from a version that is no longer the latest
 
 Callers (the CLI, the pages) catch :class:`CxprioError`, show its message and stop;
 anything else escaping the library is a bug.
@@ -111,3 +114,33 @@ class CatalogueReadError(CatalogueError):
 
 class UsageError(CxprioError):
     """A caller asked for something impossible, such as a weight for an unknown measure."""
+
+
+class StoreError(CxprioError):
+    """The store cannot do what was asked; ``hint`` says what to do about it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached, refused the connection, or stayed locked."""
+
+
+class StaleVersion(StoreError):
+    """A change named the version it started from, and that is no longer the latest:
+    someone else saved first. Nothing was written."""
+
+    def __init__(self, started_from: int | None, latest: int | None) -> None:
+        newer = f"the latest is version {latest}" if latest is not None else "someone saved a newer one"
+        super().__init__(
+            f"the catalogue changed while you worked: you started from version {started_from}, {newer}",
+            "nothing was saved; look at the latest version and make your change again",
+        )
+        self.started_from = started_from
+        self.latest = latest

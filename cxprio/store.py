@@ -1,0 +1,557 @@
+"""The catalogue's one shared record: its versions, append-only, in a database.
+
+Each version keeps the full YAML text (rebuilt on read: see below), its SHA-256, the
+version it follows, who made it, when, why, and where it came from (``file``: imported
+from the catalogue file; ``edit``: saved on the board). Its field-level changes from the
+version before are the audit trail (:func:`cxprio.audit.field_changes`).
+
+Where:
+    :func:`database_url` picks the database: ``$CXPRIO_DATABASE_URL``, else
+    ``[cxprio] database_url`` in ``.streamlit/secrets.toml``, else the SQLite file
+    ``data/cxprio.db`` (created on first use). PostgreSQL URLs use psycopg 3
+    (``postgresql+psycopg://user:password@host/db``), so several app replicas share one
+    store.
+
+Safety:
+    - History is one line: every version names the one it follows, and a unique
+      constraint lets only one version follow any other. A change that started from a
+      version that is no longer the latest is refused (:class:`StaleVersion`) inside the
+      database transaction, so the check holds across processes and replicas.
+    - SQLite runs in WAL mode with a busy timeout, and writes in ``BEGIN IMMEDIATE``
+      transactions, so concurrent writers queue instead of failing.
+    - The schema is migrated by Alembic (``cxprio/migrations``) when a store opens, and
+      by ``python -m cxprio db upgrade``.
+
+Size:
+    A version stores its text compressed in full every :data:`CHECKPOINT_EVERY` versions
+    and for every import; in between it stores only the span of text that changed from
+    the version before. A one-value save on a 10,000-experience catalogue so costs a few
+    hundred bytes, not another 6 MB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import tomllib
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from .audit import FieldChange
+from .errors import StaleVersion, StoreError, StoreUnavailable
+
+DATABASE_URL_VARIABLE = "CXPRIO_DATABASE_URL"
+DEFAULT_DATABASE = Path("data") / "cxprio.db"
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+CHECKPOINT_EVERY = 50
+"""A version's full text is stored at least once in this many versions."""
+BUSY_TIMEOUT_SECONDS = 30
+"""How long a SQLite writer waits for another to finish before giving up."""
+
+ORIGIN_FILE = "file"
+ORIGIN_EDIT = "edit"
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+versions = sa.Table(
+    "catalogue_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=True),
+    # The version this one follows, 0 for the first: unique, so history is one line.
+    sa.Column("follows", sa.Integer, nullable=False, unique=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("storage", sa.String(8), nullable=False),  # "full" or "patch"
+    sa.Column("body", sa.LargeBinary, nullable=False),  # zlib of the text, or of a JSON patch
+    sa.Column("size", sa.Integer, nullable=False),  # characters of the full text
+    sa.Column("origin", sa.String(16), nullable=False),
+    sa.Column("source", sa.Text, nullable=True),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rationale", sa.Text, nullable=False),
+)
+
+changes = sa.Table(
+    "catalogue_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False, index=True),
+    sa.Column("experience", sa.Text, nullable=True),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("old", sa.Text, nullable=True),
+    sa.Column("new", sa.Text, nullable=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of the catalogue, without its text (see :meth:`Store.text`)."""
+
+    id: int
+    parent_id: int | None
+    sha256: str
+    origin: str
+    source: str | None
+    author: str
+    created_at: datetime
+    rationale: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One field-level change with the version that made it: when, who and why."""
+
+    version_id: int
+    created_at: datetime
+    author: str
+    origin: str
+    rationale: str
+    experience: str | None
+    field: str
+    old: str | None
+    new: str | None
+
+
+def database_url(secrets: Path = SECRETS_FILE) -> str:
+    """``$CXPRIO_DATABASE_URL``, else ``[cxprio] database_url`` in ``secrets``, else
+    the SQLite file :data:`DEFAULT_DATABASE` (relative to the working directory)."""
+    if os.environ.get(DATABASE_URL_VARIABLE):
+        return os.environ[DATABASE_URL_VARIABLE]
+    if secrets.is_file():
+        try:
+            configured = tomllib.loads(secrets.read_text(encoding="utf-8")).get("cxprio", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise StoreError(f"{secrets} cannot be read: {exc}", "fix the file, or remove it") from None
+        if isinstance(configured, dict) and configured.get("database_url"):
+            return str(configured["database_url"])
+    return f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def describe(url: str) -> str:
+    """The database's address without its password, for messages."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<an address that cannot be read>"
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _patch(old: str, new: str) -> tuple[int, int, str]:
+    """The one span of ``old`` to replace to make ``new``: ``(start, end, replacement)``,
+    from the longest common start and end."""
+    limit = min(len(old), len(new))
+    start = 0
+    step = 4096
+    while start < limit:  # compare in blocks, then narrow down
+        end = min(start + step, limit)
+        if old[start:end] == new[start:end]:
+            start = end
+            continue
+        while start < end and old[start] == new[start]:
+            start += 1
+        break
+    tail = 0
+    room = limit - start
+    while tail < room and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
+        tail += 1
+    return start, len(old) - tail, new[start : len(new) - tail]
+
+
+class Store:
+    """The versions of one catalogue in one database (see the module's text).
+
+    Safe to share between threads: each call takes a connection from the engine's pool.
+    Every failure to reach the database is raised as :class:`StoreUnavailable`, with the
+    database named and what to do.
+    """
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+        self.url = url or database_url()
+        self.engine = _engine(self.url)
+        self._texts: dict[int, str] = {}
+        self._lock = threading.Lock()
+        if migrate:
+            self.upgrade()
+
+    # --- schema -------------------------------------------------------------------
+
+    def upgrade(self) -> str | None:
+        """Bring the schema to the newest migration; returns the revision now in place."""
+        from .migrations import upgrade
+
+        with self._errors("migrate"):
+            return upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- reading --------------------------------------------------------------------
+
+    def latest(self) -> Version | None:
+        """The newest version, or ``None`` for an empty store."""
+        with self._errors("read"), self.engine.connect() as connection:
+            row = connection.execute(_VERSION_COLUMNS.order_by(versions.c.id.desc()).limit(1)).first()
+        return _version(row) if row is not None else None
+
+    def version(self, version_id: int) -> Version:
+        with self._errors("read"), self.engine.connect() as connection:
+            row = connection.execute(_VERSION_COLUMNS.where(versions.c.id == version_id)).first()
+        if row is None:
+            raise StoreError(f"there is no version {version_id}", "see `python -m cxprio history`")
+        return _version(row)
+
+    def history(self) -> list[Version]:
+        """Every version, oldest first."""
+        with self._errors("read"), self.engine.connect() as connection:
+            rows = connection.execute(_VERSION_COLUMNS.order_by(versions.c.id)).all()
+        return [_version(row) for row in rows]
+
+    def last_from_source(self, source: str) -> Version | None:
+        """The newest version imported from, or written back to, ``source``."""
+        with self._errors("read"), self.engine.connect() as connection:
+            row = connection.execute(
+                _VERSION_COLUMNS.where(versions.c.source == source).order_by(versions.c.id.desc()).limit(1)
+            ).first()
+        return _version(row) if row is not None else None
+
+    def text(self, version_id: int) -> str:
+        """The full YAML text of a version: its last full copy, with the changes since applied."""
+        with self._lock:
+            known = self._texts.get(version_id)
+        if known is not None:
+            return known
+        with self._errors("read"), self.engine.connect() as connection:
+            text = _rebuild(connection, version_id)
+        self._remember(version_id, text)
+        return text
+
+    def audit(self, version_id: int | None = None) -> list[AuditRow]:
+        """The field-level changes of one version, or of all, oldest first."""
+        query = (
+            sa.select(
+                changes.c.version_id,
+                versions.c.created_at,
+                versions.c.author,
+                versions.c.origin,
+                versions.c.rationale,
+                changes.c.experience,
+                changes.c.field,
+                changes.c.old,
+                changes.c.new,
+            )
+            .join(versions, versions.c.id == changes.c.version_id)
+            .order_by(changes.c.version_id, changes.c.id)
+        )
+        if version_id is not None:
+            query = query.where(changes.c.version_id == version_id)
+        with self._errors("read"), self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [AuditRow(**row._asdict()) for row in rows]
+
+    # --- writing --------------------------------------------------------------------
+
+    def commit(
+        self,
+        text: str,
+        *,
+        parent: int | None,
+        author: str,
+        rationale: str = "",
+        origin: str = ORIGIN_EDIT,
+        source: str | None = None,
+        field_changes: Sequence[FieldChange] = (),
+    ) -> Version:
+        """Add ``text`` as the version after ``parent`` (``None``: the first version),
+        with its field-level changes, in one transaction.
+
+        Raises :class:`StaleVersion` when ``parent`` is not the latest version (checked,
+        and enforced by a unique constraint, inside the transaction): nothing is written.
+        """
+        digest = sha256_of(text)
+        now = datetime.now(UTC)
+        with self._errors("write"), self._writing() as connection:
+            latest = connection.execute(sa.select(sa.func.max(versions.c.id))).scalar()
+            if latest != parent:
+                raise StaleVersion(parent, latest)
+            storage, body = self._body(connection, text, parent, origin)
+            try:
+                version_id = connection.execute(
+                    versions.insert()
+                    .values(
+                        parent_id=parent,
+                        follows=parent or 0,
+                        sha256=digest,
+                        storage=storage,
+                        body=body,
+                        size=len(text),
+                        origin=origin,
+                        source=source,
+                        author=author,
+                        created_at=now,
+                        rationale=rationale,
+                    )
+                    .returning(versions.c.id)
+                ).scalar_one()
+            except sa.exc.IntegrityError:  # another writer took this place first
+                raise StaleVersion(parent, None) from None
+            if field_changes:
+                connection.execute(
+                    changes.insert(),
+                    [
+                        {
+                            "version_id": version_id,
+                            "experience": change.experience,
+                            "field": change.field,
+                            "old": change.old,
+                            "new": change.new,
+                        }
+                        for change in field_changes
+                    ],
+                )
+        self._remember(version_id, text)
+        return Version(version_id, parent, digest, origin, source, author, now, rationale, len(text))
+
+    def _body(self, connection: Connection, text: str, parent: int | None, origin: str) -> tuple[str, bytes]:
+        """How to store ``text``: in full (the first version, an import, every
+        :data:`CHECKPOINT_EVERY` versions, or a change of more than a quarter of it), or as
+        the span that changed from ``parent``."""
+        if parent is None or origin == ORIGIN_FILE:
+            return "full", zlib.compress(text.encode("utf-8"))
+        last_full = connection.execute(
+            sa.select(sa.func.max(versions.c.id)).where(versions.c.storage == "full")
+        ).scalar()
+        since = connection.execute(
+            sa.select(sa.func.count()).select_from(versions).where(versions.c.id > (last_full or 0))
+        ).scalar_one()
+        if since + 1 >= CHECKPOINT_EVERY:
+            return "full", zlib.compress(text.encode("utf-8"))
+        with self._lock:
+            before = self._texts.get(parent)
+        if before is None:
+            before = _rebuild(connection, parent)
+        start, end, replacement = _patch(before, text)
+        if len(replacement) + (end - start) > len(text) // 4:
+            return "full", zlib.compress(text.encode("utf-8"))
+        return "patch", zlib.compress(json.dumps([start, end, replacement]).encode("utf-8"))
+
+    def _remember(self, version_id: int, text: str) -> None:
+        with self._lock:
+            self._texts[version_id] = text
+            while len(self._texts) > 4:  # the latest few; a 10,000-experience text is 6 MB
+                del self._texts[min(self._texts)]
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, so writers queue at the start."""
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(cxprio_write=True)
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except (StoreError, StaleVersion):
+            raise
+        except sa.exc.OperationalError as exc:
+            locked = "locked" in str(exc.orig).lower()
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} is "
+                + ("locked by another writer" if locked else "unreachable")
+                + f" ({doing}): {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}",
+                "try again in a moment"
+                if locked
+                else f"check that the database is running and that {DATABASE_URL_VARIABLE} is right",
+            ) from None
+        except sa.exc.DBAPIError as exc:
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} failed ({doing}): {exc.orig}",
+                f"check the database and {DATABASE_URL_VARIABLE}",
+            ) from None
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(
+                f"the database address cannot be used: {exc}",
+                f"set {DATABASE_URL_VARIABLE} to an address such as "
+                "postgresql+psycopg://user:password@host/db or sqlite:///data/cxprio.db",
+            ) from None
+
+
+_VERSION_COLUMNS = sa.select(
+    versions.c.id,
+    versions.c.parent_id,
+    versions.c.sha256,
+    versions.c.origin,
+    versions.c.source,
+    versions.c.author,
+    versions.c.created_at,
+    versions.c.rationale,
+    versions.c.size,
+)
+
+
+def _rebuild(connection: Connection, version_id: int) -> str:
+    """The text of ``version_id``: its last full copy, with every change since applied,
+    checked against the version's SHA-256."""
+    base = connection.execute(
+        sa.select(sa.func.max(versions.c.id)).where(versions.c.id <= version_id, versions.c.storage == "full")
+    ).scalar()
+    rows = (
+        connection.execute(
+            sa.select(versions.c.id, versions.c.storage, versions.c.body, versions.c.sha256)
+            .where(versions.c.id >= base, versions.c.id <= version_id)
+            .order_by(versions.c.id)
+        ).all()
+        if base is not None
+        else []
+    )
+    if not rows or rows[-1].id != version_id:
+        raise StoreError(f"there is no version {version_id}", "see `python -m cxprio history`")
+    text = ""
+    for row in rows:
+        body = zlib.decompress(row.body).decode("utf-8")
+        if row.storage == "full":
+            text = body
+        else:
+            start, end, replacement = json.loads(body)
+            text = text[:start] + replacement + text[end:]
+    if sha256_of(text) != rows[-1].sha256:
+        raise StoreError(
+            f"version {version_id} cannot be rebuilt: the store is damaged",
+            "restore the database from a backup",
+        )
+    return text
+
+
+def _version(row: Any) -> Version:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return Version(
+        row.id,
+        row.parent_id,
+        row.sha256,
+        row.origin,
+        row.source,
+        row.author,
+        created,
+        row.rationale,
+        row.size,
+    )
+
+
+def _engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys, and
+    ``BEGIN IMMEDIATE`` for write transactions (the driver's own BEGIN is turned off)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(
+            f"the database address cannot be used: {exc}",
+            f"set {DATABASE_URL_VARIABLE} to an address such as postgresql+psycopg://user:password@host/db",
+        ) from None
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
+    if parsed.get_backend_name() != "sqlite":
+        try:
+            return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        except (ImportError, sa.exc.ArgumentError) as exc:
+            raise StoreError(
+                f"the database address cannot be used: {exc}", "use PostgreSQL or SQLite"
+            ) from None
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("cxprio_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What :func:`import_file` did: the latest version now, and whether it is new."""
+
+    version: Version
+    created: bool
+    changes: int = 0
+
+
+IMPORT_AUTHOR = "file"
+IMPORT_RATIONALE = "imported from file"
+
+
+def import_file(store: Store, path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Imported:
+    """Make the catalogue file at ``path`` the latest version, when it differs from the
+    version last imported from (or written to) it and from the latest version.
+
+    The file is validated first: an invalid file raises :class:`CatalogueError` with
+    every problem, and the store is left as it was. Two processes importing the same
+    file at once make one version between them.
+    """
+    from .audit import field_changes
+    from .catalogue import DEFAULT_MAX_BYTES, parse_catalogue, read_catalogue_file
+
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    source = str(path)
+    raw = read_catalogue_file(path, max_bytes=limit)
+    digest = hashlib.sha256(raw).hexdigest()
+    loaded = None
+    for _attempt in range(5):
+        latest = store.latest()
+        last = store.last_from_source(source)
+        if latest is not None and digest in (latest.sha256, last.sha256 if last else None):
+            return Imported(latest, False)
+        loaded = loaded or parse_catalogue(raw, source=source, max_bytes=limit)
+        before = parse_catalogue(store.text(latest.id), max_bytes=limit).catalogue if latest else None
+        found = field_changes(before, loaded.catalogue)
+        try:
+            version = store.commit(
+                raw.decode("utf-8"),
+                parent=latest.id if latest else None,
+                author=IMPORT_AUTHOR,
+                rationale=IMPORT_RATIONALE,
+                origin=ORIGIN_FILE,
+                source=source,
+                field_changes=found,
+            )
+        except StaleVersion:
+            continue  # someone saved meanwhile: compare with their version
+        return Imported(version, True, len(found))
+    raise StoreUnavailable(
+        f"{source} could not be imported: the store kept changing under it", "try again in a moment"
+    )
