@@ -229,6 +229,7 @@ def main() -> int:
 
             print(f"timing the Priorities page and the reference pages at {n} ...", file=sys.stderr)
             os.environ["CXPRIO_CATALOGUE"] = str(path)
+            os.environ["CXPRIO_DATABASE_URL"] = f"sqlite:///{Path(folder) / f'store-{n}.db'}"
             os.environ["CXPRIO_BENCH_ROWS"] = str(rows)
             os.environ["CXPRIO_BENCH_ELEMENTS"] = str(elements)
             board = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)

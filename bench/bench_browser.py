@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -107,7 +108,9 @@ def say(message: str) -> None:
 
 @contextmanager
 def server(catalogue: Path) -> Iterator[str]:
-    """A freshly started board on ``catalogue``; yields its address once it answers."""
+    """A freshly started board on ``catalogue`` and a new, empty store (so the catalogue
+    is imported, in the background, as on a first start); yields its address once it answers."""
+    store = Path(tempfile.mkdtemp(prefix="cxprio-bench-store-")) / "cxprio.db"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -118,7 +121,7 @@ def server(catalogue: Path) -> Iterator[str]:
             "--server.fileWatcherType", "none",
         ],
         cwd=ROOT,
-        env={**os.environ, "CXPRIO_CATALOGUE": str(catalogue)},
+        env={**os.environ, "CXPRIO_CATALOGUE": str(catalogue), "CXPRIO_DATABASE_URL": f"sqlite:///{store}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -137,6 +140,7 @@ def server(catalogue: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+        shutil.rmtree(store.parent, ignore_errors=True)
 
 
 def timed(action: Callable[[], None], runs: Runs, ready: Callable[[], None]) -> float:

@@ -19,7 +19,7 @@ from cxprio import CatalogueError
 from cxprio.scoring import ranking
 
 from . import sidebar, source
-from .show import show_problems
+from .show import plain, show_problems
 from .state import Board
 
 __all__ = ["Board", "open_page"]
@@ -41,14 +41,14 @@ def open_page(title: str) -> Board:
     st.html(ROOM_STYLE)
     sidebar.navigation()
     try:
-        prepared, stale = source.load()
+        prepared, stale, where = source.load()
     except CatalogueError as exc:
         st.title("The catalogue could not be loaded")
         st.write("Fix these problems in the file and the board reloads it on the next click:")
         show_problems(exc.problems)
         st.stop()
-    weights = sidebar.weight_sliders(prepared.loaded)
-    board = Board(prepared, weights, ranking(prepared.norm, weights), stale)
+    weights = sidebar.weight_sliders(prepared.loaded, where)
+    board = Board(prepared, weights, ranking(prepared.norm, weights), stale, where)
     if stale is not None:
         with st.container(border=True):
             st.warning(
@@ -57,4 +57,14 @@ def open_page(title: str) -> Board:
                 icon=":material/warning:",
             )
             show_problems(stale.problems, limit=10)
+    if where.problem is not None:
+        st.warning(
+            f"The store cannot be used, so nothing can be saved: {plain(where.problem.message)}. "
+            + (
+                f"{plain(where.problem.hint[:1].upper() + where.problem.hint[1:])}."
+                if where.problem.hint
+                else ""
+            ),
+            icon=":material/cloud_off:",
+        )
     return board

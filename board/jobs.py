@@ -51,3 +51,8 @@ class Jobs(Generic[K, V]):
             while len(self._futures) > self._keep:
                 self._futures.popitem(last=False)
             return future
+
+    def forget(self, key: K) -> None:
+        """Drop ``key``'s future (one that failed, say), so the next request starts it again."""
+        with self._lock:
+            self._futures.pop(key, None)

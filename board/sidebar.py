@@ -12,6 +12,7 @@ from cxprio import LoadedCatalogue, UsageError
 from cxprio.model import MEASURES
 from cxprio.scoring import format_weights, parse_weights, resolve_weights
 
+from .record import Record
 from .show import plain
 
 
@@ -116,7 +117,17 @@ def _kept_weights(defaults: dict[str, float], top: float) -> _Kept:
     return kept
 
 
-def weight_sliders(loaded: LoadedCatalogue) -> dict[str, float]:
+def version_line(where: Record) -> str:
+    """Where the catalogue on screen stands in the store, in a few words."""
+    if where.version is not None:
+        v = where.version
+        return f"Version {v.id}, {v.created_at:%d %b %Y %H:%M} UTC, by {v.author}"
+    if where.importing:
+        return "Saving the file's changes as a new version…"
+    return "Not in the store"
+
+
+def weight_sliders(loaded: LoadedCatalogue, where: Record) -> dict[str, float]:
     """The weights the sliders show, resolved against the catalogue.
 
     The sliders start at the page address's weights, else the catalogue's. They keep
@@ -136,7 +147,7 @@ def weight_sliders(loaded: LoadedCatalogue) -> dict[str, float]:
     with st.sidebar:
         # Few elements, each carrying more: every one costs time at every slider move.
         st.markdown(f"**{plain(loaded.catalogue.organisation)}**")
-        st.caption(f"Catalogue: {plain(Path(loaded.source).name)}")
+        st.caption(f"Catalogue: {plain(Path(loaded.source).name)}  \n{plain(version_line(where))}")
         st.markdown(
             "### Weights\n:gray[:small[How much each measure counts in the priority. Move them "
             "and every page re-ranks; the page address keeps them, to reload or share.]]"

@@ -19,8 +19,12 @@ import streamlit as st
 
 from cxprio import CatalogueError, parse_catalogue
 from cxprio.catalogue import read_catalogue_file
-from cxprio.errors import CatalogueReadError, Problem, ProblemLevel
+from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, StoreError
+from cxprio.model import Catalogue
+from cxprio.store import Store, Version
 
+from . import record
+from .record import Record
 from .state import Memo, Prepared, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,25 +147,85 @@ one is only used once it has loaded, and it belongs to its session."""
 _LAST_GOOD_LOCK = threading.Lock()
 
 
-def load() -> tuple[Prepared, CatalogueError | None]:
-    """The catalogue version to show, prepared for the board, and, when the newest
-    version is broken, its errors.
+def load() -> tuple[Prepared, CatalogueError | None, Record]:
+    """The catalogue version to show, prepared for the board; when the catalogue file is
+    broken or gone, its errors; and where it stands in the store.
 
-    An invalid catalogue file falls back to the last version of it that loaded on this
-    server (its errors come with it); with none to fall back on, the
-    :class:`CatalogueError` is raised.
+    The board shows the store's latest version (:mod:`.record`); a changed, valid file
+    becomes the latest. An invalid or missing file leaves the latest version on screen,
+    with the file's errors. Without a store (the database is down), the file is shown
+    as it is, falling back to the last version of it that loaded on this server; with
+    nothing to fall back on, the :class:`CatalogueError` is raised.
     """
-    upload = using_upload()
+    if using_upload():  # an upload is the session's own: never stored
+        source, sha256, content = source_version()
+        return _KNOWN.get((source, sha256), lambda: _load(source, sha256, content)), None, Record(None)
     try:
+        store = record.open_store()
+    except StoreError as problem:
+        prepared, stale = _load_file()
+        return prepared, stale, Record(None, problem=problem)
+    try:
+        source, sha256, content = source_version()
+        shown = _KNOWN.get((source, sha256), lambda: _load(source, sha256, content))
+    except CatalogueError as exc:
+        try:
+            latest = store.latest()
+        except StoreError as problem:
+            prepared, _ = _load_file(exc)
+            return prepared, exc, Record(None, problem=problem)
+        if latest is None:
+            prepared, _ = _load_file(exc)
+            return prepared, exc, Record(store)
+        return _load_version(store, configured_source(), latest), exc, Record(store, latest)
+    _remember_good(source, shown)
+    try:
+        where = record.sync(store, source, sha256, known=lambda digest: _parsed(source, digest))
+    except StoreError as problem:
+        return shown, None, Record(None, problem=problem)
+    if where.version is None or where.version.sha256 == sha256:
+        return shown, None, where
+    return _load_version(store, source, where.version), None, where
+
+
+def _parsed(source: str, sha256: str) -> Catalogue | None:
+    """The catalogue with this SHA-256 when the board has it parsed already."""
+    prepared = _KNOWN.peek((source, sha256))
+    return prepared.loaded.catalogue if prepared is not None else None
+
+
+def _load_file(error: CatalogueError | None = None) -> tuple[Prepared, CatalogueError | None]:
+    """The catalogue file as it is, or the last version of it that loaded on this
+    server with the file's errors (``error``, when already known)."""
+    try:
+        if error is not None:
+            raise error
         source, sha256, content = source_version()
         prepared = _KNOWN.get((source, sha256), lambda: _load(source, sha256, content))
     except CatalogueError as exc:
         with _LAST_GOOD_LOCK:
-            previous = None if upload else _LAST_GOOD.get(configured_source())
+            previous = _LAST_GOOD.get(configured_source())
         if previous is None:
             raise
         return previous, exc
-    if not upload:
-        with _LAST_GOOD_LOCK:
-            _LAST_GOOD[source] = prepared
+    _remember_good(source, prepared)
     return prepared, None
+
+
+def _remember_good(source: str, prepared: Prepared) -> None:
+    with _LAST_GOOD_LOCK:
+        _LAST_GOOD[source] = prepared
+
+
+def _load_version(store: Store, source: str, version: Version) -> Prepared:
+    """A store version, prepared: found by its SHA-256 like any other catalogue text."""
+    return _KNOWN.get(
+        (source, version.sha256), lambda: _load_stored(source, version.sha256, store, version.id)
+    )
+
+
+@st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
+def _load_stored(source: str, sha256: str, _store: Store, version_id: int) -> Prepared:
+    prepared = prepare(parse_catalogue(_store.text(version_id), source=source))
+    gc.freeze()  # as in _load
+    return prepared

@@ -26,6 +26,7 @@ from cxprio.tables import descendants, matching, table_makers
 from . import ranges
 from .jobs import Jobs
 from .ranges import RankRanges
+from .record import Record
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -40,6 +41,11 @@ class Memo(Generic[K, V]):
         self._size = size
         self._values: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+
+    def peek(self, key: K) -> V | None:
+        """The value of ``key`` when it is kept, without computing anything."""
+        with self._lock:
+            return self._values.get(key)
 
     def get(self, key: K, compute: Callable[[], V]) -> V:
         with self._lock:
@@ -188,6 +194,7 @@ class Board:
     weights: dict[str, float]
     ranked: Ranking
     stale: CatalogueError | None  # the newest version's errors, when showing the last good one
+    record: Record = field(default_factory=lambda: Record(None))  # where it stands in the store
 
     @property
     def loaded(self) -> LoadedCatalogue:

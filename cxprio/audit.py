@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Catalogue
+from .model import Catalogue, Experience
 
 ADDED = "(added)"
 """The field of the change that records a new experience (or team); ``new`` is its name."""
@@ -63,6 +63,11 @@ def _compare(experience: str | None, old: Mapping[str, Any], new: Mapping[str, A
         a, b = as_text(before.get(field)), as_text(after.get(field))
         if a != b:
             yield FieldChange(experience, field, a, b)
+
+
+def compare(experience: str, before: Experience, after: Experience) -> list[FieldChange]:
+    """Every value of one experience that differs between two versions of it."""
+    return list(_compare(experience, _dump(before), _dump(after)))
 
 
 def _dump(model: Any) -> dict[str, Any]:

@@ -34,21 +34,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import threading
+import time
 import tomllib
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from .audit import FieldChange
 from .errors import StaleVersion, StoreError, StoreUnavailable
+
+if TYPE_CHECKING:
+    from .model import Catalogue
 
 DATABASE_URL_VARIABLE = "CXPRIO_DATABASE_URL"
 DEFAULT_DATABASE = Path("data") / "cxprio.db"
@@ -459,6 +464,22 @@ def _version(row: Any) -> Version:
     )
 
 
+def _wal(cursor: Any) -> None:
+    """Put a SQLite database in WAL mode (it stays so). Switching needs the database to
+    itself, which SQLite does not wait for: while another connection is writing to a
+    new database, try again until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)  # another connection holds the database for a moment
+
+
 def _engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys, and
     ``BEGIN IMMEDIATE`` for write transactions (the driver's own BEGIN is turned off)."""
@@ -489,7 +510,7 @@ def _engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -515,7 +536,13 @@ IMPORT_AUTHOR = "file"
 IMPORT_RATIONALE = "imported from file"
 
 
-def import_file(store: Store, path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Imported:
+def import_file(
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int | None = None,
+    known: Callable[[str], Catalogue | None] = lambda _sha256: None,
+) -> Imported:
     """Make the catalogue file at ``path`` the latest version, when it differs from the
     version last imported from (or written to) it and from the latest version.
 
@@ -530,15 +557,19 @@ def import_file(store: Store, path: str | os.PathLike[str], *, max_bytes: int | 
     source = str(path)
     raw = read_catalogue_file(path, max_bytes=limit)
     digest = hashlib.sha256(raw).hexdigest()
-    loaded = None
+    catalogue: Catalogue | None = None
     for _attempt in range(5):
         latest = store.latest()
         last = store.last_from_source(source)
         if latest is not None and digest in (latest.sha256, last.sha256 if last else None):
             return Imported(latest, False)
-        loaded = loaded or parse_catalogue(raw, source=source, max_bytes=limit)
-        before = parse_catalogue(store.text(latest.id), max_bytes=limit).catalogue if latest else None
-        found = field_changes(before, loaded.catalogue)
+        catalogue = (
+            catalogue or known(digest) or parse_catalogue(raw, source=source, max_bytes=limit).catalogue
+        )
+        before = None
+        if latest is not None:
+            before = known(latest.sha256) or parse_catalogue(store.text(latest.id), max_bytes=limit).catalogue
+        found = field_changes(before, catalogue)
         try:
             version = store.commit(
                 raw.decode("utf-8"),

@@ -68,6 +68,14 @@ BASE: dict[str, Any] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def own_store(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Every test its own empty store (a SQLite file), never the repository's data/."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'cxprio.db'}"
+    monkeypatch.setenv("CXPRIO_DATABASE_URL", url)
+    return url
+
+
 def catalogue_dict(**changes: Any) -> dict[str, Any]:
     """A deep copy of the small valid catalogue, with top-level keys replaced."""
     data = copy.deepcopy(BASE)

@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -63,7 +64,8 @@ def serve(catalogue: Path = SAMPLE) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "CXPRIO_CATALOGUE": str(catalogue)}
+    store = Path(tempfile.mkdtemp(prefix="cxprio-store-")) / "cxprio.db"  # a store of its own
+    env = {**os.environ, "CXPRIO_CATALOGUE": str(catalogue), "CXPRIO_DATABASE_URL": f"sqlite:///{store}"}
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
@@ -96,6 +98,7 @@ def serve(catalogue: Path = SAMPLE) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        shutil.rmtree(store.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,107 @@
+"""The store, for the board: one per database, opened once per server, and the
+catalogue file kept in step with it.
+
+The board shows the store's latest version. When the catalogue file changes on disk
+(or at start), :func:`sync` compares it with the latest version and with the version
+last imported from (or written to) it; a file that differs from both is a new version.
+The import (parsing the version before, comparing them and writing) runs in the
+background, so the first page never waits for it: until it is done, the board shows
+the file itself, which is what the import makes the latest.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cxprio.errors import StoreError
+from cxprio.model import Catalogue
+from cxprio.store import Imported, Store, Version, database_url, import_file
+
+from .jobs import Jobs
+
+RETRY_SECONDS = 30.0
+"""After the store could not be opened, how long the board waits before trying again."""
+
+_STORES: dict[str, Store] = {}
+_FAILED: dict[str, tuple[float, StoreError]] = {}
+_LOCK = threading.Lock()
+_IMPORTS: Jobs[tuple[str, str, str], Imported] = Jobs("cxprio-import", 16, drop_queued=False)
+_IMPORT_FAILED: dict[tuple[str, str], float] = {}
+_SYNCED: dict[tuple[str, str], str] = {}
+"""(database, catalogue file) -> the file's SHA-256 the store is known to be in step with."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """Where the board's catalogue stands in the store.
+
+    ``version`` is the store version on screen; ``None`` while the file's changes are
+    being imported (``importing``), or when the store cannot be used (``problem``).
+    """
+
+    store: Store | None
+    version: Version | None = None
+    importing: bool = False
+    problem: StoreError | None = None
+
+
+def open_store() -> Store:
+    """The store of :func:`cxprio.store.database_url`, opened (and migrated) once per
+    server. Raises :class:`StoreError`; after a failure, tries again only after
+    :data:`RETRY_SECONDS`, so a database that is down does not slow every click."""
+    url = database_url()
+    with _LOCK:
+        if url in _STORES:
+            return _STORES[url]
+        failed = _FAILED.get(url)
+        if failed is not None and time.monotonic() - failed[0] < RETRY_SECONDS:
+            raise failed[1]
+        try:
+            store = Store(url)
+        except StoreError as exc:
+            _FAILED[url] = (time.monotonic(), exc)
+            raise
+        _FAILED.pop(url, None)
+        _STORES[url] = store
+        return store
+
+
+def sync(
+    store: Store, source: str, sha256: str, known: Callable[[str], Catalogue | None] = lambda _sha256: None
+) -> Record:
+    """Where the file ``source`` (content ``sha256``, valid) stands: in step with the
+    store (the record names the latest version), or being imported in the background.
+    ``known`` gives the catalogues the board has parsed already, by SHA-256."""
+    key = (store.url, source)
+    with _LOCK:
+        in_step = _SYNCED.get(key) == sha256
+    if not in_step:
+        latest = store.latest()
+        last = store.last_from_source(source)
+        if latest is None or sha256 not in (latest.sha256, last.sha256 if last else None):
+            job = _IMPORTS.request((store.url, source, sha256), lambda: _import(store, source, sha256, known))
+            if not job.done():
+                return Record(store, importing=True)
+            error = job.exception()
+            if error is not None:
+                with _LOCK:
+                    first_seen = _IMPORT_FAILED.setdefault(key, time.monotonic())
+                if time.monotonic() - first_seen >= RETRY_SECONDS:  # the next click tries again
+                    _IMPORTS.forget((store.url, source, sha256))
+                    with _LOCK:
+                        _IMPORT_FAILED.pop(key, None)
+                problem = error if isinstance(error, StoreError) else StoreError(str(error))
+                return Record(store, latest, problem=problem)
+        with _LOCK:
+            _SYNCED[key] = sha256
+    return Record(store, store.latest())
+
+
+def _import(store: Store, source: str, sha256: str, known: Callable[[str], Catalogue | None]) -> Imported:
+    imported = import_file(store, source, known=known)
+    if imported.version.sha256 != sha256:  # the file changed again while it was imported
+        raise StoreError(f"{source} changed while it was being saved to the store", "click to try again")
+    return imported

@@ -1,0 +1,114 @@
+"""The board and the store, through AppTest: the board shows the store's latest version,
+a changed catalogue file becomes a new version, a broken file or a database that is down
+never empties the board."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxprio.store import Store, Version
+
+from .conftest import BASE, catalogue_dict, dump
+
+
+def latest_when_imported(url: str, sha256: str, limit: float = 60.0) -> Version:
+    """The store's latest version once the board's background import has written it."""
+    store = Store(url)
+    deadline = time.monotonic() + limit
+    try:
+        while True:
+            latest = store.latest()
+            if latest is not None and latest.sha256 == sha256:
+                return latest
+            if time.monotonic() > deadline:
+                pytest.fail(f"the board did not import the file in {limit:.0f} s (latest: {latest})")
+            time.sleep(0.05)  # polling the store for the import, not waiting for a result
+    finally:
+        store.close()
+
+
+def written(folder: Path) -> Path:
+    """The small test catalogue, as a file in ``folder``."""
+    path = folder / "catalogue.yaml"
+    path.write_text(dump(BASE), encoding="utf-8")
+    return path
+
+
+def sha_of(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_board_imports_its_catalogue_file_into_the_store(
+    board: Callable[..., AppTest], own_store: str, tmp_path: Path
+) -> None:
+    path = written(tmp_path)
+    app = board(path)
+    assert app.title[0].value == BASE["organisation"]
+    first = latest_when_imported(own_store, sha_of(path))
+    assert (first.origin, first.source, first.rationale) == ("file", str(path), "imported from file")
+
+    changed = copy.deepcopy(BASE)
+    changed["experiences"][2]["ambition"] = "competitive"
+    path.write_text(dump(changed), encoding="utf-8")
+    app.run()
+    second = latest_when_imported(own_store, sha_of(path))
+    assert second.parent_id == first.id
+    store = Store(own_store)
+    rows = [(r.experience, r.field, r.old, r.new) for r in store.audit(second.id)]
+    store.close()
+    assert rows == [("final-reading", "ambition", "uncompetitive", "competitive")]
+
+
+def test_the_board_shows_the_latest_version_not_the_older_file(
+    board: Callable[..., AppTest], own_store: str, tmp_path: Path
+) -> None:
+    path = written(tmp_path)
+    store = Store(own_store)
+    imported = store.commit(
+        path.read_text(encoding="utf-8"), parent=None, author="file", origin="file", source=str(path)
+    )
+    store.commit(dump(catalogue_dict(organisation="Saved On The Board")), parent=imported.id, author="ana")
+    store.close()
+    app = board(path)  # the file is as last imported: the store's newer version is shown
+    assert app.title[0].value == "Saved On The Board"
+    assert not app.warning
+    assert any("Version 2" in c.value and "by ana" in c.value for c in app.sidebar.caption)
+
+
+def test_a_broken_file_leaves_the_stores_latest_version_on_screen_with_the_errors(
+    board: Callable[..., AppTest], own_store: str, tmp_path: Path
+) -> None:
+    path = written(tmp_path)
+    board(path)
+    latest_when_imported(own_store, sha_of(path))
+    broken = copy.deepcopy(BASE)
+    broken["experiences"][0]["level"] = "jorney"
+    path.write_text(dump(broken), encoding="utf-8")
+    fresh = board(path)  # a new visitor, as after a restart: the store remembers
+    assert fresh.title[0].value == BASE["organisation"]
+    assert any("last version that loaded" in w.value for w in fresh.warning)
+    assert "jorney" in " ".join(e.value for e in fresh.error)
+    store = Store(own_store)
+    assert len(store.history()) == 1  # nothing written for the broken file
+    store.close()
+
+
+def test_a_database_that_is_down_leaves_the_file_on_screen_and_says_so(
+    board: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CXPRIO_DATABASE_URL", "postgresql://nobody@127.0.0.1:9/cxprio")
+    path = written(tmp_path)
+    app = board(path)
+    assert not app.exception
+    assert app.title[0].value == BASE["organisation"]
+    # As it reads: the Markdown escapes that keep the text plain taken out.
+    warning = " ".join(w.value for w in app.warning).replace("\\", "").replace("\u200b", "")
+    assert "The store cannot be used" in warning and "127.0.0.1" in warning and "nobody@" in warning
