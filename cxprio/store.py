@@ -286,12 +286,15 @@ class Store:
         origin: str = ORIGIN_EDIT,
         source: str | None = None,
         field_changes: Sequence[FieldChange] = (),
+        before_commit: Callable[[Version], None] | None = None,
     ) -> Version:
         """Add ``text`` as the version after ``parent`` (``None``: the first version),
         with its field-level changes, in one transaction.
 
         Raises :class:`StaleVersion` when ``parent`` is not the latest version (checked,
         and enforced by a unique constraint, inside the transaction): nothing is written.
+        ``before_commit`` runs with the new version once it is written and before the
+        transaction commits; if it raises, nothing is written and its error goes on.
         """
         digest = sha256_of(text)
         now = datetime.now(UTC)
@@ -334,8 +337,11 @@ class Store:
                         for change in field_changes
                     ],
                 )
+            version = Version(version_id, parent, digest, origin, source, author, now, rationale, len(text))
+            if before_commit is not None:
+                before_commit(version)
         self._remember(version_id, text)
-        return Version(version_id, parent, digest, origin, source, author, now, rationale, len(text))
+        return version
 
     def _body(self, connection: Connection, text: str, parent: int | None, origin: str) -> tuple[str, bytes]:
         """How to store ``text``: in full (the first version, an import, every

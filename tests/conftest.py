@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import copy
+import os
 import textwrap
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from streamlit.testing.v1 import AppTest
 
 from cxprio import LoadedCatalogue, parse_catalogue
+from cxprio.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "config" / "experiences.yaml"
@@ -122,3 +126,38 @@ def board(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         return app
 
     return start
+
+
+# --- stores: every store test runs on SQLite and on a real PostgreSQL ---------------
+
+POSTGRES = os.environ.get("CXPRIO_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    if not POSTGRES:
+        reason = "no PostgreSQL: set CXPRIO_TEST_POSTGRES_URL (.ci/run starts a server and sets it)"
+        if os.environ.get("CXPRIO_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL tests are required here but there is {reason}")
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    name = f"cxprio_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    opened = Store(url)
+    yield opened
+    opened.close()

@@ -13,9 +13,7 @@ import os
 import subprocess
 import sys
 import threading
-import uuid
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,38 +25,6 @@ from cxprio.errors import StaleVersion, StoreError, StoreUnavailable
 from cxprio.store import CHECKPOINT_EVERY, ORIGIN_FILE, Store, import_file, versions
 
 from .conftest import BASE, ROOT, catalogue_dict, dump, load_dict
-
-POSTGRES = os.environ.get("CXPRIO_TEST_POSTGRES_URL", "")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    if not POSTGRES:
-        reason = "no PostgreSQL: set CXPRIO_TEST_POSTGRES_URL (.ci/run starts a server and sets it)"
-        if os.environ.get("CXPRIO_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL tests are required here but there is {reason}")
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"cxprio_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[Store]:
-    opened = Store(url)
-    yield opened
-    opened.close()
 
 
 def test_a_new_store_is_empty_and_at_the_newest_schema(store: Store) -> None:
