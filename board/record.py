@@ -25,6 +25,10 @@ from .jobs import Jobs
 RETRY_SECONDS = 30.0
 """After the store could not be opened, how long the board waits before trying again."""
 
+LATEST_MAX_AGE = 1.0
+"""How old (seconds) the board's knowledge of the latest version may be: every click
+asks, and a save on another replica shows within a second."""
+
 _STORES: dict[str, Store] = {}
 _FAILED: dict[str, tuple[float, StoreError]] = {}
 _LOCK = threading.Lock()
@@ -97,7 +101,7 @@ def sync(
                 return Record(store, latest, problem=problem)
         with _LOCK:
             _SYNCED[key] = sha256
-    return Record(store, store.latest())
+    return Record(store, store.latest(max_age=LATEST_MAX_AGE))
 
 
 def _import(store: Store, source: str, sha256: str, known: Callable[[str], Catalogue | None]) -> Imported:

@@ -32,6 +32,8 @@ PAGES = {
     "ownership": PageLink("pages/ownership.py", "Ownership & seams", ":material/hub:"),
     "decisions": PageLink("pages/decisions.py", "Decision rights", ":material/gavel:"),
     "catalogue": PageLink("pages/catalogue.py", "Catalogue", ":material/description:"),
+    "edit": PageLink("pages/edit.py", "Edit", ":material/edit:"),
+    "history": PageLink("pages/history.py", "History", ":material/history:"),
 }
 """Every page, in the sidebar's order. Streamlit serves ``pages/NAME.py`` at ``/NAME``
 and app.py at ``/``; its own page list is switched off (``client.showSidebarNavigation``)

@@ -16,7 +16,6 @@ The store commands (``export``, ``history``, ``db upgrade``) use the database th
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import difflib
 import json
 import os
@@ -49,8 +48,8 @@ from .ownership import (
     team_graph_dot,
 )
 from .scoring import DEFAULT_DRAWS, Scores, default_top_n, format_weights, parse_weights, robustness, score
-from .store import DATABASE_URL_VARIABLE, AuditRow, Store, Version, describe
-from .tables import every_table, tables_zip, with_weights
+from .store import DATABASE_URL_VARIABLE, Store, describe
+from .tables import audit_table, every_table, tables_zip, versions_table, with_weights
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_STORE = 0, 1, 2, 3, 4
 
@@ -555,13 +554,13 @@ def _export(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     store = _store()
+    audit = audit_table(store.audit())
     if args.changes:
-        table = _frame(store.audit(), AuditRow)
+        table = audit
     else:
-        counts = pd.Series([row.version_id for row in store.audit()], dtype="int64").value_counts()
-        table = _frame(store.history(), Version)
-        table["changes"] = table["id"].map(counts).fillna(0).astype("int64")
-    table["created_at"] = pd.to_datetime(table["created_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        table = versions_table(store.history())
+        table["changes"] = table["version"].map(audit["version"].value_counts()).fillna(0).astype("int64")
+    table["created_at"] = table["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.format == "json":
         data = json.dumps(table.astype(object).where(table.notna(), None).to_dict("records"), indent=2) + "\n"
     elif args.format == "csv":
@@ -577,12 +576,6 @@ def _database(args: argparse.Namespace) -> int:
     revision = store.upgrade()
     _say(f"store: {describe(store.url)} is at schema revision {revision}")
     return EXIT_OK
-
-
-def _frame(rows: Sequence[Any], kind: type) -> pd.DataFrame:
-    """Dataclass rows as a table, one column per field, in the fields' order."""
-    columns = [f.name for f in dataclasses.fields(kind)]
-    return pd.DataFrame([[getattr(row, c) for c in columns] for row in rows], columns=columns)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

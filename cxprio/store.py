@@ -195,6 +195,7 @@ class Store:
         self.url = url or database_url()
         self.engine = _engine(self.url)
         self._texts: dict[int, str] = {}
+        self._latest: tuple[Version | None, float | None] = (None, None)
         self._lock = threading.Lock()
         if migrate:
             self.upgrade()
@@ -213,11 +214,23 @@ class Store:
 
     # --- reading --------------------------------------------------------------------
 
-    def latest(self) -> Version | None:
-        """The newest version, or ``None`` for an empty store."""
+    def latest(self, *, max_age: float = 0.0) -> Version | None:
+        """The newest version, or ``None`` for an empty store. With ``max_age`` (seconds),
+        the answer this object last read or wrote, when no older than that: a page rerun
+        asks at every click, and another replica's save can wait a second."""
+        with self._lock:
+            seen, when = self._latest
+        if max_age > 0 and when is not None and time.monotonic() - when <= max_age:
+            return seen
         with self._errors("read"), self.engine.connect() as connection:
             row = connection.execute(_VERSION_COLUMNS.order_by(versions.c.id.desc()).limit(1)).first()
-        return _version(row) if row is not None else None
+        found = _version(row) if row is not None else None
+        self._saw(found)
+        return found
+
+    def _saw(self, version: Version | None) -> None:
+        with self._lock:
+            self._latest = (version, time.monotonic())
 
     def version(self, version_id: int) -> Version:
         with self._errors("read"), self.engine.connect() as connection:
@@ -251,8 +264,11 @@ class Store:
         self._remember(version_id, text)
         return text
 
-    def audit(self, version_id: int | None = None) -> list[AuditRow]:
-        """The field-level changes of one version, or of all, oldest first."""
+    def audit(
+        self, version_id: int | None = None, *, after: int | None = None, experience: str | None = None
+    ) -> list[AuditRow]:
+        """The field-level changes of one version, of the versions after ``after``, or of
+        all, and of one experience only if given; oldest first."""
         query = (
             sa.select(
                 changes.c.version_id,
@@ -270,6 +286,10 @@ class Store:
         )
         if version_id is not None:
             query = query.where(changes.c.version_id == version_id)
+        if after is not None:
+            query = query.where(changes.c.version_id > after)
+        if experience is not None:
+            query = query.where(changes.c.experience == experience)
         with self._errors("read"), self.engine.connect() as connection:
             rows = connection.execute(query).all()
         return [AuditRow(**row._asdict()) for row in rows]
@@ -341,6 +361,7 @@ class Store:
             if before_commit is not None:
                 before_commit(version)
         self._remember(version_id, text)
+        self._saw(version)
         return version
 
     def _body(self, connection: Connection, text: str, parent: int | None, origin: str) -> tuple[str, bytes]:

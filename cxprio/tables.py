@@ -11,6 +11,7 @@ import io
 import math
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -22,6 +23,9 @@ from .findings import Finding
 from .model import MEASURES, Catalogue
 from .ownership import OwnershipReport, raci_table, seams_table
 from .scoring import Normalised, Scores, format_weights
+
+if TYPE_CHECKING:
+    from .store import AuditRow, Version
 
 FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
 
@@ -298,3 +302,52 @@ def tables_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             bundle.writestr(entry, frame.to_csv(index=False))
     return archive.getvalue()
+
+
+VERSION_COLUMNS = [
+    "version",
+    "parent",
+    "created_at",
+    "author",
+    "origin",
+    "source",
+    "rationale",
+    "sha256",
+    "size",
+]
+AUDIT_COLUMNS = [
+    "version",
+    "created_at",
+    "author",
+    "origin",
+    "rationale",
+    "experience",
+    "field",
+    "old",
+    "new",
+]
+
+
+def versions_table(versions: Sequence[Version]) -> pd.DataFrame:
+    """The store's versions as rows, oldest first (times in UTC)."""
+    rows = [
+        [v.id, v.parent_id, v.created_at, v.author, v.origin, v.source, v.rationale, v.sha256, v.size]
+        for v in versions
+    ]
+    table = pd.DataFrame(rows, columns=VERSION_COLUMNS)
+    table["parent"] = table["parent"].astype("Int64")
+    table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
+    return table
+
+
+def audit_table(rows: Sequence[AuditRow]) -> pd.DataFrame:
+    """The audit trail as rows: one per value a version changed, oldest first."""
+    table = pd.DataFrame(
+        [
+            [r.version_id, r.created_at, r.author, r.origin, r.rationale, r.experience, r.field, r.old, r.new]
+            for r in rows
+        ],
+        columns=AUDIT_COLUMNS,
+    )
+    table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
+    return table

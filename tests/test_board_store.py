@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cxprio.audit import FieldChange
 from cxprio.store import Store, Version
 
 from .conftest import BASE, catalogue_dict, dump
@@ -112,3 +113,40 @@ def test_a_database_that_is_down_leaves_the_file_on_screen_and_says_so(
     # As it reads: the Markdown escapes that keep the text plain taken out.
     warning = " ".join(w.value for w in app.warning).replace("\\", "").replace("\u200b", "")
     assert "The store cannot be used" in warning and "127.0.0.1" in warning and "nobody@" in warning
+
+
+def test_the_history_page_lists_versions_and_changes_newest_first(
+    board: Callable[..., AppTest], own_store: str, tmp_path: Path
+) -> None:
+    path = written(tmp_path)
+    board(path)
+    first = latest_when_imported(own_store, sha_of(path))
+    store = Store(own_store)
+    store.commit(
+        dump(catalogue_dict(organisation="Test Energy")).replace("depth: 4", "depth: 2"),
+        parent=first.id,
+        author="ana",
+        rationale="re-scored",
+        field_changes=[FieldChange("move-out", "measures.depth", "4", "2")],
+    )
+    store.close()
+    app = board(path, page="pages/history.py")
+    assert not app.exception, [e.value for e in app.exception]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {
+        "Versions": "2",
+        "Values changed": str(len(BASE["experiences"]) + 1),
+        "Edited on the board": "1",
+    }
+    versions, changes = app.dataframe[0].value, app.dataframe[1].value
+    assert list(versions["version"]) == [2, 1] and list(versions["changes"]) == [1, len(BASE["experiences"])]
+    assert (changes.iloc[0]["field"], changes.iloc[0]["old"], changes.iloc[0]["new"]) == (
+        "measures.depth",
+        "4",
+        "2",
+    )
+    app.text_input(key="history_search").input("depth").run()
+    assert list(app.dataframe[1].value["rationale"]) == ["re-scored"]
+    app.text_input(key="history_search").input("").run()
+    app.segmented_control(key="history_origins").set_value(["file"]).run()
+    assert set(app.dataframe[1].value["field"]) == {"(added)"}

@@ -30,6 +30,7 @@ from cxprio import load_catalogue
 from cxprio.ambition import check_ambition
 from cxprio.ownership import analyse_ownership, decision_matrix
 from cxprio.scoring import score
+from cxprio.store import Store
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 
@@ -59,12 +60,13 @@ def _require_browser() -> None:
 
 
 @contextmanager
-def serve(catalogue: Path = SAMPLE) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port, on ``catalogue``; yields its address."""
+def serve(catalogue: Path = SAMPLE, store: Path | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port, on ``catalogue`` and the SQLite store
+    ``store`` (by default a new one of its own); yields its address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    store = Path(tempfile.mkdtemp(prefix="cxprio-store-")) / "cxprio.db"  # a store of its own
+    store = store or Path(tempfile.mkdtemp(prefix="cxprio-store-")) / "cxprio.db"
     env = {**os.environ, "CXPRIO_CATALOGUE": str(catalogue), "CXPRIO_DATABASE_URL": f"sqlite:///{store}"}
     process = subprocess.Popen(
         [
@@ -457,6 +459,8 @@ def test_a_page_opened_first_on_a_fresh_server_gets_the_whole_board(
             "Ownership & seams",
             "Decision rights",
             "Catalogue",
+            "Edit",
+            "History",
         ]
         expect(links).to_have_count(len(labels))
         for link, label in zip(links.all(), labels, strict=True):
@@ -563,3 +567,46 @@ def test_catalogue_text_with_markdown_html_and_links_is_shown_as_plain_text(
         assert f"Org {HOSTILE}" in sidebar
         page.screenshot(path=str(ARTIFACTS / "hostile-names.png"), full_page=True)
         context.close()
+
+
+def test_an_editor_saves_a_change_that_lands_in_the_file_and_the_history(
+    browser: Any, tmp_path: Path
+) -> None:
+    live = tmp_path / "experiences.yaml"
+    shutil.copy(SAMPLE, live)
+    before = live.read_text(encoding="utf-8")
+    store_path = tmp_path / "store.db"
+    with serve(live, store_path) as fresh:
+        store = Store(f"sqlite:///{store_path}")
+        page = browser.new_page(viewport={"width": 1600, "height": 1400})
+        page.set_default_timeout(45_000)
+        page.goto(fresh)
+        page.get_by_role("heading", name="Northwind Energy").first.wait_for()
+        deadline = time.monotonic() + 45
+        while store.latest() is None:  # the board imports its file in the background
+            assert time.monotonic() < deadline, "the catalogue was not imported"
+            time.sleep(0.05)  # polling the store for the import, not waiting for a result
+        open_page(page, fresh, "edit", "Edit an experience")
+        page.get_by_label("Your name, for the change history").fill("Ana")
+        page.keyboard.press("Enter")
+        depth = page.get_by_role("spinbutton", name="Depth (1-5)")
+        depth.wait_for()
+        settle(page)
+        experience = load_catalogue(SAMPLE).catalogue.experience(
+            str(score(load_catalogue(SAMPLE).catalogue).table["id"].iloc[0])
+        )
+        new_depth = 1 if experience.measures.depth != 1 else 2
+        depth.fill(str(new_depth))
+        page.get_by_label("Why (saved with the change)").fill("re-scored in the workshop")
+        page.get_by_role("button", name="Save as a new version").click()
+        page.get_by_text("Saved as version 2").first.wait_for()
+        settle(page)
+        page.screenshot(path=str(ARTIFACTS / "edit-saved.png"), full_page=True)
+        after = live.read_text(encoding="utf-8")
+        changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+        assert len(changed) == 1 and f"depth: {new_depth}" in changed[0][1]
+        rows = store.audit(2)
+        assert [(r.author, r.experience, r.field, r.new) for r in rows] == [
+            ("Ana", experience.id, "measures.depth", str(new_depth))
+        ]
+        store.close()

@@ -266,3 +266,14 @@ def test_the_command_line_says_when_the_database_is_down() -> None:
     down = _cli("postgresql://nobody@127.0.0.1:9/cxprio", "history")
     assert down.returncode == 4
     assert "unreachable" in down.stderr and "Traceback" not in down.stderr
+
+
+def test_latest_may_be_as_old_as_asked_and_a_store_knows_its_own_saves(store: Store) -> None:
+    other = Store(store.url)  # another replica
+    first = store.commit("a: 1\n", parent=None, author="ana")
+    assert other.latest(max_age=60) == first  # nothing seen yet: read
+    second = store.commit("a: 2\n", parent=first.id, author="ana")
+    assert store.latest(max_age=60) == second  # its own save, known at once
+    assert other.latest(max_age=60) == first  # another's, within the age asked for
+    assert other.latest() == second
+    other.close()

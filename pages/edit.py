@@ -1,0 +1,206 @@
+"""Edit: change an experience's measures, ambition, current tier, owner and handoff
+owners, with a reason; saved as a new version (and into the catalogue file)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from board import access, editing, open_page, source
+from board.show import pick_experience, plain, show_problems
+from cxprio import CatalogueError, UsageError
+from cxprio.edit import Edit
+from cxprio.errors import StaleVersion, StoreError
+from cxprio.model import Tier
+from cxprio.saving import save_edits
+
+MEASURE_INPUTS = {  # label, smallest, largest, step, format
+    "reach": ("Reach (customers a year)", 0.0, None, 1000.0, "%.0f"),
+    "frequency": ("Frequency (times a year)", 0.0, None, 0.5, "%g"),
+    "depth": ("Depth (1-5)", 1.0, 5.0, 0.5, "%g"),
+    "cost": ("Cost (a year)", 0.0, None, 10000.0, "%.0f"),
+    "failure_demand": ("Failure demand (share)", 0.0, 1.0, 0.01, "%.2f"),
+}
+TIERS = [None, *(t.value for t in Tier)]
+
+board = open_page("Edit")
+st.title("Edit an experience")
+st.caption(
+    "Every save is a new version with its reason; the catalogue file is written too, with only "
+    "the changed values. Nobody's save is overwritten: one made from an older version is refused."
+)
+message = editing.done()
+if message:
+    st.success(message, icon=":material/check_circle:")
+
+who = access.editor()
+where = board.record
+if who is None:
+    st.stop()
+editor: access.Editor = who
+if where.store is None or where.version is None:
+    st.info(
+        "Editing is open once the catalogue is in the store: "
+        + (
+            "its file is being saved as a new version, click again in a moment."
+            if where.importing
+            else "see above."
+        ),
+        icon=":material/hourglass:",
+    )
+    st.stop()
+if source.using_upload():
+    st.info(
+        "An uploaded catalogue is this session's only: go back to the file to edit.", icon=":material/info:"
+    )
+    st.stop()
+
+store, catalogue = where.store, board.catalogue
+ranked = [str(i) for i in board.table["id"]]
+chosen = pick_experience(st, "Experience", ranked, board.prepared.name_of, "edit_experience")
+if chosen is None:
+    st.stop()
+experience = catalogue.experience(chosen)
+kept = editing.base(experience, where.version)
+teams = board.prepared.team_labels
+team_ids = [t for t in teams if t is not None]
+team_name: dict[str | None, str] = {None: "—", **{t: teams[t] for t in team_ids}}
+
+with st.form("edit_form", border=True):
+    st.markdown(f"**{plain(experience.name)}** · {experience.level.value} · from version {kept.version}")
+    columns = st.columns(5)
+    for column, (measure, (label, low, high, step, shown)) in zip(
+        columns, MEASURE_INPUTS.items(), strict=True
+    ):
+        field = f"measures.{measure}"
+        column.number_input(
+            label,
+            min_value=low,
+            max_value=high,
+            value=kept.values[field],
+            step=step,
+            format=shown,
+            key=editing.widget_key(chosen, field),
+            help="Empty: not measured yet",
+        )
+    row = st.columns(3)
+    for column, field, label in ((row[0], "ambition", "Ambition"), (row[1], "current", "Current tier")):
+        column.selectbox(
+            label,
+            TIERS,
+            index=TIERS.index(kept.values[field]),
+            format_func=lambda t: "—" if t is None else str(t).capitalize(),
+            key=editing.widget_key(chosen, field),
+        )
+    owners = [None, *team_ids]
+    row[2].selectbox(
+        "End-to-end owner",
+        owners,
+        index=owners.index(kept.values["owner"]) if kept.values["owner"] in owners else 0,
+        format_func=team_name.__getitem__,
+        key=editing.widget_key(chosen, "owner"),
+    )
+    handoffs = [f for f in kept.values if f.startswith("steps[")]
+    if handoffs:
+        st.markdown("**Handoff owners**: who owns each handoff into a step")
+        for index, field in enumerate(handoffs, start=1):
+            before, into = experience.steps[index - 1], experience.steps[index]
+            st.selectbox(
+                f"{before.name} ({team_name.get(before.team, '—')}) → {into.name} ({team_name.get(into.team, '—')})",
+                owners,
+                index=owners.index(kept.values[field]) if kept.values[field] in owners else 0,
+                format_func=team_name.__getitem__,
+                key=editing.widget_key(chosen, field),
+            )
+    st.text_area("Why (saved with the change)", key=editing.RATIONALE_KEY, max_chars=500)
+    submitted = st.form_submit_button("Save as a new version", type="primary", icon=":material/save:")
+
+
+def save(started_from: int, edits: list[Edit], rationale: str) -> None:
+    """Save, and say what happened; a refusal keeps what was typed."""
+    file = source.configured_path()
+    try:
+        saved = save_edits(
+            store,
+            edits,
+            started_from=started_from,
+            author=editor.name,
+            rationale=rationale,
+            teams=set(team_ids),
+            file=file,
+        )
+    except StaleVersion as refused:
+        editing.remember_conflict(
+            editing.Conflict(tuple(edits), rationale, editing.changed_since(store, kept), store.latest())
+        )
+        st.error(plain(str(refused)), icon=":material/sync_problem:")
+        return
+    except CatalogueError as invalid:
+        show_problems(invalid.problems)
+        return
+    except (UsageError, StoreError) as problem:
+        st.error(plain(str(problem)), icon=":material/error:")
+        return
+    changes = len(saved.edited.changes)
+    editing.restart()
+    editing.remember_done(
+        f"Saved as version {saved.version.id}: {changes} value{'s' if changes != 1 else ''} changed"
+        + (
+            ", and the catalogue file written."
+            if saved.wrote_file
+            else " (the catalogue file is not written here)."
+        )
+    )
+    st.rerun()
+
+
+if submitted:
+    save(kept.version, editing.edits_of(kept), st.session_state.get(editing.RATIONALE_KEY, ""))
+
+refused = editing.conflict()
+if refused is not None:
+    clash = sorted({e.field for e in refused.edits} & set(refused.others))
+    with st.container(border=True):
+        if clash:
+            st.warning(
+                "Someone changed the same values since you started: "
+                + "; ".join(
+                    f"{field} to {refused.others[field][2]} (version {refused.others[field][0]}, "
+                    f"{refused.others[field][1]})"
+                    for field in clash
+                )
+                + ". Start again from the latest version to decide.",
+                icon=":material/merge:",
+            )
+        elif refused.latest is not None:
+            st.info(
+                "The newer versions changed other values only: your changes can go on top.",
+                icon=":material/merge:",
+            )
+            if st.button("Apply my changes to the latest version", type="primary", key="edit_apply_latest"):
+                save(refused.latest.id, list(refused.edits), refused.rationale)
+        if st.button("Start again from the latest version", key="edit_restart"):
+            editing.restart()
+            st.rerun()
+
+st.subheader("Changes to this experience")
+history = store.audit(experience=chosen)[-20:]
+if history:
+    st.dataframe(
+        [
+            {
+                "Version": row.version_id,
+                "When (UTC)": f"{row.created_at:%Y-%m-%d %H:%M}",
+                "Who": row.author,
+                "Field": row.field,
+                "Was": row.old,
+                "Now": row.new,
+                "Why": row.rationale,
+            }
+            for row in reversed(history)
+        ],
+        hide_index=True,
+        width="stretch",
+        key="edit_history",
+    )
+else:
+    st.caption("No recorded changes yet.")

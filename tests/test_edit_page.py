@@ -1,0 +1,163 @@
+"""The Edit page through AppTest: a save changes the file's values only, re-ranks the
+board and shows in the history; a save from an older version is refused, and offered
+again on top of the latest when it touches other fields; viewers never reach a form."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from cxprio import load_catalogue
+from cxprio.scoring import score
+from cxprio.store import Store
+
+from .conftest import SAMPLE
+
+RAW = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    path = tmp_path / "experiences.yaml"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+def in_store(url: str, limit: float = 60.0) -> None:
+    """Wait until the board's background import has put the file in the store."""
+    store = Store(url)
+    deadline = time.monotonic() + limit
+    while store.latest() is None:
+        if time.monotonic() > deadline:
+            pytest.fail("the catalogue was not imported")
+        time.sleep(0.05)  # polling the store for the import, not waiting for a result
+    store.close()
+
+
+def editing(board: Callable[..., AppTest], catalogue: Path, url: str, name: str, experience: str) -> AppTest:
+    """A session on the Edit page, signed as ``name``, on ``experience``."""
+    app = board(catalogue)
+    in_store(url)
+    app.switch_page("pages/edit.py").run()
+    app.text_input(key="editor_name").input(name).run()
+    app.selectbox(key="edit_experience").set_value(experience).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def submit(app: AppTest, values: dict[str, object], why: str) -> AppTest:
+    experience = app.selectbox(key="edit_experience").value
+    for field, value in values.items():
+        key = f"edit_{experience}_{field}"
+        if field.startswith("measures."):
+            app.number_input(key=key).set_value(value)
+        else:
+            app.selectbox(key=key).set_value(value)
+    app.text_area(key="edit_rationale").input(why)
+    next(b for b in app.button if b.label == "Save as a new version").click()
+    return app.run()
+
+
+def test_a_saved_measure_changes_only_its_value_in_the_file_reranks_and_is_in_the_history(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    before_text = catalogue.read_text(encoding="utf-8")
+    before = score(load_catalogue(catalogue).catalogue).table.set_index("id")["rank"]
+    target = str(before.idxmax())  # the last-ranked experience, pushed up by the edit
+    app = editing(board, catalogue, own_store, "Ana", target)
+    submit(app, {"measures.depth": 5.0, "measures.failure_demand": 0.6}, "re-scored in the Q4 session")
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Saved as version 2" in s.value for s in app.success)
+
+    after_text = catalogue.read_text(encoding="utf-8")
+    changed = [
+        (a, b) for a, b in zip(before_text.splitlines(), after_text.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and "depth: 5" in changed[0][1] and "failure_demand: 0.6" in changed[0][1]
+    entry = next(e for e in yaml.safe_load(after_text)["experiences"] if e["id"] == target)
+    assert (entry["measures"]["depth"], entry["measures"]["failure_demand"]) == (5, 0.6)
+
+    history = app.dataframe[-1].value
+    assert list(history["Version"]) == [2, 2, 1]  # newest first; version 1 added it
+    history = history[history["Version"] == 2]
+    assert set(history["Field"]) == {"measures.depth", "measures.failure_demand"}
+    assert set(history["Why"]) == {"re-scored in the Q4 session"} and set(history["Who"]) == {"Ana"}
+
+    expected = score(load_catalogue(catalogue).catalogue).table.set_index("id")["rank"]
+    assert expected[target] < before[target]
+    app.switch_page("pages/priorities.py").run()
+    ranks = dict(zip(app.dataframe[0].value["name"], app.dataframe[0].value["rank"], strict=True))
+    name = next(e["name"] for e in RAW["experiences"] if e["id"] == target)
+    assert ranks[name] == expected[target]
+
+
+def test_a_save_from_an_older_version_is_refused_then_applied_on_top_of_the_latest(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    target = RAW["experiences"][3]["id"]
+    first = editing(board, catalogue, own_store, "Ana", target)
+    second = editing(board, catalogue, own_store, "Ben", target)  # both start from version 1
+    submit(first, {"measures.depth": 1.0}, "shallower")
+    assert any("Saved as version 2" in s.value for s in first.success)
+
+    submit(second, {"ambition": "unique"}, "we want to lead here")
+    assert any("changed while you worked" in e.value for e in second.error)
+    assert Store(own_store).latest().id == 2  # type: ignore[union-attr]
+    apply = next(b for b in second.button if b.label == "Apply my changes to the latest version")
+    apply.click().run()
+    assert any("Saved as version 3" in s.value for s in second.success)
+    entry = next(
+        e for e in yaml.safe_load(catalogue.read_text(encoding="utf-8"))["experiences"] if e["id"] == target
+    )
+    assert (entry["measures"]["depth"], entry["ambition"]) == (1, "unique")  # both changes kept
+
+
+def test_a_refused_save_that_touches_the_same_value_names_it_and_applies_nothing(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    target = RAW["experiences"][3]["id"]
+    first = editing(board, catalogue, own_store, "Ana", target)
+    second = editing(board, catalogue, own_store, "Ben", target)
+    submit(first, {"measures.depth": 1.0}, "shallower")
+    submit(second, {"measures.depth": 2.0}, "a bit deeper")
+    warning = " ".join(w.value for w in second.warning).replace("\\", "")
+    assert "measures.depth to 1" in warning and "Ana" in warning
+    assert not [b for b in second.button if b.label == "Apply my changes to the latest version"]
+    assert Store(own_store).latest().id == 2  # type: ignore[union-attr]
+
+
+def form_shown(app: AppTest) -> bool:
+    return any(b.label == "Save as a new version" for b in app.button) or len(app.number_input) > 0
+
+
+def test_with_a_passcode_a_viewer_never_reaches_the_form(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    app.secrets["cxprio"] = {"editor_passcode": "s3cret-passcode"}
+    app.run()
+    in_store(own_store)
+    app.switch_page("pages/edit.py").run()
+    assert not form_shown(app)
+    for key in (
+        "editor",
+        "can_edit",
+        "edit_base",
+        "editor_name",
+        "cxprio_editor",
+    ):  # tampering with the state
+        app.session_state[key] = "Mallory"
+    app.query_params["edit"] = "1"
+    app.run()
+    assert not form_shown(app)
+    app.text_input(key="editor_passcode").input("guess").run()
+    assert not form_shown(app) and any("not right" in e.value for e in app.error)
+    app.text_input(key="editor_passcode").input("s3cret-passcode").run()
+    app.text_input(key="editor_name").input("Ana").run()
+    assert form_shown(app)
