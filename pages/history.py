@@ -3,6 +3,8 @@ trail), with CSV downloads."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +12,13 @@ from board import open_page
 from board.show import NO_RERUN, ROWS_DRAWN, plain, rows_drawn_note
 from cxprio.errors import StoreError
 from cxprio.tables import audit_table, versions_table
+
+WHEN_WHO: dict[str, Any] = {
+    "version": st.column_config.NumberColumn("Version", width="small"),
+    "created_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+    "author": "Who",
+}
+"""The columns both tables start with."""
 
 board = open_page("History")
 st.title("History")
@@ -44,9 +53,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        "version": st.column_config.NumberColumn("Version", width="small"),
-        "created_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-        "author": "Who",
+        **WHEN_WHO,
         "origin": st.column_config.TextColumn(
             "From", help="file: imported from the catalogue file; edit: saved on the board"
         ),
@@ -92,9 +99,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        "version": st.column_config.NumberColumn("Version", width="small"),
-        "created_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-        "author": "Who",
+        **WHEN_WHO,
         "name": st.column_config.TextColumn("Experience", width="medium"),
         "field": "Field",
         "old": "Was",
