@@ -19,7 +19,7 @@ from cxprio import CatalogueError
 from cxprio.scoring import ranking
 
 from . import sidebar, source
-from .show import plain, show_problems
+from .show import plain, sentence, show_problems
 from .state import Board
 
 __all__ = ["Board", "open_page"]
@@ -60,11 +60,7 @@ def open_page(title: str) -> Board:
     if where.problem is not None:
         st.warning(
             f"The store cannot be used, so nothing can be saved: {plain(where.problem.message)}. "
-            + (
-                f"{plain(where.problem.hint[:1].upper() + where.problem.hint[1:])}."
-                if where.problem.hint
-                else ""
-            ),
+            + (f"{sentence(where.problem.hint)}." if where.problem.hint else ""),
             icon=":material/cloud_off:",
         )
     return board

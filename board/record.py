@@ -44,10 +44,13 @@ class Record:
 
     ``version`` is the store version on screen; ``None`` while the file's changes are
     being imported (``importing``), or when the store cannot be used (``problem``).
+    ``file_sha256`` is the catalogue file's content as this server last read it: a save
+    writes the file back only if it still holds that.
     """
 
     store: Store | None
     version: Version | None = None
+    file_sha256: str | None = None
     importing: bool = False
     problem: StoreError | None = None
 
@@ -78,14 +81,23 @@ def sync(
 ) -> Record:
     """Where the file ``source`` (content ``sha256``, valid) stands: in step with the
     store (the record names the latest version), or being imported in the background.
-    ``known`` gives the catalogues the board has parsed already, by SHA-256."""
+    ``known`` gives the catalogues the board has parsed already, by SHA-256.
+
+    The file is imported when it differs from the latest version and it changed on disk
+    since this server last looked at it, or, the first time it looks, when its text is
+    not any version's. So a replica whose own copy of the file is older than the latest
+    version (another replica saved since) shows the latest and never brings the old
+    text back; a ``git pull`` on a replica does become the latest.
+    """
     key = (store.url, source)
     with _LOCK:
-        in_step = _SYNCED.get(key) == sha256
-    if not in_step:
+        seen = _SYNCED.get(key)
+    if seen != sha256:
         latest = store.latest()
-        last = store.last_from_source(source)
-        if latest is None or sha256 not in (latest.sha256, last.sha256 if last else None):
+        changed = latest is None or (
+            sha256 != latest.sha256 and (seen is not None or not store.holds(sha256))
+        )
+        if changed:
             job = _IMPORTS.request((store.url, source, sha256), lambda: _import(store, source, sha256, known))
             if not job.done():
                 return Record(store, importing=True)

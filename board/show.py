@@ -88,6 +88,12 @@ is being built, and Streamlit then drops the message that carries the file's add
 the button spins for ever and nothing downloads."""
 
 
+def sentence(text: str) -> str:
+    """``text`` as plain text (:func:`plain`) starting with a capital letter: the core's
+    messages start in lower case, to read well after a file name."""
+    return plain(text[:1].upper() + text[1:])
+
+
 def csv_download(
     label: str,
     frame: pd.DataFrame | Callable[[], pd.DataFrame],

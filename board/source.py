@@ -13,6 +13,7 @@ import hashlib
 import os
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -183,6 +184,7 @@ def load() -> tuple[Prepared, CatalogueError | None, Record]:
         where = record.sync(store, source, sha256, known=lambda digest: _parsed(source, digest))
     except StoreError as problem:
         return shown, None, Record(None, problem=problem)
+    where = replace(where, file_sha256=sha256)
     if where.version is None or where.version.sha256 == sha256:
         return shown, None, where
     return _load_version(store, source, where.version), None, where

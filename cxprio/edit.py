@@ -16,10 +16,11 @@ missing, as if the key were absent.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +106,11 @@ def apply_edits(
     for (start, end, indent), experience_id in located:  # from the end, so offsets hold
         block = " " * indent + text[start:end]
         new_block, before, after = _edit_entry(
-            block, by_experience[experience_id], teams, source, text.count("\n", 0, start) + 1
+            block,
+            by_experience[experience_id],
+            teams,
+            source,
+            functools.partial(lambda t, at: t.count("\n", 0, at) + 1, text, start),
         )
         text = text[:start] + new_block[indent:] + text[end:]
         changes[:0] = compare(experience_id, before, after)
@@ -123,12 +128,27 @@ def _entry(text: str, experience_id: str) -> tuple[int, int, int]:
         rf"^(?P<indent>[ \t]*)-[ \t]+(?:\{{[ \t]*)?id:[ \t]*(?P<q>['\"]?){re.escape(experience_id)}(?P=q)[ \t]*(?:[,}}#]|$)",
         re.MULTILINE,
     )
-    for match in pattern.finditer(text):
+    for match in _candidates(text, experience_id, pattern):
         start = match.start()
         end = _entry_end(text, match.end(), len(match.group("indent")))
         if _id_of(text[start:end]) == experience_id:
             return start, end, 0
     return _entry_by_events(text, experience_id)
+
+
+def _candidates(text: str, experience_id: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The lines that match ``pattern``, found fast: only lines holding the id are tried
+    (a text search, where the pattern run over 6 MB of text takes ten times as long)."""
+    at = text.find(experience_id)
+    while at >= 0:
+        line = text.rfind("\n", 0, at) + 1
+        match = pattern.match(text, line)
+        if match is not None:
+            yield match
+        end = text.find("\n", at)
+        if end < 0:
+            return
+        at = text.find(experience_id, end)
 
 
 def _entry_end(text: str, position: int, indent: int) -> int:
@@ -279,7 +299,7 @@ def _insert(block: str, mapping: _Mapping, key: str, value: str) -> str:
 
 
 def _edit_entry(
-    block: str, edits: list[Edit], teams: Collection[str], source: str, first_line: int
+    block: str, edits: list[Edit], teams: Collection[str], source: str, first_line: Callable[[], int]
 ) -> tuple[str, Experience, Experience]:
     """The entry with the edits made, and the experience before and after."""
     before = _experience(block, source, first_line, teams, check_teams=False)
@@ -322,7 +342,7 @@ def _value_at(experience: Experience, path: Path) -> Any:
 
 
 def _experience(
-    block: str, source: str, first_line: int, teams: Collection[str], *, check_teams: bool
+    block: str, source: str, first_line: Callable[[], int], teams: Collection[str], *, check_teams: bool
 ) -> Experience:
     """The entry read by the safe reader and checked as the whole file's entries are."""
     document = read_yaml(block, file=source)
@@ -337,7 +357,7 @@ def _experience(
             ProblemLevel.ERROR,
             message,
             file=source,
-            line=None if line is None else line + first_line - 1,
+            line=None if line is None else line + first_line() - 1,  # counted only for a problem
             column=column,
             field=f"{experience}: {'.'.join(map(str, path))}" if path else str(experience),
             hint=hint,

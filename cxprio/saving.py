@@ -1,15 +1,16 @@
 """Saving edits: a new version in the store and, when the catalogue is a local file,
 the file written back, both or neither.
 
-:func:`save_edits` makes the edits in the text of the version they started from
-(:func:`cxprio.edit.apply_edits`, which checks them), then, in this order:
+:func:`save_edits`, in this order:
 
-1. writes the new text to a temporary file beside the catalogue file, flushed and
-   fsynced (nothing else has changed yet);
-2. writes the version in the store's transaction, which refuses it if the version it
-   started from is no longer the latest;
-3. inside that transaction, checks that the file still holds what was last read from it
-   and moves the temporary file over it (``os.replace``, atomic);
+1. in the store's write transaction (writers queue for it), refuses the save if the
+   version it started from is no longer the latest, makes the edits in its text
+   (:func:`cxprio.edit.apply_edits`, which checks them), and writes the new text to a
+   temporary file beside the catalogue file, flushed and fsynced;
+2. writes the version in that transaction;
+3. still inside it, checks that the file holds what the caller last read from it, or
+   what the store last wrote to it, and moves the temporary file over it
+   (``os.replace``, atomic);
 4. commits the transaction.
 
 A failure at any step leaves the file and the store as they were and no temporary file
@@ -24,10 +25,11 @@ import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .edit import Edit, Edited, apply_edits
 from .errors import StaleVersion, UsageError
-from .store import ORIGIN_EDIT, Store, Version
+from .store import ORIGIN_EDIT, Draft, Store, Version, Writing
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,17 @@ def save_edits(
     rationale: str,
     teams: Collection[str],
     file: Path | None = None,
+    file_sha256: str | None = None,
+    onto_latest: bool = False,
 ) -> Saved:
     """Save ``edits``, made on version ``started_from``, as the next version (see the
     module's text). ``file``: the catalogue file to write back, when it is a local,
-    writable file.
+    writable file; ``file_sha256``: what it held when it was last read (without it,
+    the file is not written). If it holds anything else when the save is made, the save
+    is refused (:class:`FileChanged`). With ``onto_latest``, a save from an older version
+    is made on the latest one instead, unless a newer version changed one of the same
+    values ("apply my changes to the latest version"); this is decided in the write
+    transaction, so it holds however many save at once.
 
     Raises :class:`UsageError` (no rationale, nothing changed, a field that cannot be
     edited), :class:`cxprio.CatalogueError` (a value the rules refuse, with its line),
@@ -80,50 +89,64 @@ def save_edits(
     """
     if not rationale.strip():
         raise UsageError("say why, in a few words: every change is saved with its reason")
-    text = store.text(started_from)
-    edited = apply_edits(text, edits, teams=teams, source=str(file) if file else "<catalogue>")
-    if not edited.changes:
-        raise UsageError("nothing to save: every value is as it was")
-    last = store.last_from_source(str(file)) if file is not None and writable(file) else None
-    if file is None or last is None:  # no file, or not one the store has read: the store alone
-        version = store.commit(
-            edited.text,
-            parent=started_from,
-            author=author,
-            rationale=rationale.strip(),
-            field_changes=edited.changes,
-        )
-        return Saved(version, edited, wrote_file=False)
+    if not onto_latest:
+        latest = store.latest()  # a refusal said at once; the transaction checks again
+        if latest is None or latest.id != started_from:
+            raise StaleVersion(started_from, latest.id if latest else None)
+    target = file if file is not None and file_sha256 is not None and writable(file) else None
+    made: dict[str, Any] = {}  # what the draft made: the edits, the temporary file
 
-    target = file
-    temporary = _write_temporary(target, edited.text)  # 1
+    def draft(writing: Writing) -> Draft:  # 1 and 2, in the write transaction
+        latest = writing.latest
+        if latest is None:
+            raise StaleVersion(started_from, None)
+        if latest != started_from:
+            if not onto_latest:
+                raise StaleVersion(started_from, latest)
+            touched = {(e.experience, e.field) for e in edits}
+            if any((r.experience, r.field) in touched for r in writing.audit(after=started_from)):
+                raise StaleVersion(started_from, latest)
+        edited = apply_edits(
+            writing.text(latest), edits, teams=teams, source=str(file) if file else "<catalogue>"
+        )
+        if not edited.changes:
+            raise UsageError("nothing to save: every value is as it was")
+        made["edited"] = edited
+        if target is not None:
+            # The file may hold what the caller read, or what the store last wrote to it
+            # (a save by another session or replica): anything else changed outside.
+            made["expected"] = {file_sha256, writing.last_written(str(target))}
+            made["temporary"] = _write_temporary(target, edited.text)
+        return Draft(
+            edited.text,
+            author,
+            rationale.strip(),
+            ORIGIN_EDIT,
+            str(target) if target is not None else None,
+            edited.changes,
+        )
+
     previous: bytes | None = None  # what the file held, once it has been replaced
 
-    def put_in_place(_version: Version) -> None:  # 3, inside the transaction of 2
+    def put_in_place(_version: Version) -> None:  # 3, inside the transaction
         nonlocal previous
+        if target is None:
+            return
         held = target.read_bytes()
-        if hashlib.sha256(held).hexdigest() != last.sha256:
+        if hashlib.sha256(held).hexdigest() not in made["expected"]:
             raise FileChanged(target)
-        os.replace(temporary, target)
+        os.replace(made["temporary"], target)
         previous = held
 
     try:
-        version = store.commit(  # 2, and 4 when it returns
-            edited.text,
-            parent=started_from,
-            author=author,
-            rationale=rationale.strip(),
-            origin=ORIGIN_EDIT,
-            source=str(target),
-            field_changes=edited.changes,
-            before_commit=put_in_place,
-        )
+        version = store.commit_onto(draft, before_commit=put_in_place)  # 4 when it returns
     except BaseException:
-        if previous is not None:  # the commit failed after the file moved: put it back
+        if target is not None and previous is not None:  # the commit failed after the move
             _write_temporary_and_replace(target, previous.decode("utf-8"))
-        Path(temporary).unlink(missing_ok=True)
+        if "temporary" in made:
+            Path(made["temporary"]).unlink(missing_ok=True)
         raise
-    return Saved(version, edited, wrote_file=True)
+    return Saved(version, made["edited"], wrote_file=target is not None)
 
 
 def _write_temporary(target: Path, text: str) -> str:

@@ -63,6 +63,7 @@ CHECKPOINT_EVERY = 50
 BUSY_TIMEOUT_SECONDS = 30
 """How long a SQLite writer waits for another to finish before giving up."""
 
+_WRITE_LOCK = 0x6378_7072_696E  # the advisory lock PostgreSQL writers queue for
 ORIGIN_FILE = "file"
 ORIGIN_EDIT = "edit"
 
@@ -82,7 +83,7 @@ versions = sa.Table(
     sa.Column("parent_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=True),
     # The version this one follows, 0 for the first: unique, so history is one line.
     sa.Column("follows", sa.Integer, nullable=False, unique=True),
-    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
     sa.Column("storage", sa.String(8), nullable=False),  # "full" or "patch"
     sa.Column("body", sa.LargeBinary, nullable=False),  # zlib of the text, or of a JSON patch
     sa.Column("size", sa.Integer, nullable=False),  # characters of the full text
@@ -118,6 +119,45 @@ class Version:
     created_at: datetime
     rationale: str
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A version to be written (see :meth:`Store.commit_onto`)."""
+
+    text: str
+    author: str
+    rationale: str = ""
+    origin: str = ORIGIN_EDIT
+    source: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """Inside a write transaction: the latest version's id, and reading on the
+    transaction's connection (a writer that asked the pool for another could wait for
+    one held by writers queued behind it)."""
+
+    store: Store
+    connection: Connection
+    latest: int | None
+
+    def text(self, version_id: int) -> str:
+        return self.store.text(version_id, within=self.connection)
+
+    def audit(self, *, after: int, experience: str | None = None) -> list[AuditRow]:
+        return self.store.audit(after=after, experience=experience, within=self.connection)
+
+    def last_written(self, source: str) -> str | None:
+        """The SHA-256 of the newest version imported from, or written to, ``source``."""
+        found = self.connection.execute(
+            sa.select(versions.c.sha256)
+            .where(versions.c.source == source)
+            .order_by(versions.c.id.desc())
+            .limit(1)
+        ).scalar()
+        return str(found) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,24 +202,33 @@ def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _common(old: str, new: str, limit: int, *, from_end: bool = False) -> int:
+    """How many characters ``old`` and ``new`` share at their start (or end), up to
+    ``limit``: compared in long slices, then shorter ones, so a 6 MB text takes a few
+    hundred comparisons, not six million."""
+    same = 0
+    step = 1 << 16
+    while step:
+        while same + step <= limit:
+            if from_end:
+                a, b = (
+                    old[len(old) - same - step : len(old) - same],
+                    new[len(new) - same - step : len(new) - same],
+                )
+            else:
+                a, b = old[same : same + step], new[same : same + step]
+            if a != b:
+                break
+            same += step
+        step //= 2
+    return same
+
+
 def _patch(old: str, new: str) -> tuple[int, int, str]:
     """The one span of ``old`` to replace to make ``new``: ``(start, end, replacement)``,
     from the longest common start and end."""
-    limit = min(len(old), len(new))
-    start = 0
-    step = 4096
-    while start < limit:  # compare in blocks, then narrow down
-        end = min(start + step, limit)
-        if old[start:end] == new[start:end]:
-            start = end
-            continue
-        while start < end and old[start] == new[start]:
-            start += 1
-        break
-    tail = 0
-    room = limit - start
-    while tail < room and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
-        tail += 1
+    start = _common(old, new, min(len(old), len(new)))
+    tail = _common(old, new, min(len(old), len(new)) - start, from_end=True)
     return start, len(old) - tail, new[start : len(new) - tail]
 
 
@@ -197,6 +246,7 @@ class Store:
         self._texts: dict[int, str] = {}
         self._latest: tuple[Version | None, float | None] = (None, None)
         self._lock = threading.Lock()
+        self._write_queue = threading.Lock()
         if migrate:
             self.upgrade()
 
@@ -245,6 +295,14 @@ class Store:
             rows = connection.execute(_VERSION_COLUMNS.order_by(versions.c.id)).all()
         return [_version(row) for row in rows]
 
+    def holds(self, sha256: str) -> bool:
+        """Whether some version's text has this SHA-256."""
+        with self._errors("read"), self.engine.connect() as connection:
+            found = connection.execute(
+                sa.select(versions.c.id).where(versions.c.sha256 == sha256).limit(1)
+            ).first()
+        return found is not None
+
     def last_from_source(self, source: str) -> Version | None:
         """The newest version imported from, or written back to, ``source``."""
         with self._errors("read"), self.engine.connect() as connection:
@@ -253,22 +311,32 @@ class Store:
             ).first()
         return _version(row) if row is not None else None
 
-    def text(self, version_id: int) -> str:
-        """The full YAML text of a version: its last full copy, with the changes since applied."""
+    def text(self, version_id: int, *, within: Connection | None = None) -> str:
+        """The full YAML text of a version: its last full copy, with the changes since
+        applied. ``within``: read on this connection (see :meth:`audit`)."""
         with self._lock:
             known = self._texts.get(version_id)
         if known is not None:
             return known
-        with self._errors("read"), self.engine.connect() as connection:
-            text = _rebuild(connection, version_id)
+        if within is not None:
+            text = _rebuild(within, version_id)
+        else:
+            with self._errors("read"), self.engine.connect() as connection:
+                text = _rebuild(connection, version_id)
         self._remember(version_id, text)
         return text
 
     def audit(
-        self, version_id: int | None = None, *, after: int | None = None, experience: str | None = None
+        self,
+        version_id: int | None = None,
+        *,
+        after: int | None = None,
+        experience: str | None = None,
+        within: Connection | None = None,
     ) -> list[AuditRow]:
         """The field-level changes of one version, of the versions after ``after``, or of
-        all, and of one experience only if given; oldest first."""
+        all, and of one experience only if given; oldest first. ``within``: read on this
+        connection (a write transaction's, see :class:`Writing`)."""
         query = (
             sa.select(
                 changes.c.version_id,
@@ -290,8 +358,11 @@ class Store:
             query = query.where(changes.c.version_id > after)
         if experience is not None:
             query = query.where(changes.c.experience == experience)
-        with self._errors("read"), self.engine.connect() as connection:
-            rows = connection.execute(query).all()
+        if within is not None:
+            rows = within.execute(query).all()
+        else:
+            with self._errors("read"), self.engine.connect() as connection:
+                rows = connection.execute(query).all()
         return [AuditRow(**row._asdict()) for row in rows]
 
     # --- writing --------------------------------------------------------------------
@@ -316,13 +387,29 @@ class Store:
         ``before_commit`` runs with the new version once it is written and before the
         transaction commits; if it raises, nothing is written and its error goes on.
         """
-        digest = sha256_of(text)
-        now = datetime.now(UTC)
+
+        def draft(writing: Writing) -> Draft:
+            if writing.latest != parent:
+                raise StaleVersion(parent, writing.latest)
+            return Draft(text, author, rationale, origin, source, tuple(field_changes))
+
+        return self.commit_onto(draft, before_commit=before_commit)
+
+    def commit_onto(
+        self, draft: Callable[[Writing], Draft], *, before_commit: Callable[[Version], None] | None = None
+    ) -> Version:
+        """Add the version ``draft`` makes from the latest version's id, in one write
+        transaction: writers queue for it (``BEGIN IMMEDIATE`` on SQLite, an advisory
+        lock on PostgreSQL), so ``draft`` sees the latest version as it will stay until
+        the commit and its work is never thrown away by a race. ``draft`` may refuse by
+        raising (:class:`StaleVersion`, say); nothing is then written. It reads through
+        the :class:`Writing` it is given, on the transaction's own connection."""
         with self._errors("write"), self._writing() as connection:
-            latest = connection.execute(sa.select(sa.func.max(versions.c.id))).scalar()
-            if latest != parent:
-                raise StaleVersion(parent, latest)
-            storage, body = self._body(connection, text, parent, origin)
+            parent = connection.execute(sa.select(sa.func.max(versions.c.id))).scalar()
+            made = draft(Writing(self, connection, parent))
+            digest = sha256_of(made.text)
+            now = datetime.now(UTC)
+            storage, body = self._body(connection, made.text, parent, made.origin)
             try:
                 version_id = connection.execute(
                     versions.insert()
@@ -332,18 +419,18 @@ class Store:
                         sha256=digest,
                         storage=storage,
                         body=body,
-                        size=len(text),
-                        origin=origin,
-                        source=source,
-                        author=author,
+                        size=len(made.text),
+                        origin=made.origin,
+                        source=made.source,
+                        author=made.author,
                         created_at=now,
-                        rationale=rationale,
+                        rationale=made.rationale,
                     )
                     .returning(versions.c.id)
                 ).scalar_one()
             except sa.exc.IntegrityError:  # another writer took this place first
                 raise StaleVersion(parent, None) from None
-            if field_changes:
+            if made.changes:
                 connection.execute(
                     changes.insert(),
                     [
@@ -354,13 +441,23 @@ class Store:
                             "old": change.old,
                             "new": change.new,
                         }
-                        for change in field_changes
+                        for change in made.changes
                     ],
                 )
-            version = Version(version_id, parent, digest, origin, source, author, now, rationale, len(text))
+            version = Version(
+                version_id,
+                parent,
+                digest,
+                made.origin,
+                made.source,
+                made.author,
+                now,
+                made.rationale,
+                len(made.text),
+            )
             if before_commit is not None:
                 before_commit(version)
-        self._remember(version_id, text)
+        self._remember(version_id, made.text)
         self._saw(version)
         return version
 
@@ -395,10 +492,15 @@ class Store:
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
-        """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, so writers queue at the start."""
-        with self.engine.connect() as connection:
+        """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+        PostgreSQL, so writers queue at the start. Writers of this process queue first on
+        a lock of their own, in order: SQLite's busy handler would have them poll and
+        sleep instead."""
+        with self._write_queue, self.engine.connect() as connection:
             connection = connection.execution_options(cxprio_write=True)
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
                 yield connection
 
     @contextmanager
@@ -521,7 +623,13 @@ def _engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     if parsed.get_backend_name() != "sqlite":
         try:
-            return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            return sa.create_engine(
+                parsed,
+                pool_pre_ping=True,
+                pool_size=10,
+                max_overflow=30,
+                connect_args={"connect_timeout": 10},
+            )
         except (ImportError, sa.exc.ArgumentError) as exc:
             raise StoreError(
                 f"the database address cannot be used: {exc}", "use PostgreSQL or SQLite"
@@ -570,8 +678,7 @@ def import_file(
     max_bytes: int | None = None,
     known: Callable[[str], Catalogue | None] = lambda _sha256: None,
 ) -> Imported:
-    """Make the catalogue file at ``path`` the latest version, when it differs from the
-    version last imported from (or written to) it and from the latest version.
+    """Make the catalogue file at ``path`` the latest version, when it differs from it.
 
     The file is validated first: an invalid file raises :class:`CatalogueError` with
     every problem, and the store is left as it was. Two processes importing the same
@@ -587,8 +694,7 @@ def import_file(
     catalogue: Catalogue | None = None
     for _attempt in range(5):
         latest = store.latest()
-        last = store.last_from_source(source)
-        if latest is not None and digest in (latest.sha256, last.sha256 if last else None):
+        if latest is not None and digest == latest.sha256:
             return Imported(latest, False)
         catalogue = (
             catalogue or known(digest) or parse_catalogue(raw, source=source, max_bytes=limit).catalogue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from board import access, editing, open_page, source
-from board.show import pick_experience, plain, show_problems
+from board.show import pick_experience, plain, sentence, show_problems
 from cxprio import CatalogueError, UsageError
 from cxprio.edit import Edit
 from cxprio.errors import StaleVersion, StoreError
@@ -115,7 +115,7 @@ with st.form("edit_form", border=True):
     submitted = st.form_submit_button("Save as a new version", type="primary", icon=":material/save:")
 
 
-def save(started_from: int, edits: list[Edit], rationale: str) -> None:
+def save(started_from: int, edits: list[Edit], rationale: str, *, onto_latest: bool = False) -> None:
     """Save, and say what happened; a refusal keeps what was typed."""
     file = source.configured_path()
     try:
@@ -127,18 +127,20 @@ def save(started_from: int, edits: list[Edit], rationale: str) -> None:
             rationale=rationale,
             teams=set(team_ids),
             file=file,
+            file_sha256=where.file_sha256,
+            onto_latest=onto_latest,
         )
     except StaleVersion as refused:
         editing.remember_conflict(
             editing.Conflict(tuple(edits), rationale, editing.changed_since(store, kept), store.latest())
         )
-        st.error(plain(str(refused)), icon=":material/sync_problem:")
+        st.error(sentence(str(refused)), icon=":material/sync_problem:")
         return
     except CatalogueError as invalid:
         show_problems(invalid.problems)
         return
     except (UsageError, StoreError) as problem:
-        st.error(plain(str(problem)), icon=":material/error:")
+        st.error(sentence(str(problem)), icon=":material/error:")
         return
     changes = len(saved.edited.changes)
     editing.restart()
@@ -177,7 +179,7 @@ if refused is not None:
                 icon=":material/merge:",
             )
             if st.button("Apply my changes to the latest version", type="primary", key="edit_apply_latest"):
-                save(refused.latest.id, list(refused.edits), refused.rationale)
+                save(kept.version, list(refused.edits), refused.rationale, onto_latest=True)
         if st.button("Start again from the latest version", key="edit_restart"):
             editing.restart()
             st.rerun()

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import NO_RERUN, ROWS_DRAWN, plain, rows_drawn_note
+from board.show import NO_RERUN, ROWS_DRAWN, rows_drawn_note, sentence
 from cxprio.errors import StoreError
 from cxprio.tables import audit_table, versions_table
 
@@ -36,7 +36,7 @@ try:
     versions = versions_table(store.history())
     audit = audit_table(store.audit())
 except StoreError as problem:
-    st.error(plain(str(problem)), icon=":material/error:")
+    st.error(sentence(str(problem)), icon=":material/error:")
     st.stop()
 
 counts = audit["version"].value_counts() if len(audit) else pd.Series(dtype="int64")

@@ -7,6 +7,7 @@ import os
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -133,12 +134,10 @@ def board(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
 POSTGRES = os.environ.get("CXPRIO_TEST_POSTGRES_URL", "")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server, dropped after; skipped (with
+    the reason printed) without a server, unless CXPRIO_REQUIRE_POSTGRES is set."""
     if not POSTGRES:
         reason = "no PostgreSQL: set CXPRIO_TEST_POSTGRES_URL (.ci/run starts a server and sets it)"
         if os.environ.get("CXPRIO_REQUIRE_POSTGRES"):
@@ -154,6 +153,16 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    with postgres_database() as address:
+        yield address
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxprio.audit import FieldChange
-from cxprio.store import Store, Version
+from cxprio.store import Store, Version, import_file
 
 from .conftest import BASE, catalogue_dict, dump
 
@@ -150,3 +150,21 @@ def test_the_history_page_lists_versions_and_changes_newest_first(
     app.text_input(key="history_search").input("").run()
     app.segmented_control(key="history_origins").set_value(["file"]).run()
     assert set(app.dataframe[1].value["field"]) == {"(added)"}
+
+
+def test_a_replica_with_an_older_copy_of_the_file_shows_the_latest_and_never_brings_it_back(
+    board: Callable[..., AppTest], own_store: str, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "replica-a" / "catalogue.yaml"  # the replica that saved
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(dump(BASE), encoding="utf-8")
+    store = Store(own_store)
+    first = import_file(store, elsewhere).version
+    store.commit(dump(catalogue_dict(organisation="Saved On Replica A")), parent=first.id, author="ana")
+    store.close()
+    app = board(written(tmp_path))  # this replica's own copy still holds version 1's text
+    assert app.title[0].value == "Saved On Replica A"
+    assert any("Version 2" in c.value for c in app.sidebar.caption)
+    store = Store(own_store)
+    assert len(store.history()) == 2  # the old text was not imported again
+    store.close()

@@ -60,14 +60,16 @@ def _require_browser() -> None:
 
 
 @contextmanager
-def serve(catalogue: Path = SAMPLE, store: Path | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port, on ``catalogue`` and the SQLite store
-    ``store`` (by default a new one of its own); yields its address."""
+def serve(catalogue: Path = SAMPLE, store: Path | str | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port, on ``catalogue`` and the store ``store``
+    (a SQLite file, or a database address; by default a new SQLite file of its own);
+    yields its address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    store = store or Path(tempfile.mkdtemp(prefix="cxprio-store-")) / "cxprio.db"
-    env = {**os.environ, "CXPRIO_CATALOGUE": str(catalogue), "CXPRIO_DATABASE_URL": f"sqlite:///{store}"}
+    own = Path(tempfile.mkdtemp(prefix="cxprio-store-")) / "cxprio.db"
+    address = store if isinstance(store, str) else f"sqlite:///{store or own}"
+    env = {**os.environ, "CXPRIO_CATALOGUE": str(catalogue), "CXPRIO_DATABASE_URL": address}
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
@@ -100,7 +102,7 @@ def serve(catalogue: Path = SAMPLE, store: Path | None = None) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        shutil.rmtree(store.parent, ignore_errors=True)
+        shutil.rmtree(own.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -609,4 +611,80 @@ def test_an_editor_saves_a_change_that_lands_in_the_file_and_the_history(
         assert [(r.author, r.experience, r.field, r.new) for r in rows] == [
             ("Ana", experience.id, "measures.depth", str(new_depth))
         ]
+        store.close()
+
+
+def _edit_form(page: Any, server: str, name: str, experience: str) -> None:
+    """Open the Edit page as ``name`` on ``experience``'s form."""
+    open_page(page, server, "edit", "Edit an experience")
+    page.get_by_label("Your name, for the change history").fill(name)
+    page.keyboard.press("Enter")
+    picker = page.get_by_label("Experience", exact=True)
+    picker.wait_for()
+    settle(page)
+    picker.click()
+    page.keyboard.type(experience)  # the list shows what matches what is typed
+    page.get_by_role("option", name=experience, exact=True).click()
+    page.get_by_text(f"{experience} ·").first.wait_for()
+    settle(page)
+
+
+def test_two_replicas_on_one_postgresql_share_saves_and_refuse_the_second_of_two(
+    browser: Any, tmp_path: Path
+) -> None:
+    from .conftest import postgres_database
+
+    catalogue = load_catalogue(SAMPLE).catalogue
+    first, second = catalogue.experiences[0], catalogue.experiences[4]
+    replicas = [tmp_path / "a" / "experiences.yaml", tmp_path / "b" / "experiences.yaml"]
+    for path in replicas:  # each replica has the catalogue file of its own deployment
+        path.parent.mkdir()
+        shutil.copy(SAMPLE, path)
+    with postgres_database() as url, serve(replicas[0], url) as a, serve(replicas[1], url) as b:
+        store = Store(url)
+        pages = []
+        for _ in range(2):
+            context = browser.new_context(viewport={"width": 1600, "height": 1400})
+            tab = context.new_page()
+            tab.set_default_timeout(45_000)
+            pages.append(tab)
+        pages[0].goto(a)
+        pages[0].get_by_role("heading", name="Northwind Energy").first.wait_for()
+        deadline = time.monotonic() + 45
+        while store.latest() is None:  # the first replica imports the file in the background
+            assert time.monotonic() < deadline, "the catalogue was not imported"
+            time.sleep(0.05)  # polling the store for the import, not waiting for a result
+
+        # A save on one replica is seen on the other.
+        _edit_form(pages[0], a, "Ana", first.name)
+        pages[0].get_by_role("spinbutton", name="Depth (1-5)").fill("1" if first.measures.depth != 1 else "2")
+        pages[0].get_by_label("Why (saved with the change)").fill("from replica A")
+        pages[0].get_by_role("button", name="Save as a new version").click()
+        pages[0].get_by_text("Saved as version 2").first.wait_for()
+        open_page(pages[1], b, "history", "History")
+        expect(pages[1].locator('[data-testid="stSidebar"]')).to_contain_text("Version 2")
+        expect(
+            pages[1].locator('[data-testid="stMetric"]').filter(has_text="Edited on the board")
+        ).to_contain_text("1")
+
+        # Two editors, one on each replica, save at once from the same version.
+        for page, server, name in ((pages[0], a, "Ana"), (pages[1], b, "Ben")):
+            _edit_form(page, server, name, second.name)
+        pages[0].get_by_label("Why (saved with the change)").fill("A's reason")
+        pages[0].get_by_role("spinbutton", name="Depth (1-5)").fill(
+            "1" if second.measures.depth != 1 else "2"
+        )
+        pages[1].get_by_label("Why (saved with the change)").fill("B's reason")
+        pages[1].get_by_role("spinbutton", name="Reach (customers a year)").fill("1234")
+        for page in pages:
+            page.get_by_role("button", name="Save as a new version").click()
+        outcomes = []
+        for page in pages:
+            saved = page.get_by_text("Saved as version 3")
+            refused = page.get_by_text("changed while you worked")
+            expect(saved.or_(refused).first).to_be_visible()
+            outcomes.append("saved" if saved.count() else "refused")
+        assert sorted(outcomes) == ["refused", "saved"]
+        assert [v.id for v in store.history()] == [1, 2, 3]
+        pages[outcomes.index("refused")].screenshot(path=str(ARTIFACTS / "edit-refused.png"), full_page=True)
         store.close()

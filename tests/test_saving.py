@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -15,13 +16,18 @@ import yaml
 from cxprio import CatalogueError, UsageError
 from cxprio.edit import Edit
 from cxprio.errors import StaleVersion
-from cxprio.saving import FileChanged, save_edits
+from cxprio.saving import FileChanged, Saved, save_edits
 from cxprio.store import Store, Version, import_file
 
 from .conftest import BASE, dump
 
 TEAMS = {t["id"] for t in BASE["teams"]}
 DEPTH = Edit("move-out", "measures.depth", 2)
+
+
+def save(store: Store, edits: list[Edit], **options: Any) -> Saved:
+    """:func:`save_edits` as Ana saves on the small catalogue, with ``options`` changed."""
+    return save_edits(store, edits, **{"author": "ana", "rationale": "x", "teams": TEAMS, **options})
 
 
 @pytest.fixture
@@ -40,14 +46,13 @@ def test_a_save_writes_the_version_and_the_file_together(
     store: Store, catalogue: tuple[Path, Version]
 ) -> None:
     path, first = catalogue
-    saved = save_edits(
+    saved = save(
         store,
         [DEPTH],
         started_from=first.id,
-        author="ana",
         rationale="re-scored in Q4",
-        teams=TEAMS,
         file=path,
+        file_sha256=first.sha256,
     )
     assert saved.wrote_file
     text = path.read_text(encoding="utf-8")
@@ -67,17 +72,17 @@ def test_the_second_of_two_editors_from_one_version_is_refused(
     store: Store, catalogue: tuple[Path, Version]
 ) -> None:
     path, first = catalogue
-    save_edits(store, [DEPTH], started_from=first.id, author="ana", rationale="one", teams=TEAMS, file=path)
+    save(store, [DEPTH], started_from=first.id, rationale="one", file=path, file_sha256=first.sha256)
     after_first = path.read_text(encoding="utf-8")
     with pytest.raises(StaleVersion):
-        save_edits(
+        save(
             store,
             [Edit("move-out", "ambition", "unique")],
             started_from=first.id,
             author="ben",
             rationale="two",
-            teams=TEAMS,
             file=path,
+            file_sha256=first.sha256,
         )
     assert path.read_text(encoding="utf-8") == after_first
     assert len(store.history()) == 2
@@ -89,7 +94,7 @@ def test_a_file_changed_on_disk_is_never_overwritten(store: Store, catalogue: tu
     pulled = path.read_text(encoding="utf-8").replace("Test Energy", "Pulled Energy")
     path.write_text(pulled, encoding="utf-8")  # a git pull the board has not read yet
     with pytest.raises(FileChanged):
-        save_edits(store, [DEPTH], started_from=first.id, author="ana", rationale="x", teams=TEAMS, file=path)
+        save(store, [DEPTH], started_from=first.id, file=path, file_sha256=first.sha256)
     assert path.read_text(encoding="utf-8") == pulled
     assert len(store.history()) == 1
     assert left_behind(path.parent) == []
@@ -118,7 +123,7 @@ def test_a_save_interrupted_at_any_step_leaves_file_and_store_as_they_were(
             raise OSError("the database went away")
 
     with pytest.raises(OSError):
-        save_edits(store, [DEPTH], started_from=first.id, author="ana", rationale="x", teams=TEAMS, file=path)
+        save(store, [DEPTH], started_from=first.id, file=path, file_sha256=first.sha256)
     if step == "commit":
         sa.event.remove(store.engine, "commit", refuse)
     assert path.read_bytes() == before
@@ -133,9 +138,7 @@ def test_a_save_needs_a_reason_a_change_and_values_the_rules_allow(
     before = path.read_bytes()
 
     def attempt(edit: Edit, rationale: str) -> None:
-        save_edits(
-            store, [edit], started_from=first.id, author="ana", rationale=rationale, teams=TEAMS, file=path
-        )
+        save(store, [edit], started_from=first.id, rationale=rationale, file=path)
 
     with pytest.raises(UsageError, match="say why"):
         attempt(DEPTH, "  ")
@@ -151,7 +154,92 @@ def test_without_a_file_the_save_goes_to_the_store_alone(
 ) -> None:
     path, first = catalogue
     before = path.read_bytes()
-    saved = save_edits(store, [DEPTH], started_from=first.id, author="ana", rationale="x", teams=TEAMS)
+    saved = save(store, [DEPTH], started_from=first.id)
     assert not saved.wrote_file and saved.version.source is None
     assert path.read_bytes() == before
     assert os.path.exists(path)
+
+
+def test_onto_the_latest_a_save_lands_when_newer_versions_changed_other_values(
+    store: Store, catalogue: tuple[Path, Version]
+) -> None:
+    _path, first = catalogue
+    save(store, [DEPTH], started_from=first.id, rationale="a")
+    other = Edit("move-out", "ambition", "unique")
+    with pytest.raises(StaleVersion):  # as asked: from version 1, which is no longer the latest
+        save(store, [other], started_from=first.id, author="ben", rationale="b")
+    saved = save(store, [other], started_from=first.id, author="ben", rationale="b", onto_latest=True)
+    entry = yaml.safe_load(store.text(saved.version.id))["experiences"][1]
+    assert (entry["measures"]["depth"], entry["ambition"]) == (2, "unique")
+    with pytest.raises(StaleVersion):  # the same value changed since: never applied over it
+        save(
+            store,
+            [Edit("move-out", "measures.depth", 3)],
+            started_from=first.id,
+            author="cy",
+            rationale="c",
+            onto_latest=True,
+        )
+    assert len(store.history()) == 3
+
+
+def test_twenty_editors_saving_onto_the_latest_at_once_all_land(store: Store, tmp_path: Path) -> None:
+    import threading
+
+    from cxprio.generate import generate_catalogue
+
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(generate_catalogue(experiences=100, teams=10, seed=2), encoding="utf-8")
+    start = import_file(store, path).version
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    teams = {t["id"] for t in data["teams"]}
+    wanted = {e["id"]: 1 if e["measures"].get("depth") != 1 else 2 for e in data["experiences"]}
+    chunks = [list(wanted)[n::20] for n in range(20)]
+    errors: list[BaseException] = []
+    together = threading.Barrier(20)
+
+    def editor(ids: list[str]) -> None:
+        try:
+            together.wait()
+            for experience in ids:
+                edit = Edit(experience, "measures.depth", wanted[experience])
+                save(
+                    store,
+                    [edit],
+                    started_from=start.id,
+                    author="x",
+                    rationale="y",
+                    teams=teams,
+                    onto_latest=True,
+                )
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=editor, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[:3]
+    latest = store.latest()
+    assert latest is not None and latest.id == start.id + 100
+    final = {e["id"]: e["measures"]["depth"] for e in yaml.safe_load(store.text(latest.id))["experiences"]}
+    assert final == wanted
+
+
+def test_a_file_the_store_itself_wrote_since_it_was_read_is_written_again(
+    store: Store, catalogue: tuple[Path, Version]
+) -> None:
+    path, first = catalogue  # two sessions of one server both read the file at version 1
+    save(store, [DEPTH], started_from=first.id, rationale="a", file=path, file_sha256=first.sha256)
+    saved = save(
+        store,
+        [Edit("move-out", "ambition", "unique")],
+        started_from=first.id,
+        author="ben",
+        rationale="b",
+        file=path,
+        file_sha256=first.sha256,
+        onto_latest=True,
+    )
+    assert saved.wrote_file and path.read_text(encoding="utf-8") == store.text(saved.version.id)

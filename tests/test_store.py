@@ -26,13 +26,16 @@ from cxprio.store import CHECKPOINT_EVERY, ORIGIN_FILE, Store, import_file, vers
 
 from .conftest import BASE, ROOT, catalogue_dict, dump, load_dict
 
+HEAD = sorted(p.name for p in (ROOT / "cxprio" / "migrations" / "versions").glob("[0-9]*.py"))[-1][:4]
+"""The newest migration, by its file's number."""
+
 
 def test_a_new_store_is_empty_and_at_the_newest_schema(store: Store) -> None:
     assert store.latest() is None
     assert store.history() == []
     with store.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
-    assert store.upgrade() == "0001"  # a second upgrade changes nothing
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
+    assert store.upgrade() == HEAD  # a second upgrade changes nothing
 
 
 def test_versions_keep_their_text_author_and_rationale(store: Store) -> None:
@@ -259,7 +262,7 @@ def test_the_command_line_exports_and_lists_the_store(store: Store, tmp_path: Pa
     audit = _cli(store.url, "history", "--changes", "--format", "csv")
     assert len(audit.stdout.splitlines()) == 1 + len(BASE["experiences"])
     upgrade = _cli(store.url, "db", "upgrade")
-    assert upgrade.returncode == 0 and "schema revision 0001" in upgrade.stderr
+    assert upgrade.returncode == 0 and f"schema revision {HEAD}" in upgrade.stderr
 
 
 def test_the_command_line_says_when_the_database_is_down() -> None:
@@ -277,3 +280,47 @@ def test_latest_may_be_as_old_as_asked_and_a_store_knows_its_own_saves(store: St
     assert other.latest(max_age=60) == first  # another's, within the age asked for
     assert other.latest() == second
     other.close()
+
+
+def test_an_older_schema_is_migrated_with_its_versions_kept(url: str) -> None:
+    from alembic import command
+
+    from cxprio.migrations import config
+
+    engine = sa.create_engine(url)
+    settings = config()
+    with engine.begin() as connection:  # a store made by the first release
+        settings.attributes["connection"] = connection
+        command.upgrade(settings, "0001")
+    engine.dispose()
+    old = Store(url, migrate=False)
+    first = old.commit("a: 1\n", parent=None, author="ana")
+    old.close()
+    store = Store(url)  # opening it applies what is newer
+    assert store.text(first.id) == "a: 1\n" and store.holds(first.sha256)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
+    store.close()
+
+
+def test_a_patch_is_the_one_span_that_changed_and_rebuilds_the_new_text() -> None:
+    import random
+
+    from cxprio.store import _patch
+
+    pick = random.Random(3)
+    for _ in range(2000):
+        old = "".join(pick.choice("ab\n") for _ in range(pick.randint(0, 80)))
+        new = list(old)
+        for _ in range(pick.randint(0, 3)):
+            at = pick.randint(0, len(new))
+            if pick.random() < 0.5:
+                new.insert(at, pick.choice("abc"))
+            elif new:
+                new.pop(min(at, len(new) - 1))
+        text = "".join(new)
+        start, end, replacement = _patch(old, text)
+        assert old[:start] + replacement + old[end:] == text
+        assert not (start < end and replacement and old[start] == replacement[0])  # nothing shared left in it
+    big = "x" * 300_000
+    assert _patch(big + "a" + big, big + "bc" + big) == (300_000, 300_001, "bc")
