@@ -24,6 +24,7 @@ _BASE = "edit_base"  # session key: the Base of the experience being edited
 _CONFLICT = "edit_conflict"  # session key: a refused save's Conflict
 _DONE = "edit_done"  # session key: what the last save did, shown once
 RATIONALE_KEY = "edit_rationale"  # the form's "why" box
+PERFORMANCE_FIGURES = ("value", "worst_tenth", "bad_share", "target")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ def values_of(experience: Experience) -> dict[str, Any]:
     for index, step in enumerate(experience.steps):
         if index:  # a handoff leads into every step but the first
             values[f"steps[{index}].handoff_owner"] = step.handoff_owner
+    for index, measure in enumerate(experience.performance):
+        for figure in PERFORMANCE_FIGURES:
+            values[f"performance[{index}].{figure}"] = getattr(measure, figure)
     return values
 
 

@@ -9,8 +9,9 @@ anything is written; its :class:`Edited` result carries the new text and the
 field-level changes for the audit trail.
 
 What can be edited (:data:`EDITABLE`): the five measures (``measures.reach`` ...),
-``ambition``, ``current``, ``owner``, and each step's handoff owner
-(``steps[N].handoff_owner``). ``None`` as a value writes ``null``: the value is then
+``ambition``, ``current``, ``owner``, each step's handoff owner
+(``steps[N].handoff_owner``) and the figures of each performance measure
+(``performance[N].value``, ``.worst_tenth``, ``.bad_share``, ``.target``). ``None`` as a value writes ``null``: the value is then
 missing, as if the key were absent.
 """
 
@@ -40,6 +41,7 @@ except ImportError:  # pragma: no cover - pure Python fallback
 EDITABLE = (*(f"measures.{m}" for m in MEASURES), "ambition", "current", "owner")
 """The fields an edit may change, besides ``steps[N].handoff_owner``."""
 _STEP_FIELD = re.compile(r"steps\[(\d+)\]\.handoff_owner")
+_PERFORMANCE_FIELD = re.compile(r"performance\[(\d+)\]\.(value|worst_tenth|bad_share|target)")
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
 
@@ -70,8 +72,12 @@ def path_of(field: str) -> Path:
     step = _STEP_FIELD.fullmatch(field)
     if step:
         return ("steps", int(step.group(1)), "handoff_owner")
+    performance = _PERFORMANCE_FIELD.fullmatch(field)
+    if performance:
+        return ("performance", int(performance.group(1)), performance.group(2))
     raise UsageError(
-        f"{field!r} cannot be edited; editable: {', '.join(EDITABLE)} and steps[N].handoff_owner"
+        f"{field!r} cannot be edited; editable: {', '.join(EDITABLE)}, steps[N].handoff_owner "
+        "and performance[N].value, .worst_tenth, .bad_share, .target"
     )
 
 

@@ -249,6 +249,48 @@ class Decision(_Strict):
         }
 
 
+class Performance(_Strict):
+    """How an experience performs, one measure (the method's step 4, perceive and receive).
+
+    ``kind``: ``perceive`` (what customers feel: effort, satisfaction) or ``receive``
+    (what they get: wait time, repeat contacts, drop-out). ``value`` is the usual figure;
+    ``worst_tenth`` (the figure for the worst 10 % of experiences) or ``bad_share`` (the
+    share of bad experiences, 0-1) says how bad it gets, because an average hides the
+    experiences that make customers leave: give one of them. ``better`` says which way
+    is good.
+    """
+
+    name: Text
+    kind: Literal["perceive", "receive"]
+    value: Annotated[float, Field(strict=True, allow_inf_nan=False)]
+    better: Literal["higher", "lower"]
+    worst_tenth: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
+    bad_share: Annotated[float, Field(strict=True, ge=0, le=1)] | None = None
+    unit: str | None = None
+    target: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _how_bad_it_gets(self) -> Performance:
+        if (self.worst_tenth is None) == (self.bad_share is None):
+            raise ValueError(
+                "give worst_tenth (the figure for the worst 10 % of experiences) or bad_share "
+                "(the share of bad experiences, 0-1), one of the two: an average alone hides them"
+            )
+        return self
+
+    def worse_than(self, before: Performance) -> bool:
+        """Whether this is worse than ``before`` (the same measure, an earlier quarter):
+        the usual figure, or how bad it gets, moved the wrong way."""
+        sign = 1.0 if self.better == "higher" else -1.0
+        if sign * (self.value - before.value) < 0:
+            return True
+        if self.bad_share is not None and before.bad_share is not None:
+            return self.bad_share > before.bad_share
+        if self.worst_tenth is not None and before.worst_tenth is not None:
+            return sign * (self.worst_tenth - before.worst_tenth) < 0
+        return False
+
+
 class Experience(_Strict):
     id: Slug
     name: Text
@@ -261,6 +303,7 @@ class Experience(_Strict):
     current: Tier | None = None
     steps: list[Step] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    performance: list[Performance] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, eq=False)

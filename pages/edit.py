@@ -111,6 +111,32 @@ with st.form("edit_form", border=True):
                 format_func=team_name.__getitem__,
                 key=editing.widget_key(chosen, field),
             )
+    if experience.performance:
+        st.markdown("**Performance**: what customers feel (perceive) and get (receive)")
+        for index, performing in enumerate(experience.performance):
+            unit = f" ({performing.unit})" if performing.unit else ""
+            figures = st.columns([3, 2, 2, 2, 2])
+            figures[0].markdown(
+                f"{plain(performing.name)}{plain(unit)}  \n:small[{performing.kind}, {performing.better} is better]"
+            )
+            labels = {
+                "value": "Value",
+                "worst_tenth": "Worst tenth",
+                "bad_share": "Share bad",
+                "target": "Target",
+            }
+            for column, figure in zip(figures[1:], editing.PERFORMANCE_FIGURES, strict=True):
+                column.number_input(
+                    labels[figure],
+                    min_value=0.0 if figure == "bad_share" else None,
+                    max_value=1.0 if figure == "bad_share" else None,
+                    value=kept.values[f"performance[{index}].{figure}"],
+                    format="%g",
+                    key=editing.widget_key(chosen, f"performance[{index}].{figure}"),
+                    help="Give the worst tenth or the share bad, one of the two"
+                    if figure != "target"
+                    else None,
+                )
     st.text_area("Why (saved with the change)", key=editing.RATIONALE_KEY, max_chars=500)
     submitted = st.form_submit_button("Save as a new version", type="primary", icon=":material/save:")
 

@@ -55,7 +55,7 @@ def submit(app: AppTest, values: dict[str, object], why: str) -> AppTest:
     experience = app.selectbox(key="edit_experience").value
     for field, value in values.items():
         key = f"edit_{experience}_{field}"
-        if field.startswith("measures."):
+        if field.startswith(("measures.", "performance[")):
             app.number_input(key=key).set_value(value)
         else:
             app.selectbox(key=key).set_value(value)
@@ -161,3 +161,21 @@ def test_with_a_passcode_a_viewer_never_reaches_the_form(
     app.text_input(key="editor_passcode").input("s3cret-passcode").run()
     app.text_input(key="editor_name").input("Ana").run()
     assert form_shown(app)
+
+
+def test_a_performance_figure_is_edited_like_a_measure(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    target = next(e for e in RAW["experiences"] if e.get("performance"))
+    app = editing(board, catalogue, own_store, "Ana", target["id"])
+    old = target["performance"][0]["value"]
+    submit(app, {"performance[0].value": old + 0.5}, "measured again in October")
+    assert any("Saved as version 2" in s.value for s in app.success)
+    entry = next(
+        e
+        for e in yaml.safe_load(catalogue.read_text(encoding="utf-8"))["experiences"]
+        if e["id"] == target["id"]
+    )
+    assert entry["performance"][0] == {**target["performance"][0], "value": old + 0.5}
+    rows = [(r.field, r.old, r.new) for r in Store(own_store).audit(2)]
+    assert rows == [("performance[0].value", f"{old:g}", f"{old + 0.5:g}")]
