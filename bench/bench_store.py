@@ -11,6 +11,7 @@ For generated catalogues of 1,000 and 10,000 experiences, on SQLite and (when
   Targets: under 200 ms at 1,000 experiences, under 1 s at 10,000.
 - **store size after 1,000 saves** of one value each on the 10,000-experience catalogue.
   Target: under 50 MB (a save stores the change, not another copy).
+- **snapshot** of that 10,000-experience catalogue. Target: under 2 s.
 
     python bench/bench_store.py            # figures; exit 0
     python bench/bench_store.py --check    # exit 1 if a target is missed
@@ -41,6 +42,7 @@ from cxprio.edit import Edit  # noqa: E402
 from cxprio.errors import StaleVersion, UsageError  # noqa: E402
 from cxprio.generate import generate_catalogue  # noqa: E402
 from cxprio.saving import save_edits  # noqa: E402
+from cxprio.snapshots import take_snapshot  # noqa: E402
 from cxprio.store import Store, import_file  # noqa: E402
 
 EDITORS = 20
@@ -48,6 +50,7 @@ SAVES_EACH = 10
 SIZE_SAVES = 1000
 TARGETS = {1_000: 0.2, 10_000: 1.0}  # save p95, seconds
 SIZE_TARGET_MB = 50.0
+SNAPSHOT_TARGET = 2.0  # seconds
 TEAMS = {1_000: 60, 10_000: 300}
 
 
@@ -154,8 +157,9 @@ def save_p95(url: str, catalogue: Path) -> tuple[float, float, int]:
     return ordered[int(0.95 * (len(ordered) - 1))], statistics.median(ordered), refusals[0]
 
 
-def size_after_saves(url: str, catalogue: Path) -> tuple[float, float]:
-    """(MB after the import, MB after SIZE_SAVES single-value saves)."""
+def size_after_saves(url: str, catalogue: Path) -> tuple[float, float, float]:
+    """(MB after the import, MB after SIZE_SAVES single-value saves, seconds to take a
+    snapshot of the result)."""
     store = Store(url)
     import_file(store, catalogue)
     before = size_mb(store, url)
@@ -184,8 +188,11 @@ def size_after_saves(url: str, catalogue: Path) -> tuple[float, float]:
         if done % 250 == 0:
             say(f"  {done} saves ...")
     after = size_mb(store, url)
+    start = time.perf_counter()
+    take_snapshot(store, "2026-Q4", author="bench")
+    took = time.perf_counter() - start
     store.close()
-    return before, after
+    return before, after, took
 
 
 def main() -> int:
@@ -222,12 +229,17 @@ def main() -> int:
             catalogue.write_text(text, encoding="utf-8")
             say(f"{kind}: {SIZE_SAVES} single-value saves on 10,000 experiences ...")
             with database(kind, folder) as url:
-                before, after = size_after_saves(url, catalogue)
+                before, after, took = size_after_saves(url, catalogue)
             verdict = "ok" if after < SIZE_TARGET_MB else "MISSED"
             missed += after >= SIZE_TARGET_MB
             lines.append(
                 f"  {kind:10} store after the import {before:6.1f} MB, after {SIZE_SAVES} saves {after:6.1f} MB"
                 f"   target < {SIZE_TARGET_MB:.0f} MB  {verdict}"
+            )
+            verdict = "ok" if took < SNAPSHOT_TARGET else "MISSED"
+            missed += took >= SNAPSHOT_TARGET
+            lines.append(
+                f"  {kind:10} snapshot of 10,000 experiences {took:5.2f} s   target < {SNAPSHOT_TARGET:.0f} s  {verdict}"
             )
     print("\n".join(lines))
     return 1 if args.check and missed else 0

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import getpass
+import hashlib
 import json
 import os
 import sys
@@ -30,7 +32,14 @@ import pandas as pd
 
 from . import __version__
 from .ambition import check_ambition
-from .catalogue import DEFAULT_CATALOGUE, DEFAULT_MAX_BYTES, LoadedCatalogue, load_catalogue
+from .catalogue import (
+    DEFAULT_CATALOGUE,
+    DEFAULT_MAX_BYTES,
+    LoadedCatalogue,
+    load_catalogue,
+    read_catalogue_file,
+)
+from .compare import Comparison
 from .errors import CatalogueError, Problem, StoreError, UsageError
 from .findings import Finding
 from .generate import generate_catalogue
@@ -48,8 +57,9 @@ from .ownership import (
     team_graph_dot,
 )
 from .scoring import DEFAULT_DRAWS, Scores, default_top_n, format_weights, parse_weights, robustness, score
-from .store import DATABASE_URL_VARIABLE, Store, describe
-from .tables import audit_table, every_table, tables_zip, versions_table, with_weights
+from .snapshots import compare_quarters, list_snapshots, parse_quarter, take_snapshot
+from .store import DATABASE_URL_VARIABLE, Store, describe, import_file
+from .tables import audit_table, every_table, snapshots_table, tables_zip, versions_table, with_weights
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_STORE = 0, 1, 2, 3, 4
 
@@ -222,10 +232,58 @@ def build_parser() -> argparse.ArgumentParser:
         description="List every version in the store: when, who, where from, why, and how many values changed.",
     )
     history.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    history.add_argument(
+    listing = history.add_mutually_exclusive_group()
+    listing.add_argument(
         "--changes", action="store_true", help="list every field-level change instead (the audit trail)"
     )
+    listing.add_argument(
+        "--snapshots", action="store_true", help="list the snapshots instead, superseded ones too"
+    )
     history.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="freeze a quarter in the store: version, weights, scores, tiers, seam coverage, findings",
+        description="Freeze a quarter from the store's latest version. Given PATH, the catalogue file "
+        "is saved as the latest version first, when its text is not a version already.",
+    )
+    snapshot.add_argument(
+        "path", nargs="?", metavar="PATH", help="a catalogue file to save as the latest version first"
+    )
+    snapshot.add_argument("--quarter", required=True, metavar="YYYY-Qn", help="the quarter, such as 2026-Q4")
+    snapshot.add_argument(
+        "--supersede",
+        action="store_true",
+        help="take a new snapshot of a quarter that has one (the old one is kept)",
+    )
+    snapshot.add_argument(
+        "--weights",
+        type=_weights,
+        default=None,
+        metavar="M:W,...",
+        help="weights to rank by (default: the catalogue's); the snapshot records them",
+    )
+    snapshot.add_argument(
+        "--author", metavar="NAME", help="who takes it (default: the user running the command)"
+    )
+
+    comparing = commands.add_parser(
+        "compare",
+        help="what moved between two quarters' snapshots, and why",
+        description="Compare two quarters' snapshots: rank movement, risers and fallers with the "
+        "reasons recorded for their changes, new and retired experiences, ambition changes, seam "
+        "coverage and performance then and now, and performance that got worse where the ambition "
+        "is Unique or Distinct.",
+    )
+    comparing.add_argument("then", metavar="QUARTER", help="the earlier quarter, such as 2026-Q3")
+    comparing.add_argument("now", metavar="QUARTER", help="the later quarter, such as 2026-Q4")
+    comparing.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table: a summary; json: every table; csv: the rank movement of every experience",
+    )
+    comparing.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
     database = commands.add_parser(
         "db", help="look after the store's database", description="Look after the store's database."
@@ -555,7 +613,9 @@ def _export(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     store = _store()
     audit = audit_table(store.audit())
-    if args.changes:
+    if args.snapshots:
+        table = snapshots_table(list_snapshots(store))
+    elif args.changes:
         table = audit
     else:
         table = versions_table(store.history())
@@ -569,6 +629,101 @@ def _history(args: argparse.Namespace) -> int:
         data = (table.to_string(index=False) if len(table) else "(no versions yet)") + "\n"
     _emit(data, args.out)
     return EXIT_OK
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in this environment
+        return "command line"
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    quarter = parse_quarter(args.quarter)  # a malformed quarter fails before anything is done
+    store = _store()
+    author = args.author or _user()
+    if args.path:
+        path = Path(args.path)
+        if not store.holds(hashlib.sha256(read_catalogue_file(path)).hexdigest()):
+            imported = import_file(store, path)
+            _say(f"{path} saved as version {imported.version.id}")
+    taken = take_snapshot(store, quarter, author=author, supersede=args.supersede, weights=args.weights)
+    superseding = f" (superseding {taken.generation - 1} before it)" if taken.generation > 1 else ""
+    _say(
+        f"snapshot of {taken.quarter} taken from version {taken.version_id}{superseding}: "
+        f"{len(taken.payload['experiences'])} experiences, seam coverage "
+        f"{'-' if taken.payload['seam_coverage'] is None else format(taken.payload['seam_coverage'], '.0%')}"
+    )
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    store = _store()
+    comparison = compare_quarters(store, args.then, args.now)
+    if args.format == "csv":
+        data = comparison.movement.to_csv(index=False)
+    elif args.format == "json":
+        data = (
+            json.dumps(
+                {
+                    "then": comparison.then,
+                    "now": comparison.now,
+                    **{
+                        name.removesuffix(".csv").replace("-", "_"): json.loads(
+                            table.to_json(orient="records")
+                        )
+                        for name, table in comparison.tables().items()
+                    },
+                    "findings": [f.as_dict() for f in comparison.findings],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        data = _comparison_text(comparison)
+    _emit(data, args.out)
+    return EXIT_OK
+
+
+def _comparison_text(comparison: Comparison) -> str:
+    def number(figure: str, value: Any) -> str:
+        if value is None or value != value:  # missing, or NaN
+            return "-"
+        return f"{value:.0%}" if figure == "seam coverage" else f"{int(value)}"
+
+    def rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+        return [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
+
+    lines = [f"{comparison.then} -> {comparison.now}", ""]
+    lines += [
+        f"{r['figure']}: {number(r['figure'], r['then'])} -> {number(r['figure'], r['now'])}"
+        for r in rows(comparison.coverage)
+    ]
+    for title, table in (("Biggest risers", comparison.risers), ("Biggest fallers", comparison.fallers)):
+        lines += ["", f"{title}:"]
+        lines += [
+            f"  {r['name']}: {r['rank_then']} -> {r['rank_now']}"
+            + (f"  (why: {r['why']})" if r["why"] else "")
+            for r in rows(table)
+        ] or ["  none"]
+    lines += ["", "New: " + (", ".join(comparison.new["name"]) or "none")]
+    lines += ["Retired: " + (", ".join(comparison.retired["name"]) or "none")]
+    lines += ["", "Ambition changes:"]
+    lines += [
+        f"  {r['name']}: ambition {r['ambition_then']} -> {r['ambition_now']}, "
+        f"today {r['current_then']} -> {r['current_now']}"
+        for r in rows(comparison.ambition)
+    ] or ["  none"]
+    lines += ["", "Performance that got worse:"]
+    lines += [
+        f"  {r['name']}, {r['measure']}: {r['value_then']:g} -> {r['value_now']:g}"
+        for r in rows(comparison.performance)
+        if r["worse"]
+    ] or ["  none"]
+    lines += ["", "Findings:"]
+    lines += [f"  [{f.severity.value}] {f.code}: {f.message}" for f in comparison.findings] or ["  none"]
+    return "\n".join(lines) + "\n"
 
 
 def _database(args: argparse.Namespace) -> int:
@@ -588,6 +743,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "generate": _generate,
     "export": _export,
     "history": _history,
+    "snapshot": _snapshot,
+    "compare": _compare,
     "db": _database,
 }
 

@@ -31,6 +31,7 @@ Size:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -103,6 +104,22 @@ changes = sa.Table(
     sa.Column("field", sa.Text, nullable=False),
     sa.Column("old", sa.Text, nullable=True),
     sa.Column("new", sa.Text, nullable=True),
+)
+
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("quarter", sa.String(7), nullable=False),
+    # 1 for a quarter's first snapshot, one more for each that supersedes it: unique with
+    # the quarter, so two snapshots of one quarter taken at once cannot both be first.
+    sa.Column("generation", sa.Integer, nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),  # zlib of the frozen figures, as JSON
+    sa.UniqueConstraint("quarter", "generation"),
 )
 
 
@@ -502,6 +519,11 @@ class Store:
                 if connection.dialect.name == "postgresql":
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
                 yield connection
+
+    def guard(self, doing: str) -> contextlib.AbstractContextManager[None]:
+        """Database failures inside it raised as :class:`StoreUnavailable` (``doing``
+        names what was being done), for code that works on :attr:`engine` directly."""
+        return self._errors(doing)
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:

@@ -25,6 +25,7 @@ from .ownership import OwnershipReport, raci_table, seams_table
 from .scoring import Normalised, Scores, format_weights
 
 if TYPE_CHECKING:
+    from .snapshots import Snapshot
     from .store import AuditRow, Version
 
 FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
@@ -348,6 +349,20 @@ def audit_table(rows: Sequence[AuditRow]) -> pd.DataFrame:
             for r in rows
         ],
         columns=AUDIT_COLUMNS,
+    )
+    table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
+    return table
+
+
+def snapshots_table(snapshots: Sequence[Snapshot]) -> pd.DataFrame:
+    """Snapshots as rows, oldest first; ``counts`` is true for the newest of each quarter."""
+    newest = {s.quarter: s.id for s in snapshots}
+    table = pd.DataFrame(
+        [
+            [s.quarter, s.generation, s.version_id, s.created_at, s.author, newest[s.quarter] == s.id]
+            for s in snapshots
+        ],
+        columns=["quarter", "generation", "version", "created_at", "author", "counts"],
     )
     table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
     return table

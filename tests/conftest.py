@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import subprocess
+import sys
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator
@@ -170,3 +172,15 @@ def store(url: str) -> Iterator[Store]:
     opened = Store(url)
     yield opened
     opened.close()
+
+
+def store_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m cxprio ARGS`` as a user runs it, on the store at ``url``."""
+    return subprocess.run(
+        [sys.executable, "-m", "cxprio", *args],
+        cwd=ROOT,
+        env={**os.environ, "CXPRIO_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

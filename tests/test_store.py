@@ -9,9 +9,6 @@ runs are skipped with the reason printed, unless ``CXPRIO_REQUIRE_POSTGRES=1``.
 from __future__ import annotations
 
 import copy
-import os
-import subprocess
-import sys
 import threading
 import zlib
 from pathlib import Path
@@ -24,7 +21,7 @@ from cxprio.audit import ADDED, REMOVED, FieldChange, field_changes
 from cxprio.errors import StaleVersion, StoreError, StoreUnavailable
 from cxprio.store import CHECKPOINT_EVERY, ORIGIN_FILE, Store, import_file, versions
 
-from .conftest import BASE, ROOT, catalogue_dict, dump, load_dict
+from .conftest import BASE, ROOT, catalogue_dict, dump, load_dict, store_cli
 
 HEAD = sorted(p.name for p in (ROOT / "cxprio" / "migrations" / "versions").glob("[0-9]*.py"))[-1][:4]
 """The newest migration, by its file's number."""
@@ -235,38 +232,27 @@ def test_field_changes_name_each_value_that_moved() -> None:
     }
 
 
-def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cxprio", *args],
-        cwd=ROOT,
-        env={**os.environ, "CXPRIO_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_the_command_line_exports_and_lists_the_store(store: Store, tmp_path: Path) -> None:
-    empty = _cli(store.url, "export")
+    empty = store_cli(store.url, "export")
     assert empty.returncode == 4 and "holds no catalogue yet" in empty.stderr and not empty.stdout
     path = tmp_path / "catalogue.yaml"
     path.write_text(dump(BASE), encoding="utf-8")
     import_file(store, path)
     out = tmp_path / "exported.yaml"
-    done = _cli(store.url, "export", "--out", str(out))
+    done = store_cli(store.url, "export", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
-    history = _cli(store.url, "history", "--format", "csv")
+    history = store_cli(store.url, "history", "--format", "csv")
     assert history.returncode == 0 and history.stdout.splitlines()[1].split(",")[0] == "1"
     assert history.stdout.splitlines()[0].endswith(",changes")
-    audit = _cli(store.url, "history", "--changes", "--format", "csv")
+    audit = store_cli(store.url, "history", "--changes", "--format", "csv")
     assert len(audit.stdout.splitlines()) == 1 + len(BASE["experiences"])
-    upgrade = _cli(store.url, "db", "upgrade")
+    upgrade = store_cli(store.url, "db", "upgrade")
     assert upgrade.returncode == 0 and f"schema revision {HEAD}" in upgrade.stderr
 
 
 def test_the_command_line_says_when_the_database_is_down() -> None:
-    down = _cli("postgresql://nobody@127.0.0.1:9/cxprio", "history")
+    down = store_cli("postgresql://nobody@127.0.0.1:9/cxprio", "history")
     assert down.returncode == 4
     assert "unreachable" in down.stderr and "Traceback" not in down.stderr
 
