@@ -48,7 +48,7 @@ columns[4].metric(
 )
 
 # The top 10 first and whole, on a 1280x720 projector too: the table the room argues about.
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([2, 1], gap="large")
 with left:
     st.subheader("Top 10 priorities")
     st.dataframe(

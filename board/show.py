@@ -16,6 +16,8 @@ from cxprio.findings import Finding
 from cxprio.tables import findings_table, with_weights
 
 if TYPE_CHECKING:
+    from cxprio.store import Store
+
     from .state import Board
 
 FINDING_COLUMNS = {
@@ -86,6 +88,15 @@ NO_RERUN: Final = "ignore"
 reruns it. With the default (a rerun on every click), the rerun can start while the file
 is being built, and Streamlit then drops the message that carries the file's address:
 the button spins for ever and nothing downloads."""
+
+
+def store_or_stop(board: Board, what: str) -> Store:
+    """The board's store; without one (the database cannot be used: the page says why at
+    its top), say that ``what`` cannot be shown, and stop the page."""
+    if board.record.store is None:
+        st.info(f"The store cannot be used, so there {what} (see above).", icon=":material/cloud_off:")
+        st.stop()
+    return board.record.store
 
 
 def sentence(text: str) -> str:

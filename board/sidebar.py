@@ -34,6 +34,7 @@ PAGES = {
     "catalogue": PageLink("pages/catalogue.py", "Catalogue", ":material/description:"),
     "edit": PageLink("pages/edit.py", "Edit", ":material/edit:"),
     "history": PageLink("pages/history.py", "History", ":material/history:"),
+    "quarters": PageLink("pages/quarters.py", "Quarter on quarter", ":material/compare_arrows:"),
 }
 """Every page, in the sidebar's order. Streamlit serves ``pages/NAME.py`` at ``/NAME``
 and app.py at ``/``; its own page list is switched off (``client.showSidebarNavigation``)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import NO_RERUN, ROWS_DRAWN, rows_drawn_note, sentence
+from board.show import NO_RERUN, ROWS_DRAWN, rows_drawn_note, sentence, store_or_stop
 from cxprio.errors import StoreError
 from cxprio.tables import audit_table, versions_table
 
@@ -26,12 +26,7 @@ st.caption(
     "Every version of the catalogue, newest first: who made it, when, why, and each value it "
     "changed. Imports from the catalogue file are versions too."
 )
-store = board.record.store
-if store is None:
-    st.info(
-        "The store cannot be used, so there is no history to show (see above).", icon=":material/cloud_off:"
-    )
-    st.stop()
+store = store_or_stop(board, "is no history to show")
 try:
     versions = versions_table(store.history())
     audit = audit_table(store.audit())

@@ -143,11 +143,13 @@ IDLE = """() => {
     const running = status !== null && status.offsetParent !== null;
     const stale = document.querySelectorAll('[data-stale="true"]').length;
     const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
-    return !running && stale === 0 && charts.every(chart => chart.querySelector('canvas, svg') !== null);
+    const fonts = document.fonts.status === 'loaded';
+    return !running && stale === 0 && fonts && charts.every(chart => chart.querySelector('canvas, svg') !== null);
 }"""
 """No element left from an earlier run (Streamlit shows its running indicator only after
 half a second; until a rerun has sent an element again, the old one is marked stale, and
-a stale download button's file is already gone), and every chart drawn."""
+a stale download button's file is already gone), every web font loaded (tables size
+their columns by the text as drawn), and every chart drawn."""
 
 
 def settle(page: Any) -> None:
@@ -463,6 +465,7 @@ def test_a_page_opened_first_on_a_fresh_server_gets_the_whole_board(
             "Catalogue",
             "Edit",
             "History",
+            "Quarter on quarter",
         ]
         expect(links).to_have_count(len(labels))
         for link, label in zip(links.all(), labels, strict=True):

@@ -179,3 +179,36 @@ def test_a_performance_figure_is_edited_like_a_measure(
     assert entry["performance"][0] == {**target["performance"][0], "value": old + 0.5}
     rows = [(r.field, r.old, r.new) for r in Store(own_store).audit(2)]
     assert rows == [("performance[0].value", f"{old:g}", f"{old + 0.5:g}")]
+
+
+def test_quarter_on_quarter_takes_snapshots_and_shows_what_moved_and_why(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    app = board(catalogue)
+    in_store(own_store)
+    app.switch_page("pages/quarters.py").run()
+    assert any("0 quarters frozen" in i.value for i in app.info)
+    app.text_input(key="editor_name").input("Ana").run()
+    app.text_input(key="snapshot_quarter").input("2026-q3").run()
+    app.button(key="snapshot_take").click().run()
+    assert any("Snapshot of 2026-Q3 taken from version 1" in s.value for s in app.success)
+    app.button(key="snapshot_take").click().run()  # the same quarter again
+    assert any("has a snapshot already" in e.value for e in app.error)
+
+    # A re-scoring session: the last experience made as deep as can be, with a reason.
+    before = score(load_catalogue(catalogue).catalogue).table.set_index("id")["rank"]
+    target = str(before.idxmax())
+    editor = editing(board, catalogue, own_store, "Ben", target)
+    submit(editor, {"measures.depth": 5.0, "measures.failure_demand": 0.6}, "October workshop")
+    after = score(load_catalogue(catalogue).catalogue).table.set_index("id")["rank"]
+
+    app.text_input(key="snapshot_quarter").input("2026-Q4").run()
+    app.button(key="snapshot_take").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    risers = next(d.value for d in app.dataframe if "why" in d.value.columns and len(d.value))
+    top = risers.iloc[0]
+    name = next(e["name"] for e in RAW["experiences"] if e["id"] == target)
+    assert (top["name"], top["rank_then"], top["rank_now"]) == (name, before[target], after[target])
+    assert top["why"] == "October workshop"
+    history = next(d.value for d in app.dataframe if "2026-Q3" in d.value.columns)
+    assert list(history.columns) == ["name", "2026-Q3", "2026-Q4"]  # one column a quarter
