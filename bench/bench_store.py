@@ -11,7 +11,8 @@ For generated catalogues of 1,000 and 10,000 experiences, on SQLite and (when
   Targets: under 200 ms at 1,000 experiences, under 1 s at 10,000.
 - **store size after 1,000 saves** of one value each on the 10,000-experience catalogue.
   Target: under 50 MB (a save stores the change, not another copy).
-- **snapshot** of that 10,000-experience catalogue. Target: under 2 s.
+- **snapshot** of that 10,000-experience catalogue, and a **compare** of it with a
+  snapshot of the catalogue as imported. Targets: each under 2 s.
 
     python bench/bench_store.py            # figures; exit 0
     python bench/bench_store.py --check    # exit 1 if a target is missed
@@ -42,7 +43,7 @@ from cxprio.edit import Edit  # noqa: E402
 from cxprio.errors import StaleVersion, UsageError  # noqa: E402
 from cxprio.generate import generate_catalogue  # noqa: E402
 from cxprio.saving import save_edits  # noqa: E402
-from cxprio.snapshots import take_snapshot  # noqa: E402
+from cxprio.snapshots import compare_quarters, take_snapshot  # noqa: E402
 from cxprio.store import Store, import_file  # noqa: E402
 
 EDITORS = 20
@@ -157,9 +158,9 @@ def save_p95(url: str, catalogue: Path) -> tuple[float, float, int]:
     return ordered[int(0.95 * (len(ordered) - 1))], statistics.median(ordered), refusals[0]
 
 
-def size_after_saves(url: str, catalogue: Path) -> tuple[float, float, float]:
+def size_after_saves(url: str, catalogue: Path) -> tuple[float, float, float, float]:
     """(MB after the import, MB after SIZE_SAVES single-value saves, seconds to take a
-    snapshot of the result)."""
+    snapshot of the result, seconds to compare it with a snapshot of the import)."""
     store = Store(url)
     import_file(store, catalogue)
     before = size_mb(store, url)
@@ -188,11 +189,15 @@ def size_after_saves(url: str, catalogue: Path) -> tuple[float, float, float]:
         if done % 250 == 0:
             say(f"  {done} saves ...")
     after = size_mb(store, url)
+    take_snapshot(store, "2026-Q3", version_id=1, author="bench")  # the quarter before the saves
     start = time.perf_counter()
     take_snapshot(store, "2026-Q4", author="bench")
     took = time.perf_counter() - start
+    start = time.perf_counter()
+    compare_quarters(store, "2026-Q3", "2026-Q4")
+    compared = time.perf_counter() - start
     store.close()
-    return before, after, took
+    return before, after, took, compared
 
 
 def main() -> int:
@@ -229,7 +234,7 @@ def main() -> int:
             catalogue.write_text(text, encoding="utf-8")
             say(f"{kind}: {SIZE_SAVES} single-value saves on 10,000 experiences ...")
             with database(kind, folder) as url:
-                before, after, took = size_after_saves(url, catalogue)
+                before, after, took, compared = size_after_saves(url, catalogue)
             verdict = "ok" if after < SIZE_TARGET_MB else "MISSED"
             missed += after >= SIZE_TARGET_MB
             lines.append(
@@ -240,6 +245,11 @@ def main() -> int:
             missed += took >= SNAPSHOT_TARGET
             lines.append(
                 f"  {kind:10} snapshot of 10,000 experiences {took:5.2f} s   target < {SNAPSHOT_TARGET:.0f} s  {verdict}"
+            )
+            verdict = "ok" if compared < SNAPSHOT_TARGET else "MISSED"
+            missed += compared >= SNAPSHOT_TARGET
+            lines.append(
+                f"  {kind:10} compare of two such quarters {compared:5.2f} s   target < {SNAPSHOT_TARGET:.0f} s  {verdict}"
             )
     print("\n".join(lines))
     return 1 if args.check and missed else 0
