@@ -212,3 +212,26 @@ def test_quarter_on_quarter_takes_snapshots_and_shows_what_moved_and_why(
     assert top["why"] == "October workshop"
     history = next(d.value for d in app.dataframe if "2026-Q3" in d.value.columns)
     assert list(history.columns) == ["name", "2026-Q3", "2026-Q4"]  # one column a quarter
+
+
+def test_with_sign_in_only_an_allowed_address_reaches_the_form(
+    catalogue: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def session(user: dict[str, object]) -> AppTest:
+        app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+        app.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "x"}
+        app.secrets["cxprio"] = {"editors": ["Ana@Example.org"]}
+        app.user = user
+        app.run()
+        in_store(own_store)
+        app.switch_page("pages/edit.py").run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    monkeypatch.setenv("CXPRIO_CATALOGUE", str(catalogue))  # the board fixture is not used here
+    out = session({"is_logged_in": False})
+    assert not form_shown(out) and any(b.label == "Sign in" for b in out.button)
+    other = session({"is_logged_in": True, "email": "mallory@example.org", "name": "Mallory"})
+    assert not form_shown(other) and any("can read the board but not edit" in i.value for i in other.info)
+    ana = session({"is_logged_in": True, "email": "ana@example.org", "name": "Ana"})
+    assert form_shown(ana)
