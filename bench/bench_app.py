@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from board.sidebar import PAGES
 from cxprio import Catalogue, load_catalogue
 from cxprio.generate import generate_catalogue
 from cxprio.scoring import robustness, score
@@ -68,6 +69,7 @@ import pyarrow as pa
 import streamlit as st
 
 from board.charts import SCATTER_COLUMNS, scatter_spec
+from board.sidebar import PAGES
 
 @st.cache_resource
 def data():
@@ -76,12 +78,10 @@ def data():
 
 st.set_page_config(page_title="Priorities · cxprio", layout="wide")
 with st.sidebar:
-    for script, label in [("app.py", "Overview"), ("pages/priorities.py", "Priorities")] + [
-        (f"pages/{name}.py", name.capitalize()) for name in ("ambition", "ownership", "decisions", "catalogue")
-    ]:
-        st.page_link(script, label=label, icon=":material/dashboard:")
+    for page in PAGES.values():  # the board's own links, however many pages it has
+        st.page_link(page.script, label=page.label, icon=page.icon)
     st.markdown("**Organisation**")
-    st.caption("Catalogue: catalogue.yaml")
+    st.caption("Catalogue: catalogue.yaml  \\nVersion 1, 23 Nov 2026 09:00 UTC, by file")
     st.markdown("### Weights\\n:gray[:small[How much each measure counts.]]")
     for name in ("reach", "frequency", "depth", "cost", "failure_demand"):
         st.slider(name, 0.0, 1.0, step=0.05, key=f"weight_{name}")
@@ -133,8 +133,9 @@ def elements_app(folder: Path) -> Path:
     page links resolve as the board's do; returns the path of its Priorities page."""
     (folder / "pages").mkdir(parents=True, exist_ok=True)
     (folder / "app.py").write_text("import streamlit as st\nst.title('Overview')\n")
-    for name in ("ambition", "ownership", "decisions", "catalogue"):
-        (folder / "pages" / f"{name}.py").write_text("")
+    for page in PAGES.values():  # every page the board links to
+        if page.script.startswith("pages/"):
+            (folder / page.script).write_text("")
     (folder / "pages" / "priorities.py").write_text(ELEMENTS_PAGE)
     return folder / "app.py"
 
