@@ -612,14 +612,14 @@ def _export(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     store = _store()
-    audit = audit_table(store.audit())
     if args.snapshots:
         table = snapshots_table(list_snapshots(store))
     elif args.changes:
-        table = audit
+        table = audit_table(store.audit())
     else:
+        counts = audit_table(store.audit())["version"].value_counts()
         table = versions_table(store.history())
-        table["changes"] = table["version"].map(audit["version"].value_counts()).fillna(0).astype("int64")
+        table["changes"] = table["version"].map(counts).fillna(0).astype("int64")
     table["created_at"] = table["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.format == "json":
         data = json.dumps(table.astype(object).where(table.notna(), None).to_dict("records"), indent=2) + "\n"

@@ -182,9 +182,10 @@ def _entry_end(text: str, position: int, indent: int) -> int:
 
 
 def _id_of(block: str) -> str | None:
+    """The id of the entry in ``block``, read by the safe reader (``None`` if it is not one)."""
     try:
-        data = yaml.load(block, Loader=_Loader)
-    except yaml.YAMLError:
+        data = read_yaml(block).data
+    except CatalogueError:
         return None
     item = data[0] if isinstance(data, list) and data else data
     return str(item.get("id")) if isinstance(item, dict) and item.get("id") is not None else None

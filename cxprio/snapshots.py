@@ -189,11 +189,14 @@ def _snapshot(row: Any, payload: dict[str, Any]) -> Snapshot:
     return Snapshot(row.id, row.quarter, row.generation, row.version_id, created, row.author, payload)
 
 
-def compare_quarters(store: Store, then: str, now: str) -> Comparison:
+def compare_quarters(
+    store: Store, then: str, now: str, *, found: Mapping[str, Snapshot] | None = None
+) -> Comparison:
     """The quarter-on-quarter comparison of two quarters' snapshots (the newest of each),
     with the audit trail between their versions; :class:`UsageError` naming the quarters
-    there are when one has no snapshot."""
-    found = quarters(store)
+    there are when one has no snapshot. ``found``: :func:`quarters`, when the caller has
+    read them already (each holds every experience's figures)."""
+    found = quarters(store) if found is None else found
     labels = [parse_quarter(then), parse_quarter(now)]
     missing = [label for label in labels if label not in found]
     if missing:

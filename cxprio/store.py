@@ -320,14 +320,6 @@ class Store:
             ).first()
         return found is not None
 
-    def last_from_source(self, source: str) -> Version | None:
-        """The newest version imported from, or written back to, ``source``."""
-        with self._errors("read"), self.engine.connect() as connection:
-            row = connection.execute(
-                _VERSION_COLUMNS.where(versions.c.source == source).order_by(versions.c.id.desc()).limit(1)
-            ).first()
-        return _version(row) if row is not None else None
-
     def text(self, version_id: int, *, within: Connection | None = None) -> str:
         """The full YAML text of a version: its last full copy, with the changes since
         applied. ``within``: read on this connection (see :meth:`audit`)."""
@@ -529,7 +521,7 @@ class Store:
     def _errors(self, doing: str) -> Iterator[None]:
         try:
             yield
-        except (StoreError, StaleVersion):
+        except StoreError:  # StaleVersion and StoreUnavailable included
             raise
         except sa.exc.OperationalError as exc:
             locked = "locked" in str(exc.orig).lower()

@@ -67,7 +67,7 @@ labels = list(frozen)
 pick = st.columns(2)
 then = pick[0].selectbox("From", labels, index=len(labels) - 2, key="quarters_then")
 now = pick[1].selectbox("To", labels, index=len(labels) - 1, key="quarters_now")
-comparison = compare_quarters(store, then, now)
+comparison = compare_quarters(store, then, now, found=frozen)
 
 coverage = {r["figure"]: (r["then"], r["now"]) for r in comparison.coverage.to_dict("records")}
 metrics = st.columns(4)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from cxprio import LoadedCatalogue, parse_catalogue
-from cxprio.store import Store
+from cxprio.store import Store, Version
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "config" / "experiences.yaml"
@@ -184,3 +185,22 @@ def store_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def imported(url: str, sha256: str | None = None, limit: float = 60.0) -> Version:
+    """The store's latest version once the board's background import has written it (the
+    one with ``sha256``, when given): the one place the tests wait for an import. The
+    import runs in another thread or process with no event to wait on, so the store is
+    polled until the condition holds or ``limit`` seconds pass."""
+    store = Store(url)
+    deadline = time.monotonic() + limit
+    try:
+        while True:
+            latest = store.latest()
+            if latest is not None and (sha256 is None or latest.sha256 == sha256):
+                return latest
+            if time.monotonic() > deadline:
+                pytest.fail(f"the board did not import its catalogue in {limit:.0f} s (latest: {latest})")
+            time.sleep(0.05)  # the poll's interval, not a wait for a result
+    finally:
+        store.close()

@@ -5,7 +5,6 @@ never empties the board."""
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,25 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxprio.audit import FieldChange
-from cxprio.store import Store, Version, import_file
+from cxprio.store import Store, import_file
 
-from .conftest import BASE, catalogue_dict, dump
-
-
-def latest_when_imported(url: str, sha256: str, limit: float = 60.0) -> Version:
-    """The store's latest version once the board's background import has written it."""
-    store = Store(url)
-    deadline = time.monotonic() + limit
-    try:
-        while True:
-            latest = store.latest()
-            if latest is not None and latest.sha256 == sha256:
-                return latest
-            if time.monotonic() > deadline:
-                pytest.fail(f"the board did not import the file in {limit:.0f} s (latest: {latest})")
-            time.sleep(0.05)  # polling the store for the import, not waiting for a result
-    finally:
-        store.close()
+from .conftest import BASE, catalogue_dict, dump, imported
 
 
 def written(folder: Path) -> Path:
@@ -53,14 +36,14 @@ def test_the_board_imports_its_catalogue_file_into_the_store(
     path = written(tmp_path)
     app = board(path)
     assert app.title[0].value == BASE["organisation"]
-    first = latest_when_imported(own_store, sha_of(path))
+    first = imported(own_store, sha_of(path))
     assert (first.origin, first.source, first.rationale) == ("file", str(path), "imported from file")
 
     changed = copy.deepcopy(BASE)
     changed["experiences"][2]["ambition"] = "competitive"
     path.write_text(dump(changed), encoding="utf-8")
     app.run()
-    second = latest_when_imported(own_store, sha_of(path))
+    second = imported(own_store, sha_of(path))
     assert second.parent_id == first.id
     store = Store(own_store)
     rows = [(r.experience, r.field, r.old, r.new) for r in store.audit(second.id)]
@@ -89,7 +72,7 @@ def test_a_broken_file_leaves_the_stores_latest_version_on_screen_with_the_error
 ) -> None:
     path = written(tmp_path)
     board(path)
-    latest_when_imported(own_store, sha_of(path))
+    imported(own_store, sha_of(path))
     broken = copy.deepcopy(BASE)
     broken["experiences"][0]["level"] = "jorney"
     path.write_text(dump(broken), encoding="utf-8")
@@ -120,7 +103,7 @@ def test_the_history_page_lists_versions_and_changes_newest_first(
 ) -> None:
     path = written(tmp_path)
     board(path)
-    first = latest_when_imported(own_store, sha_of(path))
+    first = imported(own_store, sha_of(path))
     store = Store(own_store)
     store.commit(
         dump(catalogue_dict(organisation="Test Energy")).replace("depth: 4", "depth: 2"),

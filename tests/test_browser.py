@@ -32,7 +32,7 @@ from cxprio.ownership import analyse_ownership, decision_matrix
 from cxprio.scoring import score
 from cxprio.store import Store
 
-from .conftest import ROOT, SAMPLE, catalogue_dict, dump
+from .conftest import ROOT, SAMPLE, catalogue_dict, dump, imported
 
 pytestmark = pytest.mark.browser
 
@@ -587,10 +587,7 @@ def test_an_editor_saves_a_change_that_lands_in_the_file_and_the_history(
         page.set_default_timeout(45_000)
         page.goto(fresh)
         page.get_by_role("heading", name="Northwind Energy").first.wait_for()
-        deadline = time.monotonic() + 45
-        while store.latest() is None:  # the board imports its file in the background
-            assert time.monotonic() < deadline, "the catalogue was not imported"
-            time.sleep(0.05)  # polling the store for the import, not waiting for a result
+        imported(f"sqlite:///{store_path}")  # the board imports its file in the background
         open_page(page, fresh, "edit", "Edit an experience")
         page.get_by_label("Your name, for the change history").fill("Ana")
         page.keyboard.press("Enter")
@@ -653,10 +650,7 @@ def test_two_replicas_on_one_postgresql_share_saves_and_refuse_the_second_of_two
             pages.append(tab)
         pages[0].goto(a)
         pages[0].get_by_role("heading", name="Northwind Energy").first.wait_for()
-        deadline = time.monotonic() + 45
-        while store.latest() is None:  # the first replica imports the file in the background
-            assert time.monotonic() < deadline, "the catalogue was not imported"
-            time.sleep(0.05)  # polling the store for the import, not waiting for a result
+        imported(url)  # the first replica imports the file in the background
 
         # A save on one replica is seen on the other.
         _edit_form(pages[0], a, "Ana", first.name)

@@ -5,7 +5,6 @@ again on top of the latest when it touches other fields; viewers never reach a f
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from cxprio import load_catalogue
 from cxprio.scoring import score
 from cxprio.store import Store
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, imported
 
 RAW = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
 
@@ -29,21 +28,10 @@ def catalogue(tmp_path: Path) -> Path:
     return path
 
 
-def in_store(url: str, limit: float = 60.0) -> None:
-    """Wait until the board's background import has put the file in the store."""
-    store = Store(url)
-    deadline = time.monotonic() + limit
-    while store.latest() is None:
-        if time.monotonic() > deadline:
-            pytest.fail("the catalogue was not imported")
-        time.sleep(0.05)  # polling the store for the import, not waiting for a result
-    store.close()
-
-
 def editing(board: Callable[..., AppTest], catalogue: Path, url: str, name: str, experience: str) -> AppTest:
     """A session on the Edit page, signed as ``name``, on ``experience``."""
     app = board(catalogue)
-    in_store(url)
+    imported(url)
     app.switch_page("pages/edit.py").run()
     app.text_input(key="editor_name").input(name).run()
     app.selectbox(key="edit_experience").set_value(experience).run()
@@ -142,7 +130,7 @@ def test_with_a_passcode_a_viewer_never_reaches_the_form(
     app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
     app.secrets["cxprio"] = {"editor_passcode": "s3cret-passcode"}
     app.run()
-    in_store(own_store)
+    imported(own_store)
     app.switch_page("pages/edit.py").run()
     assert not form_shown(app)
     for key in (
@@ -185,7 +173,7 @@ def test_quarter_on_quarter_takes_snapshots_and_shows_what_moved_and_why(
     board: Callable[..., AppTest], catalogue: Path, own_store: str
 ) -> None:
     app = board(catalogue)
-    in_store(own_store)
+    imported(own_store)
     app.switch_page("pages/quarters.py").run()
     assert any("0 quarters frozen" in i.value for i in app.info)
     app.text_input(key="editor_name").input("Ana").run()
@@ -223,7 +211,7 @@ def test_with_sign_in_only_an_allowed_address_reaches_the_form(
         app.secrets["cxprio"] = {"editors": ["Ana@Example.org"]}
         app.user = user
         app.run()
-        in_store(own_store)
+        imported(own_store)
         app.switch_page("pages/edit.py").run()
         assert not app.exception, [e.value for e in app.exception]
         return app
