@@ -1,9 +1,19 @@
 """Work done in the background, once per key and shared by every session: a page asks
 for what it will need and finds it done, or waits for the same computation rather than
-starting another."""
+starting another.
+
+A job is pure Python work (the ownership analysis of 10,000 experiences holds the
+interpreter for half a second), and the server's web thread needs the same interpreter
+lock to send each message and file to the browser. At Python's default switch interval
+(5 ms) the web thread waited up to 5 ms for the lock after every send, which made the
+first page on a fresh server 0.3 s slower at that size while the analysis ran. Importing
+this module sets the interval to :data:`SWITCH_INTERVAL`: the web thread takes its turn
+sooner, and the job loses well under 1% of its speed.
+"""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -12,6 +22,11 @@ from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread holding the interpreter lock runs before another waiting for it may
+take it (Python's default: 0.005)."""
+sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
 
 
 class Jobs(Generic[K, V]):
