@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from board import open_page
-from board.charts import level_colour, readable
+from board.charts import readable
 from board.show import ROWS_DRAWN, csv_download, plain, rows_drawn_note, show_findings
+from cxprio import charts
 from cxprio.ambition import delivery_gap
-from cxprio.model import Level, Tier
-from cxprio.tables import priority_bands, tier_table
+from cxprio.model import Tier
+from cxprio.tables import tier_table
 
 CARDS_PER_TIER = 12
-POINT_LIMIT = 1000  # experiences drawn one by one; above this, counted in bands of priority
-BAND_WIDTH = 5.0
-TIER_COLOURS = {
-    "Unique": "#1f4e79",
-    "Distinct": "#2f7ebc",
-    "Competitive": "#8aa9c4",
-    "Uncompetitive": "#c7ccd3",
-}
 
 board = open_page("Ambition board")
 catalogue = board.catalogue
@@ -67,38 +59,7 @@ st.subheader("Tier shares against their limits")
 tiers = tier_table(report)
 left, right = st.columns([3, 2], gap="large")
 with left:
-    bars = (
-        alt.Chart(tiers)
-        .mark_bar()
-        .encode(
-            x=alt.X("share:Q", title="Share of experiences with an ambition", axis=alt.Axis(format="%")),
-            y=alt.Y("tier:N", title="Ambition tier", sort=[t.label for t in Tier]),
-            color=alt.Color(
-                "tier:N",
-                scale=alt.Scale(domain=list(TIER_COLOURS), range=list(TIER_COLOURS.values())),
-                legend=None,
-            ),
-            tooltip=[
-                alt.Tooltip("tier:N", title="Tier"),
-                alt.Tooltip("count:Q", title="Experiences"),
-                alt.Tooltip("share:Q", title="Share", format=".0%"),
-                alt.Tooltip("limit:Q", title="Limit", format=".0%"),
-            ],
-        )
-    )
-    limits = (
-        alt.Chart(tiers.dropna(subset=["limit"]))
-        .mark_tick(color="#dc2626", thickness=3, size=34)
-        .encode(
-            x="limit:Q",
-            y=alt.Y("tier:N", sort=[t.label for t in Tier]),
-            tooltip=[alt.Tooltip("limit:Q", title="Limit", format=".0%")],
-        )
-    )
-    st.altair_chart(
-        readable((bars + limits).properties(title="Red ticks mark each tier's limit", height=220)),
-        width="stretch",
-    )
+    st.altair_chart(readable(charts.tier_shares(tiers)), width="stretch")
 with right:
     st.dataframe(
         tiers,
@@ -113,49 +74,13 @@ with right:
     )
 
 st.subheader("Priority against ambition")
-points = table.dropna(subset=["priority"]).assign(tier=table["ambition"].fillna("none").str.capitalize())
-TIER_ORDER = [t.label for t in Tier] + ["None"]
-TITLE = "High priorities should not sit low, nor low priorities high"
-if len(points) <= POINT_LIMIT:
-    chart = (
-        alt.Chart(points[["name", "rank", "priority", "tier", "level"]])
-        .mark_circle(size=120, opacity=0.8)
-        .encode(
-            x=alt.X("priority:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER),
-            color=level_colour(),
-            tooltip=[
-                alt.Tooltip("name:N", title="Experience"),
-                alt.Tooltip("rank:Q", title="Rank"),
-                alt.Tooltip("priority:Q", title="Priority", format=".1f"),
-                alt.Tooltip("tier:N", title="Ambition"),
-            ],
-        )
-    )
-else:  # one circle per band of 5 priority points, sized by how many experiences it holds
+points = charts.ambition_points(table)
+if len(points) > charts.POINT_LIMIT:
     st.caption(
         f"{len(points):,} experiences are too many to draw one by one: each circle is a band of "
-        f"{BAND_WIDTH:g} priority points, sized by how many of a level sit in it. The download has every one."
+        f"{charts.BAND_WIDTH:g} priority points, sized by how many of a level sit in it. The download has every one."
     )
-    chart = (
-        alt.Chart(priority_bands(points, BAND_WIDTH))
-        .mark_circle(opacity=0.8)
-        .encode(
-            x=alt.X("middle:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER),
-            yOffset=alt.YOffset("level:N", sort=[lv.value for lv in Level]),
-            size=alt.Size("experiences:Q", title="Experiences", scale=alt.Scale(range=[30, 900])),
-            color=level_colour(),
-            tooltip=[
-                alt.Tooltip("tier:N", title="Ambition"),
-                alt.Tooltip("level:N", title="Level"),
-                alt.Tooltip("low:Q", title="Priority from", format=".0f"),
-                alt.Tooltip("high:Q", title="up to", format=".0f"),
-                alt.Tooltip("experiences:Q", title="Experiences"),
-            ],
-        )
-    )
-st.altair_chart(readable(chart.properties(title=TITLE, height=260)), width="stretch")
+st.altair_chart(readable(charts.priority_ambition(points)), width="stretch")
 csv_download(
     "Download these points (CSV)",
     points[["rank", "name", "level", "priority", "tier"]],

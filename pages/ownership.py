@@ -8,6 +8,7 @@ import streamlit as st
 from board import open_page
 from board.charts import readable
 from board.show import ROWS_DRAWN, csv_download, pick_experience, plain, rows_drawn_note, show_findings
+from cxprio import charts
 from cxprio.ownership import filter_seams, riskiest_teams, seams_table, swimlane_dot, team_pair_risk
 from cxprio.tables import graph_layout
 
@@ -118,27 +119,7 @@ top_teams = riskiest_teams(report.metrics, HEATMAP_LIMIT)
 heat = pairs[pairs["from_team"].isin(top_teams) & pairs["to_team"].isin(top_teams)].assign(
     from_name=lambda p: p["from_team"].map(names), to_name=lambda p: p["to_team"].map(names)
 )
-heatmap = (
-    alt.Chart(heat)
-    .mark_rect()
-    .encode(
-        x=alt.X(
-            "to_name:N",
-            title="Hands the customer to",
-            axis=alt.Axis(labelAngle=-35, labelLimit=200, labelOverlap=False),
-        ),
-        y=alt.Y("from_name:N", title="Team handing over", axis=alt.Axis(labelLimit=220)),
-        color=alt.Color("risk:Q", title="Risk", scale=alt.Scale(scheme="reds")),
-        tooltip=[
-            alt.Tooltip("from_name:N", title="From"),
-            alt.Tooltip("to_name:N", title="To"),
-            alt.Tooltip("seams:Q", title="Seams"),
-            alt.Tooltip("unowned:Q", title="Unowned"),
-            alt.Tooltip("risk:Q", title="Risk", format=".0f"),
-        ],
-    )
-    .properties(title="Summed risk of the seams from one team to another", height=480)
-)
+heatmap = charts.seam_heatmap(heat)
 st.altair_chart(readable(heatmap), width="stretch")
 csv_download("Download team-pair risk (CSV)", pairs, "team-pair-risk.csv", "download_pairs", board.weights)
 if pairs["from_team"].nunique() > HEATMAP_LIMIT:

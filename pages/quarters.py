@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from board import access, open_page
 from board.charts import readable
 from board.show import NO_RERUN, csv_download, plain, sentence, show_findings, store_or_stop
-from cxprio import UsageError
+from cxprio import UsageError, charts
 from cxprio.compare import priority_over_quarters
 from cxprio.errors import StoreError
 from cxprio.snapshots import SnapshotExists, compare_quarters, quarters, take_snapshot
@@ -91,32 +89,9 @@ shown_ids = (
     | set(comparison.fallers["id"])
 )
 slope = comparison.movement[comparison.movement["id"].isin(shown_ids)]
-points = pd.concat(
-    [
-        slope.assign(quarter=then, rank=slope["rank_then"]),
-        slope.assign(quarter=now, rank=slope["rank_now"]),
-    ]
-).assign(direction=lambda p: p["rise"].map(lambda r: "rose" if r > 0 else "fell" if r < 0 else "held"))
-chart = (
-    alt.Chart(points)
-    .mark_line(point=True)
-    .encode(
-        x=alt.X("quarter:N", title=None, sort=[then, now], axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("rank:Q", title="Rank", scale=alt.Scale(reverse=True, zero=False, nice=False)),
-        detail="id:N",
-        color=alt.Color(
-            "direction:N",
-            title="Since then",
-            scale=alt.Scale(domain=["rose", "held", "fell"], range=["#16a34a", "#94a3b8", "#dc2626"]),
-        ),
-        tooltip=[
-            alt.Tooltip("name:N", title="Experience"),
-            alt.Tooltip("rank_then:Q", title=f"Rank {then}"),
-            alt.Tooltip("rank_now:Q", title=f"Rank {now}"),
-            alt.Tooltip("why:N", title="Why (recorded changes)"),
-        ],
-    )
-    .properties(height=460, title=f"The top {SLOPE_TOP} of {now}, and the biggest risers and fallers")
+points = charts.slope_points(slope, then, now)
+chart = charts.rank_movement(
+    points, then, now, f"The top {SLOPE_TOP} of {now}, and the biggest risers and fallers"
 )
 st.altair_chart(readable(chart), width="stretch")
 
