@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import open_page
+from board import open_page, packs
 from board.show import plain
 from board.sidebar import PAGES
 
@@ -71,6 +71,8 @@ with left:
         label="All priorities, filters and rank ranges",
         icon=":material/arrow_forward:",
     )
+    # What the room takes away: report, workbook, slides and charts in one ZIP.
+    packs.offer(board, "zip", key="overview_pack", label="Workshop pack")
 
 with right:
     st.subheader("Ambition tiers")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
+import sqlalchemy as sa
 
 from . import __version__
 from .ambition import check_ambition
@@ -37,6 +38,7 @@ from .catalogue import (
     DEFAULT_MAX_BYTES,
     LoadedCatalogue,
     load_catalogue,
+    parse_catalogue,
     read_catalogue_file,
 )
 from .compare import Comparison
@@ -56,9 +58,10 @@ from .ownership import (
     swimlane_dot,
     team_graph_dot,
 )
+from .report import FORMATS, build, gather, newest_history
 from .scoring import DEFAULT_DRAWS, Scores, default_top_n, format_weights, parse_weights, robustness, score
 from .snapshots import compare_quarters, list_snapshots, parse_quarter, take_snapshot
-from .store import DATABASE_URL_VARIABLE, Store, describe, import_file
+from .store import DATABASE_URL_VARIABLE, Store, database_url, describe, import_file
 from .tables import audit_table, every_table, snapshots_table, tables_zip, versions_table, with_weights
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_STORE = 0, 1, 2, 3, 4
@@ -204,6 +207,27 @@ def build_parser() -> argparse.ArgumentParser:
         "tables", "write every table the board shows as CSV files in one ZIP (binary: use --out)"
     )
     tables.add_argument("--out", type=Path, metavar="FILE", help="write the ZIP to FILE instead of stdout")
+
+    report = with_catalogue(
+        "report",
+        "write the workshop pack: a report (HTML), a workbook (Excel), slides (PowerPoint) or the "
+        "charts; binary formats need --out",
+    )
+    report.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="html",
+        help="; ".join(f"{name}: {fmt.label}" for name, fmt in FORMATS.items()) + " (default: html)",
+    )
+    report.add_argument(
+        "--quarters",
+        nargs=2,
+        metavar=("THEN", "NOW"),
+        help="include the comparison of these quarters (default: the two newest with a snapshot, "
+        "when the store has two)",
+    )
+    report.add_argument("--no-history", action="store_true", help="leave the quarter comparison out")
+    report.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
     generate = commands.add_parser(
         "generate",
@@ -586,6 +610,55 @@ def _tables(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_pack(args: argparse.Namespace) -> int:
+    if args.format != "html" and args.out is None and sys.stdout.isatty():
+        raise UsageError(f"a {args.format} file is binary: give --out FILE, or redirect stdout to a file")
+    if args.no_history and args.quarters:
+        raise UsageError("--quarters and --no-history contradict each other: give one")
+    raw = read_catalogue_file(args.path, max_bytes=args.max_bytes)
+    loaded = parse_catalogue(raw, source=str(args.path), max_bytes=args.max_bytes)
+    _warn_count(loaded)
+    history = None if args.no_history else _pack_history(args.quarters)
+    shown = [-1]
+
+    def progress(done: float, doing: str) -> None:
+        percent = int(done * 100)
+        if percent // 10 != shown[0] // 10 or done >= 1:
+            shown[0] = percent
+            _say(f"report: {percent:3d}% {doing}")
+
+    workshop = gather(
+        loaded,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        weights=args.weights,
+        history=history,
+        progress=progress,
+    )
+    data = build(workshop, args.format, progress)
+    _emit(data, args.out)
+    return EXIT_OK
+
+
+def _pack_history(chosen: Sequence[str] | None) -> Comparison | None:
+    """The quarter comparison to include: the ``chosen`` quarters, which must exist, or the
+    two newest when the store has them. Without a chosen pair, a store that does not exist
+    yet is not created, and one that cannot be used leaves the history out, with a note."""
+    if chosen:
+        return compare_quarters(_store(), chosen[0], chosen[1])
+    url = database_url()
+    parsed = sa.make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database and not Path(parsed.database).exists():
+        return None
+    try:
+        history = newest_history(Store(url))
+    except StoreError as problem:
+        _say(f"report: no quarter comparison: {problem.message}")
+        return None
+    if history is not None:
+        _say(f"report: with the comparison of {history.then} and {history.now}")
+    return history
+
+
 def _generate(args: argparse.Namespace) -> int:
     _say(f"generating {args.experiences} experiences and {args.teams} teams (seed {args.seed}) ...")
     _emit(generate_catalogue(experiences=args.experiences, teams=args.teams, seed=args.seed), args.out)
@@ -740,6 +813,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "seams": _seams,
     "decisions": _decisions,
     "tables": _tables,
+    "report": _report_pack,
     "generate": _generate,
     "export": _export,
     "history": _history,

@@ -466,6 +466,7 @@ def test_a_page_opened_first_on_a_fresh_server_gets_the_whole_board(
             "Edit",
             "History",
             "Quarter on quarter",
+            "Workshop pack",
         ]
         expect(links).to_have_count(len(labels))
         for link, label in zip(links.all(), labels, strict=True):
@@ -685,3 +686,63 @@ def test_two_replicas_on_one_postgresql_share_saves_and_refuse_the_second_of_two
         assert [v.id for v in store.history()] == [1, 2, 3]
         pages[outcomes.index("refused")].screenshot(path=str(ARTIFACTS / "edit-refused.png"), full_page=True)
         store.close()
+
+
+def test_the_workshop_pack_from_the_overview_is_the_clis_and_opens(
+    page: Any, server: str, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    import openpyxl
+    from pptx import Presentation
+
+    cli_zip = tmp_path / "cli.zip"
+    written = subprocess.run(
+        [sys.executable, "-m", "cxprio", "report", str(SAMPLE), "--format", "zip", "--weights", ROOM_ADDRESS,
+         "--no-history", "--out", str(cli_zip)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    open_page(page, server, f"?weights={ROOM_ADDRESS}", "Northwind Energy")
+    page.get_by_role("button", name="Prepare: Workshop pack").click()
+    download_button = page.get_by_role("button", name="Download: Workshop pack")
+    download_button.wait_for(timeout=120_000)  # built in the background, its progress shown meanwhile
+    settle(page)
+    with page.expect_download() as download:
+        download_button.click()
+    assert download.value.suggested_filename == "experiences-workshop-pack.zip"
+    data = Path(download.value.path()).read_bytes()
+    assert data == cli_zip.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as pack:
+        book = openpyxl.load_workbook(io.BytesIO(pack.read("experiences.xlsx")))
+        assert book["Priorities"].freeze_panes == "A2"
+        deck = Presentation(io.BytesIO(pack.read("experiences.pptx")))
+        assert deck.slides[1].shapes.title.text == "Top 10 priorities"
+        report = tmp_path / "report.html"
+        report.write_bytes(pack.read("experiences.html"))
+    # The report opens in the browser with no network, its charts drawn.
+    page.context.route(
+        "**/*",
+        lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_(),
+    )
+    page.goto(report.as_uri())
+    page.get_by_role("heading", name="Top 25 priorities").wait_for()
+    assert page.locator("figure svg").count() >= 5
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.screenshot(path=str(ARTIFACTS / "pack-report.png"))
+    # Printed on A4 by the same Chromium: a few pages, looked at as pictures (tests/artifacts).
+    pdf = page.pdf(format="A4", path=str(ARTIFACTS / "pack-report-a4.pdf"))
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 2 <= pages <= 12, pages
+
+
+def test_the_pack_page_offers_every_format_with_progress_then_a_download(page: Any, server: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, server, "pack", "Workshop pack")
+    for label in ("Report (HTML, prints on A4)", "Workbook (Excel)", "Slides (PowerPoint)"):
+        page.get_by_role("button", name=f"Prepare: {label}").wait_for()
+    page.get_by_role("button", name="Prepare: Slides (PowerPoint)").click()
+    page.get_by_role("button", name="Download: Slides (PowerPoint)").wait_for(timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "pack-page-1280x720.png"))

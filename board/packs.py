@@ -1,0 +1,111 @@
+"""The workshop pack on the board (:mod:`cxprio.report`): built in the background, with
+its progress on screen, then downloaded.
+
+A pack of 10,000 experiences takes several seconds to build, so a click starts it on a
+worker thread shared by every session and the page shows how far it has got; the file
+is kept per catalogue version, weights, quarter comparison and format, so a second
+click, or a second person, gets it at once. The board's file is byte for byte the one
+``python -m cxprio report`` writes for the same catalogue, weights and history.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from typing import Any
+
+import streamlit as st
+
+from cxprio.errors import StoreError
+from cxprio.report import FORMATS, build, file_name, gather, newest_history
+from cxprio.snapshots import list_snapshots
+
+from .jobs import Jobs
+from .show import NO_RERUN, plain
+from .state import Board
+
+POLL_SECONDS = 0.5
+
+_JOBS: Jobs[Hashable, bytes] = Jobs("cxprio-pack", 6, drop_queued=False)
+_PROGRESS: dict[Hashable, tuple[float, str]] = {}
+_LOCK = threading.Lock()
+
+
+def history_quarters(board: Board) -> tuple[tuple[str, int], ...]:
+    """The two newest quarters with a snapshot and the ids of their snapshots, which the
+    pack compares; empty when the store has fewer than two (or cannot be used)."""
+    store = board.record.store
+    if store is None:
+        return ()
+    try:
+        snapshots = list_snapshots(store)
+    except StoreError:
+        return ()
+    newest = {snapshot.quarter: snapshot.id for snapshot in snapshots}
+    pairs = tuple(sorted(newest.items()))[-2:]
+    return pairs if len(pairs) == 2 else ()
+
+
+def _job(board: Board, fmt: str, quarters: tuple[tuple[str, int], ...]) -> tuple[Hashable, Any]:
+    key = (board.sha256, board.weight_key, quarters, fmt)
+    loaded, weights, store = board.loaded, dict(board.weights), board.record.store
+
+    def progress(done: float, doing: str) -> None:
+        with _LOCK:
+            _PROGRESS[key] = (done, doing)
+
+    def work() -> bytes:
+        history = newest_history(store) if store is not None and quarters else None
+        workshop = gather(loaded, weights=weights, history=history, progress=progress)
+        return build(workshop, fmt, progress)
+
+    return key, work
+
+
+def _start(key: Hashable, work: Any) -> None:
+    _JOBS.request(key, work)
+
+
+def offer(board: Board, fmt: str, *, key: str, label: str | None = None) -> None:
+    """A button that prepares the pack's ``fmt`` file, its progress while it is built,
+    then the button that downloads it."""
+    what = label or FORMATS[fmt].label
+    quarters = history_quarters(board)
+    job_key, work = _job(board, fmt, quarters)
+    future = _JOBS.peek(job_key)
+    if future is None:
+        st.button(
+            f"Prepare: {what}",
+            key=f"{key}_prepare",
+            icon=":material/build:",
+            on_click=_start,
+            args=(job_key, work),
+        )
+        return
+    if future.done():
+        problem = future.exception()
+        if problem is not None:
+            st.error(f"The {what} could not be made: {plain(str(problem))}. Click to try again.")
+            _JOBS.forget(job_key)
+            return
+        st.download_button(
+            f"Download: {what}",
+            future.result(),
+            file_name=file_name(board.loaded.source, fmt),
+            mime=FORMATS[fmt].mime,
+            key=f"{key}_download",
+            icon=":material/download:",
+            type="primary",
+            on_click=NO_RERUN,
+        )
+        return
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def progress() -> None:
+        if future.done():
+            st.rerun(scope="app")
+        with _LOCK:
+            done, doing = _PROGRESS.get(job_key, (0.0, "Waiting for the pack being made before"))
+        st.progress(min(max(done, 0.0), 1.0), text=f"{what}: {doing.lower()}…")
+
+    progress()

@@ -1,0 +1,45 @@
+"""Workshop pack: what people take out of the room, in the formats their organisation reads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from board import open_page, packs
+from board.show import plain
+from cxprio.report import FORMATS
+from cxprio.scoring import format_weights
+
+board = open_page("Workshop pack")
+
+st.title("Workshop pack")
+st.caption(
+    "The board's results as files to send after the workshop: a report that opens anywhere and "
+    "prints on A4, a workbook with every table, slides to present as they are, and the charts as "
+    "pictures. Each is made for the weights on the sliders."
+)
+quarters = packs.history_quarters(board)
+st.markdown(f"**Weights:** {plain(format_weights(board.weights))}")
+if quarters:
+    st.markdown(f"**Quarter on quarter:** {quarters[0][0]} to {quarters[1][0]} (the two newest snapshots)")
+else:
+    st.caption(
+        "No quarter comparison: the store holds fewer than two quarters' snapshots (take them on "
+        "the Quarter on quarter page); the pack includes it once there are two."
+    )
+
+for fmt, described in FORMATS.items():
+    with st.container(border=True):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        left.markdown(f"**{described.label}**")
+        left.caption(
+            {
+                "html": "One file, no internet needed: headline figures, top priorities with rank "
+                "ranges, the ambition board, the seams most worth fixing, decision-rights defects, charts.",
+                "xlsx": "A sheet per table, headers frozen and filtered, the weights on the cover sheet.",
+                "pptx": "Title, top 10, ambition board, value map, unowned seams, decisions to fix.",
+                "charts": "Every chart as SVG and as PNG for slides, and the team graph as Graphviz DOT.",
+                "zip": "The report, workbook, slides, charts and weights in one download.",
+            }[fmt]
+        )
+        with right:
+            packs.offer(board, fmt, key=f"pack_{fmt}")

@@ -1,0 +1,362 @@
+"""The workshop pack (cxprio.report): the Excel workbook, the HTML report, the slides and
+the charts, opened as their readers open them; and ``python -m cxprio report``."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from PIL import Image
+from pptx import Presentation
+
+from cxprio import parse_catalogue
+from cxprio.report import FORMATS, build, gather, newest_history
+from cxprio.scoring import score
+from cxprio.snapshots import take_snapshot
+from cxprio.store import Store, import_file
+
+from .conftest import ROOT, SAMPLE
+
+RAW = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+HOSTILE_ORGANISATION = '<script>alert("org")</script> & [Co](javascript:alert(1))'
+HOSTILE_NAME = '<img src="https://tracker.example/x.png" onerror="alert(1)"> Move <b>home</b>'
+
+
+def workshop_of(text: str, **options: Any) -> Any:
+    loaded = parse_catalogue(text, source="catalogue.yaml")
+    return gather(loaded, sha256=hashlib.sha256(text.encode()).hexdigest(), **options)
+
+
+@pytest.fixture(scope="module")
+def sample() -> Any:
+    return workshop_of(SAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Any:
+    data = copy.deepcopy(RAW)
+    data["organisation"] = HOSTILE_ORGANISATION
+    data["experiences"][0]["name"] = HOSTILE_NAME
+    return workshop_of(yaml.safe_dump(data, sort_keys=False))
+
+
+# --- the workbook ----------------------------------------------------------------------------
+
+
+def test_the_workbook_has_a_sheet_per_table_with_frozen_filtered_headers(sample: Any) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(build(sample, "xlsx")))
+    assert book.sheetnames == [
+        "Cover", "Priorities", "Ambition tiers", "Ambition findings", "Seams", "Findings", "RACI matrix"
+    ]  # fmt: skip
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), name
+        assert all(cell.font.b for cell in sheet[1]), name
+        assert sheet.column_dimensions["A"].width >= 8, name
+    priorities = book["Priorities"]
+    header = [cell.value for cell in priorities[1]]
+    assert header[:4] == ["rank", "rank_p5", "rank_p95", "id"]
+    assert {"priority", "ambition", "top_n_share", "stable_top_n"} <= set(header)
+    assert priorities.max_row == len(RAW["experiences"]) + 1
+
+
+def test_the_workbook_stores_the_scorings_numbers_as_numbers(sample: Any) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(build(sample, "xlsx")))
+    sheet = book["Priorities"]
+    header = [cell.value for cell in sheet[1]]
+    expected = score(parse_catalogue(SAMPLE.read_bytes()).catalogue).table
+    for row in (2, 5, len(expected) + 1):
+        values = dict(zip(header, (cell.value for cell in sheet[row]), strict=True))
+        truth = expected[expected["id"] == values["id"]].iloc[0]
+        assert isinstance(values["priority"], float)
+        assert values["priority"] == pytest.approx(float(truth["priority"]))
+        assert values["rank"] == int(truth["rank"])
+        assert values["rank_p5"] <= values["rank"] <= values["rank_p95"]
+        assert sheet.cell(row, header.index("priority") + 1).data_type == "n"
+
+
+def test_the_cover_sheet_gives_the_weights_used(sample: Any) -> None:
+    custom = workshop_of(SAMPLE.read_text(encoding="utf-8"), weights={"reach": 0.4})
+    cover = openpyxl.load_workbook(io.BytesIO(build(custom, "xlsx")))["Cover"]
+    rows = [[cell.value for cell in row] for row in cover.iter_rows()]
+    start = next(i for i, row in enumerate(rows) if row[0] == "Weights used")
+    weights = {row[0]: row[1] for row in rows[start + 1 : start + 6]}
+    assert weights == {**RAW["scoring"]["weights"], "reach": 0.4}
+    assert all(isinstance(value, float) for value in weights.values())
+
+
+# --- the HTML report -------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Every tag with its attributes, every section id and the text outside tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parsed(data: bytes) -> Page:
+    page = Page()
+    page.feed(data.decode("utf-8"))
+    return page
+
+
+def test_the_report_has_every_section_and_its_charts_inline(sample: Any) -> None:
+    page = parsed(build(sample, "html"))
+    sections = [attrs.get("id") for tag, attrs in page.tags if tag == "section"]
+    assert sections == ["headline", "priorities", "ambition", "value-map", "seams", "decisions"]
+    assert sum(1 for tag, _ in page.tags if tag == "svg") >= 5
+    top = score(parse_catalogue(SAMPLE.read_bytes()).catalogue).table.iloc[0]
+    assert str(top["name"]) in "".join(page.text)
+
+
+def test_catalogue_text_is_escaped_and_nothing_external_is_referenced(hostile: Any) -> None:
+    data = build(hostile, "html")
+    text = data.decode("utf-8")
+    page = parsed(data)
+    assert not [tag for tag, _ in page.tags if tag in {"script", "img", "iframe", "link", "object", "a"}]
+    assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
+    for _, attrs in page.tags:
+        for name in ("src", "href", "xlink:href", "action"):
+            assert attrs.get(name) is None, (name, attrs)
+    assert not re.search(r"url\((?!#)|@import", text)  # url(#id) is a gradient in the same SVG
+    joined = "".join(page.text)
+    assert HOSTILE_ORGANISATION in joined  # shown as the text it is
+    assert "<img" not in text.replace("&lt;img", "")
+
+
+def test_the_report_prints_on_a4_and_reads_on_a_phone(sample: Any) -> None:
+    text = build(sample, "html").decode("utf-8")
+    assert "@page { size: A4" in text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+
+
+# --- the slides ------------------------------------------------------------------------------
+
+
+def slide_titles(deck: Any) -> list[str]:
+    return [slide.shapes.title.text for slide in deck.slides]
+
+
+def test_the_deck_has_one_slide_per_subject_and_the_top_ten(sample: Any) -> None:
+    deck = Presentation(io.BytesIO(build(sample, "pptx")))
+    assert slide_titles(deck) == [
+        "Northwind Energy: workshop pack",
+        "Top 10 priorities",
+        "The ambition board",
+        "The value map",
+        "Unowned seams most worth fixing",
+        "Decisions to fix",
+    ]
+    table = next(shape for shape in deck.slides[1].shapes if shape.has_table).table
+    expected = score(parse_catalogue(SAMPLE.read_bytes()).catalogue).table.head(10)
+    assert [table.cell(row, 1).text for row in range(1, 11)] == list(expected["name"])
+    assert table.cell(1, 2).text == f"{expected.iloc[0]['priority']:.0f}"
+    pictures = [shape for shape in deck.slides[3].shapes if shape.shape_type == 13]
+    assert len(pictures) == 1 and pictures[0].top + pictures[0].height <= deck.slide_height
+
+
+# --- the charts ------------------------------------------------------------------------------
+
+
+def test_each_chart_comes_as_svg_and_a_png_of_twice_its_size_that_is_not_blank(sample: Any) -> None:
+    with zipfile.ZipFile(io.BytesIO(build(sample, "charts"))) as archive:
+        names = archive.namelist()
+        stems = sorted({Path(n).stem for n in names if n.startswith("charts/")})
+        assert stems == ["ambition-tiers", "priority-ambition", "seam-risk", "top-priorities", "value-map"]
+        for stem in stems:
+            svg = archive.read(f"charts/{stem}.svg").decode("utf-8")
+            width, height = (
+                int(v) for v in re.search(r'<svg[^>]* width="(\d+)" height="(\d+)"', svg).groups()
+            )
+            image = Image.open(io.BytesIO(archive.read(f"charts/{stem}.png"))).convert("RGB")
+            assert image.size == (2 * width, 2 * height), stem
+            colours = image.getcolors(maxcolors=1 << 20)
+            assert colours is not None and len(colours) > 20, stem  # not one flat colour
+            white = max(count for count, colour in colours if colour == (255, 255, 255))
+            assert white < 0.97 * image.width * image.height, stem
+        dot = archive.read("team-graph.dot").decode("utf-8")
+        assert dot.lstrip().startswith(("digraph", "//", "/*")) and "->" in dot
+
+
+def test_the_whole_pack_holds_every_file_and_the_same_bytes_each_time(sample: Any) -> None:
+    first = build(sample, "zip")
+    again = build(workshop_of(SAMPLE.read_text(encoding="utf-8")), "zip")
+    assert first == again
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        names = set(archive.namelist())
+        assert {
+            "catalogue.html",
+            "catalogue.xlsx",
+            "catalogue.pptx",
+            "team-graph.dot",
+            "weights.json",
+        } <= names
+        for name in ("catalogue.html", "catalogue.xlsx", "catalogue.pptx"):
+            fmt = name.rsplit(".", 1)[1]
+            assert archive.read(name) == build(sample, fmt), name
+
+
+# --- with history ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_quarters(tmp_path: Path) -> Store:
+    store = Store(f"sqlite:///{tmp_path / 'history.db'}")
+    import_file(store, SAMPLE)
+    take_snapshot(store, "2026-Q3", author="ana")
+    data = copy.deepcopy(RAW)
+    last = data["experiences"][-1]
+    last["measures"]["reach"] = 5_000_000  # the last experience becomes worth more
+    changed = tmp_path / "experiences.yaml"
+    changed.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    import_file(store, changed)
+    take_snapshot(store, "2026-Q4", author="ana")
+    return store
+
+
+def test_with_two_quarters_the_pack_compares_the_newest_two(two_quarters: Store) -> None:
+    history = newest_history(two_quarters)
+    assert history is not None and (history.then, history.now) == ("2026-Q3", "2026-Q4")
+    workshop = workshop_of(SAMPLE.read_text(encoding="utf-8"), history=history)
+    book = openpyxl.load_workbook(io.BytesIO(build(workshop, "xlsx")))
+    assert book.sheetnames[-1] == "Quarter comparison"
+    sheet = book["Quarter comparison"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    riser = next(r for r in rows if r["id"] == RAW["experiences"][-1]["id"])
+    assert riser["rank_now"] < riser["rank_then"] and riser["rise"] > 0
+    page = parsed(build(workshop, "html"))
+    assert "quarters" in [attrs.get("id") for tag, attrs in page.tags if tag == "section"]
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    assert slide_titles(deck)[-1] == "Quarter on quarter: 2026-Q3 to 2026-Q4"
+
+
+def test_one_quarter_is_no_history(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'one.db'}")
+    import_file(store, SAMPLE)
+    take_snapshot(store, "2026-Q3", author="ana")
+    assert newest_history(store) is None
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "cxprio", "report", *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_the_command_line_writes_the_same_file_as_the_library(tmp_path: Path) -> None:
+    out = tmp_path / "pack.xlsx"
+    done = cli(str(SAMPLE), "--format", "xlsx", "--weights", "reach:0.4", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert b"100% Done" in done.stderr and done.stdout == b""
+    expected = workshop_of(SAMPLE.read_text(encoding="utf-8"), weights={"reach": 0.4}, source=str(SAMPLE))
+    assert out.read_bytes() == build(expected, "xlsx")
+    html = cli(str(SAMPLE))  # HTML by default, to stdout
+    assert html.returncode == 0 and html.stdout.startswith(b"<!DOCTYPE html>")
+    assert html.stdout == build(workshop_of(SAMPLE.read_text(encoding="utf-8"), source=str(SAMPLE)), "html")
+
+
+def test_the_command_line_includes_history_from_the_store(two_quarters: Store, tmp_path: Path) -> None:
+    env_url = two_quarters.url
+    done = subprocess.run(
+        [sys.executable, "-m", "cxprio", "report", str(SAMPLE), "--format", "html"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "CXPRIO_DATABASE_URL": env_url},
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"comparison of 2026-Q3 and 2026-Q4" in done.stderr
+    assert b'<section id="quarters">' in done.stdout
+    chosen = subprocess.run(
+        [sys.executable, "-m", "cxprio", "report", str(SAMPLE), "--quarters", "2026-Q3", "2026-Q1"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "CXPRIO_DATABASE_URL": env_url},
+    )
+    assert chosen.returncode == 2 and b"no snapshot of 2026-Q1" in chosen.stderr
+
+
+def test_no_store_means_no_history_and_no_store_is_made(tmp_path: Path) -> None:
+    done = cli(str(SAMPLE), "--out", str(tmp_path / "r.html"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "data").exists()
+    assert b'id="quarters"' not in (tmp_path / "r.html").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("missing.yaml",), 1, b"missing.yaml: error: no such file"),
+        ((str(SAMPLE), "--format", "pdf"), 2, b"invalid choice: 'pdf'"),
+        ((str(SAMPLE), "--no-history", "--quarters", "2026-Q1", "2026-Q2"), 2, b"contradict"),
+        ((str(SAMPLE), "--weights", "reach:x"), 2, b"--weights"),
+    ],
+)
+def test_bad_input_gets_a_message_and_an_exit_code(args: tuple[str, ...], code: int, message: bytes) -> None:
+    done = cli(*args)
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr and b"Traceback" not in done.stderr
+    assert done.stdout == b""
+
+
+def test_every_format_is_documented_in_the_help() -> None:
+    done = cli("--help")
+    for name in FORMATS:
+        assert name.encode() in done.stdout
+
+
+# --- on the board ----------------------------------------------------------------------------
+
+
+def test_the_pack_page_builds_a_file_in_the_background_then_offers_it(board: Any) -> None:
+    import time
+
+    app = board(page="pages/pack.py")
+    prepare = [b for b in app.button if b.label.startswith("Prepare: ")]
+    assert [b.label for b in prepare] == [f"Prepare: {f.label}" for f in FORMATS.values()]
+    next(b for b in prepare if b.label == "Prepare: Workbook (Excel)").click().run()
+    deadline = time.monotonic() + 120
+    while not [d for d in app.get("download_button") if d.proto.label == "Download: Workbook (Excel)"]:
+        assert time.monotonic() < deadline, "the workbook was not ready within 120 s"
+        app.run()  # the page's own poll, as the browser's timer would run it
+    assert not app.exception
+    download = next(d for d in app.get("download_button") if d.proto.label == "Download: Workbook (Excel)")
+    assert download.proto.ignore_rerun
+    # The other formats were not built: each is made when asked for.
+    assert len([b for b in app.button if b.label.startswith("Prepare: ")]) == len(FORMATS) - 1
+
+
+def test_the_overview_offers_the_whole_pack(board: Any) -> None:
+    app = board()
+    assert [b.label for b in app.button if b.label.startswith("Prepare: ")] == ["Prepare: Workshop pack"]
