@@ -5,11 +5,14 @@ Data goes to stdout (or ``--out FILE``); messages, warnings and errors go to std
 Exit codes:
     0  success (warnings may have been printed)
     1  the catalogue is invalid or cannot be read (every problem is printed)
-    2  usage error: unknown option, bad --weights, impossible numbers
+    2  usage error: unknown option, bad --weights, impossible numbers; a workshop round
+       refusing a request (unknown or closed round, a score out of range, a scores file
+       with bad rows, each listed with its line)
     3  internal error (a bug: set CXPRIO_DEBUG=1 to see the traceback, and report it)
     4  the store cannot be used: the database is down, locked, or refused the change
 
-The store commands (``export``, ``history``, ``db upgrade``) use the database that
+The store commands (``export``, ``history``, ``snapshot``, ``compare``, ``round``,
+``db upgrade``) use the database that
 ``$CXPRIO_DATABASE_URL`` names (see :mod:`cxprio.store`).
 """
 
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -59,6 +63,25 @@ from .ownership import (
     team_graph_dot,
 )
 from .report import FORMATS, build, gather, newest_history
+from .rounds import (
+    aggregate,
+    aggregates_table,
+    close_round,
+    get_round,
+    import_scores,
+    join_or_find,
+    list_rounds,
+    open_round,
+    parse_criteria,
+    participants,
+    record,
+    reveal,
+    rounds_table,
+    scores,
+    scores_csv,
+    select_experiences,
+    weights_vote,
+)
 from .scoring import DEFAULT_DRAWS, Scores, default_top_n, format_weights, parse_weights, robustness, score
 from .snapshots import compare_quarters, list_snapshots, parse_quarter, take_snapshot
 from .store import DATABASE_URL_VARIABLE, Store, database_url, describe, import_file
@@ -105,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m cxprio",
         description="Prioritise customer experiences, check the ambition portfolio, "
         "and generate test catalogues.",
-        epilog="Exit codes: 0 ok, 1 invalid catalogue, 2 usage error, 3 internal error, "
+        epilog="Exit codes: 0 ok, 1 invalid catalogue, 2 usage error or a refused round request, "
+        "3 internal error, "
         "4 the store cannot be used. "
         "Catalogue format: docs/catalogue.md",
     )
@@ -308,6 +332,101 @@ def build_parser() -> argparse.ArgumentParser:
         help="table: a summary; json: every table; csv: the rank movement of every experience",
     )
     comparing.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    workshop = commands.add_parser(
+        "round",
+        help="run a workshop round: open it, take scores, show the results, close it",
+        description="Workshop rounds (docs/rounds.md): many people score the same experiences, and "
+        "the results go into the catalogue through the audited save. These commands work on "
+        f"the store (${DATABASE_URL_VARIABLE}) with a facilitator's rights: they see every score, "
+        "revealed or not.",
+    )
+    steps = workshop.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=_Parser)
+    opening = steps.add_parser(
+        "open",
+        help="open a round on the latest version; prints its join code on stdout",
+        description="Open a round on the store's latest version and print its join code. Given PATH, "
+        "the catalogue file is saved as the latest version first, when its text is not a version already.",
+    )
+    opening.add_argument(
+        "path", nargs="?", metavar="PATH", help="a catalogue file to save as the latest version first"
+    )
+    opening.add_argument("--level", choices=[lv.value for lv in Level], help="only experiences of this level")
+    opening.add_argument("--experiences", metavar="ID,...", help="only these experiences, in this order")
+    opening.add_argument("--matching", metavar="TEXT", help="only experiences whose name or id holds TEXT")
+    opening.add_argument(
+        "--criteria",
+        default="reach,frequency,depth,cost,failure_demand,ambition",
+        metavar="C,...",
+        help="what participants score: any of reach, frequency, depth, cost, failure_demand (a 1-5 "
+        "judgement; add :number for the measure's own unit, as in reach:number) and ambition (a tier "
+        "vote) (default: all six, measures as judgements)",
+    )
+    opening.add_argument(
+        "--weights-vote", action="store_true", help="participants also vote on the five weights"
+    )
+    opening.add_argument(
+        "--closes",
+        metavar="WHEN",
+        help="stop taking scores then: ISO time, such as 2026-12-01T16:00 (UTC unless given)",
+    )
+    opening.add_argument("--title", default="", help="the round's title, shown to participants")
+    opening.add_argument(
+        "--author", metavar="NAME", help="who opens it (default: the user running the command)"
+    )
+    scoring = steps.add_parser("score", help="save one score", description="Save (or replace) one score.")
+    scoring.add_argument("code", metavar="CODE", help="the round's join code")
+    scoring.add_argument("--name", required=True, help="the participant (joins the round on first use)")
+    scoring.add_argument("--experience", default="", metavar="ID", help="the experience (none for a weight)")
+    scoring.add_argument(
+        "--criterion",
+        required=True,
+        metavar="C",
+        help="a measure, ambition, or weight:MEASURE for a weights vote",
+    )
+    scoring.add_argument(
+        "--value", required=True, metavar="V", help="1-5, a number, or a tier; empty clears the score"
+    )
+    importing = steps.add_parser(
+        "import",
+        help="save the scores of a CSV file (participant,experience,criterion,value)",
+        description="Save scores collected offline or in a spreadsheet: a CSV file with the columns "
+        "participant,experience,criterion,value. Every row is checked first; one bad row saves nothing.",
+    )
+    importing.add_argument("code", metavar="CODE")
+    importing.add_argument("file", type=Path, metavar="FILE.csv")
+    showing = steps.add_parser(
+        "show",
+        help="the results per experience and criterion, widest disagreement first",
+        description="Per experience and criterion: n, median, quartiles (linear, as numpy.percentile), "
+        "min, max, the interquartile range and its share of the criterion's range (spread), and the "
+        "ambition votes per tier; widest disagreement first.",
+    )
+    showing.add_argument("code", metavar="CODE")
+    showing.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="csv: the raw scores"
+    )
+    showing.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    revealing = steps.add_parser(
+        "reveal", help="reveal an experience's scores, or the whole round's, on the board"
+    )
+    revealing.add_argument("code", metavar="CODE")
+    revealing.add_argument("--experience", metavar="ID", help="only this experience")
+    closing = steps.add_parser(
+        "close",
+        help="close the round, saving the accepted results through the audited save",
+        description="Close the round. The accepted results (medians; the ambition with most votes) are "
+        "saved as a new catalogue version whose reason names the round; the round becomes read-only.",
+    )
+    closing.add_argument("code", metavar="CODE")
+    closing.add_argument(
+        "--accept", default="all", metavar="all|none|ID,...", help="whose results to accept (default: all)"
+    )
+    closing.add_argument(
+        "--author", metavar="NAME", help="who closes it (default: the user running the command)"
+    )
+    closing.add_argument("--snapshot", metavar="YYYY-Qn", help="then take a snapshot of this quarter")
+    steps.add_parser("list", help="every round, newest first")
 
     database = commands.add_parser(
         "db", help="look after the store's database", description="Look after the store's database."
@@ -799,6 +918,143 @@ def _comparison_text(comparison: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _round(args: argparse.Namespace) -> int:
+    store = _store()
+    action = args.action
+    if action == "open":
+        return _round_open(store, args)
+    if action == "list":
+        listed = rounds_table(list_rounds(store))
+        _emit((listed.to_string(index=False) if len(listed) else "(no rounds yet)") + "\n", None)
+        return EXIT_OK
+    if action == "score":
+        found = get_round(store, args.code)
+        person = join_or_find(store, found, args.name)
+        record(store, args.code, person, [(args.experience, args.criterion.strip().lower(), args.value)])
+        _say(
+            f"saved: {person.name}, {args.experience or 'weights'}, {args.criterion} = {args.value or '(cleared)'}"
+        )
+        return EXIT_OK
+    if action == "import":
+        try:
+            text = args.file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{args.file} cannot be read: {exc}") from None
+        saved, joined = import_scores(store, args.code, text, source=str(args.file))
+        _say(f"saved {saved} score{'s' if saved != 1 else ''} from {args.file}; {joined} new participant(s)")
+        return EXIT_OK
+    if action == "show":
+        return _round_show(store, args)
+    if action == "reveal":
+        revealed = reveal(store, args.code, args.experience)
+        _say(
+            f"round {revealed.code}: "
+            + ("everything revealed" if args.experience is None else f"{args.experience} revealed")
+        )
+        return EXIT_OK
+    return _round_close(store, args)
+
+
+def _round_open(store: Store, args: argparse.Namespace) -> int:
+    criteria = parse_criteria(args.criteria)
+    closes = None
+    if args.closes:
+        try:
+            closes = datetime.fromisoformat(args.closes)
+        except ValueError:
+            raise UsageError(
+                f"--closes {args.closes!r} is not a time: write it as 2026-12-01T16:00"
+            ) from None
+    if args.path:
+        path = Path(args.path)
+        if not store.holds(hashlib.sha256(read_catalogue_file(path)).hexdigest()):
+            imported = import_file(store, path)
+            _say(f"{path} saved as version {imported.version.id}")
+    latest = store.latest()
+    if latest is None:
+        raise StoreError("the store holds no catalogue yet", "give the catalogue file: round open PATH")
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    ids = [i.strip() for i in args.experiences.split(",") if i.strip()] if args.experiences else None
+    chosen = select_experiences(catalogue, level=args.level, ids=ids, contains=args.matching)
+    opened = open_round(
+        store,
+        catalogue,
+        latest.id,
+        experiences=chosen,
+        criteria=criteria,
+        author=args.author or _user(),
+        title=args.title,
+        weights_vote=args.weights_vote,
+        closes_at=closes,
+    )
+    _emit(opened.code + "\n", None)
+    _say(
+        f"round {opened.code} opened on version {latest.id}: {len(chosen)} experiences, "
+        f"{', '.join(criteria)}{', and a weights vote' if args.weights_vote else ''}. "
+        f"Participants join with the join code {opened.code} on the board's Workshop rounds page "
+        f"(/rounds?round={opened.code})"
+    )
+    return EXIT_OK
+
+
+def _round_show(store: Store, args: argparse.Namespace) -> int:
+    found = get_round(store, args.code)
+    rows = scores(store, found)
+    if args.format == "csv":
+        _emit(scores_csv(rows), args.out)
+        return EXIT_OK
+    latest = store.latest()
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue if latest is not None else None
+    summaries = aggregate(found, rows, catalogue)
+    vote = weights_vote(rows, catalogue) if catalogue is not None and found.weights_vote else None
+    people = participants(store, found)
+    if args.format == "json":
+        data = {
+            "code": found.code,
+            "title": found.title,
+            "state": found.state(),
+            "participants": len(people),
+            "scores": len(rows),
+            "aggregates": [a.as_dict() for a in summaries],
+            "weights": None if vote is None else {"voters": vote.voters, "median": vote.median},
+        }
+        _emit(json.dumps(data, indent=2) + "\n", args.out)
+        return EXIT_OK
+    lines = [
+        f"round {found.code}: {found.title} ({found.state()}), {len(people)} participants, {len(rows)} scores",
+        "",
+    ]
+    table = aggregates_table(summaries)
+    lines.append(table.to_string(index=False) if len(table) else "(no scores yet)")
+    if vote is not None:
+        lines += ["", f"weights vote ({vote.voters} voters), medians: {format_weights(vote.median)}"]
+    _emit("\n".join(lines) + "\n", args.out)
+    return EXIT_OK
+
+
+def _round_close(store: Store, args: argparse.Namespace) -> int:
+    accept = args.accept.strip()
+    chosen: str | list[str] = (
+        accept if accept in ("all", "none") else [i.strip() for i in accept.split(",") if i.strip()]
+    )
+    quarter = parse_quarter(args.snapshot) if args.snapshot else None
+    author = args.author or _user()
+    closed = close_round(store, args.code, accept=chosen, author=author)
+    for skipped in closed.skipped:
+        _say(f"not accepted: {skipped.experience} {skipped.criterion}: {skipped.note}")
+    if closed.saved is None:
+        _say(f"round {closed.round.code} closed; no value changed in the catalogue")
+    else:
+        changed = len(closed.saved.edited.changes)
+        _say(
+            f"round {closed.round.code} closed; {changed} value(s) saved as version {closed.saved.version.id}"
+        )
+    if quarter is not None:
+        taken = take_snapshot(store, quarter, author=author)
+        _say(f"snapshot of {taken.quarter} taken from version {taken.version_id}")
+    return EXIT_OK
+
+
 def _database(args: argparse.Namespace) -> int:
     store = Store(migrate=False)
     revision = store.upgrade()
@@ -819,6 +1075,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": _history,
     "snapshot": _snapshot,
     "compare": _compare,
+    "round": _round,
     "db": _database,
 }
 

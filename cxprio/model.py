@@ -9,6 +9,7 @@ catalogue (references between ids, the level hierarchy) live in :mod:`cxprio.cat
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
@@ -390,6 +391,15 @@ class Catalogue(_Strict):
             if experience.id == experience_id:
                 return experience
         raise KeyError(experience_id)
+
+    def replacing(self, experiences: Mapping[str, Experience]) -> Catalogue:
+        """This catalogue with the experiences of these ids replaced, for a what-if (a
+        workshop round's medians accepted, say). Not validated again: each replacement
+        must be a valid experience, such as ``model_copy`` of one with checked values."""
+        listed = [experiences.get(e.id, e) for e in self.experiences]
+        changed = self.model_copy(update={"experiences": listed})
+        changed._columns = ExperienceColumns.of(listed)
+        return changed
 
     def team_names(self) -> dict[str, str]:
         return {team.id: team.name for team in self.teams}

@@ -22,10 +22,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from .edit import Edit, Edited, apply_edits
 from .errors import StaleVersion, UsageError
@@ -72,6 +74,7 @@ def save_edits(
     file: Path | None = None,
     file_sha256: str | None = None,
     onto_latest: bool = False,
+    also: Callable[[Connection, Version], None] | None = None,
 ) -> Saved:
     """Save ``edits``, made on version ``started_from``, as the next version (see the
     module's text). ``file``: the catalogue file to write back, when it is a local,
@@ -80,7 +83,9 @@ def save_edits(
     is refused (:class:`FileChanged`). With ``onto_latest``, a save from an older version
     is made on the latest one instead, unless a newer version changed one of the same
     values ("apply my changes to the latest version"); this is decided in the write
-    transaction, so it holds however many save at once.
+    transaction, so it holds however many save at once. ``also`` runs in the same
+    transaction once the version is written, before the file is replaced: what it writes
+    lands with the version or not at all (a workshop round marked closed, say).
 
     Raises :class:`UsageError` (no rationale, nothing changed, a field that cannot be
     edited), :class:`cxprio.CatalogueError` (a value the rules refuse, with its line),
@@ -112,6 +117,7 @@ def save_edits(
         if not edited.changes:
             raise UsageError("nothing to save: every value is as it was")
         made["edited"] = edited
+        made["connection"] = writing.connection
         if target is not None:
             # The file may hold what the caller read, or what the store last wrote to it
             # (a save by another session or replica): anything else changed outside.
@@ -128,8 +134,10 @@ def save_edits(
 
     previous: bytes | None = None  # what the file held, once it has been replaced
 
-    def put_in_place(_version: Version) -> None:  # 3, inside the transaction
+    def put_in_place(version: Version) -> None:  # 3, inside the transaction
         nonlocal previous
+        if also is not None:
+            also(made["connection"], version)
         if target is None:
             return
         held = target.read_bytes()

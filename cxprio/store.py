@@ -123,6 +123,55 @@ snapshots = sa.Table(
 )
 
 
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(12), nullable=False, unique=True),  # the join code
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("experiences", sa.Text, nullable=False),  # JSON: the ids scored, in order
+    sa.Column("criteria", sa.Text, nullable=False),  # JSON: {criterion: "judgement" | "number" | "tier"}
+    sa.Column("weights_vote", sa.Boolean, nullable=False),
+    sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),  # scoring stops then
+    sa.Column("revealed", sa.Text, nullable=False),  # JSON: the experiences revealed, or ["*"]
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("closed_by", sa.Text, nullable=True),
+    sa.Column("accepted", sa.Text, nullable=True),  # JSON: the values accepted at closing
+    sa.Column("result_version_id", sa.Integer, nullable=True),  # the version they made
+)
+
+round_participants = sa.Table(
+    "round_participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+    # "name:<the name, folded>" or "user:<e-mail>": one participant per identity and round.
+    sa.Column("identity", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),  # their private link
+    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("round_id", "identity"),
+)
+
+round_scores = sa.Table(
+    "round_scores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("round_participants.id"), nullable=False),
+    sa.Column("experience", sa.Text, nullable=False),  # "" for a weight
+    sa.Column("criterion", sa.String(32), nullable=False),  # a measure, "ambition", "weight:<measure>"
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("tier", sa.String(16), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # One score per participant, experience and criterion: a new value replaces the old.
+    sa.UniqueConstraint("round_id", "participant_id", "experience", "criterion"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Version:
     """One version of the catalogue, without its text (see :meth:`Store.text`)."""
@@ -512,6 +561,26 @@ class Store:
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
                 yield connection
 
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A small write transaction of its own (a workshop score, say), with database
+        failures raised as :class:`StoreUnavailable`. On SQLite, writers of this process
+        queue in order and the database's writers in ``BEGIN IMMEDIATE``; on PostgreSQL it
+        does not queue behind catalogue saves (row locks are the caller's to take)."""
+        with self._errors("write"):
+            if self.engine.dialect.name == "postgresql":
+                with self.engine.begin() as connection:
+                    yield connection
+                return
+            with self._write_queue, self.engine.connect() as connection:
+                connection = connection.execution_options(cxprio_write=True)
+                with connection.begin():
+                    yield connection
+
+    def reading(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection to read on, with database failures raised as :class:`StoreUnavailable`."""
+        return _reading(self)
+
     def guard(self, doing: str) -> contextlib.AbstractContextManager[None]:
         """Database failures inside it raised as :class:`StoreUnavailable` (``doing``
         names what was being done), for code that works on :attr:`engine` directly."""
@@ -544,6 +613,12 @@ class Store:
                 f"set {DATABASE_URL_VARIABLE} to an address such as "
                 "postgresql+psycopg://user:password@host/db or sqlite:///data/cxprio.db",
             ) from None
+
+
+@contextmanager
+def _reading(store: Store) -> Iterator[Connection]:
+    with store.guard("read"), store.engine.connect() as connection:
+        yield connection
 
 
 _VERSION_COLUMNS = sa.select(

@@ -1,0 +1,1219 @@
+"""Workshop rounds: many people score the same experiences at once, each on their own.
+
+A facilitator opens a :class:`Round` on the store's latest version (:func:`open_round`):
+which experiences, which criteria (any of the five measures, each as a 1-5 judgement or
+as a number in the measure's own unit, and an ambition vote), whether participants also
+vote on the weights, and an optional closing time. The round has a short join code.
+
+Participants join with the code and a name (:func:`join`), or as the signed-in user, and
+every score they enter is written to the store at once (:func:`record`): one score per
+participant, experience and criterion, a new value replacing the old. Nothing is kept
+only in a browser or a server's memory, so a closed tab or a restarted server loses
+nothing. Scores are hidden until the facilitator reveals an experience or the whole
+round (:func:`reveal`); the library enforces nothing about who looks (the board does),
+it records what is revealed.
+
+:func:`aggregate` gives, per experience and criterion, the number of scores, median,
+quartiles (linear interpolation, as ``numpy.percentile``), minimum and maximum, the
+ambition votes per tier, and a ``spread`` on one 0..1 scale for every criterion (the
+interquartile range as a share of the criterion's range), so that disagreement can be
+ranked across criteria; widest first. :func:`proposals` turns the medians into catalogue
+values (a judgement is mapped onto the measure's scale: 1 is its minimum, 5 its maximum;
+the ambition is the tier with the most votes, none on a tie), :func:`preview` shows how
+the ranking would move if they were accepted, and :func:`close_round` saves the accepted
+ones through the audited save (:func:`cxprio.saving.save_edits`), marking the round
+closed in the same transaction. A closed round is read-only and keeps its raw scores.
+
+Concurrency: a score is written in one small transaction that first reads the round's
+row (``FOR SHARE`` on PostgreSQL); closing takes that row for update, so no score lands
+after a round has closed, and the unique (round, participant, experience, criterion)
+makes each score exist once however many write at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import secrets
+import statistics
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from .catalogue import parse_catalogue
+from .edit import Edit
+from .errors import StoreError, UsageError
+from .model import MEASURES, Catalogue, Level, Scale, Tier, Transform
+from .saving import Saved, save_edits
+from .scoring import normalise, ranking
+from .store import Store, Version, round_participants, round_scores, rounds
+
+AMBITION = "ambition"
+CRITERIA = (*MEASURES, AMBITION)
+"""What a round can ask participants to score."""
+JUDGEMENT = "judgement"
+NUMBER = "number"
+TIER = "tier"
+JUDGEMENT_RANGE = (1.0, 5.0)
+WEIGHT = "weight:"
+"""A weight vote's criterion is ``weight:<measure>``; its experience is empty."""
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""Join codes avoid 0/O and 1/I, which are misread on a projector."""
+CODE_LENGTH = 6
+MAX_NAME = 80
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+ALL = "*"
+SCORE_COLUMNS = ("participant", "experience", "criterion", "value")
+"""The columns of a scores file (:func:`import_scores`) and of the raw scores download."""
+
+_NUMBER_LIMITS: dict[str, tuple[float, float | None]] = {
+    "reach": (0.0, None),
+    "frequency": (0.0, None),
+    "depth": (1.0, 5.0),
+    "cost": (0.0, None),
+    "failure_demand": (0.0, 1.0),
+}
+"""A number's limits per measure: the catalogue's own rules (:class:`cxprio.model.Measures`)."""
+
+
+class RoundError(UsageError):
+    """A round cannot do what was asked: unknown, closed, a value out of range, a name
+    taken. The message says what, and how to go on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One round: what it asks, its state, and (once closed) what was accepted."""
+
+    id: int
+    code: str
+    title: str
+    version_id: int
+    created_at: datetime
+    created_by: str
+    experiences: tuple[str, ...]
+    criteria: Mapping[str, str]
+    """criterion -> ``judgement`` (1-5), ``number`` (the measure's unit) or ``tier``."""
+    weights_vote: bool
+    closes_at: datetime | None
+    revealed: frozenset[str]
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    accepted: tuple[str, ...] = ()
+    result_version_id: int | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    def scoring_open(self, now: datetime | None = None) -> bool:
+        """Whether scores are taken: not closed, and not past the closing time."""
+        moment = now or datetime.now(UTC)
+        return not self.closed and (self.closes_at is None or moment < self.closes_at)
+
+    def is_revealed(self, experience: str) -> bool:
+        return ALL in self.revealed or experience in self.revealed
+
+    @property
+    def revealed_all(self) -> bool:
+        return ALL in self.revealed or set(self.experiences) <= self.revealed
+
+    def expected(self) -> int:
+        """How many scores one participant gives when they score everything."""
+        return len(self.experiences) * len(self.criteria) + (len(MEASURES) if self.weights_vote else 0)
+
+    def state(self, now: datetime | None = None) -> str:
+        if self.closed:
+            return "closed"
+        return "open" if self.scoring_open(now) else "scoring ended"
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """Someone in a round. ``token`` is their private key to come back (a link)."""
+
+    id: int
+    round_id: int
+    name: str
+    identity: str
+    token: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One participant's score of one experience on one criterion (or one weight)."""
+
+    participant: str
+    experience: str
+    criterion: str
+    value: float | None
+    tier: str | None
+    updated_at: datetime
+
+    @property
+    def shown(self) -> str:
+        """The value as a person wrote it: ``3``, ``0.25`` or ``distinct``."""
+        if self.tier is not None:
+            return self.tier
+        return "" if self.value is None else f"{self.value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """The scores of one experience on one criterion, summarised.
+
+    For an ambition vote, ``median`` to ``max`` are the tiers' strengths (3 Unique to 0
+    Uncompetitive) and ``votes`` counts each tier; ``spread`` is the interquartile range
+    as a share of the criterion's range (0: everyone agrees, 1: as far apart as can be).
+    """
+
+    experience: str
+    criterion: str
+    kind: str
+    n: int
+    median: float
+    q1: float
+    q3: float
+    min: float
+    max: float
+    spread: float
+    votes: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def iqr(self) -> float:
+        return self.q3 - self.q1
+
+    @property
+    def majority(self) -> str | None:
+        """The tier with the most votes; ``None`` on a tie or without votes."""
+        if not self.votes:
+            return None
+        ranked = Counter(self.votes).most_common()
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "experience": self.experience,
+            "criterion": self.criterion,
+            "kind": self.kind,
+            "n": self.n,
+            "median": self.median,
+            "q1": self.q1,
+            "q3": self.q3,
+            "min": self.min,
+            "max": self.max,
+            "iqr": self.iqr,
+            "spread": self.spread,
+            "votes": dict(self.votes) if self.kind == TIER else None,
+            "majority": self.majority if self.kind == TIER else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What accepting a round's result for one experience and criterion would write."""
+
+    experience: str
+    criterion: str
+    field: str
+    current: float | str | None
+    proposed: float | str | None
+    n: int
+    spread: float
+    note: str = ""
+
+    @property
+    def changes(self) -> bool:
+        return self.proposed is not None and self.proposed != self.current
+
+
+# --- opening, finding, joining ------------------------------------------------------
+
+
+def parse_criteria(text: str | Sequence[str]) -> dict[str, str]:
+    """``reach,depth:number,ambition`` as ``{criterion: kind}``: a measure is a 1-5
+    judgement unless ``:number`` follows it; ``ambition`` is a tier vote."""
+    items = [t.strip() for t in text.split(",")] if isinstance(text, str) else [t.strip() for t in text]
+    chosen: dict[str, str] = {}
+    for item in filter(None, items):
+        name, _, kind = item.partition(":")
+        name, kind = name.strip().lower().replace("-", "_").replace(" ", "_"), kind.strip().lower()
+        if name not in CRITERIA:
+            raise RoundError(f"{name!r} is not a criterion: use any of {', '.join(CRITERIA)}")
+        if name == AMBITION:
+            if kind and kind != TIER:
+                raise RoundError("ambition is voted as a tier: write just 'ambition'")
+            chosen[name] = TIER
+        elif kind in ("", JUDGEMENT):
+            chosen[name] = JUDGEMENT
+        elif kind == NUMBER:
+            chosen[name] = NUMBER
+        else:
+            raise RoundError(
+                f"{item!r}: a measure is scored as a judgement (1-5) or as a number, such as reach:number"
+            )
+    if not chosen:
+        raise RoundError("a round needs at least one criterion, such as reach,depth,ambition")
+    return chosen
+
+
+def select_experiences(
+    catalogue: Catalogue,
+    *,
+    level: str | None = None,
+    ids: Sequence[str] | None = None,
+    contains: str | None = None,
+) -> list[str]:
+    """The experiences a round scores, in catalogue order: all of them, those of one
+    level, those whose name or id holds ``contains``, or the listed ``ids`` (in their
+    order); refuses an unknown level or id, and an empty choice."""
+    known = {e.id: e for e in catalogue.experiences}
+    if ids:
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise RoundError(
+                f"not in the catalogue: {', '.join(unknown[:10])}",
+            )
+        chosen = list(dict.fromkeys(ids))
+    else:
+        if level is not None and level not in {lv.value for lv in Level}:
+            raise RoundError(f"{level!r} is not a level: use {', '.join(lv.value for lv in Level)}")
+        needle = (contains or "").strip().lower()
+        chosen = [
+            e.id
+            for e in catalogue.experiences
+            if (level is None or e.level.value == level)
+            and (not needle or needle in e.name.lower() or needle in e.id)
+        ]
+    if not chosen:
+        raise RoundError("no experience matches: choose a level, a filter or a list that has some")
+    return chosen
+
+
+def normal_code(text: str) -> str:
+    """A join code as typed (``ab-c2 3d``) in its one form (``ABC23D``)."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def open_round(
+    store: Store,
+    catalogue: Catalogue,
+    version_id: int,
+    *,
+    experiences: Sequence[str],
+    criteria: Mapping[str, str],
+    author: str,
+    title: str = "",
+    weights_vote: bool = False,
+    closes_at: datetime | None = None,
+) -> Round:
+    """Open a round on version ``version_id`` (whose catalogue is ``catalogue``)."""
+    if not author.strip():
+        raise RoundError("say who opens the round: it is recorded")
+    select_experiences(catalogue, ids=list(experiences))  # every id known, not empty
+    parse_criteria([f"{c}:{k}" if k != TIER else c for c, k in criteria.items()])
+    now = datetime.now(UTC)
+    if closes_at is not None:
+        closes_at = closes_at if closes_at.tzinfo else closes_at.replace(tzinfo=UTC)
+        if closes_at <= now:
+            raise RoundError(f"the closing time {closes_at:%Y-%m-%d %H:%M} UTC has passed: give a later one")
+    heading = title.strip()[:200] or f"Round of {now:%Y-%m-%d %H:%M} UTC"
+    with store.transaction() as connection:
+        taken = True
+        while taken:  # 32^6 codes: a second draw is rare, a third rarer still
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            taken = (
+                connection.execute(sa.select(rounds.c.id).where(rounds.c.code == code)).first() is not None
+            )
+        connection.execute(
+            rounds.insert().values(
+                code=code,
+                title=heading,
+                version_id=version_id,
+                created_at=now,
+                created_by=author.strip(),
+                experiences=json.dumps(list(experiences)),
+                criteria=json.dumps(dict(criteria)),
+                weights_vote=weights_vote,
+                closes_at=closes_at,
+                revealed="[]",
+            )
+        )
+    return get_round(store, code)
+
+
+def get_round(store: Store, code: str, *, connection: Connection | None = None) -> Round:
+    """The round with this join code; :class:`RoundError` saying so if there is none."""
+    wanted = normal_code(code)
+    query = sa.select(rounds).where(rounds.c.code == wanted)
+    if connection is not None:
+        row = connection.execute(query).first()
+    else:
+        with store.reading() as reading:
+            row = reading.execute(query).first()
+    if row is None:
+        raise RoundError(
+            f"there is no round with the code {code.strip()!r}",
+        )
+    return _round(row)
+
+
+def list_rounds(store: Store) -> list[Round]:
+    """Every round, newest first."""
+    with store.reading() as connection:
+        rows = connection.execute(sa.select(rounds).order_by(rounds.c.id.desc())).all()
+    return [_round(row) for row in rows]
+
+
+def join(store: Store, code: str, name: str, *, user: str | None = None) -> Participant:
+    """Join the round as ``name``; with ``user`` (a signed-in account), as that account,
+    which finds its own earlier place. A name already in the round is refused: two people
+    cannot share one place, and the one who joined first comes back with their link."""
+    shown = " ".join(name.split())[:MAX_NAME]
+    if not shown:
+        raise RoundError("give your name to join: the facilitator sees who has scored")
+    identity = f"user:{user.strip().lower()}" if user else f"name:{shown.casefold()}"
+    with store.transaction() as connection:
+        found = _open_row(connection, code, for_scores=False)
+        existing = connection.execute(
+            sa.select(round_participants).where(
+                round_participants.c.round_id == found.id, round_participants.c.identity == identity
+            )
+        ).first()
+        if existing is not None:
+            if user:
+                return _participant(existing)
+            raise RoundError(
+                f"someone has joined round {found.code} as {shown!r} already: "
+                "join under another name (add an initial), or, if that was you, open the "
+                "personal link you were given when you joined"
+            )
+        try:
+            participant_id = _new_participant(connection, found.id, identity, shown)
+        except sa.exc.IntegrityError:  # the same name at the same moment (PostgreSQL)
+            raise RoundError(f"someone has joined round {found.code} as {shown!r} already") from None
+        row = connection.execute(
+            sa.select(round_participants).where(round_participants.c.id == participant_id)
+        ).one()
+    return _participant(row)
+
+
+def _new_participant(connection: Connection, round_id: int, identity: str, name: str) -> int:
+    """Add a participant (with a new private token); their id."""
+    return int(
+        connection.execute(
+            round_participants.insert()
+            .values(
+                round_id=round_id,
+                identity=identity,
+                name=name,
+                token=secrets.token_urlsafe(18),
+                joined_at=datetime.now(UTC),
+            )
+            .returning(round_participants.c.id)
+        ).scalar_one()
+    )
+
+
+def join_or_find(store: Store, found: Round, name: str) -> Participant:
+    """The participant of this name, joining them first if they are new: for scores a
+    facilitator enters for others (the command line, a scores file), where a name is a
+    person, not a claim to a place."""
+    shown = " ".join(name.split())[:MAX_NAME]
+    for person in participants(store, found):
+        if person.identity == f"name:{shown.casefold()}":
+            return person
+    return join(store, found.code, shown)
+
+
+def rejoin(store: Store, code: str, token: str) -> Participant | None:
+    """The participant whose private link holds ``token``, in this round; else ``None``."""
+    if not token:
+        return None
+    found = get_round(store, code)
+    with store.reading() as connection:
+        row = connection.execute(
+            sa.select(round_participants).where(
+                round_participants.c.round_id == found.id, round_participants.c.token == token
+            )
+        ).first()
+    return _participant(row) if row is not None else None
+
+
+def participants(store: Store, found: Round) -> list[Participant]:
+    """Everyone who has joined the round, in the order they joined."""
+    with store.reading() as connection:
+        rows = connection.execute(
+            sa.select(round_participants)
+            .where(round_participants.c.round_id == found.id)
+            .order_by(round_participants.c.id)
+        ).all()
+    return [_participant(row) for row in rows]
+
+
+# --- scoring --------------------------------------------------------------------------
+
+
+def check(found: Round, experience: str, criterion: str, value: Any) -> tuple[float | None, str | None]:
+    """A score as it is stored, ``(value, tier)``, or :class:`RoundError` saying what is
+    wrong: an experience or criterion the round does not ask for, a value out of range.
+    ``None`` (or an empty text) clears a score."""
+    if criterion.startswith(WEIGHT):
+        measure = criterion.removeprefix(WEIGHT)
+        if not found.weights_vote:
+            raise RoundError(f"round {found.code} has no weights vote")
+        if measure not in MEASURES or experience:
+            raise RoundError(
+                f"{criterion!r} is not a weight: use weight:{', weight:'.join(MEASURES)}, with no experience"
+            )
+        number = _number(value, criterion)
+        if number is not None and not 0 <= number <= 1:
+            raise RoundError(f"{criterion}: {number:g} is out of range: a weight is between 0 and 1")
+        return number, None
+    if experience not in found.experiences:
+        raise RoundError(
+            f"{experience!r} is not scored in round {found.code}: its experiences are {', '.join(found.experiences[:8])}{'...' if len(found.experiences) > 8 else ''}"
+        )
+    kind = found.criteria.get(criterion)
+    if kind is None:
+        raise RoundError(
+            f"round {found.code} does not ask for {criterion!r}: it asks for {', '.join(found.criteria)}"
+        )
+    if kind == TIER:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None, None
+        tier = str(value).strip().lower()
+        if tier not in {t.value for t in Tier}:
+            raise RoundError(f"{value!r} is not a tier: vote {', '.join(t.value for t in Tier)}")
+        return None, tier
+    number = _number(value, criterion)
+    if number is None:
+        return None, None
+    low, high = JUDGEMENT_RANGE if kind == JUDGEMENT else _NUMBER_LIMITS[criterion]
+    if number < low or (high is not None and number > high):
+        allowed = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
+        what = "a judgement" if kind == JUDGEMENT else f"{criterion} as a number"
+        raise RoundError(f"{criterion}: {number:g} is out of range: {what} is {allowed}")
+    return number, None
+
+
+def _number(value: Any, criterion: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise RoundError(f"{criterion}: {value!r} is not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise RoundError(f"{criterion}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise RoundError(f"{criterion}: {value!r} is not a number that can be stored")
+    return number
+
+
+def record(
+    store: Store,
+    code: str,
+    participant: Participant,
+    entries: Iterable[tuple[str, str, Any]],
+) -> int:
+    """Save ``(experience, criterion, value)`` scores of ``participant``, all or none,
+    in one transaction; returns how many. Refuses (:class:`RoundError`) a closed round,
+    one past its closing time, a participant of another round, and any bad value; a
+    value of ``None`` removes that score."""
+    items = list(entries)
+    with store.transaction() as connection:
+        found = _open_row(connection, code)
+        if participant.round_id != found.id:
+            raise RoundError(f"{participant.name} is not in round {found.code}: join it first")
+        checked = [(e, c, *check(found, e, c, v)) for e, c, v in items]
+        _write(connection, found.id, participant.id, checked)
+    return len(items)
+
+
+def _write(
+    connection: Connection,
+    round_id: int,
+    participant_id: int,
+    checked: Sequence[tuple[str, str, float | None, str | None]],
+) -> None:
+    now = datetime.now(UTC)
+    cleared = [(e, c) for e, c, value, tier in checked if value is None and tier is None]
+    kept = [
+        {
+            "round_id": round_id,
+            "participant_id": participant_id,
+            "experience": e,
+            "criterion": c,
+            "value": value,
+            "tier": tier,
+            "updated_at": now,
+        }
+        for e, c, value, tier in checked
+        if value is not None or tier is not None
+    ]
+    for experience, criterion in cleared:
+        connection.execute(
+            round_scores.delete().where(
+                round_scores.c.round_id == round_id,
+                round_scores.c.participant_id == participant_id,
+                round_scores.c.experience == experience,
+                round_scores.c.criterion == criterion,
+            )
+        )
+    if kept:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(round_scores)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["round_id", "participant_id", "experience", "criterion"],
+                set_={
+                    "value": statement.excluded.value,
+                    "tier": statement.excluded.tier,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            ),
+            kept,
+        )
+
+
+def _open_row(connection: Connection, code: str, *, for_scores: bool = True) -> Round:
+    """The round, read in the caller's transaction with a shared lock on PostgreSQL (so
+    a close waits for scores being written, and scores after it see it closed), and
+    refused when it takes no more scores."""
+    query = sa.select(rounds).where(rounds.c.code == normal_code(code))
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(read=True)
+    row = connection.execute(query).first()
+    if row is None:
+        raise RoundError(
+            f"there is no round with the code {code.strip()!r}: check the code with the facilitator"
+        )
+    found = _round(row)
+    if found.closed:
+        raise RoundError(
+            f"round {found.code} was closed at {found.closed_at:%Y-%m-%d %H:%M} UTC: it takes no more "
+            + ("scores" if for_scores else "participants")
+            + "; its results are read-only"
+        )
+    if not found.scoring_open():
+        raise RoundError(
+            f"round {found.code} stopped taking scores at {found.closes_at:%Y-%m-%d %H:%M} UTC; "
+            "the facilitator reviews and closes it"
+        )
+    return found
+
+
+def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>") -> tuple[int, int]:
+    """Save the scores of a CSV file (columns ``participant,experience,criterion,value``:
+    scores collected offline or in a spreadsheet), all or none, in one transaction;
+    participants join by name as they first appear. Every bad row is reported with its
+    line (:class:`RoundError`); returns ``(scores, new participants)``."""
+    if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
+        raise RoundError(f"{source} is over {MAX_IMPORT_BYTES // 1_048_576} MB: split it")
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if tuple(header) != SCORE_COLUMNS:
+        raise RoundError(
+            f"{source}:1: the columns are {','.join(header) or 'missing'}: the first line must be "
+            f"{','.join(SCORE_COLUMNS)}"
+        )
+    found = get_round(store, code)
+    problems: list[str] = []
+    rows: list[tuple[str, str, str, float | None, str | None]] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(SCORE_COLUMNS):
+            problems.append(
+                f"{source}:{line}: {len(cells)} cells where 4 are expected ({','.join(SCORE_COLUMNS)})"
+            )
+            continue
+        name, experience, criterion, value = (c.strip() for c in cells)
+        name = " ".join(name.split())
+        if not name:
+            problems.append(f"{source}:{line}: participant: empty: give the participant's name")
+            continue
+        if len(name) > MAX_NAME:
+            problems.append(f"{source}:{line}: participant: longer than {MAX_NAME} characters")
+            continue
+        key = (name.casefold(), experience, criterion)
+        if key in seen:
+            problems.append(
+                f"{source}:{line}: the same participant, experience and criterion as line {seen[key]}: keep one"
+            )
+            continue
+        seen[key] = line
+        try:
+            number, tier = check(found, experience, criterion, value)
+        except RoundError as exc:
+            problems.append(f"{source}:{line}: {exc}")
+            continue
+        if number is None and tier is None:
+            problems.append(f"{source}:{line}: value: empty: give a value")
+            continue
+        rows.append((name, experience, criterion, number, tier))
+    if problems:
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        raise RoundError(
+            f"{len(problems)} bad row{'s' if len(problems) != 1 else ''} in {source}; nothing was saved:\n"
+            + "\n".join(problems[:50])
+            + more
+        )
+    if not rows:
+        raise RoundError(f"{source} holds no scores: nothing was saved")
+    created = 0
+    with store.transaction() as connection:
+        found = _open_row(connection, code)
+        people = {
+            row.identity: row.id
+            for row in connection.execute(
+                sa.select(round_participants.c.identity, round_participants.c.id).where(
+                    round_participants.c.round_id == found.id
+                )
+            )
+        }
+        by_person: dict[int, list[tuple[str, str, float | None, str | None]]] = {}
+        for name, experience, criterion, number, tier in rows:
+            identity = f"name:{name.casefold()}"
+            if identity not in people:
+                people[identity] = _new_participant(connection, found.id, identity, name)
+                created += 1
+            by_person.setdefault(people[identity], []).append((experience, criterion, number, tier))
+        for person, checked in by_person.items():
+            _write(connection, found.id, person, checked)
+    return len(rows), created
+
+
+def scores(store: Store, found: Round) -> list[Score]:
+    """Every score of the round, with its participant's name, in entry order."""
+    with store.reading() as connection:
+        rows = connection.execute(
+            sa.select(
+                round_participants.c.name,
+                round_scores.c.experience,
+                round_scores.c.criterion,
+                round_scores.c.value,
+                round_scores.c.tier,
+                round_scores.c.updated_at,
+            )
+            .join(round_participants, round_participants.c.id == round_scores.c.participant_id)
+            .where(round_scores.c.round_id == found.id)
+            .order_by(round_scores.c.id)
+        ).all()
+    return [
+        Score(
+            r.name,
+            r.experience,
+            r.criterion,
+            r.value,
+            r.tier,
+            r.updated_at if r.updated_at.tzinfo else r.updated_at.replace(tzinfo=UTC),
+        )
+        for r in rows
+    ]
+
+
+def reveal(store: Store, code: str, experience: str | None = None) -> Round:
+    """Reveal one experience's scores, or (``None``) the whole round's."""
+    with store.transaction() as connection:
+        query = sa.select(rounds).where(rounds.c.code == normal_code(code))
+        if connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = connection.execute(query).first()
+        if row is None:
+            raise RoundError(f"there is no round with the code {code.strip()!r}")
+        found = _round(row)
+        if found.closed:
+            raise RoundError(f"round {found.code} is closed: everything in it is revealed and read-only")
+        if experience is not None and experience not in found.experiences:
+            raise RoundError(f"{experience!r} is not scored in round {found.code}")
+        shown = {ALL} if experience is None else set(found.revealed) | {experience}
+        connection.execute(
+            rounds.update().where(rounds.c.id == found.id).values(revealed=json.dumps(sorted(shown)))
+        )
+    return get_round(store, code)
+
+
+# --- summarising ----------------------------------------------------------------------
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """``(q1, median, q3)`` by linear interpolation, as ``numpy.percentile``'s default."""
+    q1, median, q3 = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
+    return float(q1), float(median), float(q3)
+
+
+def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None = None) -> list[Aggregate]:
+    """Every experience and criterion with scores, summarised (:class:`Aggregate`); the
+    widest disagreement first. ``catalogue`` gives the scales a number's spread is
+    measured on (the defaults without it)."""
+    grouped: dict[tuple[str, str], list[Score]] = {}
+    for row in rows:
+        if not row.criterion.startswith(WEIGHT):
+            grouped.setdefault((row.experience, row.criterion), []).append(row)
+    scales = catalogue.scoring.scales.as_dict() if catalogue is not None else None
+    position = {e: i for i, e in enumerate(found.experiences)}
+    summaries: list[Aggregate] = []
+    for (experience, criterion), group in grouped.items():
+        kind = found.criteria.get(criterion, NUMBER)
+        votes: dict[str, int] = {}
+        if kind == TIER:
+            tiers = [Tier(r.tier) for r in group if r.tier]
+            values = [float(t.strength) for t in tiers]
+            counted = Counter(t.value for t in tiers)
+            votes = {t.value: counted.get(t.value, 0) for t in Tier}
+            width = 3.0
+            spread_of = values
+        else:
+            values = [float(r.value) for r in group if r.value is not None]
+            if kind == JUDGEMENT:
+                width, spread_of = JUDGEMENT_RANGE[1] - JUDGEMENT_RANGE[0], values
+            else:
+                scale = (scales or _default_scales())[criterion]
+                width, spread_of = 1.0, [_position(v, scale) for v in values]
+        if not values:
+            continue
+        q1, median, q3 = quartiles(values)
+        s1, _, s3 = quartiles(spread_of)
+        summaries.append(
+            Aggregate(
+                experience,
+                criterion,
+                kind,
+                len(values),
+                median,
+                q1,
+                q3,
+                min(values),
+                max(values),
+                round((s3 - s1) / width, 6),
+                votes,
+            )
+        )
+    widest: dict[str, float] = {}
+    for summary in summaries:
+        widest[summary.experience] = max(widest.get(summary.experience, 0.0), summary.spread)
+    summaries.sort(
+        key=lambda a: (
+            -widest[a.experience],
+            position.get(a.experience, len(position)),
+            -a.spread,
+            list(CRITERIA).index(a.criterion) if a.criterion in CRITERIA else 99,
+        )
+    )
+    return summaries
+
+
+def by_experience(summaries: Sequence[Aggregate]) -> list[str]:
+    """The experiences of ``summaries`` in their order (widest disagreement first)."""
+    return list(dict.fromkeys(a.experience for a in summaries))
+
+
+def _default_scales() -> dict[str, Scale]:
+    from .model import DEFAULT_SCALES
+
+    return DEFAULT_SCALES
+
+
+def _position(value: float, scale: Scale) -> float:
+    """Where ``value`` lies on ``scale``, from 0 (its minimum) to 1 (its maximum)."""
+    if scale.transform is Transform.LOG:
+        low, high = math.log(scale.min), math.log(scale.max)
+        at = math.log(max(value, scale.min))
+    else:
+        low, high, at = scale.min, scale.max, value
+    return min(1.0, max(0.0, (at - low) / (high - low)))
+
+
+def judgement_value(criterion: str, judgement: float, scale: Scale) -> float:
+    """The measure's value a 1-5 judgement stands for: 1 is the scale's minimum, 5 its
+    maximum, in between along the scale (evenly on a log scale's logarithms); depth is
+    itself a 1-5 judgement. Rounded to what a person would write (three figures)."""
+    if criterion == "depth":
+        return float(judgement)
+    share = (judgement - JUDGEMENT_RANGE[0]) / (JUDGEMENT_RANGE[1] - JUDGEMENT_RANGE[0])
+    if scale.transform is Transform.LOG:
+        value = math.exp(math.log(scale.min) + share * (math.log(scale.max) - math.log(scale.min)))
+    else:
+        value = scale.min + share * (scale.max - scale.min)
+    return _three_figures(value)
+
+
+def _three_figures(value: float) -> float:
+    if value == 0:
+        return 0.0
+    digits = 2 - math.floor(math.log10(abs(value)))
+    rounded = round(value, digits)
+    return float(int(rounded)) if rounded.is_integer() else rounded
+
+
+def proposals(found: Round, summaries: Sequence[Aggregate], catalogue: Catalogue) -> list[Proposal]:
+    """What accepting each summary would write into ``catalogue``: the median (a
+    judgement mapped onto the measure's scale, a number as it is, limited to the
+    catalogue's rules) or the ambition with most votes (none on a tie: the facilitator
+    decides). In the summaries' order."""
+    scales = catalogue.scoring.scales.as_dict()
+    known = {e.id: e for e in catalogue.experiences}
+    made: list[Proposal] = []
+    for summary in summaries:
+        experience = known.get(summary.experience)
+        if experience is None:
+            made.append(
+                Proposal(
+                    summary.experience,
+                    summary.criterion,
+                    "",
+                    None,
+                    None,
+                    summary.n,
+                    summary.spread,
+                    "no longer in the catalogue",
+                )
+            )
+            continue
+        if summary.kind == TIER:
+            current = experience.ambition.value if experience.ambition else None
+            majority = summary.majority
+            note = "" if majority else "tied vote: decide in the room"
+            made.append(
+                Proposal(
+                    summary.experience, AMBITION, AMBITION, current, majority, summary.n, summary.spread, note
+                )
+            )
+            continue
+        criterion = summary.criterion
+        value = (
+            judgement_value(criterion, summary.median, scales[criterion])
+            if summary.kind == JUDGEMENT
+            else summary.median
+        )
+        current_value = getattr(experience.measures, criterion)
+        made.append(
+            Proposal(
+                summary.experience,
+                criterion,
+                f"measures.{criterion}",
+                None if current_value is None else float(current_value),
+                float(value),
+                summary.n,
+                summary.spread,
+                f"median judgement {summary.median:g}" if summary.kind == JUDGEMENT else "",
+            )
+        )
+    return made
+
+
+def accepted_catalogue(catalogue: Catalogue, chosen: Sequence[Proposal]) -> Catalogue:
+    """``catalogue`` as it would be with ``chosen`` accepted (for :func:`preview`)."""
+    updates: dict[str, dict[str, Any]] = {}
+    for proposal in chosen:
+        if proposal.changes:
+            updates.setdefault(proposal.experience, {})[proposal.criterion] = proposal.proposed
+    replaced = {}
+    for experience in catalogue.experiences:
+        changes = updates.get(experience.id)
+        if not changes:
+            continue
+        measures = {m: float(v) for m, v in changes.items() if m in MEASURES and v is not None}
+        update: dict[str, Any] = {"measures": experience.measures.model_copy(update=measures)}
+        if isinstance(changes.get(AMBITION), str):
+            update["ambition"] = Tier(changes[AMBITION])
+        replaced[experience.id] = experience.model_copy(update=update)
+    return catalogue.replacing(replaced)
+
+
+def preview(catalogue: Catalogue, chosen: Sequence[Proposal], weights: Mapping[str, float]) -> pd.DataFrame:
+    """How the ranking moves if ``chosen`` are accepted: per experience whose rank or
+    priority changes, ``id, name, rank_now, rank_then_accepted, moves, priority_now,
+    priority_accepted``; biggest moves first."""
+    now = normalise(catalogue)
+    after = normalise(accepted_catalogue(catalogue, chosen))
+    before_rank, after_rank = ranking(now, weights), ranking(after, weights)
+    names = dict(zip(catalogue.columns.id, catalogue.columns.name, strict=True))
+    table = pd.DataFrame(
+        {
+            "id": list(now.ids),
+            "name": [names[i] for i in now.ids],
+            "rank_now": before_rank.rank,
+            "rank_accepted": after_rank.rank,
+            "priority_now": before_rank.priority.round(1),
+            "priority_accepted": after_rank.priority.round(1),
+        }
+    )
+    table["moves"] = table["rank_now"] - table["rank_accepted"]
+    changed = table[(table["moves"] != 0) | (table["priority_now"] != table["priority_accepted"])]
+    order = changed["moves"].abs().sort_values(ascending=False, kind="stable").index
+    return changed.loc[order].reset_index(drop=True)
+
+
+@dataclass(frozen=True, slots=True)
+class WeightsVote:
+    """A round's weights vote: the median of each weight (each participant's weights
+    taken as shares of their sum), and, for the top 10 under those medians, how many
+    participants' own weights keep each experience in their top 10."""
+
+    voters: int
+    median: dict[str, float]
+    top: pd.DataFrame  # rank, id, name, kept (participants), of (voters)
+
+
+def weights_vote(rows: Sequence[Score], catalogue: Catalogue, *, top: int = 10) -> WeightsVote | None:
+    """The weights vote of a round's scores, ``None`` when nobody has voted. A
+    participant's missing weights count as the catalogue's own."""
+    defaults = catalogue.scoring.weights.as_dict()
+    voted: dict[str, dict[str, float]] = {}
+    for row in rows:
+        if row.criterion.startswith(WEIGHT) and row.value is not None:
+            voted.setdefault(row.participant, dict(defaults))[row.criterion.removeprefix(WEIGHT)] = row.value
+    shares = []
+    for weights in voted.values():
+        total = sum(weights.values())
+        if total > 0:
+            shares.append({m: weights[m] / total for m in MEASURES})
+    if not shares:
+        return None
+    median = {m: round(statistics.median(s[m] for s in shares), 4) for m in MEASURES}
+    if not any(median.values()):
+        median = {m: 1.0 for m in MEASURES}
+    norm = normalise(catalogue)
+    count = min(top, len(norm.ids))
+    agreed = ranking(norm, median)
+    leaders = agreed.order[:count]
+    kept = np.zeros(len(norm.ids), dtype=int)
+    for weights in shares:
+        own = ranking(norm, weights)
+        kept[own.order[:count]] += 1
+    names = dict(zip(catalogue.columns.id, catalogue.columns.name, strict=True))
+    table = pd.DataFrame(
+        {
+            "rank": np.arange(1, count + 1),
+            "id": [norm.ids[i] for i in leaders],
+            "name": [names[norm.ids[i]] for i in leaders],
+            "kept": kept[leaders],
+            "of": len(shares),
+        }
+    )
+    return WeightsVote(len(shares), median, table)
+
+
+def progress(found: Round, people: Sequence[Participant], rows: Sequence[Score]) -> pd.DataFrame:
+    """Per participant, in joining order: ``name, scored, of, share, last``."""
+    counted = Counter(r.participant for r in rows)
+    last: dict[str, datetime] = {}
+    for row in rows:
+        last[row.participant] = max(last.get(row.participant, row.updated_at), row.updated_at)
+    expected = found.expected()
+    return pd.DataFrame(
+        {
+            "name": [p.name for p in people],
+            "scored": [counted.get(p.name, 0) for p in people],
+            "of": expected,
+            "share": [min(1.0, counted.get(p.name, 0) / expected) if expected else 0.0 for p in people],
+            "last": [last.get(p.name) for p in people],
+        }
+    )
+
+
+def scores_csv(rows: Sequence[Score]) -> str:
+    """The raw scores as CSV (:data:`SCORE_COLUMNS` and when each was last changed),
+    readable back by :func:`import_scores` once the last column is dropped."""
+    table = pd.DataFrame(
+        [
+            {
+                "participant": r.participant,
+                "experience": r.experience,
+                "criterion": r.criterion,
+                "value": r.shown,
+                "updated_at": f"{r.updated_at:%Y-%m-%dT%H:%M:%SZ}",
+            }
+            for r in rows
+        ],
+        columns=[*SCORE_COLUMNS, "updated_at"],
+    )
+    return table.to_csv(index=False)
+
+
+def aggregates_table(summaries: Sequence[Aggregate]) -> pd.DataFrame:
+    """The summaries as a table, in their order (widest disagreement first)."""
+    columns = ["experience", "criterion", "n", "median", "q1", "q3", "min", "max", "spread", "votes"]
+    return pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in a.as_dict().items() if k in columns},
+                "votes": " ".join(f"{t}:{c}" for t, c in a.votes.items() if c) if a.kind == TIER else "",
+            }
+            for a in summaries
+        ],
+        columns=columns,
+    )
+
+
+def rounds_table(listed: Sequence[Round]) -> pd.DataFrame:
+    """Rounds as a table: code, title, state, opened (UTC), by, experiences, criteria."""
+    return pd.DataFrame(
+        [
+            {
+                "code": r.code,
+                "title": r.title,
+                "state": r.state(),
+                "opened": f"{r.created_at:%Y-%m-%d %H:%M}",
+                "by": r.created_by,
+                "experiences": len(r.experiences),
+                "criteria": ",".join(r.criteria),
+                "version": r.result_version_id,
+            }
+            for r in listed
+        ],
+        columns=["code", "title", "state", "opened", "by", "experiences", "criteria", "version"],
+    )
+
+
+# --- closing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """A round closed: the round, the version its accepted values made (``None`` when
+    nothing was accepted or nothing changed), and what was accepted."""
+
+    round: Round
+    saved: Saved | None
+    accepted: tuple[Proposal, ...]
+    skipped: tuple[Proposal, ...]
+
+
+def close_round(
+    store: Store,
+    code: str,
+    *,
+    accept: Collection[str] | str,
+    author: str,
+    file: Path | None = None,
+    file_sha256: str | None = None,
+) -> Closed:
+    """Close the round and write the accepted results into the catalogue's latest
+    version through the audited save, the rationale naming the round; both land or
+    neither. ``accept``: ``"all"``, ``"none"``, or the experiences whose results to
+    accept. A tied ambition vote and a result for an experience no longer in the
+    catalogue are skipped (returned in ``skipped``). ``file`` and ``file_sha256``: the
+    catalogue file to write back, as :func:`cxprio.saving.save_edits` takes them."""
+    if not author.strip():
+        raise RoundError("say who closes the round: it is recorded")
+    found = get_round(store, code)
+    if found.closed:
+        raise RoundError(f"round {found.code} was closed already, at {found.closed_at:%Y-%m-%d %H:%M} UTC")
+    wanted: set[str]
+    if isinstance(accept, str):
+        if accept not in ("all", "none"):
+            raise RoundError(f"accept 'all', 'none' or a list of experiences, not {accept!r}")
+        wanted = set(found.experiences) if accept == "all" else set()
+    else:
+        wanted = set(accept)
+        unknown = sorted(wanted - set(found.experiences))
+        if unknown:
+            raise RoundError(f"not scored in round {found.code}: {', '.join(unknown)}")
+    latest = store.latest()
+    if latest is None:
+        raise StoreError("the store holds no catalogue", "import one first")
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    offered = [
+        p
+        for p in proposals(found, aggregate(found, scores(store, found), catalogue), catalogue)
+        if p.experience in wanted
+    ]
+    taken = tuple(p for p in offered if p.proposed is not None and p.field)
+    skipped = tuple(p for p in offered if p.proposed is None or not p.field)
+    edits = [Edit(p.experience, p.field, p.proposed) for p in taken if p.changes]
+    record_accepted = [{"experience": p.experience, "field": p.field, "value": p.proposed} for p in taken]
+
+    def mark(connection: Connection, version: Version | None) -> None:
+        query = sa.select(rounds.c.closed_at).where(rounds.c.id == found.id)
+        if connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        if connection.execute(query).scalar() is not None:
+            raise RoundError(f"round {found.code} was closed by someone else a moment ago")
+        connection.execute(
+            rounds.update()
+            .where(rounds.c.id == found.id)
+            .values(
+                closed_at=datetime.now(UTC),
+                closed_by=author.strip(),
+                accepted=json.dumps(record_accepted),
+                result_version_id=version.id if version is not None else None,
+                revealed=json.dumps([ALL]),
+            )
+        )
+
+    saved: Saved | None = None
+    if edits:
+        saved = save_edits(
+            store,
+            edits,
+            started_from=latest.id,
+            author=author.strip(),
+            rationale=f"workshop round {found.code} ({found.title}): accepted for "
+            f"{len({p.experience for p in taken})} experience(s)",
+            teams={t.id for t in catalogue.teams},
+            file=file,
+            file_sha256=file_sha256,
+            onto_latest=True,
+            also=mark,
+        )
+    else:
+        with store.transaction() as connection:
+            mark(connection, None)
+    return Closed(get_round(store, code), saved, taken, skipped)
+
+
+# --- rows to objects ------------------------------------------------------------------
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _round(row: Any) -> Round:
+    created = _aware(row.created_at)
+    assert created is not None
+    accepted = json.loads(row.accepted) if row.accepted else []
+    return Round(
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        version_id=row.version_id,
+        created_at=created,
+        created_by=row.created_by,
+        experiences=tuple(json.loads(row.experiences)),
+        criteria=json.loads(row.criteria),
+        weights_vote=bool(row.weights_vote),
+        closes_at=_aware(row.closes_at),
+        revealed=frozenset(json.loads(row.revealed)),
+        closed_at=_aware(row.closed_at),
+        closed_by=row.closed_by,
+        accepted=tuple(f"{a['experience']}.{a['field']}" for a in accepted),
+        result_version_id=row.result_version_id,
+    )
+
+
+def _participant(row: Any) -> Participant:
+    joined = _aware(row.joined_at)
+    assert joined is not None
+    return Participant(row.id, row.round_id, row.name, row.identity, row.token, joined)

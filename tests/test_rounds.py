@@ -1,0 +1,612 @@
+"""Workshop rounds (cxprio.rounds): opening, joining, scoring, hiding, summarising,
+closing through the audited save; concurrency on SQLite and on a real PostgreSQL.
+
+Expected figures come from an independent computation: quartiles from
+``statistics.quantiles(..., method="inclusive")`` (the same linear interpolation as
+``numpy.percentile``'s default, computed another way), rankings from ``score()`` of a
+catalogue edited through its YAML text.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cxprio import parse_catalogue
+from cxprio.edit import Edit, apply_edits
+from cxprio.model import DEFAULT_SCALES, MEASURES
+from cxprio.rounds import (
+    RoundError,
+    aggregate,
+    close_round,
+    get_round,
+    import_scores,
+    join,
+    open_round,
+    parse_criteria,
+    participants,
+    preview,
+    proposals,
+    record,
+    rejoin,
+    reveal,
+    scores,
+    scores_csv,
+    select_experiences,
+    weights_vote,
+)
+from cxprio.scoring import score
+from cxprio.store import Store, import_file, round_scores
+
+from .conftest import SAMPLE, store_cli
+
+
+def hand_quartiles(values: list[float]) -> tuple[float, float, float]:
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, median, q3
+
+
+@pytest.fixture
+def sample(store: Store, tmp_path: Path) -> Iterator[tuple[Store, Path]]:
+    path = tmp_path / "experiences.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    import_file(store, path)
+    yield store, path
+
+
+def opened(store: Store, **options: object) -> str:
+    latest = store.latest()
+    assert latest is not None
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    kwargs: dict = {
+        "experiences": select_experiences(catalogue, level="journey")[:6],
+        "criteria": parse_criteria("reach,depth,failure_demand:number,ambition"),
+        "author": "Fran",
+        "title": "Q4 workshop",
+        **options,
+    }
+    return open_round(store, catalogue, latest.id, **kwargs).code
+
+
+def test_a_round_has_a_short_code_found_however_it_is_typed(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    assert len(code) == 6 and not set(code) & set("01OI")
+    typed = f" {code[:3].lower()}-{code[3:]} "
+    found = get_round(store, typed)
+    assert found.code == code and found.title == "Q4 workshop" and found.state() == "open"
+    assert found.criteria == {
+        "reach": "judgement",
+        "depth": "judgement",
+        "failure_demand": "number",
+        "ambition": "tier",
+    }
+    with pytest.raises(RoundError, match="no round with the code"):
+        get_round(store, "ZZZZZZ")
+
+
+def test_criteria_and_choices_are_checked() -> None:
+    with pytest.raises(RoundError, match="not a criterion"):
+        parse_criteria("reach,happiness")
+    with pytest.raises(RoundError, match="at least one"):
+        parse_criteria(" , ")
+    with pytest.raises(RoundError, match="judgement"):
+        parse_criteria("reach:guess")
+    catalogue = parse_catalogue(SAMPLE.read_text()).catalogue
+    with pytest.raises(RoundError, match="not in the catalogue: nope"):
+        select_experiences(catalogue, ids=["nope"])
+    with pytest.raises(RoundError, match="not a level"):
+        select_experiences(catalogue, level="galaxy")
+    assert select_experiences(catalogue) == [e.id for e in catalogue.experiences]
+    moments = select_experiences(catalogue, level="moment")
+    assert moments == [e.id for e in catalogue.experiences if e.level.value == "moment"]
+
+
+def test_the_same_name_cannot_join_twice_but_its_owner_comes_back(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    ana = join(store, code, "  Ana   Lima ")
+    assert ana.name == "Ana Lima"
+    with pytest.raises(RoundError, match="as 'ANA LIMA' already"):
+        join(store, code, "ANA LIMA")
+    assert rejoin(store, code, ana.token) == ana
+    assert rejoin(store, code, "not-a-token") is None
+    signed = join(store, code, "Ben", user="ben@example.org")
+    assert join(store, code, "Ben B", user="BEN@example.org") == signed  # the account's own place
+    assert [p.name for p in participants(store, get_round(store, code))] == ["Ana Lima", "Ben"]
+    with pytest.raises(RoundError, match="give your name"):
+        join(store, code, "   ")
+
+
+def test_bad_scores_are_refused_and_nothing_of_the_batch_is_stored(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    first = found.experiences[0]
+    ana = join(store, code, "Ana")
+    bad = [
+        ((first, "reach", 6), "out of range: a judgement is from 1 to 5"),
+        ((first, "reach", 0.5), "out of range"),
+        ((first, "failure_demand", 1.5), "failure_demand as a number is from 0 to 1"),
+        ((first, "failure_demand", "lots"), "not a number"),
+        ((first, "failure_demand", "nan"), "not a number that can be stored"),
+        ((first, "cost", 3), "does not ask for 'cost'"),
+        (("not-here", "reach", 3), "is not scored in round"),
+        ((first, "ambition", "legendary"), "not a tier"),
+        (("", "weight:reach", 0.3), "no weights vote"),
+    ]
+    for entry, message in bad:
+        with pytest.raises(RoundError, match=message):
+            record(store, code, ana, [(first, "reach", 3), entry])  # a good score before the bad
+    assert scores(store, found) == []
+    record(store, code, ana, [(first, "reach", 3), (first, "ambition", "Distinct")])
+    record(store, code, ana, [(first, "reach", 4)])  # a change replaces, never adds
+    stored = {(s.experience, s.criterion): s.shown for s in scores(store, found)}
+    assert stored == {(first, "reach"): "4", (first, "ambition"): "distinct"}
+    record(store, code, ana, [(first, "reach", None)])  # cleared
+    assert {(s.experience, s.criterion) for s in scores(store, found)} == {(first, "ambition")}
+
+
+def test_a_closed_round_or_one_past_its_time_takes_no_scores(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store, closes_at=datetime.now(UTC) + timedelta(hours=1))
+    ana = join(store, code, "Ana")
+    first = get_round(store, code).experiences[0]
+    with store.engine.begin() as connection:  # the clock moves past the closing time
+        connection.execute(
+            sa.text("UPDATE rounds SET closes_at = :t"), {"t": datetime.now(UTC) - timedelta(minutes=1)}
+        )
+    with pytest.raises(RoundError, match="stopped taking scores"):
+        record(store, code, ana, [(first, "reach", 3)])
+    with pytest.raises(RoundError, match="stopped taking scores"):
+        join(store, code, "Ben")
+    close_round(store, code, accept="none", author="Fran")
+    with pytest.raises(RoundError, match="was closed at"):
+        record(store, code, ana, [(first, "reach", 3)])
+    with pytest.raises(RoundError, match="closed already"):
+        close_round(store, code, accept="none", author="Fran")
+    with pytest.raises(RoundError, match="closed"):
+        reveal(store, code)
+    with pytest.raises(RoundError, match="has passed"):
+        opened(store, closes_at=datetime.now(UTC) - timedelta(minutes=1))
+
+
+def test_reveal_one_experience_then_the_round(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    assert not any(found.is_revealed(e) for e in found.experiences)
+    one = reveal(store, code, found.experiences[1])
+    assert [e for e in found.experiences if one.is_revealed(e)] == [found.experiences[1]]
+    assert not one.revealed_all
+    with pytest.raises(RoundError, match="not scored"):
+        reveal(store, code, "nope")
+    assert reveal(store, code).revealed_all
+
+
+def test_aggregates_match_a_hand_computation_widest_disagreement_first(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    calm, torn = found.experiences[0], found.experiences[1]
+    judgements = {"Ana": (3, 1), "Ben": (3, 5), "Caro": (4, 2), "Dev": (3, 5), "Eli": (3, 4)}
+    for name, (on_calm, on_torn) in judgements.items():
+        person = join(store, code, name)
+        record(store, code, person, [(calm, "reach", on_calm), (torn, "reach", on_torn)])
+    record(
+        store,
+        code,
+        join(store, code, "Fay"),
+        [(torn, "ambition", "unique"), (calm, "ambition", "competitive")],
+    )
+    record(
+        store,
+        code,
+        rejoin(store, code, participants(store, found)[0].token),
+        [(torn, "ambition", "distinct")],
+    )  # type: ignore[arg-type]
+    summaries = aggregate(found, scores(store, found))
+    assert summaries[0].experience == torn  # the wider disagreement first
+    by_key = {(a.experience, a.criterion): a for a in summaries}
+    for experience, column in ((calm, 0), (torn, 1)):
+        values = [float(v[column]) for v in judgements.values()]
+        q1, median, q3 = hand_quartiles(values)
+        got = by_key[(experience, "reach")]
+        assert (got.n, got.min, got.max) == (5, min(values), max(values))
+        assert math.isclose(got.median, median) and math.isclose(got.q1, q1) and math.isclose(got.q3, q3)
+        assert math.isclose(got.spread, (q3 - q1) / 4)
+    votes = by_key[(torn, "ambition")]
+    assert dict(votes.votes) == {"unique": 1, "distinct": 1, "competitive": 0, "uncompetitive": 0}
+    assert votes.majority is None  # a tie is for the room to decide
+    assert by_key[(calm, "ambition")].majority == "competitive"
+
+
+def test_a_judgement_stands_for_a_point_on_the_measures_scale() -> None:
+    from cxprio.rounds import judgement_value
+
+    reach = DEFAULT_SCALES["reach"]  # log, 1,000 to 5,000,000
+    assert judgement_value("reach", 1, reach) == 1000
+    assert judgement_value("reach", 5, reach) == 5_000_000
+    middle = math.sqrt(1000 * 5_000_000)  # halfway along the logarithms: the geometric mean
+    assert judgement_value("reach", 3, reach) == float(f"{middle:.3g}")
+    demand = DEFAULT_SCALES["failure_demand"]  # linear, 0 to 0.6
+    assert judgement_value("failure_demand", 2, demand) == 0.15
+    assert judgement_value("depth", 3.5, DEFAULT_SCALES["depth"]) == 3.5
+
+
+def test_closing_accepts_some_results_through_the_audited_save(sample: tuple[Store, Path]) -> None:
+    store, path = sample
+    code = opened(store)
+    found = get_round(store, code)
+    one, two, three = found.experiences[:3]
+    for name, (reach, demand, tier) in {
+        "Ana": (5, 0.1, "unique"),
+        "Ben": (4, 0.2, "unique"),
+        "Caro": (4, 0.3, "distinct"),
+    }.items():
+        person = join(store, code, name)
+        record(
+            store,
+            code,
+            person,
+            [(e, "reach", reach) for e in (one, two, three)]
+            + [(one, "failure_demand", demand), (one, "ambition", tier), (two, "ambition", tier)],
+        )
+    before = store.latest()
+    assert before is not None
+    catalogue = parse_catalogue(store.text(before.id)).catalogue
+    closed = close_round(store, code, accept=[one, two], author="Fran", file=path, file_sha256=before.sha256)
+    assert closed.round.closed and closed.round.closed_by == "Fran" and closed.round.revealed_all
+    assert closed.saved is not None and closed.round.result_version_id == closed.saved.version.id
+    after = parse_catalogue(store.text(closed.saved.version.id)).catalogue
+    expected_reach = float(f"{math.exp(math.log(1000) + 0.75 * math.log(5000)):.3g}")  # median 4 of 1-5
+    assert after.experience(one).measures.reach == expected_reach
+    assert after.experience(two).measures.reach == expected_reach
+    assert after.experience(three).measures == catalogue.experience(three).measures  # not accepted
+    assert after.experience(one).measures.failure_demand == 0.2
+    assert after.experience(one).ambition is not None and after.experience(one).ambition.value == "unique"
+    assert parse_catalogue(path.read_text()).catalogue == after  # the file is written too
+    audit = store.audit(closed.saved.version.id)
+    assert audit and all(f"workshop round {code}" in row.rationale and row.author == "Fran" for row in audit)
+    assert {row.experience for row in audit} == {one, two}
+    with pytest.raises(RoundError, match="closed"):
+        record(store, code, participants(store, found)[0], [(one, "reach", 1)])
+    assert len(scores(store, found)) == 3 * 6  # the raw scores stay
+    assert (
+        scores_csv(scores(store, found)).splitlines()[0]
+        == "participant,experience,criterion,value,updated_at"
+    )
+
+
+def test_a_tied_ambition_is_skipped_and_accepting_nothing_changes_nothing(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    first = get_round(store, code).experiences[0]
+    record(store, code, join(store, code, "Ana"), [(first, "ambition", "unique")])
+    record(store, code, join(store, code, "Ben"), [(first, "ambition", "competitive")])
+    latest = store.latest()
+    closed = close_round(store, code, accept="all", author="Fran")
+    assert closed.saved is None and [p.experience for p in closed.skipped] == [first]
+    assert store.latest() == latest
+    assert closed.round.closed and closed.round.result_version_id is None
+
+
+def test_a_failed_save_leaves_the_round_open(sample: tuple[Store, Path]) -> None:
+    store, path = sample
+    code = opened(store)
+    first = get_round(store, code).experiences[0]
+    record(store, code, join(store, code, "Ana"), [(first, "reach", 5)])
+    latest = store.latest()
+    assert latest is not None
+    path.write_text(path.read_text() + "\n# changed on disk meanwhile\n")
+    with pytest.raises(Exception, match="changed on disk"):
+        close_round(store, code, accept="all", author="Fran", file=path, file_sha256=latest.sha256)
+    assert not get_round(store, code).closed and store.latest() == latest
+
+
+def test_the_preview_equals_scoring_the_catalogue_with_the_values_saved(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    for name, judgement in (("Ana", 5), ("Ben", 5), ("Caro", 4)):
+        record(store, code, join(store, code, name), [(e, "reach", judgement) for e in found.experiences])
+    latest = store.latest()
+    assert latest is not None
+    text = store.text(latest.id)
+    catalogue = parse_catalogue(text).catalogue
+    weights = catalogue.scoring.weights.as_dict()
+    offered = proposals(found, aggregate(found, scores(store, found), catalogue), catalogue)
+    moved = preview(catalogue, offered, weights)
+    edited = apply_edits(
+        text,
+        [Edit(p.experience, p.field, p.proposed) for p in offered if p.changes],
+        teams={t.id for t in catalogue.teams},
+    )
+    then = score(catalogue, weights=weights).table.set_index("id")["rank"]
+    now = score(parse_catalogue(edited.text).catalogue, weights=weights).table.set_index("id")["rank"]
+    expected = {i: (int(then[i]), int(now[i])) for i in then.index if then[i] != now[i]}
+    assert expected  # the test means something: ranks do move
+    got = {r.id: (r.rank_now, r.rank_accepted) for r in moved.itertuples() if r.moves}
+    assert got == expected
+
+
+def test_the_weights_vote_gives_medians_and_how_many_keep_each_top_experience(
+    sample: tuple[Store, Path],
+) -> None:
+    store, _ = sample
+    code = opened(store, weights_vote=True)
+    found = get_round(store, code)
+    ballots = {
+        "Ana": [0.4, 0.1, 0.2, 0.1, 0.2],
+        "Ben": [0.1, 0.1, 0.1, 0.6, 0.1],
+        "Caro": [0.5, 0.5, 1, 0, 0.5],  # shares of the sum: 0.2, 0.2, 0.4, 0, 0.2
+    }
+    for name, ballot in ballots.items():
+        record(
+            store,
+            code,
+            join(store, code, name),
+            [("", f"weight:{m}", w) for m, w in zip(MEASURES, ballot, strict=True)],
+        )
+    latest = store.latest()
+    assert latest is not None
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    vote = weights_vote(scores(store, found), catalogue)
+    assert vote is not None and vote.voters == 3
+    shares = [[w / sum(b) for w in b] for b in ballots.values()]
+    assert vote.median == {
+        m: round(statistics.median(s[i] for s in shares), 4) for i, m in enumerate(MEASURES)
+    }
+    agreed = score(catalogue, weights=vote.median).table
+    assert list(vote.top["id"]) == list(agreed["id"][:10])
+    tops = [
+        set(score(catalogue, weights=dict(zip(MEASURES, s, strict=True))).table["id"][:10]) for s in shares
+    ]
+    assert list(vote.top["kept"]) == [sum(i in t for t in tops) for i in agreed["id"][:10]]
+    with pytest.raises(RoundError, match="between 0 and 1"):
+        record(store, code, participants(store, found)[0], [("", "weight:reach", 2)])
+
+
+def test_a_scores_file_is_checked_row_by_row_and_saved_whole(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    first, second = found.experiences[:2]
+    bad = (
+        "participant,experience,criterion,value\n"
+        f"Ana,{first},reach,3\n"
+        f"Ana,{first},reach,4\n"
+        f",{first},reach,3\n"
+        f"Ben,nowhere,reach,3\n"
+        f"Ben,{second},depth,9\n"
+        f"Ben,{second}\n"
+        f"Ben,{second},ambition,\n"
+    )
+    with pytest.raises(RoundError) as refused:
+        import_scores(store, code, bad, source="scores.csv")
+    message = str(refused.value)
+    assert "6 bad rows in scores.csv; nothing was saved" in message
+    for line in (
+        "scores.csv:3: the same participant",
+        "scores.csv:4: participant: empty",
+        "scores.csv:5: 'nowhere'",
+        "scores.csv:6: depth: 9 is out of range",
+        "scores.csv:7: 2 cells",
+        "scores.csv:8: value: empty",
+    ):
+        assert line in message
+    assert scores(store, found) == []
+    with pytest.raises(RoundError, match="the first line must be participant,experience,criterion,value"):
+        import_scores(store, code, "name,score\nAna,3\n")
+    good = f"\ufeffParticipant,Experience,Criterion,Value\nAna,{first},reach,3\nBen,{first},ambition,Unique\nAna,{second},depth,4.5\n"
+    assert import_scores(store, code, good) == (3, 2)
+    assert import_scores(store, code, f"participant,experience,criterion,value\nana,{first},reach,5\n") == (
+        1,
+        0,
+    )
+    stored = sorted((s.participant, s.experience, s.criterion, s.shown) for s in scores(store, found))
+    assert stored == sorted(
+        [("Ana", first, "reach", "5"), ("Ben", first, "ambition", "unique"), ("Ana", second, "depth", "4.5")]
+    )
+
+
+def test_a_restarted_server_finds_every_score(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    first = get_round(store, code).experiences[0]
+    ana = join(store, code, "Ana")
+    record(store, code, ana, [(first, "reach", 2)])
+    again = Store(store.url)  # another process, as after a restart
+    try:
+        assert rejoin(again, code, ana.token) == ana
+        assert [(s.participant, s.shown) for s in scores(again, get_round(again, code))] == [("Ana", "2")]
+    finally:
+        again.close()
+
+
+def test_twenty_participants_scoring_at_once_each_score_stored_once(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    latest = store.latest()
+    assert latest is not None
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    chosen = [e.id for e in catalogue.experiences][:25]
+    code = open_round(
+        store, catalogue, latest.id, experiences=chosen, criteria=parse_criteria("reach,depth"), author="Fran"
+    ).code
+    people = [join(store, code, f"Participant {n:02d}") for n in range(20)]
+    rng = random.Random(7)
+    planned = {
+        p.name: [(e, c, rng.randint(1, 5)) for e in chosen for c in ("reach", "depth")] for p in people
+    }
+    failures: list[BaseException] = []
+    start = threading.Barrier(len(people))
+
+    def participate(person: object) -> None:
+        try:
+            start.wait()
+            for entry in planned[person.name]:  # type: ignore[attr-defined]
+                record(store, code, person, [entry])  # type: ignore[arg-type]
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=participate, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[:3]
+    found = get_round(store, code)
+    stored = scores(store, found)
+    assert len(stored) == 20 * 50
+    assert sorted((s.participant, s.experience, s.criterion, int(s.value or 0)) for s in stored) == sorted(
+        (name, e, c, v) for name, entries in planned.items() for e, c, v in entries
+    )
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.select(sa.func.count()).select_from(round_scores)).scalar_one()
+    assert rows == 1000
+    for got in aggregate(found, stored):
+        values = [
+            float(v)
+            for entries in planned.values()
+            for e, c, v in entries
+            if (e, c) == (got.experience, got.criterion)
+        ]
+        q1, median, q3 = hand_quartiles(values)
+        assert (
+            got.n == 20
+            and math.isclose(got.median, median)
+            and math.isclose(got.q1, q1)
+            and math.isclose(got.q3, q3)
+        )
+        assert (got.min, got.max) == (min(values), max(values))
+
+
+def test_no_score_lands_after_the_round_closes(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    people = [join(store, code, f"P{n}") for n in range(6)]
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def keep_scoring(person: object) -> None:
+        value = 1
+        while not stop.is_set():
+            try:
+                record(store, code, person, [(found.experiences[0], "reach", value)])  # type: ignore[arg-type]
+            except RoundError:
+                return  # closed: refused, as it should be
+            except BaseException as exc:
+                failures.append(exc)
+                return
+            value = value % 5 + 1
+
+    threads = [threading.Thread(target=keep_scoring, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    deadline = datetime.now(UTC) + timedelta(seconds=30)
+    while len(scores(store, found)) < len(people) and datetime.now(UTC) < deadline:
+        threading.Event().wait(0.01)  # until every participant has one score in
+    closed = close_round(store, code, accept="none", author="Fran")
+    for thread in threads:
+        thread.join(timeout=30)
+    stop.set()
+    assert not failures, failures[:3]
+    assert closed.round.closed_at is not None
+    late = [s for s in scores(store, found) if s.updated_at > closed.round.closed_at]
+    assert late == []
+
+
+def cli_score(
+    url: str, code: str, experience: str, name: str, value: str
+) -> subprocess.CompletedProcess[str]:
+    """``round score`` on the command line: ``name`` scores ``experience``'s reach."""
+    return store_cli(
+        url,
+        "round",
+        "score",
+        code,
+        "--name",
+        name,
+        "--experience",
+        experience,
+        "--criterion",
+        "reach",
+        "--value",
+        value,
+    )
+
+
+def test_the_command_line_runs_a_round_start_to_end(url: str, tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "experiences.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    opened_run = store_cli(
+        url,
+        "round",
+        "open",
+        str(path),
+        "--level",
+        "journey",
+        "--criteria",
+        "reach,depth,ambition",
+        "--title",
+        "CLI round",
+    )
+    assert opened_run.returncode == 0, opened_run.stderr
+    code = opened_run.stdout.strip()
+    assert len(code) == 6 and "join code" in opened_run.stderr
+    store = Store(url)
+    try:
+        found = get_round(store, code)
+        first = found.experiences[0]
+        for name, value in (("Ana", "2"), ("Ben", "5"), ("Caro", "4")):
+            run = cli_score(url, code, first, name, value)
+            assert run.returncode == 0, run.stderr
+        refused = cli_score(url, code, first, "Ana", "7")
+        assert refused.returncode == 2 and "out of range" in refused.stderr and not refused.stdout
+        scores_file = tmp_path / "offline.csv"
+        scores_file.write_text(
+            f"participant,experience,criterion,value\nDev,{first},reach,1\nDev,{first},ambition,unique\n"
+        )
+        assert store_cli(url, "round", "import", code, str(scores_file)).returncode == 0
+        bad_file = tmp_path / "bad.csv"
+        bad_file.write_text(f"participant,experience,criterion,value\nEve,{first},reach,11\n")
+        bad = store_cli(url, "round", "import", code, str(bad_file))
+        assert bad.returncode == 2 and f"{bad_file}:2: reach: 11 is out of range" in bad.stderr
+        shown = store_cli(url, "round", "show", code, "--format", "json")
+        assert shown.returncode == 0, shown.stderr
+        data = json.loads(shown.stdout)
+        reach = next(a for a in data["aggregates"] if a["criterion"] == "reach")
+        q1, median, q3 = hand_quartiles([2.0, 5.0, 4.0, 1.0])
+        assert (reach["experience"], reach["n"], reach["min"], reach["max"]) == (first, 4, 1.0, 5.0)
+        assert (
+            math.isclose(reach["median"], median)
+            and math.isclose(reach["q1"], q1)
+            and math.isclose(reach["q3"], q3)
+        )
+        assert next(a for a in data["aggregates"] if a["criterion"] == "ambition")["votes"]["unique"] == 1
+        table = store_cli(url, "round", "show", code)
+        assert table.returncode == 0 and first in table.stdout
+        closed = store_cli(url, "round", "close", code, "--accept", first, "--author", "Fran")
+        assert closed.returncode == 0, closed.stderr
+        latest = store.latest()
+        assert latest is not None and f"workshop round {code}" in latest.rationale
+        again = cli_score(url, code, first, "Ana", "3")
+        assert again.returncode == 2 and "closed" in again.stderr
+        unknown = store_cli(url, "round", "show", "QQQQQQ")
+        assert unknown.returncode == 2 and "no round with the code" in unknown.stderr
+    finally:
+        store.close()
