@@ -269,6 +269,16 @@ class _Collected:
             )
 
 
+def _too_deep(max_depth: int, mark: Any, stack: list[list[Any]]) -> _Refusal:
+    return _Refusal(
+        f"the YAML is nested more than {max_depth} levels deep",
+        mark,
+        _path(stack),
+        "flatten the structure: a catalogue needs only a few levels",
+        "yaml-depth",
+    )
+
+
 def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dict[int, _Where]]:
     """Turn the event stream of one document into plain data plus positions.
 
@@ -300,7 +310,19 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
     pending: Any = no_key
 
     while True:
-        event = get_event()
+        try:
+            event = get_event()
+        except yaml.MarkedYAMLError as exc:
+            # libyaml (from PyYAML 6.0.3) has a nesting limit of its own, which its scanner
+            # can reach before the parser's events reach ours: the same refusal, then.
+            if "nesting depth" not in str(exc.problem):
+                raise
+            if stack:
+                stack[-1][3] = pending
+            raise _Stop(
+                collected.refusals,
+                _too_deep(max_depth, exc.problem_mark, stack),
+            ) from None
         kind = type(event)
         if kind is scalar_event or kind is yaml.AliasEvent:
             if kind is yaml.AliasEvent or event.anchor is not None:
@@ -376,13 +398,7 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
             if len(stack) >= max_depth:
                 raise _Stop(
                     collected.refusals,
-                    _Refusal(
-                        f"the YAML is nested more than {max_depth} levels deep",
-                        event.start_mark,
-                        _path(stack),
-                        "flatten the structure: a catalogue needs only a few levels",
-                        "yaml-depth",
-                    ),
+                    _too_deep(max_depth, event.start_mark, stack),
                 )
             value = {} if kind is mapping_start else []
             if in_mapping:
