@@ -35,6 +35,7 @@ PAGES = {
     "edit": PageLink("pages/edit.py", "Edit", ":material/edit:"),
     "history": PageLink("pages/history.py", "History", ":material/history:"),
     "quarters": PageLink("pages/quarters.py", "Quarter on quarter", ":material/compare_arrows:"),
+    "rounds": PageLink("pages/rounds.py", "Workshop rounds", ":material/groups:"),
     "pack": PageLink("pages/pack.py", "Workshop pack", ":material/inventory_2:"),
 }
 """Every page, in the sidebar's order. Streamlit serves ``pages/NAME.py`` at ``/NAME``

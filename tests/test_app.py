@@ -32,6 +32,7 @@ PAGES = [
     "pages/edit.py",
     "pages/history.py",
     "pages/quarters.py",
+    "pages/rounds.py",
     "pages/pack.py",
 ]
 TITLES = [
@@ -44,6 +45,7 @@ TITLES = [
     "Edit an experience",
     "History",
     "Quarter on quarter",
+    "Workshop rounds",
     "Workshop pack",
 ]
 
@@ -88,8 +90,14 @@ def test_every_page_runs_on_a_generated_catalogue_of_1000(
 
 
 @pytest.mark.parametrize(
-    "page", [p for p in PAGES if p not in ("app.py", "pages/edit.py", "pages/quarters.py", "pages/pack.py")]
-)  # with downloads from the start (the pack page's come once a file is made: tests/test_report.py)
+    "page",
+    [
+        p
+        for p in PAGES
+        if p not in ("app.py", "pages/edit.py", "pages/quarters.py", "pages/pack.py", "pages/rounds.py")
+    ],
+)  # with downloads from the start (the pack page's come once a file is made: tests/test_report.py;
+# the rounds page's once a round is open: tests/test_rounds_page.py)
 def test_no_download_button_reruns_the_page(board: Callable[..., AppTest], page: str) -> None:
     # A rerun started by the click can drop the message with the built file's address
     # (the button then spins for ever): every download must leave the page alone.

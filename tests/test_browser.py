@@ -466,6 +466,7 @@ def test_a_page_opened_first_on_a_fresh_server_gets_the_whole_board(
             "Edit",
             "History",
             "Quarter on quarter",
+            "Workshop rounds",
             "Workshop pack",
         ]
         expect(links).to_have_count(len(labels))
