@@ -41,6 +41,8 @@ LIVE_SECONDS = 2.0
 REVEAL_SECONDS = 5.0
 """How often a participant's page looks for what has been revealed: less often than the
 projector, as each refresh redraws part of a page someone is clicking on."""
+CHART_ROWS = 15
+"""Experience and criterion pairs the projector's chart draws, widest disagreement first."""
 ROUND_KEY = "round"
 ME_KEY = "me"
 _ERROR = "round_error"  # session key: the last refused score, shown once
@@ -248,3 +250,21 @@ def done_message() -> str | None:
     """What the last close did, once."""
     message: str | None = st.session_state.pop(_DONE, None)
     return message
+
+
+def chart_rows(summaries: list[Aggregate], names: dict[str, str]) -> pd.DataFrame:
+    """What :func:`cxprio.charts.judgement_spread` draws, labelled for people."""
+    return pd.DataFrame(
+        [
+            {
+                "label": f"{names.get(a.experience, a.experience)} · {CRITERION_LABELS.get(a.criterion, a.criterion)}",
+                "n": a.n,
+                "median": a.median,
+                "q1": a.q1,
+                "q3": a.q3,
+                "min": a.min,
+                "max": a.max,
+            }
+            for a in summaries
+        ]
+    )

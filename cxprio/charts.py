@@ -273,3 +273,35 @@ def rank_movement(points: pd.DataFrame, then: str, now: str, title: str) -> alt.
         .properties(height=460, title=title)
     )
     return cast(alt.Chart, chart)
+
+
+def judgement_spread(rows: pd.DataFrame) -> alt.LayerChart:
+    """The 1-5 judgements of a workshop round, one row per experience and criterion in
+    the order given (widest disagreement first): a line from the lowest to the highest
+    score, a box over the middle half, a tick at the median. ``rows`` has ``label, n,
+    median, q1, q3, min, max``."""
+    order = list(rows["label"])
+    base = alt.Chart(rows).encode(
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=360, labelOverlap=False)),
+        tooltip=[
+            alt.Tooltip("label:N", title="Scored"),
+            alt.Tooltip("n:Q", title="Scores"),
+            alt.Tooltip("median:Q", title="Median"),
+            alt.Tooltip("q1:Q", title="Lower quartile"),
+            alt.Tooltip("q3:Q", title="Upper quartile"),
+            alt.Tooltip("min:Q", title="Lowest"),
+            alt.Tooltip("max:Q", title="Highest"),
+        ],
+    )
+    scale = alt.Scale(domain=[1, 5], nice=False)
+    whole = base.mark_rule(color="#8aa9c4", strokeWidth=2).encode(
+        x=alt.X("min:Q", title="Judgement (1-5)", scale=scale, axis=alt.Axis(values=[1, 2, 3, 4, 5])),
+        x2="max:Q",
+    )
+    middle = base.mark_bar(color="#2f7ebc", size=14).encode(x="q1:Q", x2="q3:Q")
+    median = base.mark_tick(color="#0b2545", thickness=3, size=22).encode(x="median:Q")
+    chart = alt.layer(whole, middle, median).properties(
+        title="Where the room disagrees: range, middle half and median",
+        height=alt.Step(34),
+    )
+    return cast(alt.LayerChart, chart)

@@ -12,13 +12,15 @@ import streamlit as st
 
 from board import access, open_page, source
 from board import rounds as live
+from board.charts import readable
 from board.show import NO_RERUN, plain, sentence, show_problems, store_or_stop
 from board.sidebar import PAGES
-from cxprio import CatalogueError
+from cxprio import CatalogueError, charts
 from cxprio.errors import StaleVersion, StoreError, UsageError
 from cxprio.model import MEASURES, Level
 from cxprio.rounds import (
     CRITERIA,
+    JUDGEMENT,
     TIER,
     Round,
     RoundError,
@@ -203,10 +205,11 @@ st.caption(
     "disagreement first: that is what the room should talk about."
 )
 with st.form("round_code", border=False):
-    typed = st.text_input(
-        "Join a round with its code", max_chars=12, placeholder="ABC234", key="round_code_typed"
+    field, go = st.columns([3, 1], vertical_alignment="bottom")
+    typed = field.text_input(
+        "Taking part? Join a round with its code", max_chars=12, placeholder="ABC234", key="round_code_typed"
     )
-    if st.form_submit_button("Join", icon=":material/login:") and normal_code(typed):
+    if go.form_submit_button("Join", icon=":material/login:", width="stretch") and normal_code(typed):
         st.query_params[live.ROUND_KEY] = normal_code(typed)
         st.rerun()
 
@@ -360,11 +363,14 @@ with projector:
         figures[0].metric("Joined", len(people))
         figures[1].metric("Scores", len(rows))
         figures[2].metric("Everyone's progress", f"{(table['share'].mean() if len(table) else 0):.0%}")
+        summaries = [a for a in aggregate(current, rows, catalogue) if current.is_revealed(a.experience)]
+        left, right = st.columns([1, 2], gap="large")
         if len(table):
-            st.dataframe(
+            left.dataframe(
                 table[["name", "scored", "of", "share"]],
                 hide_index=True,
                 width="stretch",
+                height=min(400, 38 + 35 * len(table)),
                 column_config={
                     "name": "Joined",
                     "share": st.column_config.ProgressColumn(
@@ -373,8 +379,12 @@ with projector:
                 },
                 key="round_progress",
             )
+        judged = [a for a in summaries if a.kind == JUDGEMENT][: live.CHART_ROWS]
+        if judged:
+            right.altair_chart(
+                readable(charts.judgement_spread(live.chart_rows(judged, names))), width="stretch"
+            )
         st.subheader("Where people disagree")
-        summaries = [a for a in aggregate(current, rows, catalogue) if current.is_revealed(a.experience)]
         if not summaries:
             st.caption("Nothing revealed yet: scores stay hidden until you reveal them.")
         else:
