@@ -140,7 +140,7 @@ def test_a_round_from_opening_to_the_catalogue(
     )
     assert results.iloc[0]["Median"] == "3" and results.iloc[0]["Range"] == "1–5"  # widest first
     assert "Participant" not in results.columns  # anonymous on the projector
-    charts = host.get("arrow_vega_lite_chart")
+    charts = host.get("vega_lite_chart")
     assert charts and "Where the room disagrees" in charts[0].proto.spec  # and drawn
     ben.run()
     assert table_with(ben, "Median") is not None  # revealed to participants too
