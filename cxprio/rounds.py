@@ -57,7 +57,7 @@ from .errors import StoreError, UsageError
 from .model import MEASURES, Catalogue, Level, Scale, Tier, Transform
 from .saving import Saved, save_edits
 from .scoring import normalise, ranking
-from .store import Store, Version, round_participants, round_scores, rounds
+from .store import TRANSACTION_CACHE, Store, Version, round_participants, round_scores, rounds
 
 AMBITION = "ambition"
 CRITERIA = (*MEASURES, AMBITION)
@@ -532,17 +532,21 @@ def record(
     entries: Iterable[tuple[str, str, Any]],
 ) -> int:
     """Save ``(experience, criterion, value)`` scores of ``participant``, all or none,
-    in one transaction; returns how many. Refuses (:class:`RoundError`) a closed round,
+    once committed (with the other scores being saved at that moment:
+    :meth:`cxprio.store.Store.batched`); returns how many. Refuses (:class:`RoundError`) a closed round,
     one past its closing time, a participant of another round, and any bad value; a
     value of ``None`` removes that score."""
     items = list(entries)
-    with store.transaction() as connection:
+
+    def write(connection: Connection) -> int:
         found = _open_row(connection, code)
         if participant.round_id != found.id:
             raise RoundError(f"{participant.name} is not in round {found.code}: join it first")
         checked = [(e, c, *check(found, e, c, v)) for e, c, v in items]
         _write(connection, found.id, participant.id, checked)
-    return len(items)
+        return len(items)
+
+    return store.batched(write)
 
 
 def _write(
@@ -595,15 +599,22 @@ def _open_row(connection: Connection, code: str, *, for_scores: bool = True) -> 
     """The round, read in the caller's transaction with a shared lock on PostgreSQL (so
     a close waits for scores being written, and scores after it see it closed), and
     refused when it takes no more scores."""
-    query = sa.select(rounds).where(rounds.c.code == normal_code(code))
-    if connection.dialect.name == "postgresql":
-        query = query.with_for_update(read=True)
-    row = connection.execute(query).first()
-    if row is None:
-        raise RoundError(
-            f"there is no round with the code {code.strip()!r}: check the code with the facilitator"
-        )
-    found = _round(row)
+    # Read once per transaction: a group commit (Store.batched) writes many people's
+    # scores to one round in one transaction, which holds the lock from the first read.
+    seen: dict[str, Round] = connection.info.setdefault(TRANSACTION_CACHE, {})
+    wanted = normal_code(code)
+    if wanted in seen:
+        found = seen[wanted]
+    else:
+        query = sa.select(rounds).where(rounds.c.code == wanted)
+        if connection.dialect.name == "postgresql":
+            query = query.with_for_update(read=True)
+        row = connection.execute(query).first()
+        if row is None:
+            raise RoundError(
+                f"there is no round with the code {code.strip()!r}: check the code with the facilitator"
+            )
+        found = seen[wanted] = _round(row)
     if found.closed:
         raise RoundError(
             f"round {found.code} was closed at {found.closed_at:%Y-%m-%d %H:%M} UTC: it takes no more "
@@ -716,17 +727,12 @@ def scores(store: Store, found: Round) -> list[Score]:
             .where(round_scores.c.round_id == found.id)
             .order_by(round_scores.c.id)
         ).all()
-    return [
-        Score(
-            r.name,
-            r.experience,
-            r.criterion,
-            r.value,
-            r.tier,
-            r.updated_at if r.updated_at.tzinfo else r.updated_at.replace(tzinfo=UTC),
-        )
-        for r in rows
-    ]
+    made = []
+    for name, experience, criterion, value, tier, updated in rows:
+        if updated.tzinfo is None:
+            updated = updated.replace(tzinfo=UTC)
+        made.append(Score(name, experience, criterion, value, tier, updated))
+    return made
 
 
 def reveal(store: Store, code: str, experience: str | None = None) -> Round:
@@ -754,9 +760,19 @@ def reveal(store: Store, code: str, experience: str | None = None) -> Round:
 
 
 def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
-    """``(q1, median, q3)`` by linear interpolation, as ``numpy.percentile``'s default."""
-    q1, median, q3 = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
-    return float(q1), float(median), float(q3)
+    """``(q1, median, q3)`` by linear interpolation between the closest ranks, as
+    ``numpy.percentile``'s default (computed here: a round has hundreds of small groups,
+    where numpy's per-call cost is most of the work)."""
+    ordered = sorted(values)
+    last = len(ordered) - 1
+
+    def at(share: float) -> float:
+        position = last * share
+        low = math.floor(position)
+        high = min(low + 1, last)
+        return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
+
+    return at(0.25), at(0.5), at(0.75)
 
 
 def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None = None) -> list[Aggregate]:
@@ -1028,6 +1044,36 @@ def progress(found: Round, people: Sequence[Participant], rows: Sequence[Score])
             "last": [last.get(p.name) for p in people],
         }
     )
+
+
+@dataclass(frozen=True)
+class FacilitatorView:
+    """Everything the facilitator's live view shows, read and computed in one go: the
+    round, who joined, every score, progress per participant, the revealed summaries
+    (widest disagreement first), how the ranking would move if their results were
+    accepted, and the weights vote once the whole round is revealed."""
+
+    round: Round
+    people: list[Participant]
+    rows: list[Score]
+    progress: pd.DataFrame
+    revealed: list[Aggregate]
+    moved: pd.DataFrame
+    vote: WeightsVote | None
+
+
+def facilitator_view(
+    store: Store, code: str, catalogue: Catalogue, weights: Mapping[str, float]
+) -> FacilitatorView:
+    """The live view of round ``code`` (see :class:`FacilitatorView`); what a refresh of
+    the projector costs (``bench/bench_workshop.py`` times it)."""
+    found = get_round(store, code)
+    people = participants(store, found)
+    rows = scores(store, found)
+    revealed = [a for a in aggregate(found, rows, catalogue) if found.is_revealed(a.experience)]
+    moved = preview(catalogue, proposals(found, revealed, catalogue), weights) if revealed else pd.DataFrame()
+    vote = weights_vote(rows, catalogue) if found.weights_vote and found.revealed_all else None
+    return FacilitatorView(found, people, rows, progress(found, people, rows), revealed, moved, vote)
 
 
 def scores_csv(rows: Sequence[Score]) -> str:

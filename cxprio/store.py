@@ -35,17 +35,19 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import sqlite3
 import threading
 import time
 import tomllib
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -64,6 +66,8 @@ CHECKPOINT_EVERY = 50
 BUSY_TIMEOUT_SECONDS = 30
 """How long a SQLite writer waits for another to finish before giving up."""
 
+TRANSACTION_CACHE = "cxprio_transaction_cache"
+"""The key of :meth:`Store.transaction`'s per-transaction dict in ``connection.info``."""
 _WRITE_LOCK = 0x6378_7072_696E  # the advisory lock PostgreSQL writers queue for
 ORIGIN_FILE = "file"
 ORIGIN_EDIT = "edit"
@@ -313,6 +317,7 @@ class Store:
         self._latest: tuple[Version | None, float | None] = (None, None)
         self._lock = threading.Lock()
         self._write_queue = threading.Lock()
+        self._batches = _Batches(self)
         if migrate:
             self.upgrade()
 
@@ -326,6 +331,7 @@ class Store:
             return upgrade(self.engine)
 
     def close(self) -> None:
+        self._batches.stop()
         self.engine.dispose()
 
     # --- reading --------------------------------------------------------------------
@@ -570,12 +576,23 @@ class Store:
         with self._errors("write"):
             if self.engine.dialect.name == "postgresql":
                 with self.engine.begin() as connection:
+                    connection.info[TRANSACTION_CACHE] = {}
                     yield connection
                 return
             with self._write_queue, self.engine.connect() as connection:
                 connection = connection.execution_options(cxprio_write=True)
                 with connection.begin():
+                    connection.info[TRANSACTION_CACHE] = {}
                     yield connection
+
+    def batched(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in a write transaction shared with the other small writes waiting
+        at that moment (a group commit), and return its result once that transaction
+        has committed. Each ``work`` runs in a savepoint of its own: if it raises, only
+        its writes are undone and its error is raised here; the others still land.
+        Many small writes at once (twenty people scoring) so cost one commit, and one
+        disk flush, between them instead of one each."""
+        return self._batches.run(work)
 
     def reading(self) -> contextlib.AbstractContextManager[Connection]:
         """A connection to read on, with database failures raised as :class:`StoreUnavailable`."""
@@ -613,6 +630,78 @@ class Store:
                 f"set {DATABASE_URL_VARIABLE} to an address such as "
                 "postgresql+psycopg://user:password@host/db or sqlite:///data/cxprio.db",
             ) from None
+
+
+T = TypeVar("T")
+BATCH_LIMIT = 200
+"""Most writes one group commit takes (:meth:`Store.batched`)."""
+
+
+class _Batches:
+    """The writer behind :meth:`Store.batched`: one thread, started on first use, that
+    takes every write waiting, runs them in one transaction (a savepoint each), commits,
+    and only then hands each caller its result."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._waiting: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        future: Future[T] = Future()
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="cxprio-batched-writes", daemon=True)
+                self._thread.start()
+            self._waiting.put((work, future))
+        return future.result()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                self._waiting.put(None)
+                self._thread.join(timeout=30)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while True:
+            first = self._waiting.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < BATCH_LIMIT:
+                try:
+                    item = self._waiting.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._waiting.put(None)  # stop after this batch
+                    break
+                batch.append(item)
+            self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
+        outcomes: list[tuple[Future[Any], BaseException | None, Any]] = []
+        try:
+            with self._store.transaction() as connection:
+                for work, future in batch:
+                    try:
+                        with connection.begin_nested():
+                            outcomes.append((future, None, work(connection)))
+                    except Exception as exc:
+                        outcomes.append((future, exc, None))
+        except BaseException as exc:
+            for _work, future in batch:
+                future.set_exception(exc)
+            return
+        for future, error, result in outcomes:
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
 
 
 @contextmanager

@@ -27,21 +27,18 @@ from cxprio.rounds import (
     aggregate,
     by_experience,
     close_round,
+    facilitator_view,
     get_round,
     join,
     list_rounds,
     normal_code,
     open_round,
-    participants,
-    preview,
-    progress,
     proposals,
     rejoin,
     reveal,
     scores,
     scores_csv,
     select_experiences,
-    weights_vote,
 )
 from cxprio.snapshots import parse_quarter, take_snapshot
 
@@ -355,15 +352,12 @@ with projector:
 
     @st.fragment(run_every=live.LIVE_SECONDS)
     def live_view() -> None:
-        current = get_round(store, chosen_code)
-        people = participants(store, current)
-        rows = scores(store, current)
-        table = progress(current, people, rows)
+        view = facilitator_view(store, chosen_code, catalogue, board.weights)
+        people, rows, table, summaries = view.people, view.rows, view.progress, view.revealed
         figures = st.columns(3)
         figures[0].metric("Joined", len(people))
         figures[1].metric("Scores", len(rows))
         figures[2].metric("Everyone's progress", f"{(table['share'].mean() if len(table) else 0):.0%}")
-        summaries = [a for a in aggregate(current, rows, catalogue) if current.is_revealed(a.experience)]
         left, right = st.columns([1, 2], gap="large")
         if len(table):
             left.dataframe(
@@ -403,7 +397,7 @@ with projector:
                 },
                 key="round_live_results",
             )
-            moved = preview(catalogue, proposals(current, summaries, catalogue), board.weights)
+            moved = view.moved
             st.subheader("If the medians were accepted")
             if len(moved):
                 st.dataframe(
@@ -424,7 +418,7 @@ with projector:
                 )
             else:
                 st.caption("The ranking would not change.")
-        vote = weights_vote(rows, catalogue) if current.weights_vote and current.revealed_all else None
+        vote = view.vote
         if vote is not None:
             st.subheader(f"Weights vote ({vote.voters} voters)")
             st.dataframe(

@@ -610,3 +610,40 @@ def test_the_command_line_runs_a_round_start_to_end(url: str, tmp_path: Path) ->
         assert unknown.returncode == 2 and "no round with the code" in unknown.stderr
     finally:
         store.close()
+
+
+def test_quartiles_are_numpys_linear_percentiles() -> None:
+    import numpy as np
+
+    from cxprio.rounds import quartiles
+
+    rng = random.Random(5)
+    for size in (1, 2, 3, 4, 7, 20, 33):
+        values = [rng.choice([1, 2, 2.5, 3, 4, 5, 120000.0]) for _ in range(size)]
+        expected = np.percentile(values, [25, 50, 75])
+        assert np.allclose(quartiles(values), expected)
+
+
+def test_in_one_group_commit_a_refused_score_undoes_only_itself(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    people = [join(store, code, f"P{n}") for n in range(12)]
+    start = threading.Barrier(len(people))
+    outcome: dict[str, str] = {}
+
+    def score_once(index: int) -> None:
+        start.wait()
+        try:  # odd participants give an impossible judgement, at the same moment as the rest
+            record(store, code, people[index], [(found.experiences[0], "reach", 9 if index % 2 else 3)])
+            outcome[people[index].name] = "saved"
+        except RoundError:
+            outcome[people[index].name] = "refused"
+
+    threads = [threading.Thread(target=score_once, args=(i,)) for i in range(len(people))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcome == {p.name: "refused" if i % 2 else "saved" for i, p in enumerate(people)}
+    assert sorted(s.participant for s in scores(store, found)) == sorted(p.name for p in people[::2])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import threading
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,37 @@ def test_a_patch_is_the_one_span_that_changed_and_rebuilds_the_new_text() -> Non
         assert not (start < end and replacement and old[start] == replacement[0])  # nothing shared left in it
     big = "x" * 300_000
     assert _patch(big + "a" + big, big + "bc" + big) == (300_000, 300_001, "bc")
+
+
+def test_a_batched_write_that_fails_is_undone_and_the_others_land(store: Store) -> None:
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE scratch (v INTEGER)")
+
+    def write(value: int, fail: bool) -> Callable[[sa.Connection], int]:
+        def work(connection: sa.Connection) -> int:
+            connection.execute(sa.text("INSERT INTO scratch (v) VALUES (:v)"), {"v": value})
+            if fail:
+                raise ValueError(f"refused {value}")
+            return value
+
+        return work
+
+    results: dict[int, object] = {}
+    start = threading.Barrier(8)
+
+    def run(value: int) -> None:
+        start.wait()
+        try:
+            results[value] = store.batched(write(value, fail=value % 3 == 0))
+        except ValueError as exc:
+            results[value] = str(exc)
+
+    threads = [threading.Thread(target=run, args=(v,)) for v in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {v: f"refused {v}" if v % 3 == 0 else v for v in range(8)}
+    with store.engine.connect() as connection:
+        stored = sorted(connection.exec_driver_sql("SELECT v FROM scratch").scalars())
+    assert stored == [v for v in range(8) if v % 3]
