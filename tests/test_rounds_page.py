@@ -195,21 +195,16 @@ def test_a_name_taken_is_refused_and_a_personal_link_finds_its_scores_after_a_re
 
 
 def test_a_participant_cannot_facilitate_by_address_or_session_state(
-    board: Callable[..., AppTest],
-    catalogue: Path,
-    own_store: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
 ) -> None:
     code = open_on_page(facilitator(board, catalogue, own_store))
-    (tmp_path / ".streamlit").mkdir()
-    (tmp_path / ".streamlit" / "secrets.toml").write_text('[cxprio]\neditor_passcode = "s3cret"\n')
-    monkeypatch.chdir(tmp_path)
     ana = participant(board, catalogue, code, "Ana")
     first = get_round(Store(own_store), code).experiences[0]
     give(ana, code, first, "reach", 2)
     # Without the round in the address: the facilitator's page, which asks for the passcode.
-    intruder = board(catalogue)
+    intruder = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    intruder.secrets["cxprio"] = {"editor_passcode": "s3cret"}
+    intruder.run()
     intruder.switch_page(PAGE)
     intruder.session_state["round_chosen"] = code
     intruder.session_state["editor_name"] = "Ana"
@@ -227,3 +222,40 @@ def test_a_participant_cannot_facilitate_by_address_or_session_state(
     ben = participant(board, catalogue, code, "Ben")
     texts = " ".join([m.value for m in ben.markdown] + [c.value for c in ben.caption])
     assert "Ana" not in texts and table_with(ben, "Median") is None
+
+
+def test_the_weights_vote_on_the_page_and_its_median_on_the_projector(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    host = facilitator(board, catalogue, own_store)
+    host.checkbox(key="round_weights_vote").check()
+    code = open_on_page(host)
+    ballots = {
+        "Ana": [0.6, 0.1, 0.1, 0.1, 0.1],
+        "Ben": [0.2, 0.2, 0.2, 0.2, 0.2],
+        "Caro": [0.1, 0.1, 0.6, 0.1, 0.1],
+    }
+    for name, ballot in ballots.items():
+        app = participant(board, catalogue, code, name)
+        for measure, weight in zip(
+            ("reach", "frequency", "depth", "cost", "failure_demand"), ballot, strict=True
+        ):
+            app.slider(key=f"round_weight_{code}_{measure}").set_value(weight)
+        next(b for b in app.button if b.label == "Save my weights").click().run()
+        assert not app.exception and not app.error, [e.value for e in app.error]
+    stored = [
+        s
+        for s in scores(Store(own_store), get_round(Store(own_store), code))
+        if s.criterion.startswith("weight:")
+    ]
+    assert len(stored) == 15
+    host.run()
+    assert table_with(host, "Reach") is None  # hidden until the whole round is revealed
+    next(b for b in host.button if b.label == "Reveal the whole round").click().run()
+    medians = table_with(host, "Reach")
+    assert medians is not None
+    shares = [[w / sum(b) for w in b] for b in ballots.values()]
+    expected_reach = sorted(s[0] for s in shares)[1]  # the median of three
+    assert medians.iloc[0]["Reach"] == f"{expected_reach:.0%}"
+    top = table_with(host, "In how many people's top 10")
+    assert top is not None and len(top) == 10 and set(top["Voters"]) == {3}
