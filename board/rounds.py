@@ -133,7 +133,7 @@ def score_table(
             columns[criterion] = st.column_config.SelectboxColumn(label, options=[t.value for t in Tier])
         elif kind == JUDGEMENT:
             columns[criterion] = st.column_config.NumberColumn(
-                label, min_value=JUDGEMENT_RANGE[0], max_value=JUDGEMENT_RANGE[1], step=0.5
+                label, min_value=JUDGEMENT_RANGE[0], max_value=JUDGEMENT_RANGE[1], step=0.5, format="%g"
             )
         else:
             columns[criterion] = st.column_config.NumberColumn(label, min_value=0.0)

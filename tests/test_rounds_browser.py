@@ -44,6 +44,10 @@ def join_as(page: Any, base: str, code: str, name: str) -> None:
     settle(page)
 
 
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+"""Resolves once the browser has drawn two more frames."""
+
+
 def choose(page: Any, group: str, value: str) -> None:
     """Click ``value`` in the segmented control labelled ``group``, and wait for the save."""
     page.get_by_role("radiogroup", name=group).get_by_role("radio", name=value, exact=True).click()
@@ -113,6 +117,50 @@ def test_a_facilitator_sees_two_participants_scores_live_without_a_reload(
         assert all(page.get_by_test_id("stException").count() == 0 for page in people)
         store.close()
         browser.close()
+
+
+def test_a_participant_scores_in_the_table(served: tuple[str, str, Path]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, url, live = served
+    store = Store(url)
+    import_file(store, live)
+    latest = store.latest()
+    assert latest is not None
+    catalogue = load_catalogue(SAMPLE).catalogue
+    chosen = [e.id for e in catalogue.experiences][:4]
+    code = open_round(
+        store, catalogue, latest.id, experiences=chosen, criteria=parse_criteria("reach,depth"), author="Fran"
+    ).code
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(45_000)
+        join_as(page, base, code, "Tam")
+        page.get_by_role("radio", name="All in a table").click()
+        settle(page)
+        grid = page.get_by_test_id("stDataFrame").first
+        expect(page.locator('[data-testid="stDataFrame"] th')).to_have_text(
+            ["Experience", "Reach (1-5)", "Depth (1-5)"]
+        )
+        box = grid.bounding_box()
+        assert box is not None
+        # As a keyboard user: the first row's first cell, then two right and one down (the
+        # second experience's depth), Enter to edit, the judgement, Enter.
+        page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # rows (and the header) are 35 px
+        for key in ("ArrowRight", "ArrowRight", "ArrowDown", "Enter"):
+            page.keyboard.press(key)
+        page.wait_for_function("document.activeElement && document.activeElement.tagName === 'INPUT'")
+        page.keyboard.type("2")
+        page.wait_for_function("document.activeElement && document.activeElement.value === '2'")
+        page.evaluate(NEXT_FRAMES)  # the grid's editor takes a typed value on its next frame
+        page.keyboard.press("Enter")
+        page.get_by_text("Tam: 1 of 8 scored").first.wait_for()
+        settle(page)
+        stored = [(s.experience, s.criterion, s.shown) for s in scores(store, get_round(store, code))]
+        assert stored == [(chosen[1], "depth", "2")]
+        browser.close()
+    store.close()
 
 
 PARTICIPANTS = 20
