@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from board.rounds import widget_key
 from cxprio import parse_catalogue
-from cxprio.rounds import get_round, scores
+from cxprio.rounds import get_round, participants, scores
 from cxprio.store import Store
 
 from .conftest import SAMPLE, imported
@@ -259,3 +259,46 @@ def test_the_weights_vote_on_the_page_and_its_median_on_the_projector(
     assert medians.iloc[0]["Reach"] == f"{expected_reach:.0%}"
     top = table_with(host, "In how many people's top 10")
     assert top is not None and len(top) == 10 and set(top["Voters"]) == {3}
+
+
+def test_with_sign_in_a_participant_joins_as_their_account_and_comes_back_to_it(
+    catalogue: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxprio.rounds import open_round, parse_criteria
+    from cxprio.store import import_file
+
+    store = Store(own_store)
+    import_file(store, catalogue)
+    latest = store.latest()
+    assert latest is not None
+    parsed = parse_catalogue(catalogue.read_text()).catalogue
+    code = open_round(
+        store,
+        parsed,
+        latest.id,
+        experiences=[parsed.experiences[0].id],
+        criteria=parse_criteria("depth"),
+        author="Fran",
+    ).code
+
+    def session() -> AppTest:
+        app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+        app.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "x"}
+        app.secrets["cxprio"] = {"editors": ["fran@example.org"]}
+        app.user = {"is_logged_in": True, "email": "ana@example.org", "name": "Ana Lima"}
+        app.run()
+        app.switch_page(PAGE)
+        app.query_params["round"] = code
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    monkeypatch.setenv("CXPRIO_CATALOGUE", str(catalogue))
+    first = session()
+    assert not [t for t in first.text_input if t.key == "round_name"]  # no name to type
+    give(first, code, parsed.experiences[0].id, "depth", 4)
+    again = session()  # another laptop, the same account, no personal link
+    assert again.button_group(key=widget_key(code, parsed.experiences[0].id, "depth")).value == 4
+    people = participants(store, get_round(store, code))
+    assert [(p.name, p.identity) for p in people] == [("Ana Lima", "user:ana@example.org")]
+    store.close()
