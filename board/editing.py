@@ -20,6 +20,8 @@ from cxprio.edit import Edit
 from cxprio.model import MEASURES, Experience
 from cxprio.store import Store, Version
 
+from .show import keep_message, message_once
+
 _BASE = "edit_base"  # session key: the Base of the experience being edited
 _CONFLICT = "edit_conflict"  # session key: a refused save's Conflict
 _DONE = "edit_done"  # session key: what the last save did, shown once
@@ -115,10 +117,9 @@ def conflict() -> Conflict | None:
 
 
 def remember_done(message: str) -> None:
-    st.session_state[_DONE] = message
+    keep_message(_DONE, message)
 
 
 def done() -> str | None:
     """What the last save did, once."""
-    message = st.session_state.pop(_DONE, None)
-    return message if isinstance(message, str) else None
+    return message_once(_DONE)

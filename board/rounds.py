@@ -34,6 +34,7 @@ from cxprio.rounds import (
 )
 from cxprio.store import Store
 
+from .show import keep_message
 from .sidebar import MEASURE_LABELS
 
 LIVE_SECONDS = 2.0
@@ -45,7 +46,18 @@ CHART_ROWS = 15
 """Experience and criterion pairs the projector's chart draws, widest disagreement first."""
 ROUND_KEY = "round"
 ME_KEY = "me"
-_ERROR = "round_error"  # session key: the last refused score, shown once
+REFUSED = "round_error"
+"""Session key: the last refused score's reason, shown once (:func:`board.show.message_once`)."""
+DONE = "round_done"
+"""Session key: what the last open or close did, shown once after its rerun."""
+DISAGREEMENT = st.column_config.ProgressColumn(
+    "Disagreement",
+    min_value=0.0,
+    max_value=1.0,
+    format="%.2f",
+    help="The middle half of the scores as a share of the criterion's range",
+)
+"""How every table of a round shows the disagreement (a 0..1 spread)."""
 TIER_LABELS = [t.label for t in Tier]
 CRITERION_LABELS = {**MEASURE_LABELS, AMBITION: "Ambition"}
 
@@ -56,17 +68,11 @@ def criterion_label(criterion: str, kind: str) -> str:
     return f"{label} (1-5)" if kind == JUDGEMENT else f"{label} (number)" if kind == NUMBER else label
 
 
-def refused() -> str | None:
-    """The message of the last refused score, once."""
-    message: str | None = st.session_state.pop(_ERROR, None)
-    return message
-
-
 def _save(store: Store, code: str, person: Participant, entries: list[tuple[str, str, Any]]) -> None:
     try:
         record(store, code, person, entries)
     except RoundError as exc:
-        st.session_state[_ERROR] = str(exc)
+        keep_message(REFUSED, str(exc))
 
 
 def save_widget(
@@ -239,19 +245,6 @@ def aggregate_rows(summaries: list[Aggregate], names: dict[str, str]) -> pd.Data
     return pd.DataFrame(rows)
 
 
-_DONE = "round_done"  # session key: what the last open or close did, shown once after its rerun
-
-
-def remember_done(message: str) -> None:
-    st.session_state[_DONE] = message
-
-
-def done_message() -> str | None:
-    """What the last close did, once."""
-    message: str | None = st.session_state.pop(_DONE, None)
-    return message
-
-
 def chart_rows(summaries: list[Aggregate], names: dict[str, str]) -> pd.DataFrame:
     """What :func:`cxprio.charts.judgement_spread` draws, labelled for people."""
     return pd.DataFrame(
@@ -267,4 +260,15 @@ def chart_rows(summaries: list[Aggregate], names: dict[str, str]) -> pd.DataFram
             }
             for a in summaries
         ]
+    )
+
+
+def results_table(place: Any, summaries: list[Aggregate], names: dict[str, str], key: str) -> None:
+    """The revealed results as a table, widest disagreement first, in ``place``."""
+    place.dataframe(
+        aggregate_rows(summaries, names),
+        hide_index=True,
+        width="stretch",
+        column_config={"Disagreement": DISAGREEMENT},
+        key=key,
     )

@@ -99,6 +99,18 @@ def store_or_stop(board: Board, what: str) -> Store:
     return board.record.store
 
 
+def keep_message(key: str, message: str) -> None:
+    """Keep ``message`` under ``key`` in the session, to show after the next rerun
+    (:func:`message_once`): what a save or a refusal in a callback has to say."""
+    st.session_state[key] = message
+
+
+def message_once(key: str) -> str | None:
+    """The message kept under ``key``, once: it is gone after this."""
+    message = st.session_state.pop(key, None)
+    return message if isinstance(message, str) else None
+
+
 def sentence(text: str) -> str:
     """``text`` as plain text (:func:`plain`) starting with a capital letter: the core's
     messages start in lower case, to read well after a file name."""

@@ -830,15 +830,19 @@ def _user() -> str:
         return "command line"
 
 
+def _save_if_new(store: Store, path: Path) -> None:
+    """Save the catalogue file as the latest version, unless its text is a version already."""
+    if not store.holds(hashlib.sha256(read_catalogue_file(path)).hexdigest()):
+        imported = import_file(store, path)
+        _say(f"{path} saved as version {imported.version.id}")
+
+
 def _snapshot(args: argparse.Namespace) -> int:
     quarter = parse_quarter(args.quarter)  # a malformed quarter fails before anything is done
     store = _store()
     author = args.author or _user()
     if args.path:
-        path = Path(args.path)
-        if not store.holds(hashlib.sha256(read_catalogue_file(path)).hexdigest()):
-            imported = import_file(store, path)
-            _say(f"{path} saved as version {imported.version.id}")
+        _save_if_new(store, Path(args.path))
     taken = take_snapshot(store, quarter, author=author, supersede=args.supersede, weights=args.weights)
     superseding = f" (superseding {taken.generation - 1} before it)" if taken.generation > 1 else ""
     _say(
@@ -966,10 +970,7 @@ def _round_open(store: Store, args: argparse.Namespace) -> int:
                 f"--closes {args.closes!r} is not a time: write it as 2026-12-01T16:00"
             ) from None
     if args.path:
-        path = Path(args.path)
-        if not store.holds(hashlib.sha256(read_catalogue_file(path)).hexdigest()):
-            imported = import_file(store, path)
-            _say(f"{path} saved as version {imported.version.id}")
+        _save_if_new(store, Path(args.path))
     latest = store.latest()
     if latest is None:
         raise StoreError("the store holds no catalogue yet", "give the catalogue file: round open PATH")

@@ -54,10 +54,10 @@ from sqlalchemy.engine import Connection
 from .catalogue import parse_catalogue
 from .edit import Edit
 from .errors import StoreError, UsageError
-from .model import MEASURES, Catalogue, Level, Scale, Tier, Transform
+from .model import DEFAULT_SCALES, MEASURES, Catalogue, Level, Scale, Tier, Transform
 from .saving import Saved, save_edits
-from .scoring import normalise, ranking
-from .store import TRANSACTION_CACHE, Store, Version, round_participants, round_scores, rounds
+from .scoring import Normalised, normalise, ranking
+from .store import TRANSACTION_CACHE, Store, Version, aware, round_participants, round_scores, rounds
 
 AMBITION = "ambition"
 CRITERIA = (*MEASURES, AMBITION)
@@ -266,9 +266,21 @@ def parse_criteria(text: str | Sequence[str]) -> dict[str, str]:
             raise RoundError(
                 f"{item!r}: a measure is scored as a judgement (1-5) or as a number, such as reach:number"
             )
-    if not chosen:
-        raise RoundError("a round needs at least one criterion, such as reach,depth,ambition")
+    _check_criteria(chosen)
     return chosen
+
+
+def _check_criteria(criteria: Mapping[str, str]) -> None:
+    """Refuse an empty choice, an unknown criterion, or a kind a criterion cannot take."""
+    if not criteria:
+        raise RoundError("a round needs at least one criterion, such as reach,depth,ambition")
+    for name, kind in criteria.items():
+        if name not in CRITERIA:
+            raise RoundError(f"{name!r} is not a criterion: use any of {', '.join(CRITERIA)}")
+        if (kind == TIER) != (name == AMBITION) or kind not in (JUDGEMENT, NUMBER, TIER):
+            raise RoundError(
+                f"{name!r} cannot be scored as {kind!r}: a measure is a judgement or a number, ambition a tier"
+            )
 
 
 def select_experiences(
@@ -325,7 +337,7 @@ def open_round(
     if not author.strip():
         raise RoundError("say who opens the round: it is recorded")
     select_experiences(catalogue, ids=list(experiences))  # every id known, not empty
-    parse_criteria([f"{c}:{k}" if k != TIER else c for c, k in criteria.items()])
+    _check_criteria(criteria)
     now = datetime.now(UTC)
     if closes_at is not None:
         closes_at = closes_at if closes_at.tzinfo else closes_at.replace(tzinfo=UTC)
@@ -356,18 +368,22 @@ def open_round(
     return get_round(store, code)
 
 
-def get_round(store: Store, code: str, *, connection: Connection | None = None) -> Round:
+def get_round(store: Store, code: str) -> Round:
     """The round with this join code; :class:`RoundError` saying so if there is none."""
-    wanted = normal_code(code)
-    query = sa.select(rounds).where(rounds.c.code == wanted)
-    if connection is not None:
-        row = connection.execute(query).first()
-    else:
-        with store.reading() as reading:
-            row = reading.execute(query).first()
+    with store.reading() as connection:
+        return _read_round(connection, code)
+
+
+def _read_round(connection: Connection, code: str, *, lock: str | None = None) -> Round:
+    """The round with this join code, read on ``connection``; with ``lock`` (``share`` or
+    ``update``), its row locked so on PostgreSQL (SQLite has one writer anyway)."""
+    query = sa.select(rounds).where(rounds.c.code == normal_code(code))
+    if lock is not None and connection.dialect.name == "postgresql":
+        query = query.with_for_update(read=lock == "share")
+    row = connection.execute(query).first()
     if row is None:
         raise RoundError(
-            f"there is no round with the code {code.strip()!r}",
+            f"there is no round with the code {code.strip()!r}: check the code with the facilitator"
         )
     return _round(row)
 
@@ -606,15 +622,7 @@ def _open_row(connection: Connection, code: str, *, for_scores: bool = True) -> 
     if wanted in seen:
         found = seen[wanted]
     else:
-        query = sa.select(rounds).where(rounds.c.code == wanted)
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update(read=True)
-        row = connection.execute(query).first()
-        if row is None:
-            raise RoundError(
-                f"there is no round with the code {code.strip()!r}: check the code with the facilitator"
-            )
-        found = seen[wanted] = _round(row)
+        found = seen[wanted] = _read_round(connection, code, lock="share")
     if found.closed:
         raise RoundError(
             f"round {found.code} was closed at {found.closed_at:%Y-%m-%d %H:%M} UTC: it takes no more "
@@ -727,24 +735,13 @@ def scores(store: Store, found: Round) -> list[Score]:
             .where(round_scores.c.round_id == found.id)
             .order_by(round_scores.c.id)
         ).all()
-    made = []
-    for name, experience, criterion, value, tier, updated in rows:
-        if updated.tzinfo is None:
-            updated = updated.replace(tzinfo=UTC)
-        made.append(Score(name, experience, criterion, value, tier, updated))
-    return made
+    return [Score(n, e, c, value, tier, aware(updated)) for n, e, c, value, tier, updated in rows]
 
 
 def reveal(store: Store, code: str, experience: str | None = None) -> Round:
     """Reveal one experience's scores, or (``None``) the whole round's."""
     with store.transaction() as connection:
-        query = sa.select(rounds).where(rounds.c.code == normal_code(code))
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = connection.execute(query).first()
-        if row is None:
-            raise RoundError(f"there is no round with the code {code.strip()!r}")
-        found = _round(row)
+        found = _read_round(connection, code, lock="update")
         if found.closed:
             raise RoundError(f"round {found.code} is closed: everything in it is revealed and read-only")
         if experience is not None and experience not in found.experiences:
@@ -801,7 +798,7 @@ def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None =
             if kind == JUDGEMENT:
                 width, spread_of = JUDGEMENT_RANGE[1] - JUDGEMENT_RANGE[0], values
             else:
-                scale = (scales or _default_scales())[criterion]
+                scale = (scales or DEFAULT_SCALES)[criterion]
                 width, spread_of = 1.0, [_position(v, scale) for v in values]
         if not values:
             continue
@@ -839,12 +836,6 @@ def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None =
 def by_experience(summaries: Sequence[Aggregate]) -> list[str]:
     """The experiences of ``summaries`` in their order (widest disagreement first)."""
     return list(dict.fromkeys(a.experience for a in summaries))
-
-
-def _default_scales() -> dict[str, Scale]:
-    from .model import DEFAULT_SCALES
-
-    return DEFAULT_SCALES
 
 
 def _position(value: float, scale: Scale) -> float:
@@ -954,11 +945,18 @@ def accepted_catalogue(catalogue: Catalogue, chosen: Sequence[Proposal]) -> Cata
     return catalogue.replacing(replaced)
 
 
-def preview(catalogue: Catalogue, chosen: Sequence[Proposal], weights: Mapping[str, float]) -> pd.DataFrame:
+def preview(
+    catalogue: Catalogue,
+    chosen: Sequence[Proposal],
+    weights: Mapping[str, float],
+    *,
+    norm: Normalised | None = None,
+) -> pd.DataFrame:
     """How the ranking moves if ``chosen`` are accepted: per experience whose rank or
     priority changes, ``id, name, rank_now, rank_then_accepted, moves, priority_now,
-    priority_accepted``; biggest moves first."""
-    now = normalise(catalogue)
+    priority_accepted``; biggest moves first. ``norm``: ``catalogue`` normalised, when
+    the caller has it."""
+    now = norm or normalise(catalogue)
     after = normalise(accepted_catalogue(catalogue, chosen))
     before_rank, after_rank = ranking(now, weights), ranking(after, weights)
     names = dict(zip(catalogue.columns.id, catalogue.columns.name, strict=True))
@@ -989,7 +987,9 @@ class WeightsVote:
     top: pd.DataFrame  # rank, id, name, kept (participants), of (voters)
 
 
-def weights_vote(rows: Sequence[Score], catalogue: Catalogue, *, top: int = 10) -> WeightsVote | None:
+def weights_vote(
+    rows: Sequence[Score], catalogue: Catalogue, *, top: int = 10, norm: Normalised | None = None
+) -> WeightsVote | None:
     """The weights vote of a round's scores, ``None`` when nobody has voted. A
     participant's missing weights count as the catalogue's own."""
     defaults = catalogue.scoring.weights.as_dict()
@@ -1007,7 +1007,7 @@ def weights_vote(rows: Sequence[Score], catalogue: Catalogue, *, top: int = 10) 
     median = {m: round(statistics.median(s[m] for s in shares), 4) for m in MEASURES}
     if not any(median.values()):
         median = {m: 1.0 for m in MEASURES}
-    norm = normalise(catalogue)
+    norm = norm or normalise(catalogue)
     count = min(top, len(norm.ids))
     agreed = ranking(norm, median)
     leaders = agreed.order[:count]
@@ -1063,16 +1063,29 @@ class FacilitatorView:
 
 
 def facilitator_view(
-    store: Store, code: str, catalogue: Catalogue, weights: Mapping[str, float]
+    store: Store,
+    code: str,
+    catalogue: Catalogue,
+    weights: Mapping[str, float],
+    *,
+    norm: Normalised | None = None,
 ) -> FacilitatorView:
     """The live view of round ``code`` (see :class:`FacilitatorView`); what a refresh of
-    the projector costs (``bench/bench_workshop.py`` times it)."""
+    the projector costs (``bench/bench_workshop.py`` times it). ``norm``: the catalogue
+    normalised, when the caller has it (the board does), else it is done here, once."""
     found = get_round(store, code)
     people = participants(store, found)
     rows = scores(store, found)
     revealed = [a for a in aggregate(found, rows, catalogue) if found.is_revealed(a.experience)]
-    moved = preview(catalogue, proposals(found, revealed, catalogue), weights) if revealed else pd.DataFrame()
-    vote = weights_vote(rows, catalogue) if found.weights_vote and found.revealed_all else None
+    vote_due = found.weights_vote and found.revealed_all
+    if norm is None and (revealed or vote_due):
+        norm = normalise(catalogue)
+    moved = (
+        preview(catalogue, proposals(found, revealed, catalogue), weights, norm=norm)
+        if revealed
+        else pd.DataFrame()
+    )
+    vote = weights_vote(rows, catalogue, norm=norm) if vote_due else None
     return FacilitatorView(found, people, rows, progress(found, people, rows), revealed, moved, vote)
 
 
@@ -1230,29 +1243,21 @@ def close_round(
 # --- rows to objects ------------------------------------------------------------------
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _round(row: Any) -> Round:
-    created = _aware(row.created_at)
-    assert created is not None
     accepted = json.loads(row.accepted) if row.accepted else []
     return Round(
         id=row.id,
         code=row.code,
         title=row.title,
         version_id=row.version_id,
-        created_at=created,
+        created_at=aware(row.created_at),
         created_by=row.created_by,
         experiences=tuple(json.loads(row.experiences)),
         criteria=json.loads(row.criteria),
         weights_vote=bool(row.weights_vote),
-        closes_at=_aware(row.closes_at),
+        closes_at=aware(row.closes_at) if row.closes_at else None,
         revealed=frozenset(json.loads(row.revealed)),
-        closed_at=_aware(row.closed_at),
+        closed_at=aware(row.closed_at) if row.closed_at else None,
         closed_by=row.closed_by,
         accepted=tuple(f"{a['experience']}.{a['field']}" for a in accepted),
         result_version_id=row.result_version_id,
@@ -1260,6 +1265,4 @@ def _round(row: Any) -> Round:
 
 
 def _participant(row: Any) -> Participant:
-    joined = _aware(row.joined_at)
-    assert joined is not None
-    return Participant(row.id, row.round_id, row.name, row.identity, row.token, joined)
+    return Participant(row.id, row.round_id, row.name, row.identity, row.token, aware(row.joined_at))

@@ -29,7 +29,7 @@ from .errors import StoreError, UsageError
 from .model import Catalogue
 from .ownership import analyse_ownership
 from .scoring import score
-from .store import Store, snapshots
+from .store import Store, aware, snapshots
 
 QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
@@ -185,7 +185,7 @@ def quarters(store: Store) -> dict[str, Snapshot]:
 
 
 def _snapshot(row: Any, payload: dict[str, Any]) -> Snapshot:
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    created = aware(row.created_at)
     return Snapshot(row.id, row.quarter, row.generation, row.version_id, created, row.author, payload)
 
 

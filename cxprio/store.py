@@ -756,8 +756,13 @@ def _rebuild(connection: Connection, version_id: int) -> str:
     return text
 
 
+def aware(moment: datetime) -> datetime:
+    """A time read from the database, in UTC: SQLite gives back times without their zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _version(row: Any) -> Version:
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    created = aware(row.created_at)
     return Version(
         row.id,
         row.parent_id,

@@ -13,7 +13,7 @@ import streamlit as st
 from board import access, open_page, source
 from board import rounds as live
 from board.charts import readable
-from board.show import NO_RERUN, plain, sentence, show_problems, store_or_stop
+from board.show import NO_RERUN, keep_message, message_once, plain, sentence, show_problems, store_or_stop
 from board.sidebar import PAGES
 from cxprio import CatalogueError, charts
 from cxprio.errors import StaleVersion, StoreError, UsageError
@@ -24,6 +24,7 @@ from cxprio.rounds import (
     TIER,
     Round,
     RoundError,
+    Score,
     aggregate,
     by_experience,
     close_round,
@@ -49,29 +50,16 @@ names = {e.id: e.name for e in catalogue.experiences}
 asked = st.query_params.get(live.ROUND_KEY)
 
 
-def results(found: Round, *, by_name: bool = False) -> None:
+def results(found: Round, rows: list[Score] | None = None, *, by_name: bool = False) -> None:
     """What has been revealed of a round: per experience and criterion, widest
-    disagreement first; with ``by_name``, each person's scores too (never on a projector)."""
-    rows = scores(store, found)
+    disagreement first; with ``by_name``, each person's scores too (never on a projector).
+    ``rows``: the round's scores, when the caller has read them."""
+    rows = scores(store, found) if rows is None else rows
     summaries = [a for a in aggregate(found, rows, catalogue) if found.is_revealed(a.experience)]
     if not summaries:
         st.caption("Nothing revealed yet: scores stay hidden until the facilitator reveals them.")
         return
-    st.dataframe(
-        live.aggregate_rows(summaries, names),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Disagreement": st.column_config.ProgressColumn(
-                "Disagreement",
-                min_value=0.0,
-                max_value=1.0,
-                format="%.2f",
-                help="The middle half of the scores as a share of the criterion's range",
-            )
-        },
-        key=f"round_results_{found.code}_{by_name}",
-    )
+    live.results_table(st, summaries, names, f"round_results_{found.code}_{by_name}")
     if by_name:
         shown = [r for r in rows if r.experience and found.is_revealed(r.experience)]
         if shown:
@@ -144,7 +132,7 @@ if asked:
         "Each score is saved the moment you enter it; you can change it until the round closes. "
         "This page's address is your personal link: keep it to come back to your scores."
     )
-    message = live.refused()
+    message = message_once(live.REFUSED)
     if message:
         st.error(sentence(message), icon=":material/error:")
     if not found.scoring_open():
@@ -219,10 +207,10 @@ if access.mode() == "single user":
         "Anyone who can open this board can facilitate here: set an editor passcode (see "
         "secrets.toml.example) when participants connect to it."
     )
-message = live.refused()
+message = message_once(live.REFUSED)
 if message:
     st.error(sentence(message), icon=":material/error:")
-closed_note = live.done_message()
+closed_note = message_once(live.DONE)
 if closed_note:
     st.success(closed_note, icon=":material/check_circle:")
 
@@ -298,7 +286,7 @@ def open_form(expanded: bool) -> None:
                 st.error(sentence(str(problem)), icon=":material/error:")
             else:
                 st.session_state["round_new"] = made.code  # chosen before the picker is drawn
-                live.remember_done(f"Round {made.code} is open: participants join with its code.")
+                keep_message(live.DONE, f"Round {made.code} is open: participants join with its code.")
                 st.rerun()
 
 
@@ -352,7 +340,7 @@ with projector:
 
     @st.fragment(run_every=live.LIVE_SECONDS)
     def live_view() -> None:
-        view = facilitator_view(store, chosen_code, catalogue, board.weights)
+        view = facilitator_view(store, chosen_code, catalogue, board.weights, norm=board.norm)
         people, rows, table, summaries = view.people, view.rows, view.progress, view.revealed
         figures = st.columns(3)
         figures[0].metric("Joined", len(people))
@@ -382,21 +370,7 @@ with projector:
         if not summaries:
             st.caption("Nothing revealed yet: scores stay hidden until you reveal them.")
         else:
-            st.dataframe(
-                live.aggregate_rows(summaries, names),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "Disagreement": st.column_config.ProgressColumn(
-                        "Disagreement",
-                        min_value=0.0,
-                        max_value=1.0,
-                        format="%.2f",
-                        help="The middle half of the scores as a share of the criterion's range",
-                    )
-                },
-                key="round_live_results",
-            )
+            live.results_table(st, summaries, names, "round_live_results")
             moved = view.moved
             st.subheader("If the medians were accepted")
             if len(moved):
@@ -442,14 +416,11 @@ with projector:
 
     live_view()
 
-with names_tab:
-    results(found, by_name=True)
 
-
-def review_and_close(found: Round) -> None:
-    """The raw scores, then what each experience's results would change: accept some or
-    all, and close the round into the catalogue (and a snapshot, when asked)."""
-    rows = scores(store, found)
+def review_and_close(found: Round, rows: list[Score]) -> None:
+    """The raw scores (``rows``), then what each experience's results would change:
+    accept some or all, and close the round into the catalogue (and a snapshot, when
+    asked)."""
     st.download_button(
         "Raw scores (CSV)",
         scores_csv(rows),
@@ -503,9 +474,7 @@ def review_and_close(found: Round) -> None:
         column_config={
             "id": None,
             "accept": st.column_config.CheckboxColumn("Accept"),
-            "Disagreement": st.column_config.ProgressColumn(
-                "Disagreement", min_value=0.0, max_value=1.0, format="%.2f"
-            ),
+            "Disagreement": live.DISAGREEMENT,
         },
         key=f"round_review_{found.code}_{bulk}",
     )
@@ -543,15 +512,19 @@ def review_and_close(found: Round) -> None:
             st.error(sentence(str(problem)), icon=":material/error:")
         else:
             changed = len(closed.saved.edited.changes) if closed.saved else 0
-            live.remember_done(
+            keep_message(
+                live.DONE,
                 f"Round {found.code} closed: {changed} value(s) saved"
                 + (f" as version {closed.saved.version.id}" if closed.saved else "")
-                + (f"; snapshot of {label} taken." if label else ".")
+                + (f"; snapshot of {label} taken." if label else "."),
             )
             st.rerun()
 
 
+rows = scores(store, found)  # once for both tabs (the live view reads its own at each refresh)
+with names_tab:
+    results(found, rows, by_name=True)
 with closing:
-    review_and_close(found)
+    review_and_close(found, rows)
 
 open_form(expanded=False)
