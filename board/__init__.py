@@ -6,21 +6,26 @@ draws the sidebar, loads the catalogue and ranks it under the sliders' weights, 
 returns the :class:`Board` the page draws from. Everything computed comes from
 ``cxprio``; this package only caches it and draws it.
 
-Modules: :mod:`.source` (which catalogue, loading), :mod:`.state` (the board and its
+Modules: :mod:`.startup` (the catalogue read ahead), :mod:`.source` (which catalogue, loading), :mod:`.state` (the board and its
 caches), :mod:`.ranges` (rank ranges in the background), :mod:`.sidebar` (page links and
 weights), :mod:`.show` (text, problems, findings, downloads), :mod:`.charts`.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+from . import startup
 
-from cxprio import CatalogueError
-from cxprio.scoring import ranking
+# First of all, while the libraries below load: start reading the catalogue file.
+startup.read_ahead()
 
-from . import sidebar, source
-from .show import plain, sentence, show_problems
-from .state import Board
+import streamlit as st  # noqa: E402
+
+from cxprio import CatalogueError  # noqa: E402
+from cxprio.scoring import ranking  # noqa: E402
+
+from . import sidebar, source  # noqa: E402
+from .show import plain, sentence, show_problems  # noqa: E402
+from .state import Board  # noqa: E402
 
 __all__ = ["Board", "open_page"]
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
-import sys
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 import streamlit as st
 
@@ -25,27 +22,13 @@ from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, StoreError
 from cxprio.model import Catalogue
 from cxprio.store import Store, Version
 
-from . import record
+from . import record, startup
 from .record import Record
+from .startup import configured_path as configured_path  # which file: decided at start
 from .state import Memo, Prepared, prepare
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
-ENVIRONMENT_VARIABLE = "CXPRIO_CATALOGUE"
 
 _UPLOAD = "uploaded_catalogue"  # session key: (name, bytes, sha256) of a catalogue chosen by upload
 _FILE_VERSION = "file_version"  # session key: ((path, mtime_ns, size), sha256) of the file last read
-
-
-def configured_path() -> Path:
-    """``streamlit run app.py -- PATH``, else ``$CXPRIO_CATALOGUE``, else the sample."""
-    if Path(sys.argv[0]).name == "app.py":
-        arguments = [a for a in sys.argv[1:] if not a.startswith("-")]
-        if arguments:
-            return Path(arguments[0])
-    if os.environ.get(ENVIRONMENT_VARIABLE):
-        return Path(os.environ[ENVIRONMENT_VARIABLE])
-    return DEFAULT_PATH
 
 
 def use_upload(name: str, content: bytes) -> None:
@@ -133,9 +116,14 @@ def _load(source: str, sha256: str, _content: bytes | None) -> Prepared:
     # version leaves the cache. What else is alive now is frozen too: the server's
     # long-lived objects, for the most part. The collector stays off until then, so
     # preparing the board does not scan the new objects first (0.1 s at that size).
-    with collector_paused():
-        prepared = prepare(parse_catalogue(content, source=source))
-        gc.freeze()
+    document, reading = startup.take(source, content)  # read in another process at start
+    try:
+        with collector_paused():
+            prepared = prepare(parse_catalogue(content, source=source, document=document))
+            gc.freeze()
+    finally:
+        if reading is not None:
+            reading.close()
     return prepared
 
 
@@ -161,6 +149,13 @@ def load() -> tuple[Prepared, CatalogueError | None, Record]:
     as it is, falling back to the last version of it that loaded on this server; with
     nothing to fall back on, the :class:`CatalogueError` is raised.
     """
+    try:
+        return _load_shown()
+    finally:
+        startup.discard()  # at most the first load of a server takes it
+
+
+def _load_shown() -> tuple[Prepared, CatalogueError | None, Record]:
     if using_upload():  # an upload is the session's own: never stored
         source, sha256, content = source_version()
         return _KNOWN.get((source, sha256), lambda: _load(source, sha256, content)), None, Record(None)

@@ -23,12 +23,11 @@ from ._gc import collector_paused
 from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel, in_file_order
 from .model import Catalogue
 from .model import Level as ExperienceLevel
+from .safeyaml import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES  # the limit is the reader's; named here too
 from .safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, format_path, read_yaml
 from .scoring import measure_warnings
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-"""Files above this size are refused before they are read (20 MiB)."""
 
 DOCS = "docs/catalogue.md"
 
@@ -122,13 +121,20 @@ def parse_catalogue(
     source: str = "<catalogue>",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    document: Document | None = None,
 ) -> LoadedCatalogue:
-    """Validate a catalogue given as bytes or text; ``source`` names it in messages."""
+    """Validate a catalogue given as bytes or text; ``source`` names it in messages.
+
+    ``document`` is the YAML of these very bytes when it was read already, such as by
+    :mod:`cxprio.readahead` in another process; it is not read again.
+    """
     with collector_paused():
-        return _parse(content, source=source, max_bytes=max_bytes, max_depth=max_depth)
+        return _parse(content, source=source, max_bytes=max_bytes, max_depth=max_depth, document=document)
 
 
-def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int) -> LoadedCatalogue:
+def _parse(
+    content: bytes | str, *, source: str, max_bytes: int, max_depth: int, document: Document | None
+) -> LoadedCatalogue:
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if len(raw) > max_bytes:
         raise _read_error(
@@ -141,7 +147,8 @@ def _parse(content: bytes | str, *, source: str, max_bytes: int, max_depth: int)
         raise _read_error(
             source, "the file is empty", f"start from the sample config/experiences.yaml ({DOCS})"
         )
-    document = read_yaml(text, file=source, max_depth=max_depth)
+    if document is None:
+        document = read_yaml(text, file=source, max_depth=max_depth)
     refusals = list(document.refusals)
     if not isinstance(document.data, dict):
         if document.data is REFUSED:

@@ -27,7 +27,7 @@ only when a message needs one (:meth:`Document.locate`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
 
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""Catalogues above this size are refused before they are read (20 MiB)."""
 DEFAULT_MAX_DEPTH = 64
 MAX_REFUSALS = 500
 """Reading stops after this many refusals: a file this broken needs fixing from the top."""
@@ -100,13 +102,31 @@ class Document:
     ``refusals`` holds every value the reader refused, as problems in file order;
     ``refused`` holds the paths of refused values (each now :data:`REFUSED`), so later
     checks can leave them to the refusal.
+
+    A document read in this process keeps the parser's marks per container
+    (``_where``); one read in another process (:meth:`elsewhere`) asks that process.
     """
 
     data: Any
     file: str
-    _where: dict[int, _Where]
+    _where: dict[int, _Where] | None
     refusals: tuple[Problem, ...] = ()
     refused: tuple[Path, ...] = ()
+    _locate_elsewhere: Callable[[Path], Position | None] | None = None
+
+    @classmethod
+    def elsewhere(
+        cls,
+        data: Any,
+        file: str,
+        locate: Callable[[Path], Position | None],
+        *,
+        refusals: tuple[Problem, ...] = (),
+        refused: tuple[Path, ...] = (),
+    ) -> Document:
+        """A document read in another process: its data, refusals and refused paths as
+        that process gave them, and ``locate``, which asks it for positions."""
+        return cls(data, file, None, refusals, refused, locate)
 
     def is_refused(self, path: Sequence[str | int]) -> bool:
         """True when ``path`` is a refused value or lies inside one."""
@@ -119,6 +139,8 @@ class Document:
         A path into a missing key (a required field that is absent) lands on the mapping
         that should hold it, which is where the user has to add it.
         """
+        if self._where is None:
+            return self._locate_elsewhere(tuple(path)) if self._locate_elsewhere else None
         node: Any = self.data
         where = self._where.get(id(node))
         found: Any = where.start if where else None
