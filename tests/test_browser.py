@@ -70,6 +70,10 @@ def serve(catalogue: Path = SAMPLE, store: Path | str | None = None) -> Iterator
     own = Path(tempfile.mkdtemp(prefix="cxprio-store-")) / "cxprio.db"
     address = store if isinstance(store, str) else f"sqlite:///{store or own}"
     env = {**os.environ, "CXPRIO_CATALOGUE": str(catalogue), "CXPRIO_DATABASE_URL": address}
+    # The server's output goes to a file: a pipe nobody reads would stop the server once
+    # full, and the file is there to read when a test fails (printed at the end).
+    log = own.parent / "server.log"
+    output = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
@@ -78,9 +82,8 @@ def serve(catalogue: Path = SAMPLE, store: Path | str | None = None) -> Iterator
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
-        text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -92,8 +95,7 @@ def serve(catalogue: Path = SAMPLE, store: Path | str | None = None) -> Iterator
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read() if process.stdout else ""
-                    pytest.fail(f"streamlit did not start:\n{output}")
+                    pytest.fail(f"streamlit did not start:\n{log.read_text(encoding='utf-8')}")
                 time.sleep(0.2)  # polling the health check until the deadline, not a wait for a result
         yield base
     finally:
@@ -102,6 +104,10 @@ def serve(catalogue: Path = SAMPLE, store: Path | str | None = None) -> Iterator
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        output.close()
+        said = log.read_text(encoding="utf-8")
+        if "Traceback" in said or "Error" in said:
+            print(f"--- the server's output ---\n{said[-20_000:]}")  # shown by pytest if the test failed
         shutil.rmtree(own.parent, ignore_errors=True)
 
 
