@@ -6,9 +6,10 @@ draws the sidebar, loads the catalogue and ranks it under the sliders' weights, 
 returns the :class:`Board` the page draws from. Everything computed comes from
 ``cxprio``; this package only caches it and draws it.
 
-Modules: :mod:`.startup` (the catalogue read ahead), :mod:`.source` (which catalogue, loading), :mod:`.state` (the board and its
-caches), :mod:`.ranges` (rank ranges in the background), :mod:`.sidebar` (page links and
-weights), :mod:`.show` (text, problems, findings, downloads), :mod:`.charts`.
+Modules: :mod:`.startup` (which file, read ahead at start), :mod:`.source` (which
+catalogue, loading), :mod:`.state` (the board and its caches), :mod:`.ranges` (rank
+ranges in the background), :mod:`.sidebar` (page links and weights), :mod:`.show`
+(text, problems, findings, downloads), :mod:`.charts`.
 """
 
 from __future__ import annotations
