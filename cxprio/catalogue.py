@@ -20,11 +20,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ._gc import collector_paused
-from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel, in_file_order
+from .errors import CatalogueError, Problem, ProblemLevel, in_file_order
 from .model import Catalogue
 from .model import Level as ExperienceLevel
-from .safeyaml import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES  # the limit is the reader's; named here too
-from .safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, format_path, read_yaml
+
+# Reading the file (its size cap, UTF-8) is the YAML reader's, which a process that only
+# reads YAML imports without this module; the names stay importable from here.
+from .safeyaml import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
+from .safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, decode_text, format_path, read_error, read_yaml
+from .safeyaml import megabytes as megabytes
+from .safeyaml import read_catalogue_file as read_catalogue_file
 from .scoring import measure_warnings
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
@@ -54,50 +59,6 @@ class LoadedCatalogue:
     warnings: tuple[Problem, ...]
     content: bytes = field(default=b"", repr=False, compare=False)
     """The bytes that loaded, so the catalogue on screen can be downloaded as it was read."""
-
-
-def megabytes(size: int) -> str:
-    """A byte count as people read it in messages: ``20 MB``, ``0.5 MB``."""
-    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
-
-
-def read_catalogue_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of the catalogue file at ``path``, refusing files above ``max_bytes``
-    before reading them.
-
-    Raises :class:`CatalogueReadError` naming the file and saying how to fix it when the
-    file is missing, a folder, unreadable or too large.
-    """
-    name = str(path)
-    try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise _read_error(
-                name,
-                f"the file is {megabytes(size)}, above the limit of {megabytes(max_bytes)}",
-                "split the catalogue, or raise the limit (--max-mb on the command line)",
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise _read_error(
-            name, "no such file", "check the path; the default is config/experiences.yaml"
-        ) from None
-    except IsADirectoryError:
-        raise _read_error(name, "this is a folder, not a file", "name the YAML file itself") from None
-    except PermissionError:
-        raise _read_error(name, "permission denied", "make the file readable") from None
-    except OSError as exc:
-        raise _read_error(
-            name, f"cannot read the file ({exc.strerror})", "check the path and the disk"
-        ) from None
-    if len(raw) > max_bytes:  # it grew between stat and read
-        raise _read_error(
-            name,
-            f"the file is above the limit of {megabytes(max_bytes)}",
-            "split the catalogue, or raise the limit (--max-mb on the command line)",
-        )
-    return raw
 
 
 def load_catalogue(
@@ -137,14 +98,14 @@ def _parse(
 ) -> LoadedCatalogue:
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if len(raw) > max_bytes:
-        raise _read_error(
+        raise read_error(
             source,
             f"the catalogue is {megabytes(len(raw))}, above the limit of {megabytes(max_bytes)}",
             "split the catalogue or raise the limit",
         )
-    text = _decode(raw, source)
+    text = decode_text(raw, source)
     if not text.strip():
-        raise _read_error(
+        raise read_error(
             source, "the file is empty", f"start from the sample config/experiences.yaml ({DOCS})"
         )
     if document is None:
@@ -189,31 +150,6 @@ def _parse(
         warnings=tuple(in_file_order(problems)),
         content=raw,
     )
-
-
-def _read_error(source: str, message: str, hint: str) -> CatalogueReadError:
-    return CatalogueReadError([Problem(ProblemLevel.ERROR, message, file=source, hint=hint, code="read")])
-
-
-def _decode(raw: bytes, source: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise CatalogueReadError(
-            [
-                Problem(
-                    ProblemLevel.ERROR,
-                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
-                    file=source,
-                    line=line,
-                    column=column,
-                    hint="save the file as UTF-8 (most editors offer 'Save with encoding')",
-                    code="encoding",
-                )
-            ]
-        ) from None
 
 
 def _place(problem: Problem, document: Document) -> Problem:

@@ -39,7 +39,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import CatalogueError, Problem
-from .safeyaml import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, Document, Position, read_yaml
+from .safeyaml import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_DEPTH,
+    Document,
+    Position,
+    decode_text,
+    read_catalogue_file,
+    read_yaml,
+)
 from .safeyaml import Path as FieldPath
 
 WAIT_SECONDS = 120.0
@@ -173,22 +181,19 @@ class _Fallback:
 
     def locate(self, path: FieldPath) -> Position | None:
         if self._document is None:
-            self._document = read_yaml(self._content.decode("utf-8-sig"), file=self._file)
+            self._document = read_yaml(decode_text(self._content, self._file), file=self._file)
         return self._document.locate(path)
 
 
 def _read(path: Path, max_bytes: int, max_depth: int) -> tuple[str, Document] | None:
     """The SHA-256 of the file's bytes and its document; None when the parent should read
     the file itself, and say what is wrong with it."""
-    try:
-        if path.stat().st_size > max_bytes:
-            return None
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    try:  # the parent's own rules, so its bytes and text are these
+        raw = read_catalogue_file(path, max_bytes=max_bytes)
+        text = decode_text(raw, str(path))
+    except CatalogueError:
         return None
-    if len(raw) > max_bytes or not text.strip():
+    if not text.strip():
         return None
     try:
         document = read_yaml(text, file=str(path), max_depth=max_depth)

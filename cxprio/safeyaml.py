@@ -11,6 +11,11 @@ The catalogue is written by hand and uploaded by strangers, so the reader is str
   ``true``/``false`` are; ``010`` is ten, not octal eight; ``1e6`` is a number;
 * nesting deeper than ``max_depth`` is refused before it can exhaust the stack.
 
+The file itself is read by :func:`read_catalogue_file` (refused above ``max_bytes``
+before it is read) and :func:`decode_text` (UTF-8 only), here rather than in
+:mod:`cxprio.catalogue` so that a process that only reads YAML (:mod:`cxprio.readahead`)
+applies the same rules without importing the schema.
+
 Every refusal is collected and reading goes on, so one pass reports them all: a refused
 value is kept as :data:`REFUSED` (and its path in :attr:`Document.refused`, so the schema
 does not report it a second time), a duplicate key keeps its first value. Only what leaves
@@ -26,6 +31,7 @@ only when a message needs one (:meth:`Document.locate`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CatalogueError, Problem, ProblemLevel, in_file_order
+from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel, in_file_order
 
 try:  # libyaml's C parser is much faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -157,6 +163,81 @@ class Document:
                 break
             where = self._where.get(id(node)) if isinstance(node, (dict, list)) else None
         return (found.line + 1, found.column + 1) if found is not None else None
+
+
+# --- reading the file: a size cap, then UTF-8 ------------------------------------------
+
+
+def megabytes(size: int) -> str:
+    """A byte count as people read it in messages: ``20 MB``, ``0.5 MB``."""
+    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
+
+
+def read_catalogue_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the catalogue file at ``path``, refusing files above ``max_bytes``
+    before reading them.
+
+    Raises :class:`CatalogueReadError` naming the file and saying how to fix it when the
+    file is missing, a folder, unreadable or too large.
+    """
+    name = str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise read_error(
+                name,
+                f"the file is {megabytes(size)}, above the limit of {megabytes(max_bytes)}",
+                "split the catalogue, or raise the limit (--max-mb on the command line)",
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise read_error(
+            name, "no such file", "check the path; the default is config/experiences.yaml"
+        ) from None
+    except IsADirectoryError:
+        raise read_error(name, "this is a folder, not a file", "name the YAML file itself") from None
+    except PermissionError:
+        raise read_error(name, "permission denied", "make the file readable") from None
+    except OSError as exc:
+        raise read_error(
+            name, f"cannot read the file ({exc.strerror})", "check the path and the disk"
+        ) from None
+    if len(raw) > max_bytes:  # it grew between stat and read
+        raise read_error(
+            name,
+            f"the file is above the limit of {megabytes(max_bytes)}",
+            "split the catalogue, or raise the limit (--max-mb on the command line)",
+        )
+    return raw
+
+
+def read_error(source: str, message: str, hint: str) -> CatalogueReadError:
+    """A problem reading ``source`` at all (code ``read``), with how to fix it."""
+    return CatalogueReadError([Problem(ProblemLevel.ERROR, message, file=source, hint=hint, code="read")])
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """``raw`` as text (UTF-8, a byte order mark dropped); raises :class:`CatalogueReadError`
+    at the line and column of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CatalogueReadError(
+            [
+                Problem(
+                    ProblemLevel.ERROR,
+                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
+                    file=source,
+                    line=line,
+                    column=column,
+                    hint="save the file as UTF-8 (most editors offer 'Save with encoding')",
+                    code="encoding",
+                )
+            ]
+        ) from None
 
 
 def format_path(path: Sequence[str | int]) -> str:
