@@ -225,7 +225,9 @@ def main(argv: list[str]) -> int:
             _send(out, document.locate(asked))
     except (EOFError, BrokenPipeError):  # the parent is gone
         pass
-    return 0
+    # Leave at once, without freeing the document object by object: at 10,000 experiences
+    # that took 0.06-0.1 s, which the parent's close() spent waiting for this exit.
+    os._exit(0)
 
 
 if __name__ == "__main__":
