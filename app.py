@@ -135,6 +135,6 @@ with st.expander("How to read this board"):
         "- The sidebar weights change every ranking on every page; *Reset* restores the catalogue's."
     )
 
-# The last step, once the page is on its way: the whole ownership analysis (team graph,
-# findings) in the background, for the Ownership and Decision rights pages.
-board.prefetch_ownership()
+# The last step, once the page is on its way: what waited for it starts in the background
+# (a new catalogue file's import into the store, the whole ownership analysis).
+board.drawn()

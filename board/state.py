@@ -23,7 +23,7 @@ from cxprio.ownership import OwnershipReport, Seam, analyse_ownership, find_seam
 from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
 from cxprio.tables import descendants, matching, table_makers
 
-from . import ranges
+from . import ranges, record
 from .jobs import Jobs
 from .ranges import RankRanges
 from .record import Record
@@ -245,6 +245,13 @@ class Board:
     def ownership(self) -> OwnershipReport:
         """The whole ownership analysis under these weights (see :meth:`prefetch_ownership`)."""
         return self.prefetch_ownership().result()
+
+    def drawn(self) -> None:
+        """Say the page is drawn, and start what waited for that: the store's import of a
+        new catalogue file (see :func:`board.record.page_drawn`) and the whole ownership
+        analysis under these weights, for the Ownership and Decision rights pages."""
+        record.page_drawn()
+        self.prefetch_ownership()
 
     def prefetch_ownership(self) -> Future[OwnershipReport]:
         """The ownership analysis under these weights, started in the background unless it
