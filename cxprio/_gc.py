@@ -13,8 +13,9 @@ def collector_paused() -> Iterator[None]:
 
     Loading and scoring allocate hundreds of thousands of small objects that form no
     cycles; with a large catalogue in memory, the collector would otherwise rescan the
-    whole heap many times (a third of the load time at 10,000 experiences). Reference counting still frees everything as usual; any cycles made
-    meanwhile are collected once the collector is back on.
+    whole heap many times (a third of the load time at 10,000 experiences). Reference
+    counting still frees everything as usual; any cycles made meanwhile are collected
+    once the collector is back on.
     """
     was_enabled = gc.isenabled()
     gc.disable()

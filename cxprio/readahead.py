@@ -24,8 +24,8 @@ reading in the parent.
 The messages are pickles, and the document's data inside the first one is in
 :mod:`marshal`'s format when it can be (plain data with no refused value, which is the
 usual case): at 10,000 experiences, marshal writes it in 0.04-0.06 s where pickle took
-0.13 s, and reads it in 0.07 s where pickle took 0.09 s. They come only from the child this module started, through its own
-pipe; nothing else can write there.
+0.13 s, and reads it in 0.07 s where pickle took 0.09 s. They come only from the child
+this module started, through its own pipe; nothing else can write there.
 """
 
 from __future__ import annotations
