@@ -88,7 +88,7 @@ with right:
         )
 
     st.subheader("Most costly unowned seams")
-    unowned = [s for s in seams.seams if not s.owned][:5]
+    unowned = seams.unowned
     if unowned:
         teams = board.prepared.team_labels
         for seam in unowned:

@@ -19,7 +19,14 @@ import pyarrow as pa
 from cxprio import CatalogueError, LoadedCatalogue
 from cxprio.ambition import AmbitionReport, check_ambition
 from cxprio.model import MEASURES, Catalogue, Level
-from cxprio.ownership import OwnershipReport, Seam, analyse_ownership, find_seams, raci_table, seam_coverage
+from cxprio.ownership import (
+    Handoffs,
+    OwnershipReport,
+    Seam,
+    analyse_ownership,
+    priority_sources,
+    raci_table,
+)
 from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
 from cxprio.tables import descendants, matching, table_makers
 
@@ -174,12 +181,17 @@ def _raci(prepared: Prepared, report: OwnershipReport) -> pd.DataFrame:
     return prepared.keep("raci", lambda: raci_table(prepared.loaded.catalogue, report.decision_findings))
 
 
+UNOWNED_SHOWN = 5
+"""How many of the most risky unowned seams the Overview lists."""
+
+
 @dataclass(frozen=True)
 class SeamSummary:
-    """What the Overview shows of the seams: every seam, most risky first, and the coverage."""
+    """What the Overview shows of the seams: the coverage and the most risky unowned seams
+    (:data:`UNOWNED_SHOWN` of them, most risky first)."""
 
-    seams: list[Seam]
     coverage: float | None
+    unowned: list[Seam]
 
 
 @dataclass(frozen=True)
@@ -233,12 +245,17 @@ class Board:
         )
 
     def seams(self) -> SeamSummary:
-        """The seams and their coverage under these weights, without the rest of the
-        ownership analysis (team graph, findings), kept for the catalogue version."""
+        """The seams' coverage and the most risky unowned seams under these weights, kept
+        for the catalogue version; only the seams shown are made (see :class:`Handoffs`)."""
 
         def summary() -> SeamSummary:
-            found = find_seams(self.catalogue, _priorities(self.norm, self.ranked))
-            return SeamSummary(found, seam_coverage(found))
+            handoffs = self.prepared.keep("handoffs", lambda: Handoffs.of(self.catalogue))
+            priorities = _priorities(self.norm, self.ranked)
+            sources = priority_sources(self.catalogue, priorities)
+            return SeamSummary(
+                handoffs.coverage(sources),
+                handoffs.most_risky_unowned(priorities, sources, UNOWNED_SHOWN),
+            )
 
         return self.prepared.keep(("seams", self.weight_key), summary)
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import random
 import re
 from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 
 from cxprio.findings import Finding
+from cxprio.generate import generate_catalogue
 from cxprio.model import Catalogue
 from cxprio.ownership import (
+    Handoffs,
     accountability_load,
     analyse_ownership,
     decision_defects,
@@ -137,6 +141,50 @@ def test_coverage_is_none_without_seams_and_a_plain_share_without_priorities() -
     assert seam_coverage([]) is None
     cat = catalogue(experience("x", step("1", "a"), step("2", "b", "b"), step("3", "c")))
     assert seam_coverage(find_seams(cat, {})) == 0.5
+
+
+def test_handoffs_price_only_what_the_overview_shows_as_a_hand_computation_says() -> None:
+    # Unowned seams and their risk (effective priority x 1.0):
+    #   p (journey, 30): a->b (step 1)                 risk 30
+    #   m (moment under p, own 10, takes p's 30): a->c  risk 30, from p
+    #   q (journey, 50): a->b (step 1), b->c (step 2)  risk 50, 50
+    #   r (journey, 0): a->d                            risk 0
+    # Owned: q's c->d (inside, risk 0). Coverage = 50 / (30 + 30 + 50 + 50 + 0 + 50) = 50 / 210.
+    # Most risky first, ties by experience id, then step: q/1, q/2, m/1, p/1, r/1.
+    cat = catalogue(
+        experience("p", step("1", "a"), step("2", "b"), level="journey"),
+        experience("m", step("1", "a"), step("2", "c"), parent="p"),
+        experience("q", step("1", "a"), step("2", "b"), step("3", "c"), step("4", "d", "d"), level="journey"),
+        experience("r", step("1", "a"), step("2", "d"), level="journey"),
+    )
+    priorities = {"p": 30.0, "m": 10.0, "q": 50.0, "r": 0.0}
+    handoffs = Handoffs.of(cat)
+    sources = priority_sources(cat, priorities)
+    assert handoffs.coverage(sources) == pytest.approx(50 / 210)
+    top = handoffs.most_risky_unowned(priorities, sources, 4)
+    assert [(s.experience, s.step, s.risk) for s in top] == [
+        ("q", 1, 50),
+        ("q", 2, 50),
+        ("m", 1, 30),
+        ("p", 1, 30),
+    ]
+    assert (top[2].own_priority, top[2].priority_from) == (10.0, "P")
+    assert len(handoffs.most_risky_unowned(priorities, sources, 10)) == 5
+    assert Handoffs.of(catalogue(experience("x", step("1", "a")))).coverage({}) is None
+
+
+def test_handoffs_agree_with_every_seam_on_a_large_catalogue() -> None:
+    generated = load_dict(yaml.safe_load(generate_catalogue(experiences=600, teams=40, seed=3))).catalogue
+    rng = random.Random(5)
+    # Few distinct priorities, so ties between experiences and steps are common.
+    priorities = {e.id: float(rng.choice([0, 10, 25, 25, 60, 90])) for e in generated.experiences}
+    sources = priority_sources(generated, priorities)
+    every = find_seams(generated, priorities, sources)
+    handoffs = Handoffs.of(generated)
+    assert len(handoffs) == len(every) > 100
+    assert handoffs.coverage(sources) == seam_coverage(every)
+    unowned = [s for s in every if not s.owned]
+    assert handoffs.most_risky_unowned(priorities, sources, 25) == unowned[:25]
 
 
 def test_team_pair_risk_sums_over_seams() -> None:

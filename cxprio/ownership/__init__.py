@@ -54,6 +54,7 @@ from .graph import (
 from .seams import (
     OUTSIDE_SEVERITY,
     UNOWNED_SEVERITY,
+    Handoffs,
     Seam,
     effective_priorities,
     experience_findings,
@@ -73,6 +74,7 @@ __all__ = [
     "RACI_KEYS",
     "UNOWNED_SEVERITY",
     "GraphMetrics",
+    "Handoffs",
     "OwnershipReport",
     "Seam",
     "accountability_load",

@@ -6,6 +6,7 @@ coverage.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -87,6 +88,112 @@ def priority_sources(catalogue: Catalogue, priorities: Mapping[str, float]) -> d
     return result
 
 
+@dataclass(frozen=True)
+class Handoffs:
+    """Every seam of a catalogue as far as it does not depend on priorities: where it is,
+    between which teams, who owns it and how severe leaving it unowned is. Built once per
+    catalogue (:meth:`of`) and priced under each weighting: :meth:`seams` makes them all,
+    while :meth:`coverage` and :meth:`most_risky_unowned` make only what they show, which
+    the board's Overview asks for at every change of the weights."""
+
+    experience: list[str]  # per seam, its experience's id
+    experience_name: list[str]
+    step: list[int]  # the index of the later step
+    from_step: list[str]
+    to_step: list[str]
+    from_team: list[str]
+    to_team: list[str]
+    handoff_owner: list[str | None]
+    outside: list[bool]
+    severity: list[float]  # UNOWNED_SEVERITY, OUTSIDE_SEVERITY or 0
+    names: dict[str, str]  # experience id -> name, for ``priority_from``
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> Handoffs:
+        found = cls([], [], [], [], [], [], [], [], [], [], {e.id: e.name for e in catalogue.experiences})
+        for experience in catalogue.experiences:
+            steps = experience.steps
+            for index in range(1, len(steps)):
+                before, after = steps[index - 1], steps[index]
+                if before.team is None or after.team is None or before.team == after.team:
+                    continue
+                owner = after.handoff_owner
+                outside = owner is not None and owner not in (before.team, after.team, experience.owner)
+                found.experience.append(experience.id)
+                found.experience_name.append(experience.name)
+                found.step.append(index)
+                found.from_step.append(before.name)
+                found.to_step.append(after.name)
+                found.from_team.append(before.team)
+                found.to_team.append(after.team)
+                found.handoff_owner.append(owner)
+                found.outside.append(outside)
+                found.severity.append(
+                    UNOWNED_SEVERITY if owner is None else OUTSIDE_SEVERITY if outside else 0.0
+                )
+        return found
+
+    def __len__(self) -> int:
+        return len(self.experience)
+
+    def seams(self, priorities: Mapping[str, float], sources: Mapping[str, tuple[float, str]]) -> list[Seam]:
+        """Every seam, with its ownership and risk, most risky first. ``sources`` is
+        :func:`priority_sources` of the catalogue and ``priorities``, as for the methods below."""
+        seams = [self._seam(i, priorities, sources) for i in range(len(self))]
+        seams.sort(key=_most_risky_first)
+        return seams
+
+    def coverage(self, sources: Mapping[str, tuple[float, str]]) -> float | None:
+        """:func:`seam_coverage` of :meth:`seams`, without making them."""
+        if not len(self):
+            return None
+        priority = [sources[e][0] for e in self.experience]
+        total = math.fsum(priority)
+        if total <= 0:
+            return sum(owner is not None for owner in self.handoff_owner) / len(self)
+        owned = math.fsum(
+            p for p, owner in zip(priority, self.handoff_owner, strict=True) if owner is not None
+        )
+        return owned / total
+
+    def most_risky_unowned(
+        self, priorities: Mapping[str, float], sources: Mapping[str, tuple[float, str]], count: int
+    ) -> list[Seam]:
+        """The first ``count`` unowned seams of :meth:`seams`, without making the others."""
+        unowned = [i for i, owner in enumerate(self.handoff_owner) if owner is None]
+        risk = {i: sources[self.experience[i]][0] * self.severity[i] for i in unowned}
+        first = heapq.nsmallest(count, unowned, key=lambda i: (-risk[i], self.experience[i], self.step[i]))
+        return [self._seam(i, priorities, sources) for i in first]
+
+    def _seam(
+        self, i: int, priorities: Mapping[str, float], sources: Mapping[str, tuple[float, str]]
+    ) -> Seam:
+        experience = self.experience[i]
+        priority, source = sources[experience]
+        own = priorities.get(experience)
+        owner = self.handoff_owner[i]
+        return Seam(
+            experience=experience,
+            experience_name=self.experience_name[i],
+            step=self.step[i],
+            from_step=self.from_step[i],
+            to_step=self.to_step[i],
+            from_team=self.from_team[i],
+            to_team=self.to_team[i],
+            handoff_owner=owner,
+            owned=owner is not None,
+            outside=self.outside[i],
+            priority=priority,
+            risk=priority * self.severity[i],
+            own_priority=None if own is None or math.isnan(own) else float(own),
+            priority_from=None if source == experience else self.names[source],
+        )
+
+
+def _most_risky_first(seam: Seam) -> tuple[float, str, int]:
+    return (-seam.risk, seam.experience, seam.step)
+
+
 def find_seams(
     catalogue: Catalogue,
     priorities: Mapping[str, float],
@@ -95,55 +202,23 @@ def find_seams(
     """Every seam of every experience, with its ownership and risk, most risky first.
     ``sources`` is :func:`priority_sources` of the same arguments, when already known."""
     sources = priority_sources(catalogue, priorities) if sources is None else sources
-    by_id = {e.id: e for e in catalogue.experiences}
-    seams = []
-    for experience in catalogue.experiences:
-        priority, source = sources[experience.id]
-        own = priorities.get(experience.id)
-        own_priority = None if own is None or math.isnan(own) else float(own)
-        steps = experience.steps
-        for index in range(1, len(steps)):
-            before, after = steps[index - 1], steps[index]
-            if before.team is None or after.team is None or before.team == after.team:
-                continue
-            owner = after.handoff_owner
-            outside = owner is not None and owner not in (before.team, after.team, experience.owner)
-            severity = UNOWNED_SEVERITY if owner is None else OUTSIDE_SEVERITY if outside else 0.0
-            seams.append(
-                Seam(
-                    experience=experience.id,
-                    experience_name=experience.name,
-                    step=index,
-                    from_step=before.name,
-                    to_step=after.name,
-                    from_team=before.team,
-                    to_team=after.team,
-                    handoff_owner=owner,
-                    owned=owner is not None,
-                    outside=outside,
-                    priority=priority,
-                    risk=priority * severity,
-                    own_priority=own_priority,
-                    priority_from=None if source == experience.id else by_id[source].name,
-                )
-            )
-    seams.sort(key=lambda s: (-s.risk, s.experience, s.step))
-    return seams
+    return Handoffs.of(catalogue).seams(priorities, sources)
 
 
 def seam_coverage(seams: Iterable[Seam]) -> float | None:
     """Share of priority-weighted seams that are owned (0..1); ``None`` when there are none.
 
     Seams of experiences with priority 0 count as one unit each, so a catalogue with no
-    priorities still gets a plain share of owned seams.
+    priorities still gets a plain share of owned seams. The sums are exact (``math.fsum``),
+    so the result does not depend on the order of the seams.
     """
     seams = list(seams)
     if not seams:
         return None
-    total = sum(s.priority for s in seams)
+    total = math.fsum(s.priority for s in seams)
     if total <= 0:
         return sum(s.owned for s in seams) / len(seams)
-    return sum(s.priority for s in seams if s.owned) / total
+    return math.fsum(s.priority for s in seams if s.owned) / total
 
 
 def seams_table(seams: Iterable[Seam], team_names: Mapping[str, str] | None = None) -> pd.DataFrame:
