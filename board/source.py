@@ -119,7 +119,10 @@ def _load(source: str, sha256: str, _content: bytes | None) -> Prepared:
     document, reading = startup.take(source, content)  # read in another process at start
     try:
         with collector_paused():
-            prepared = prepare(parse_catalogue(content, source=source, document=document))
+            references = reading.references if reading is not None else None
+            prepared = prepare(
+                parse_catalogue(content, source=source, document=document, references=references)
+            )
             gc.freeze()
     finally:
         if reading is not None:

@@ -8,11 +8,10 @@ Warnings (such as a missing measure) never stop loading; they travel with the re
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,9 @@ from pydantic import BaseModel, ValidationError
 from ._gc import collector_paused
 from .errors import CatalogueError, Problem, ProblemLevel, in_file_order
 from .model import Catalogue
-from .model import Level as ExperienceLevel
+from .references import ALLOWED_PARENTS as ALLOWED_PARENTS
+from .references import check_references as check_references
+from .references import suggest
 
 # Reading the file (its size cap, UTF-8) is the YAML reader's, which a process that only
 # reads YAML imports without this module; the names stay importable from here.
@@ -35,14 +36,6 @@ from .scoring import measure_warnings
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
 
 DOCS = "docs/catalogue.md"
-
-# Which parents each level may have (DOMAIN.md: journeys sit under a trigger, moments
-# under a journey or a trigger; triggers are the top of the tree).
-ALLOWED_PARENTS: dict[ExperienceLevel, frozenset[ExperienceLevel]] = {
-    ExperienceLevel.TRIGGER: frozenset(),
-    ExperienceLevel.JOURNEY: frozenset({ExperienceLevel.TRIGGER}),
-    ExperienceLevel.MOMENT: frozenset({ExperienceLevel.JOURNEY, ExperienceLevel.TRIGGER}),
-}
 
 
 @dataclass(frozen=True)
@@ -83,18 +76,34 @@ def parse_catalogue(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
     document: Document | None = None,
+    references: Callable[[], list[Problem] | None] | None = None,
 ) -> LoadedCatalogue:
     """Validate a catalogue given as bytes or text; ``source`` names it in messages.
 
     ``document`` is the YAML of these very bytes when it was read already, such as by
-    :mod:`cxprio.readahead` in another process; it is not read again.
+    :mod:`cxprio.readahead` in another process; it is not read again. ``references``
+    then gives :func:`check_references` of its data, checked there too, or None when it
+    cannot (they are checked here).
     """
     with collector_paused():
-        return _parse(content, source=source, max_bytes=max_bytes, max_depth=max_depth, document=document)
+        return _parse(
+            content,
+            source=source,
+            max_bytes=max_bytes,
+            max_depth=max_depth,
+            document=document,
+            references=references,
+        )
 
 
 def _parse(
-    content: bytes | str, *, source: str, max_bytes: int, max_depth: int, document: Document | None
+    content: bytes | str,
+    *,
+    source: str,
+    max_bytes: int,
+    max_depth: int,
+    document: Document | None,
+    references: Callable[[], list[Problem] | None] | None,
 ) -> LoadedCatalogue:
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if len(raw) > max_bytes:
@@ -129,18 +138,23 @@ def _parse(
                 ),
             ]
         )
-    references = [_place(p, document) for p in check_references(document.data)]
+    # The schema first: the references may be being checked elsewhere meanwhile.
     try:
         catalogue = Catalogue.model_validate(document.data)
     except ValidationError as exc:
+        found = _references(document, references)
         # A refused value is reported once, by its refusal, not again by the schema.
         schema = [
             problem
             for problem in (_from_pydantic(error, document) for error in exc.errors())
             if not document.is_refused(problem.path)
         ]
-        raise CatalogueError(in_file_order(_dedupe(refusals + schema + references))) from None
-    problems = refusals + references + [_place(p, document) for p in measure_warnings(catalogue)]
+        raise CatalogueError(in_file_order(_dedupe(refusals + schema + found))) from None
+    problems = (
+        refusals
+        + _references(document, references)
+        + [_place(p, document) for p in measure_warnings(catalogue)]
+    )
     if any(p.is_error for p in problems):
         raise CatalogueError(in_file_order(problems))
     return LoadedCatalogue(
@@ -150,6 +164,12 @@ def _parse(
         warnings=tuple(in_file_order(problems)),
         content=raw,
     )
+
+
+def _references(document: Document, checked: Callable[[], list[Problem] | None] | None) -> list[Problem]:
+    """:func:`check_references` of the document's data, as ``checked`` gives it when it can."""
+    found = checked() if checked is not None else None
+    return [_place(p, document) for p in (check_references(document.data) if found is None else found)]
 
 
 def _place(problem: Problem, document: Document) -> Problem:
@@ -201,11 +221,6 @@ def _innermost_model(annotation: Any) -> Any:
     return None
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _from_pydantic(error: Any, document: Document) -> Problem:
     loc = tuple(step for step in error["loc"] if isinstance(step, (str, int)))
     # pydantic appends validator names ("function-after[...]") to the location; drop them.
@@ -222,7 +237,7 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
         model = _model_at(loc[:-1])
         valid = sorted(_fields_by_alias(model)) if model else []
         message = f"unknown field {field!r}"
-        guess = _suggest(str(field), valid)
+        guess = suggest(str(field), valid)
         if guess:
             hint = f"did you mean {guess!r}? Valid fields here: {', '.join(valid)}"
         elif valid:
@@ -231,7 +246,7 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
         expected = error.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
         message = f"{value!r} is not allowed here; expected {expected}"
-        guess = _suggest(str(value).lower(), choices) if isinstance(value, str) else None
+        guess = suggest(str(value).lower(), choices) if isinstance(value, str) else None
         hint = f"did you mean {guess!r}?" if guess else f"use one of: {expected}"
         if field == "version":
             message = f"version {value!r} is not supported; this cxprio reads version 1"
@@ -291,212 +306,3 @@ def _describe(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     return f"{type(value).__name__} {value!r}"
-
-
-# --- rules across the catalogue ----------------------------------------------------------
-
-
-def check_references(data: Any) -> list[Problem]:
-    """Errors in how ids refer to each other: duplicates, unknown teams and parents,
-    parents of the wrong level, and cycles.
-
-    Works on the raw data, not the validated model, so these errors are reported together
-    with schema errors; values of the wrong type are skipped (the schema reports them).
-    """
-    if not isinstance(data, dict):
-        return []
-    teams = [t for t in _items(data, "teams")]
-    experiences = [e for e in _items(data, "experiences")]
-    problems: list[Problem] = []
-    problems += _duplicates("teams", [_text(t.get("id")) for _, t in teams], [i for i, _ in teams], "team")
-    problems += _duplicates(
-        "experiences", [_text(e.get("id")) for _, e in experiences], [i for i, _ in experiences], "experience"
-    )
-    team_ids = {tid for _, t in teams if (tid := _text(t.get("id")))}
-    by_id: dict[str, dict[str, Any]] = {}
-    for _, experience in experiences:  # with duplicate ids, the first one counts
-        if (eid := _text(experience.get("id"))) is not None:
-            by_id.setdefault(eid, experience)
-    for index, experience in experiences:
-        base: tuple[str | int, ...] = ("experiences", index)
-        if not _all_teams_known(experience, team_ids):  # the slow, precise pass only when needed
-            for path, team in _team_references(experience):
-                if team not in team_ids:
-                    problems.append(_unknown_team(base + path, team, team_ids))
-        if experience.get("parent") is not None:
-            problems += _parent_problems(base, experience, by_id)
-    problems += _cycles(experiences)
-    return problems
-
-
-def _items(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
-    items = data.get(section)
-    if not isinstance(items, list):
-        return []
-    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _duplicates(section: str, ids: list[str | None], indexes: list[int], what: str) -> Iterator[Problem]:
-    first: dict[str, int] = {}
-    for index, item_id in zip(indexes, ids, strict=True):
-        if item_id is None:
-            continue
-        if item_id in first:
-            yield Problem(
-                ProblemLevel.ERROR,
-                f"the {what} id {item_id!r} is used twice ({section}[{first[item_id]}] and "
-                f"{section}[{index}])",
-                field=f"{section}[{index}].id",
-                hint=f"give each {what} its own id",
-                code="duplicate-id",
-                path=(section, index, "id"),
-            )
-        else:
-            first[item_id] = index
-
-
-def _all_teams_known(experience: dict[str, Any], team_ids: set[str]) -> bool:
-    """True when every team id the experience names is a known team (the common case)."""
-    owner = experience.get("owner")
-    if isinstance(owner, str) and owner not in team_ids:
-        return False
-    steps = experience.get("steps")
-    if isinstance(steps, list):
-        for step in steps:
-            if isinstance(step, dict):
-                for key in ("team", "handoff_owner"):
-                    team = step.get(key)
-                    if isinstance(team, str) and team not in team_ids:
-                        return False
-    decisions = experience.get("decisions")
-    if isinstance(decisions, list):
-        for decision in decisions:
-            if isinstance(decision, dict):
-                for letter in ("A", "R", "C", "I"):
-                    teams = decision.get(letter)
-                    if isinstance(teams, str):
-                        teams = [teams]
-                    if isinstance(teams, list) and not team_ids.issuperset(
-                        t for t in teams if isinstance(t, str)
-                    ):
-                        return False
-    return True
-
-
-def _team_references(experience: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if (owner := _text(experience.get("owner"))) is not None:
-        yield ("owner",), owner
-    steps = experience.get("steps")
-    for i, step in enumerate(steps if isinstance(steps, list) else []):
-        if not isinstance(step, dict):
-            continue
-        for key in ("team", "handoff_owner"):
-            if (team := _text(step.get(key))) is not None:
-                yield ("steps", i, key), team
-    decisions = experience.get("decisions")
-    for i, decision in enumerate(decisions if isinstance(decisions, list) else []):
-        if not isinstance(decision, dict):
-            continue
-        for letter in ("A", "R", "C", "I"):
-            teams = decision.get(letter)
-            if isinstance(teams, str):  # a single team written without a list
-                yield ("decisions", i, letter), teams
-            elif isinstance(teams, list):
-                for j, team in enumerate(teams):
-                    if isinstance(team, str):
-                        yield ("decisions", i, letter, j), team
-
-
-def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Problem:
-    guess = _suggest(team, known)
-    hint = f"did you mean {guess!r}?" if guess else "add the team under 'teams:' or correct the id"
-    return Problem(
-        ProblemLevel.ERROR,
-        f"unknown team {team!r}",
-        field=format_path(path),
-        hint=hint,
-        code="unknown-team",
-        path=path,
-    )
-
-
-_LEVELS: dict[Any, ExperienceLevel] = {level.value: level for level in ExperienceLevel}
-
-
-def _level(experience: dict[str, Any]) -> ExperienceLevel | None:
-    level = experience.get("level")
-    return _LEVELS.get(level) if isinstance(level, str) else None
-
-
-def _parent_problems(
-    base: tuple[str | int, ...], experience: dict[str, Any], by_id: dict[str, dict[str, Any]]
-) -> Iterator[Problem]:
-    parent_id = _text(experience.get("parent"))
-    if parent_id is None:
-        return
-    path = (*base, "parent")
-    parent = by_id.get(parent_id)
-    if parent is None:
-        guess = _suggest(parent_id, by_id)
-        yield Problem(
-            ProblemLevel.ERROR,
-            f"unknown parent experience {parent_id!r}",
-            field=format_path(path),
-            hint=f"did you mean {guess!r}?" if guess else "use the id of a trigger or journey, or null",
-            code="unknown-parent",
-            path=path,
-        )
-        return
-    level, parent_level = _level(experience), _level(parent)
-    if level is None or parent_level is None or parent is experience:
-        return  # a bad level is a schema error; self-parenting is reported as a loop
-    allowed = ALLOWED_PARENTS[level]
-    if parent_level not in allowed:
-        if allowed:
-            kinds = " or ".join(sorted(lv.value for lv in allowed))
-            hint = f"a {level.value} sits under a {kinds}; change the parent or the level"
-        else:
-            hint = "a trigger is the top of the tree: set 'parent: null'"
-        yield Problem(
-            ProblemLevel.ERROR,
-            f"a {level.value} cannot sit under the {parent_level.value} {parent_id!r}",
-            field=format_path(path),
-            hint=hint,
-            code="parent-level",
-            path=path,
-        )
-
-
-def _cycles(experiences: list[tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
-    parent_of: dict[str, str | None] = {}
-    index_of: dict[str, int] = {}
-    for index, experience in experiences:
-        if (eid := _text(experience.get("id"))) is not None:
-            parent_of.setdefault(eid, _text(experience.get("parent")))
-            index_of.setdefault(eid, index)
-    reported: set[str] = set()
-    settled: set[str] = set()  # nodes whose ancestry is known to end (or was reported)
-    for start in parent_of:
-        seen: list[str] = []
-        node: str | None = start
-        while node is not None and node in parent_of and node not in settled and node not in seen:
-            seen.append(node)
-            node = parent_of[node]
-        settled.update(seen)
-        if node is not None and node in seen:
-            loop = seen[seen.index(node) :]
-            if not reported.intersection(loop):
-                reported.update(loop)
-                path = ("experiences", index_of[node], "parent")
-                yield Problem(
-                    ProblemLevel.ERROR,
-                    f"parents form a loop: {' -> '.join([*loop, node])}",
-                    field=format_path(path),
-                    hint="an experience cannot be its own ancestor; point one parent elsewhere",
-                    code="parent-cycle",
-                    path=path,
-                )

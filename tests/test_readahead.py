@@ -93,6 +93,56 @@ def test_problems_found_in_a_document_read_ahead_name_the_same_lines(tmp_path: P
     assert all(p.file == "broken.yaml" and p.line for p in ahead.value.problems)
 
 
+REFERENCES = GOOD_HEAD + (
+    "experiences:\n"
+    "  - {id: move, name: Move, level: trigger, owner: biling}\n"  # an unknown team
+    "  - {id: move, name: Move again, level: trigger}\n"  # an id used twice
+    "  - {id: j, name: J, level: journey, parent: nowhere}\n"  # an unknown parent
+    "  - {id: k, name: K, level: journey, parent: m}\n"  # k and m: a loop of parents
+    "  - {id: m, name: M, level: moment, parent: k}\n"
+    "  - {id: t, name: T, level: trigger, parent: move}\n"  # a trigger under a trigger
+)
+
+
+def test_the_child_checks_the_references_while_the_parent_validates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "references.yaml"
+    path.write_text(REFERENCES, encoding="utf-8")
+    content = path.read_bytes()
+    with pytest.raises(CatalogueError) as here:
+        parse_catalogue(content, source="references.yaml")
+    reading = read_ahead(path)
+    document = reading.document(content, file="references.yaml")
+    assert document is not None
+
+    def not_here(data: Any) -> list[Any]:
+        raise AssertionError("the references were checked in the parent")
+
+    monkeypatch.setattr(cxprio.catalogue, "check_references", not_here)
+    with pytest.raises(CatalogueError) as ahead:
+        parse_catalogue(content, source="references.yaml", document=document, references=reading.references)
+    reading.close()
+    assert [p.format() for p in ahead.value.problems] == [p.format() for p in here.value.problems]
+    codes = {p.code for p in ahead.value.problems}
+    assert codes >= {"unknown-team", "duplicate-id", "unknown-parent", "parent-cycle", "parent-level"}
+    assert all(p.line for p in ahead.value.problems)
+
+
+def test_references_the_child_could_not_check_are_checked_here(tmp_path: Path) -> None:
+    path = tmp_path / "references.yaml"
+    path.write_text(REFERENCES, encoding="utf-8")
+    content = path.read_bytes()
+    reading = read_ahead(path)
+    document = reading.document(content, file="references.yaml")
+    reading.close()
+    with pytest.raises(CatalogueError) as fallback:
+        parse_catalogue(content, source="references.yaml", document=document, references=lambda: None)
+    with pytest.raises(CatalogueError) as here:
+        parse_catalogue(content, source="references.yaml")
+    assert [p.format() for p in fallback.value.problems] == [p.format() for p in here.value.problems]
+
+
 SHAPES = textwrap.dedent(
     """\
     version: 1
@@ -207,8 +257,9 @@ from streamlit.testing.v1 import AppTest
 
 reading = startup._READING[0]
 read_here = []
-real = cxprio.catalogue.read_yaml
-cxprio.catalogue.read_yaml = lambda *a, **k: read_here.append(1) or real(*a, **k)
+real_read, real_check = cxprio.catalogue.read_yaml, cxprio.catalogue.check_references
+cxprio.catalogue.read_yaml = lambda *a, **k: read_here.append(1) or real_read(*a, **k)
+cxprio.catalogue.check_references = lambda *a, **k: read_here.append(1) or real_check(*a, **k)
 app = AppTest.from_file("app.py", default_timeout=120)
 app.run()
 assert not app.exception, app.exception
@@ -222,8 +273,8 @@ print("READ_HERE", len(read_here), "LEFT", len(startup._READING), "ENDED", readi
 
 def test_the_first_page_of_a_server_takes_the_document_read_ahead(generated: Path, tmp_path: Path) -> None:
     """A fresh process: the board reads the file in a child from its first import, the
-    first page validates that document without reading the YAML itself, the warnings it
-    lists carry their lines, and the child has ended."""
+    first page validates that document without reading the YAML or checking its
+    references itself, the warnings it lists carry their lines, and the child has ended."""
     environment = {**os.environ, "CXPRIO_CATALOGUE": str(generated), "PYTHONPATH": str(ROOT)}
     environment["CXPRIO_DATABASE_URL"] = f"sqlite:///{tmp_path / 'store.db'}"
     shown = subprocess.run(
