@@ -24,6 +24,10 @@ may sit under (DOMAIN.md: journeys sit under a trigger, moments under a journey 
 trigger; triggers are the top of the tree)."""
 
 
+def _error(path: tuple[str | int, ...], message: str, hint: str, code: str) -> Problem:
+    return Problem(ProblemLevel.ERROR, message, field=format_path(path), hint=hint, code=code, path=path)
+
+
 def suggest(word: str, choices: Iterable[str]) -> str | None:
     """The choice closest to ``word``, when one is close enough to be a likely typo."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -148,14 +152,7 @@ def _team_references(experience: dict[str, Any]) -> Iterator[tuple[tuple[str | i
 def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Problem:
     guess = suggest(team, known)
     hint = f"did you mean {guess!r}?" if guess else "add the team under 'teams:' or correct the id"
-    return Problem(
-        ProblemLevel.ERROR,
-        f"unknown team {team!r}",
-        field=format_path(path),
-        hint=hint,
-        code="unknown-team",
-        path=path,
-    )
+    return _error(path, f"unknown team {team!r}", hint, "unknown-team")
 
 
 def _level(experience: dict[str, Any]) -> str | None:
@@ -173,14 +170,8 @@ def _parent_problems(
     parent = by_id.get(parent_id)
     if parent is None:
         guess = suggest(parent_id, by_id)
-        yield Problem(
-            ProblemLevel.ERROR,
-            f"unknown parent experience {parent_id!r}",
-            field=format_path(path),
-            hint=f"did you mean {guess!r}?" if guess else "use the id of a trigger or journey, or null",
-            code="unknown-parent",
-            path=path,
-        )
+        hint = f"did you mean {guess!r}?" if guess else "use the id of a trigger or journey, or null"
+        yield _error(path, f"unknown parent experience {parent_id!r}", hint, "unknown-parent")
         return
     level, parent_level = _level(experience), _level(parent)
     if level is None or parent_level is None or parent is experience:
@@ -192,13 +183,8 @@ def _parent_problems(
             hint = f"a {level} sits under a {kinds}; change the parent or the level"
         else:
             hint = "a trigger is the top of the tree: set 'parent: null'"
-        yield Problem(
-            ProblemLevel.ERROR,
-            f"a {level} cannot sit under the {parent_level} {parent_id!r}",
-            field=format_path(path),
-            hint=hint,
-            code="parent-level",
-            path=path,
+        yield _error(
+            path, f"a {level} cannot sit under the {parent_level} {parent_id!r}", hint, "parent-level"
         )
 
 
@@ -223,11 +209,9 @@ def _cycles(experiences: list[tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
             if not reported.intersection(loop):
                 reported.update(loop)
                 path = ("experiences", index_of[node], "parent")
-                yield Problem(
-                    ProblemLevel.ERROR,
+                yield _error(
+                    path,
                     f"parents form a loop: {' -> '.join([*loop, node])}",
-                    field=format_path(path),
-                    hint="an experience cannot be its own ancestor; point one parent elsewhere",
-                    code="parent-cycle",
-                    path=path,
+                    "an experience cannot be its own ancestor; point one parent elsewhere",
+                    "parent-cycle",
                 )
