@@ -23,6 +23,9 @@ from typing import Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
+AFTER_RUN_LIMIT = 5.0
+"""How long (seconds) :func:`after_this_run` waits at most for the run to end."""
+
 SWITCH_INTERVAL = 0.001
 """Seconds a thread holding the interpreter lock runs before another waiting for it may
 take it (Python's default: 0.005)."""
@@ -71,3 +74,24 @@ class Jobs(Generic[K, V]):
         """Drop ``key``'s future (one that failed, say), so the next request starts it again."""
         with self._lock:
             self._futures.pop(key, None)
+
+
+def after_this_run(work: Callable[[], object], *, limit: float = AFTER_RUN_LIMIT) -> None:
+    """Call ``work`` on a thread of its own once the calling thread has ended, or after
+    ``limit`` seconds.
+
+    Called from a page, the calling thread is that page's script run, which ends once the
+    run is over and its last messages are on their way to the browser. Work started from
+    the page's last line took the interpreter from that end of the run: at 10,000
+    experiences, the store's import and the ownership analysis made the first Overview
+    show in full about 0.3 s later than no work at all did (0.95 s against 0.67 s from
+    the last line to the browser, means of three runs); started this way, about half of
+    that remains (0.8 s, nine runs).
+    """
+    caller = threading.current_thread()
+
+    def when_ended() -> None:
+        caller.join(limit)
+        work()
+
+    threading.Thread(target=when_ended, name="cxprio-after-run", daemon=True).start()

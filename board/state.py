@@ -31,7 +31,7 @@ from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table,
 from cxprio.tables import descendants, matching, table_makers
 
 from . import ranges, record
-from .jobs import Jobs
+from .jobs import Jobs, after_this_run
 from .ranges import RankRanges
 from .record import Record
 
@@ -264,11 +264,15 @@ class Board:
         return self.prefetch_ownership().result()
 
     def drawn(self) -> None:
-        """Say the page is drawn, and start what waited for that: the store's import of a
-        new catalogue file (see :func:`board.record.page_drawn`) and the whole ownership
-        analysis under these weights, for the Ownership and Decision rights pages."""
-        record.page_drawn()
-        self.prefetch_ownership()
+        """Say the page is drawn: once its run has ended (:func:`board.jobs.after_this_run`),
+        what waited for that starts: the store's import of a new catalogue file (see
+        :func:`board.record.page_drawn`) and the whole ownership analysis under these
+        weights, for the Ownership and Decision rights pages."""
+
+        def start() -> None:  # one after the other: each takes the interpreter while it runs
+            self.prefetch_ownership().add_done_callback(lambda _: record.page_drawn())
+
+        after_this_run(start)
 
     def prefetch_ownership(self) -> Future[OwnershipReport]:
         """The ownership analysis under these weights, started in the background unless it

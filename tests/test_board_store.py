@@ -120,7 +120,7 @@ def test_the_overview_says_when_it_is_drawn(
     path = written(tmp_path)
     app = board(path)
     assert app.title[0].value == BASE["organisation"]
-    assert gate.is_set()
+    assert gate.wait(60), "the Overview did not say it was drawn"
     assert imported(own_store, sha_of(path)).source == str(path)
 
 
