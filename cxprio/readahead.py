@@ -13,9 +13,8 @@ The child sends the document's data, its refusals and the SHA-256 of the bytes i
 then, while the parent validates that data against the schema, the errors in how its ids
 refer to each other (:func:`cxprio.references.check_references`, 0.1 s at 10,000
 experiences, :meth:`ReadAhead.references`). It then stays to answer where a value is in
-the file: a message about a problem needs its
-line, and the child still has the parser's marks, so only the few positions asked for
-cross over. :meth:`ReadAhead.close` ends it.
+the file: a message about a problem needs its line, and the child still has the parser's
+marks, so only the few positions asked for cross over. :meth:`ReadAhead.close` ends it.
 
 A document is handed over only for the very bytes the parent has, so a file changed in
 between is simply read again. Whatever goes wrong in the child (the file missing, too
