@@ -281,6 +281,7 @@ class Board:
 
         def work() -> OwnershipReport:  # the priorities too: a page asking again builds nothing
             report = analyse_ownership(prepared.loaded.catalogue, _priorities(prepared.norm, ranked))
+            report.metrics  # noqa: B018  # computed here, not on the page that shows them
             _raci(prepared, report)
             return report
 

@@ -185,5 +185,6 @@ def test_the_overview_starts_the_ownership_analysis_its_other_pages_use(tmp_path
     )
     report = prefetched.result(timeout=60)
     assert report.coverage == expected.coverage and len(report.findings) == len(expected.findings)
+    assert "metrics" in vars(report), "the graph metrics are left to the page that shows them"
     coverage = next(m for m in app.metric if m.label == "Seam coverage").value
     assert coverage == f"{expected.coverage:.0%}"  # the Overview's own, from the seams alone

@@ -575,6 +575,24 @@ def test_riskiest_teams_rank_teams_by_the_risk_of_their_seams() -> None:
     assert riskiest_teams(report.metrics, 2) == ["b", "c"]
 
 
+def test_graph_metrics_are_computed_once_and_only_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cxprio.ownership as ownership
+
+    seeds: list[int] = []
+    real = ownership.graph_metrics
+
+    def counted(graph: Any, *, seed: int = 0) -> Any:
+        seeds.append(seed)
+        return real(graph, seed=seed)
+
+    monkeypatch.setattr(ownership, "graph_metrics", counted)
+    report = analyse_ownership(three_experiences(), {"x": 90, "y": 50, "z": 10}, seed=3)
+    assert seeds == []
+    first = report.metrics
+    assert report.metrics is first and seeds == [3]
+    assert riskiest_teams(first, 3) == ["b", "c", "d"]
+
+
 def test_riskiest_teams_leave_out_teams_without_seams() -> None:
     cat = catalogue(experience("x", step("1", "a"), step("2", "b")))  # c, d, e take no part
     assert riskiest_teams(analyse_ownership(cat, {"x": 10}).metrics, 10) == ["a", "b"]

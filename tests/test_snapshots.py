@@ -25,6 +25,20 @@ def stored(store: Store) -> Store:
     return store
 
 
+def test_a_snapshot_computes_no_graph_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It keeps none: the betweenness of a large team graph would only slow it down."""
+    import cxprio.ownership as ownership
+    from cxprio import load_catalogue
+    from cxprio.snapshots import freeze
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a snapshot computed the graph metrics")
+
+    monkeypatch.setattr(ownership, "graph_metrics", refused)
+    frozen = freeze(load_catalogue(SAMPLE).catalogue)
+    assert frozen["seams"] > 0 and frozen["findings"]
+
+
 def test_a_snapshot_freezes_the_figures_of_the_version(stored: Store) -> None:
     taken = take_snapshot(stored, "2026-Q4", author="ana")
     figures = taken.payload
