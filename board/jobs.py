@@ -23,6 +23,9 @@ from typing import Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
+AFTER_RUN_THREAD = "cxprio-after-run"
+"""The name of each thread :func:`after_this_run` starts."""
+
 AFTER_RUN_LIMIT = 5.0
 """How long (seconds) :func:`after_this_run` waits at most for the run to end."""
 
@@ -94,4 +97,4 @@ def after_this_run(work: Callable[[], object], *, limit: float = AFTER_RUN_LIMIT
         caller.join(limit)
         work()
 
-    threading.Thread(target=when_ended, name="cxprio-after-run", daemon=True).start()
+    threading.Thread(target=when_ended, name=AFTER_RUN_THREAD, daemon=True).start()

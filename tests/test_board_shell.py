@@ -4,7 +4,6 @@ compute rank ranges in the background."""
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -66,12 +65,9 @@ def test_range_jobs_start_only_when_asked_and_are_shared_by_key() -> None:
 
 def test_range_jobs_drop_weightings_left_behind_before_they_start() -> None:
     jobs = RangeJobs()
-    release = threading.Event()
-    busy = jobs.request("busy", lambda: (release.wait(30), frame([1], [1], [True]))[1])
-    deadline = time.monotonic() + 30
-    while not busy.running():  # the worker has taken it
-        assert time.monotonic() < deadline, "the worker never started"
-        time.sleep(0.001)
+    started, release = threading.Event(), threading.Event()
+    busy = jobs.request("busy", lambda: (started.set(), release.wait(30), frame([1], [1], [True]))[2])
+    assert started.wait(30), "the worker never started"
     queued: Future[RankRanges] = jobs.request("passed over", lambda: frame([1], [1], [True]))
     newest = jobs.request("newest", lambda: frame([5], [7], [False]))
     assert queued.cancelled() and jobs.peek("passed over") is None
@@ -175,9 +171,11 @@ def test_the_overview_starts_the_ownership_analysis_its_other_pages_use(tmp_path
     finally:
         del os.environ["CXPRIO_CATALOGUE"]
     assert not app.exception
-    deadline = time.monotonic() + 60  # the analysis is asked for once the page's run has ended
-    while (prefetched := _ANALYSES.peek(key)) is None and time.monotonic() < deadline:
-        time.sleep(0.02)  # the poll's interval, not a wait for a result
+    from board.jobs import AFTER_RUN_THREAD
+
+    for after in [t for t in threading.enumerate() if t.name == AFTER_RUN_THREAD]:
+        after.join(60)  # the analysis is asked for once the page's run has ended
+    prefetched = _ANALYSES.peek(key)
     assert prefetched is not None
     table = score(load_catalogue(path).catalogue).table
     expected = analyse_ownership(
