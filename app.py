@@ -22,7 +22,7 @@ table = board.table
 ambition = board.ambition()
 seams = board.seams()  # the rest of the ownership analysis is not needed here
 
-st.title(plain(catalogue.organisation))
+st.title(plain(catalogue.organisation.name))
 warnings = (
     f" :orange[{len(board.loaded.warnings)} catalogue warning(s)], such as a missing measure: the "
     "Catalogue page lists them."

@@ -151,7 +151,7 @@ def weight_sliders(loaded: LoadedCatalogue, where: Record) -> dict[str, float]:
         st.session_state[f"weight_{name}"] = float(kept.values[name])
     with st.sidebar:
         # Few elements, each carrying more: every one costs time at every slider move.
-        st.markdown(f"**{plain(loaded.catalogue.organisation)}**")
+        st.markdown(f"**{plain(loaded.catalogue.organisation.name)}**")
         st.caption(f"Catalogue: {plain(Path(loaded.source).name)}  \n{plain(version_line(where))}")
         st.markdown(
             "### Weights\n:gray[:small[How much each measure counts in the priority. Move them "

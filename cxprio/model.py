@@ -365,11 +365,33 @@ _PLAIN: dict[Level | Tier | None, str | None] = {
 }
 
 
+class Organisation(_Strict):
+    """Whose catalogue this is. ``customers``, when given, is how many customers the
+    organisation has: no experience can reach more, so a workshop round that proposes a
+    larger reach is asked to confirm it (:mod:`cxprio.rounds`)."""
+
+    name: Text
+    customers: Annotated[int, Field(strict=True, gt=0)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_name_alone(cls, data: Any) -> Any:
+        # ``organisation: Northwind Energy`` is the short form of ``{name: Northwind Energy}``.
+        if isinstance(data, str):
+            return {"name": data}
+        if not isinstance(data, dict):
+            raise ValueError(
+                "write the organisation's name (organisation: Northwind Energy), or its name and "
+                "customer count (organisation: {name: Northwind Energy, customers: 1200000})"
+            )
+        return data
+
+
 class Catalogue(_Strict):
     """A whole catalogue: the organisation, its teams and its experiences."""
 
     version: Literal[1]
-    organisation: Text
+    organisation: Organisation
     scoring: ScoringConfig = ScoringConfig()
     ambition: AmbitionConfig = AmbitionConfig()
     teams: list[Team] = Field(default_factory=list)

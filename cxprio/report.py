@@ -138,7 +138,7 @@ class Workshop:
 
     @property
     def title(self) -> str:
-        return f"{self.catalogue.organisation}: workshop pack"
+        return f"{self.catalogue.organisation.name}: workshop pack"
 
     def file_name(self, fmt: str) -> str:
         """A download name for ``fmt`` (see :func:`file_name`)."""
@@ -510,7 +510,7 @@ def _width(column: object, values: pd.Series) -> float:
 def _about(workshop: Workshop) -> list[tuple[str, str]]:
     catalogue = workshop.catalogue
     rows = [
-        ("Organisation", catalogue.organisation),
+        ("Organisation", catalogue.organisation.name),
         ("Catalogue", workshop.source),
         ("Catalogue SHA-256", workshop.sha256),
         ("Experiences", f"{len(catalogue.experiences):,}"),

@@ -133,8 +133,9 @@ def _map_onto_scales(
 
 
 def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
-    """A warning for every experience with missing measures (scored without them) and for
-    every measure outside its scale (clamped), in file order."""
+    """A warning for every experience with missing measures (scored without them), for
+    every measure outside its scale (clamped), and for a reach above the organisation's
+    customer count when the catalogue gives one, in file order."""
     experiences = catalogue.experiences
     raw = catalogue.columns.measures
     warnings = list(_map_onto_scales(raw, catalogue, list(range(len(experiences))))[1])
@@ -152,6 +153,21 @@ def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
                 path=path,
             )
         )
+    customers = catalogue.organisation.customers
+    if customers is not None:
+        reach = raw[:, MEASURES.index("reach")]
+        for index in np.flatnonzero(reach > customers).tolist():
+            warnings.append(
+                Problem(
+                    ProblemLevel.WARNING,
+                    f"{experiences[index].id}: reach {reach[index]:,.0f} is more than the "
+                    f"organisation's {customers:,} customers",
+                    field=f"experiences[{index}].measures.reach",
+                    hint="check the reach (customers affected a year), or the customer count under organisation",
+                    code="reach-above-customers",
+                    path=("experiences", index, "measures", "reach"),
+                )
+            )
     warnings.sort(key=lambda p: p.path)
     return tuple(warnings)
 

@@ -91,7 +91,7 @@ def freeze(catalogue: Catalogue, weights: Mapping[str, float] | None = None) -> 
     return {
         "weights": dict(scores.weights),
         "scales": catalogue.scoring.scales.model_dump(mode="json"),
-        "organisation": catalogue.organisation,
+        "organisation": catalogue.organisation.name,
         "experiences": experiences,
         "seam_coverage": report.coverage,
         "seams": len(report.seams),

@@ -266,3 +266,37 @@ def test_a_catalogue_without_the_experiences_key_is_refused() -> None:
     with pytest.raises(CatalogueError) as caught:
         parse_catalogue(b"version: 1\norganisation: Empty\nteams: []\n", source="empty.yaml")
     assert any(p.field == "experiences" and "missing" in p.message for p in caught.value.errors)
+
+
+def test_the_organisation_is_a_name_or_a_name_and_its_customer_count() -> None:
+    short = load_dict(catalogue_dict()).catalogue.organisation
+    assert (short.name, short.customers) == ("Test Energy", None)
+    data = catalogue_dict(organisation={"name": "Test Energy", "customers": 1_200_000})
+    full = load_dict(data).catalogue.organisation
+    assert (full.name, full.customers) == ("Test Energy", 1_200_000)
+
+
+@pytest.mark.parametrize(
+    ("organisation", "expected"),
+    [
+        ({"name": "Test Energy", "customers": 0}, ("organisation.customers", "out of range")),
+        ({"name": "Test Energy", "customers": 1.5}, ("organisation.customers", "expected a number")),
+        ({"name": "Test Energy", "customers": "many"}, ("organisation.customers", "expected a number")),
+        ({"customers": 1000}, ("organisation.name", "'name' is missing")),
+        ({"name": "Test Energy", "clients": 1000}, ("organisation.clients", "unknown field")),
+        (12, ("organisation", "write the organisation's name")),
+    ],
+)
+def test_a_wrong_organisation_is_refused_at_its_line(organisation: Any, expected: tuple[str, str]) -> None:
+    (error,) = errors_of(catalogue_dict(organisation=organisation))
+    field, words = expected
+    assert error.startswith(f"{field}:") and words in error, error
+
+
+def test_a_reach_above_the_customer_count_is_a_warning() -> None:
+    data = catalogue_dict(organisation={"name": "Test Energy", "customers": 175_000})
+    warnings = load_dict(data).warnings  # reach 180,000 for the first; 170,000 for the others
+    assert [(w.field, w.code) for w in warnings] == [
+        ("experiences[0].measures.reach", "reach-above-customers")
+    ]
+    assert "180,000 is more than the organisation's 175,000 customers" in warnings[0].message

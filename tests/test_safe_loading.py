@@ -126,7 +126,7 @@ def test_files_over_the_size_cap_are_refused_before_reading(tmp_path) -> None:
         load_catalogue(path, max_bytes=1000)
     error = only_error(exc)
     assert "above the limit" in error.message and error.file == str(path)
-    assert load_catalogue(path).catalogue.organisation == "Test Energy"  # default cap: 20 MB
+    assert load_catalogue(path).catalogue.organisation.name == "Test Energy"  # default cap: 20 MB
 
 
 def test_deep_nesting_is_refused_without_exhausting_the_stack() -> None:
@@ -148,7 +148,7 @@ def test_non_utf8_bytes_are_refused_with_their_line() -> None:
 
 def test_a_utf8_byte_order_mark_is_accepted() -> None:
     raw = "\ufeff".encode() + dump(catalogue_dict()).encode()
-    assert parse_catalogue(raw).catalogue.organisation == "Test Energy"
+    assert parse_catalogue(raw).catalogue.organisation.name == "Test Energy"
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n", "# only a comment\n"])
