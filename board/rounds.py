@@ -239,7 +239,7 @@ def aggregate_rows(summaries: list[Aggregate], names: dict[str, str]) -> pd.Data
                 "Middle half": middle,
                 "Range": spread,
                 "Votes": votes,
-                "Disagreement": a.spread,
+                "Disagreement": a.disagreement,
             }
         )
     return pd.DataFrame(rows)

@@ -23,12 +23,14 @@ REMOVED = "(removed)"
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
-    """One value that differs between two versions; ``None`` where there was none."""
+    """One value that differs between two versions; ``None`` where there was none.
+    ``note``: where the new value came from, when its edit said so."""
 
     experience: str | None
     field: str
     old: str | None
     new: str | None
+    note: str | None = None
 
 
 def as_text(value: Any) -> str | None:

@@ -64,6 +64,7 @@ from .ownership import (
 )
 from .report import FORMATS, build, gather, newest_history
 from .rounds import (
+    Unconfirmed,
     aggregate,
     aggregates_table,
     close_round,
@@ -74,6 +75,7 @@ from .rounds import (
     open_round,
     parse_criteria,
     participants,
+    proposals,
     record,
     reveal,
     rounds_table,
@@ -356,11 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     opening.add_argument("--matching", metavar="TEXT", help="only experiences whose name or id holds TEXT")
     opening.add_argument(
         "--criteria",
-        default="reach,frequency,depth,cost,failure_demand,ambition",
+        default="depth,ambition",
         metavar="C,...",
-        help="what participants score: any of reach, frequency, depth, cost, failure_demand (a 1-5 "
-        "judgement; add :number for the measure's own unit, as in reach:number) and ambition (a tier "
-        "vote) (default: all six, measures as judgements)",
+        help="what participants score: the facts reach:number, frequency:number, cost:number and "
+        "failure_demand:number (each a number in its own unit: a fact is never a 1-5 judgement), depth "
+        "(a 1-5 judgement) and ambition (a tier vote) (default: depth,ambition)",
     )
     opening.add_argument(
         "--weights-vote", action="store_true", help="participants also vote on the five weights"
@@ -385,7 +387,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a measure, ambition, or weight:MEASURE for a weights vote",
     )
     scoring.add_argument(
-        "--value", required=True, metavar="V", help="1-5, a number, or a tier; empty clears the score"
+        "--value",
+        required=True,
+        metavar="V",
+        help="a number in the measure's unit, 1-5 for depth, or a tier; empty clears the score",
     )
     importing = steps.add_parser(
         "import",
@@ -399,8 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
         "show",
         help="the results per experience and criterion, widest disagreement first",
         description="Per experience and criterion: n, median, quartiles (linear, as numpy.percentile), "
-        "min, max, the interquartile range and its share of the criterion's range (spread), and the "
-        "ambition votes per tier; widest disagreement first.",
+        "min, max, the interquartile range and its share of the criterion's range (spread), the "
+        "ambition votes per tier, and the disagreement (the standard deviation as a share of the most "
+        "it can be), widest disagreement first; and what closing would change.",
     )
     showing.add_argument("code", metavar="CODE")
     showing.add_argument(
@@ -415,12 +421,25 @@ def build_parser() -> argparse.ArgumentParser:
     closing = steps.add_parser(
         "close",
         help="close the round, saving the accepted results through the audited save",
-        description="Close the round. The accepted results (medians; the ambition with most votes) are "
-        "saved as a new catalogue version whose reason names the round; the round becomes read-only.",
+        description="Close the round. The accepted results (medians; the ambition with most votes) that "
+        "differ from today's values are saved as a new catalogue version whose reason names the round, "
+        "each value noting where it came from; the round becomes read-only. A fact moved more than 3 "
+        "times either way, or a reach above the organisation's customers, is implausible: it is saved "
+        "only when --confirm names it too.",
     )
     closing.add_argument("code", metavar="CODE")
     closing.add_argument(
-        "--accept", default="all", metavar="all|none|ID,...", help="whose results to accept (default: all)"
+        "--accept",
+        default="all",
+        metavar="all|none|ID,...",
+        help="which results to accept: all, none, or experiences (every result of each) and "
+        "experience:criterion pairs, such as query-bill:reach (default: all)",
+    )
+    closing.add_argument(
+        "--confirm",
+        default="",
+        metavar="all|ID:CRITERION,...",
+        help="confirm implausible results among those accepted (round show lists them)",
     )
     closing.add_argument(
         "--author", metavar="NAME", help="who closes it (default: the user running the command)"
@@ -1008,6 +1027,7 @@ def _round_show(store: Store, args: argparse.Namespace) -> int:
     catalogue = parse_catalogue(store.text(latest.id)).catalogue if latest is not None else None
     summaries = aggregate(found, rows, catalogue)
     vote = weights_vote(rows, catalogue) if catalogue is not None and found.weights_vote else None
+    offered = proposals(found, summaries, catalogue) if catalogue is not None and not found.closed else []
     people = participants(store, found)
     if args.format == "json":
         data = {
@@ -1017,6 +1037,19 @@ def _round_show(store: Store, args: argparse.Namespace) -> int:
             "participants": len(people),
             "scores": len(rows),
             "aggregates": [a.as_dict() for a in summaries],
+            "proposals": [
+                {
+                    "key": p.key,
+                    "experience": p.experience,
+                    "criterion": p.criterion,
+                    "current": p.current,
+                    "proposed": p.proposed,
+                    "source": p.source,
+                    "implausible": p.implausible or None,
+                    "note": p.note or None,
+                }
+                for p in offered
+            ],
             "weights": None if vote is None else {"voters": vote.voters, "median": vote.median},
         }
         _emit(json.dumps(data, indent=2) + "\n", args.out)
@@ -1027,29 +1060,45 @@ def _round_show(store: Store, args: argparse.Namespace) -> int:
     ]
     table = aggregates_table(summaries)
     lines.append(table.to_string(index=False) if len(table) else "(no scores yet)")
+    if offered:
+        lines += ["", "If accepted (round close CODE --accept KEY,...):"]
+        for p in offered:
+            flag = f"  [implausible: {p.implausible}; needs --confirm]" if p.implausible else ""
+            lines.append(f"  {p.key}: {p.described()}{flag}")
     if vote is not None:
         lines += ["", f"weights vote ({vote.voters} voters), medians: {format_weights(vote.median)}"]
     _emit("\n".join(lines) + "\n", args.out)
     return EXIT_OK
 
 
+def _listed(text: str) -> str | list[str]:
+    """``all``, ``none`` or a comma-separated list, as ``--accept`` and ``--confirm`` take it."""
+    text = text.strip()
+    return text if text in ("all", "none") else [i.strip() for i in text.split(",") if i.strip()]
+
+
 def _round_close(store: Store, args: argparse.Namespace) -> int:
-    accept = args.accept.strip()
-    chosen: str | list[str] = (
-        accept if accept in ("all", "none") else [i.strip() for i in accept.split(",") if i.strip()]
-    )
     quarter = parse_quarter(args.snapshot) if args.snapshot else None
     author = args.author or _user()
-    closed = close_round(store, args.code, accept=chosen, author=author)
+    confirm = _listed(args.confirm)
+    try:
+        closed = close_round(
+            store,
+            args.code,
+            accept=_listed(args.accept),
+            confirm=() if confirm == "none" else confirm,
+            author=author,
+        )
+    except Unconfirmed as exc:
+        keys = ",".join(p.key for p in exc.proposals)
+        raise UsageError(
+            f"{exc}. Check them, then add --confirm {keys}, or leave them out of --accept"
+        ) from None
     for skipped in closed.skipped:
         _say(f"not accepted: {skipped.experience} {skipped.criterion}: {skipped.note}")
-    if closed.saved is None:
-        _say(f"round {closed.round.code} closed; no value changed in the catalogue")
-    else:
-        changed = len(closed.saved.edited.changes)
-        _say(
-            f"round {closed.round.code} closed; {changed} value(s) saved as version {closed.saved.version.id}"
-        )
+    for accepted in closed.accepted:
+        _say(f"  {accepted.described(accepted.experience)}")
+    _say(closed.summary())
     if quarter is not None:
         taken = take_snapshot(store, quarter, author=author)
         _say(f"snapshot of {taken.quarter} taken from version {taken.version_id}")

@@ -50,11 +50,14 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Set ``field`` of the experience ``experience`` (its id) to ``value``."""
+    """Set ``field`` of the experience ``experience`` (its id) to ``value``. ``note``:
+    where the value came from, kept with its change in the audit trail (``round ABC234:
+    median of 5 numbers``)."""
 
     experience: str
     field: str
     value: float | int | str | None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

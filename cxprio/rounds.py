@@ -1,9 +1,11 @@
 """Workshop rounds: many people score the same experiences at once, each on their own.
 
 A facilitator opens a :class:`Round` on the store's latest version (:func:`open_round`):
-which experiences, which criteria (any of the five measures, each as a 1-5 judgement or
-as a number in the measure's own unit, and an ambition vote), whether participants also
-vote on the weights, and an optional closing time. The round has a short join code.
+which experiences, which criteria (the facts, reach, frequency, cost and failure demand,
+each as a number in its own unit; depth as a 1-5 judgement; and an ambition vote),
+whether participants also vote on the weights, and an optional closing time. The round
+has a short join code. A fact is never asked for as a 1-5 judgement: a judgement cannot
+be turned into a measurement (:data:`cxprio.units.FACTS`).
 
 Participants join with the code and a name (:func:`join`), or as the signed-in user, and
 every score they enter is written to the store at once (:func:`record`): one score per
@@ -15,14 +17,19 @@ it records what is revealed.
 
 :func:`aggregate` gives, per experience and criterion, the number of scores, median,
 quartiles (linear interpolation, as ``numpy.percentile``), minimum and maximum, the
-ambition votes per tier, and a ``spread`` on one 0..1 scale for every criterion (the
-interquartile range as a share of the criterion's range), so that disagreement can be
-ranked across criteria; widest first. :func:`proposals` turns the medians into catalogue
-values (a judgement is mapped onto the measure's scale: 1 is its minimum, 5 its maximum;
-the ambition is the tier with the most votes, none on a tie), :func:`preview` shows how
-the ranking would move if they were accepted, and :func:`close_round` saves the accepted
-ones through the audited save (:func:`cxprio.saving.save_edits`), marking the round
-closed in the same transaction. A closed round is read-only and keeps its raw scores.
+ambition votes per tier, and the ``disagreement`` the results are ranked by, on one 0..1
+scale for every criterion: the standard deviation as a share of the largest it can be
+(half the criterion's range), which one voice far from the rest moves, where the
+interquartile range does not see it; widest first. :func:`proposals` turns the results
+into catalogue values where they differ from today's (a number's median, a depth
+judgement's median, the ambition with the most votes, none on a tie), flagging a fact
+moved more than :data:`IMPLAUSIBLE_RATIO` times either way, or a reach above the
+organisation's customers, as implausible: it needs its own confirmation.
+:func:`preview` shows how the ranking would move if they were accepted, and
+:func:`close_round` saves the accepted ones through the audited save
+(:func:`cxprio.saving.save_edits`), each value noting where it came from, marking the
+round closed in the same transaction. A closed round is read-only and keeps its raw
+scores.
 
 Concurrency: a score is written in one small transaction that first reads the round's
 row (``FOR SHARE`` on PostgreSQL); closing takes that row for update, so no score lands
@@ -57,7 +64,17 @@ from .errors import StoreError, UsageError
 from .model import DEFAULT_SCALES, MEASURES, Catalogue, Level, Scale, Tier, Transform
 from .saving import Saved, save_edits
 from .scoring import Normalised, normalise, ranking
-from .store import TRANSACTION_CACHE, Store, Version, aware, round_participants, round_scores, rounds
+from .store import (
+    TRANSACTION_CACHE,
+    Store,
+    Version,
+    aware,
+    round_participants,
+    round_scores,
+    rounds,
+)
+from .store import changes as change_rows
+from .units import LABELS, UNITS, is_fact, number, percent, relative_change, with_unit
 
 AMBITION = "ambition"
 CRITERIA = (*MEASURES, AMBITION)
@@ -74,6 +91,9 @@ CODE_LENGTH = 6
 MAX_NAME = 80
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ALL = "*"
+IMPLAUSIBLE_RATIO = 3.0
+"""A proposal that moves a fact more than this many times up or down needs its own
+confirmation: a room's estimate rarely beats a measurement by that much."""
 SCORE_COLUMNS = ("participant", "experience", "criterion", "value")
 """The columns of a scores file (:func:`import_scores`) and of the raw scores download."""
 
@@ -161,13 +181,17 @@ class Score:
     value: float | None
     tier: str | None
     updated_at: datetime
+    participant_id: int = 0
 
     @property
     def shown(self) -> str:
-        """The value as a person wrote it: ``3``, ``0.25`` or ``distinct``."""
+        """The value as a person typed it, and as a scores file takes it back: ``3``,
+        ``320000``, ``0.25`` or ``distinct``."""
         if self.tier is not None:
             return self.tier
-        return "" if self.value is None else f"{self.value:g}"
+        if self.value is None:
+            return ""
+        return str(int(self.value)) if float(self.value).is_integer() else repr(float(self.value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +199,15 @@ class Aggregate:
     """The scores of one experience on one criterion, summarised.
 
     For an ambition vote, ``median`` to ``max`` are the tiers' strengths (3 Unique to 0
-    Uncompetitive) and ``votes`` counts each tier; ``spread`` is the interquartile range
-    as a share of the criterion's range (0: everyone agrees, 1: as far apart as can be).
+    Uncompetitive) and ``votes`` counts each tier. ``spread`` is the interquartile range
+    as a share of the criterion's range. ``disagreement``, which results are ranked by,
+    is the standard deviation as a share of the largest it can be (half the criterion's
+    range): 0 when everyone agrees, 1 when the room is split half and half at the two
+    ends. Unlike the interquartile range it hears one voice far from the rest: four 5s
+    and a 1 give 0.8, where 3, 3, 4, 4, 4 give 0.24. Numbers are placed on the measure's
+    scale first (:func:`position`), so a reach of 1,000 against 1,000,000 is as far
+    apart as a 1 against a 5 would be, whatever the unit. ``counts``: how many chose
+    each value (in value order), for the anonymous dots on the projector.
     """
 
     experience: str
@@ -189,7 +220,9 @@ class Aggregate:
     min: float
     max: float
     spread: float
+    disagreement: float
     votes: Mapping[str, int] = field(default_factory=dict)
+    counts: tuple[tuple[float, int], ...] = ()
 
     @property
     def iqr(self) -> float:
@@ -218,6 +251,7 @@ class Aggregate:
             "max": self.max,
             "iqr": self.iqr,
             "spread": self.spread,
+            "disagreement": self.disagreement,
             "votes": dict(self.votes) if self.kind == TIER else None,
             "majority": self.majority if self.kind == TIER else None,
         }
@@ -225,7 +259,12 @@ class Aggregate:
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """What accepting a round's result for one experience and criterion would write."""
+    """What accepting a round's result for one experience and criterion would write.
+
+    ``proposed`` is ``None`` when the result proposes nothing, ``note`` then says why (a
+    tied vote, an experience no longer in the catalogue). ``source`` says where the
+    value comes from (``median of 5 numbers``); ``implausible`` why it needs its own
+    confirmation, or is empty."""
 
     experience: str
     criterion: str
@@ -233,53 +272,94 @@ class Proposal:
     current: float | str | None
     proposed: float | str | None
     n: int
-    spread: float
+    disagreement: float
+    source: str = ""
+    implausible: str = ""
     note: str = ""
+
+    @property
+    def key(self) -> str:
+        """``experience:criterion``: how a close names this one result."""
+        return f"{self.experience}:{self.criterion}"
 
     @property
     def changes(self) -> bool:
         return self.proposed is not None and self.proposed != self.current
 
+    def described(self, name: str | None = None) -> str:
+        """The change in words, in the measure's unit, as the catalogue writes numbers:
+        ``Reach: 320,000 -> 410,000 customers a year, +28%``; ``Ambition: Competitive ->
+        Distinct``. ``name``: the experience's name, to start with."""
+        label = "Ambition" if self.criterion == AMBITION else LABELS.get(self.criterion, self.criterion)
+        start = f"{name}: {label.lower()}" if name else label
+        if self.proposed is None:
+            return f"{start}: {self.note}"
+        if self.criterion == AMBITION:
+            before = str(self.current).capitalize() if self.current else "none"
+            return f"{start}: {before} → {str(self.proposed).capitalize()}"
+        old = None if self.current is None else float(self.current)
+        new = float(self.proposed)
+        after = with_unit(self.criterion, new)
+        if old is None:
+            return f"{start}: not measured → {after}"
+        change = relative_change(old, new) if is_fact(self.criterion) else ""
+        return f"{start}: {number(old)} → {after}" + (f", {change}" if change else "")
+
 
 # --- opening, finding, joining ------------------------------------------------------
 
 
+def kind_of(criterion: str) -> str:
+    """How a round asks for ``criterion``: a fact as a ``number`` in its unit, depth as a
+    1-5 ``judgement``, the ambition as a ``tier`` vote."""
+    if criterion == AMBITION:
+        return TIER
+    return NUMBER if is_fact(criterion) else JUDGEMENT
+
+
 def parse_criteria(text: str | Sequence[str]) -> dict[str, str]:
-    """``reach,depth:number,ambition`` as ``{criterion: kind}``: a measure is a 1-5
-    judgement unless ``:number`` follows it; ``ambition`` is a tier vote."""
+    """``reach:number,depth,ambition`` as ``{criterion: kind}`` (see :func:`kind_of`). A
+    fact must be written with ``:number``: a bare ``reach`` (once a 1-5 judgement) is
+    refused, saying so, rather than silently asked in another way."""
     items = [t.strip() for t in text.split(",")] if isinstance(text, str) else [t.strip() for t in text]
     chosen: dict[str, str] = {}
     for item in filter(None, items):
         name, _, kind = item.partition(":")
         name, kind = name.strip().lower().replace("-", "_").replace(" ", "_"), kind.strip().lower()
         if name not in CRITERIA:
-            raise RoundError(f"{name!r} is not a criterion: use any of {', '.join(CRITERIA)}")
-        if name == AMBITION:
-            if kind and kind != TIER:
-                raise RoundError("ambition is voted as a tier: write just 'ambition'")
-            chosen[name] = TIER
-        elif kind in ("", JUDGEMENT):
-            chosen[name] = JUDGEMENT
-        elif kind == NUMBER:
-            chosen[name] = NUMBER
-        else:
+            raise RoundError(f"{name!r} is not a criterion: use any of {_criteria_help()}")
+        if name == AMBITION and kind not in ("", TIER):
+            raise RoundError("ambition is voted as a tier: write just 'ambition'")
+        if is_fact(name) and kind != NUMBER:
             raise RoundError(
-                f"{item!r}: a measure is scored as a judgement (1-5) or as a number, such as reach:number"
+                f"{name} is a measured fact ({UNITS[name]}): a round asks for it as a number in its "
+                f"unit, never as a 1-5 judgement: write {name}:number"
             )
+        if name in ("depth",) and kind not in ("", JUDGEMENT):
+            raise RoundError("depth is a judgement from 1 to 5: write just 'depth'")
+        chosen[name] = kind_of(name)
     _check_criteria(chosen)
     return chosen
 
 
+def _criteria_help() -> str:
+    return ", ".join(f"{c}:number" if is_fact(c) else c for c in CRITERIA)
+
+
 def _check_criteria(criteria: Mapping[str, str]) -> None:
-    """Refuse an empty choice, an unknown criterion, or a kind a criterion cannot take."""
+    """Refuse an empty choice, an unknown criterion, or a kind a criterion cannot take
+    (a fact as a judgement among them)."""
     if not criteria:
-        raise RoundError("a round needs at least one criterion, such as reach,depth,ambition")
+        raise RoundError(
+            "a round needs at least one criterion, such as reach:number,depth,ambition",
+        )
     for name, kind in criteria.items():
         if name not in CRITERIA:
-            raise RoundError(f"{name!r} is not a criterion: use any of {', '.join(CRITERIA)}")
-        if (kind == TIER) != (name == AMBITION) or kind not in (JUDGEMENT, NUMBER, TIER):
+            raise RoundError(f"{name!r} is not a criterion: use any of {_criteria_help()}")
+        if kind != kind_of(name):
             raise RoundError(
-                f"{name!r} cannot be scored as {kind!r}: a measure is a judgement or a number, ambition a tier"
+                f"{name!r} cannot be scored as {kind!r}: the facts are numbers in their unit, "
+                "depth a 1-5 judgement, ambition a tier vote"
             )
 
 
@@ -719,23 +799,30 @@ def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>
     return len(rows), created
 
 
-def scores(store: Store, found: Round) -> list[Score]:
-    """Every score of the round, with its participant's name, in entry order."""
+def scores(store: Store, found: Round, *, of: Participant | None = None) -> list[Score]:
+    """Every score of the round, with its participant's name, in entry order; ``of``:
+    one participant's only (their own page reads no one else's)."""
+    query = (
+        sa.select(
+            round_participants.c.name,
+            round_scores.c.experience,
+            round_scores.c.criterion,
+            round_scores.c.value,
+            round_scores.c.tier,
+            round_scores.c.updated_at,
+            round_scores.c.participant_id,
+        )
+        .join(round_participants, round_participants.c.id == round_scores.c.participant_id)
+        .where(round_scores.c.round_id == found.id)
+        .order_by(round_scores.c.id)
+    )
+    if of is not None:
+        query = query.where(round_scores.c.participant_id == of.id)
     with store.reading() as connection:
-        rows = connection.execute(
-            sa.select(
-                round_participants.c.name,
-                round_scores.c.experience,
-                round_scores.c.criterion,
-                round_scores.c.value,
-                round_scores.c.tier,
-                round_scores.c.updated_at,
-            )
-            .join(round_participants, round_participants.c.id == round_scores.c.participant_id)
-            .where(round_scores.c.round_id == found.id)
-            .order_by(round_scores.c.id)
-        ).all()
-    return [Score(n, e, c, value, tier, aware(updated)) for n, e, c, value, tier, updated in rows]
+        rows = connection.execute(query).all()
+    return [
+        Score(n, e, c, value, tier, aware(updated), person) for n, e, c, value, tier, updated, person in rows
+    ]
 
 
 def reveal(store: Store, code: str, experience: str | None = None) -> Round:
@@ -774,14 +861,14 @@ def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
 
 def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None = None) -> list[Aggregate]:
     """Every experience and criterion with scores, summarised (:class:`Aggregate`); the
-    widest disagreement first. ``catalogue`` gives the scales a number's spread is
+    widest disagreement first. ``catalogue`` gives the scales a number's disagreement is
     measured on (the defaults without it)."""
     grouped: dict[tuple[str, str], list[Score]] = {}
     for row in rows:
         if not row.criterion.startswith(WEIGHT):
             grouped.setdefault((row.experience, row.criterion), []).append(row)
     scales = catalogue.scoring.scales.as_dict() if catalogue is not None else None
-    position = {e: i for i, e in enumerate(found.experiences)}
+    order = {e: i for i, e in enumerate(found.experiences)}
     summaries: list[Aggregate] = []
     for (experience, criterion), group in grouped.items():
         kind = found.criteria.get(criterion, NUMBER)
@@ -792,18 +879,18 @@ def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None =
             counted = Counter(t.value for t in tiers)
             votes = {t.value: counted.get(t.value, 0) for t in Tier}
             width = 3.0
-            spread_of = values
+            placed = values
         else:
             values = [float(r.value) for r in group if r.value is not None]
             if kind == JUDGEMENT:
-                width, spread_of = JUDGEMENT_RANGE[1] - JUDGEMENT_RANGE[0], values
+                width, placed = JUDGEMENT_RANGE[1] - JUDGEMENT_RANGE[0], values
             else:
                 scale = (scales or DEFAULT_SCALES)[criterion]
-                width, spread_of = 1.0, [_position(v, scale) for v in values]
+                width, placed = 1.0, [position(v, scale) for v in values]
         if not values:
             continue
         q1, median, q3 = quartiles(values)
-        s1, _, s3 = quartiles(spread_of)
+        s1, _, s3 = quartiles(placed)
         summaries.append(
             Aggregate(
                 experience,
@@ -816,21 +903,32 @@ def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None =
                 min(values),
                 max(values),
                 round((s3 - s1) / width, 6),
+                disagreement(placed, width),
                 votes,
+                tuple(sorted(Counter(values).items())),
             )
         )
     widest: dict[str, float] = {}
     for summary in summaries:
-        widest[summary.experience] = max(widest.get(summary.experience, 0.0), summary.spread)
+        widest[summary.experience] = max(widest.get(summary.experience, 0.0), summary.disagreement)
     summaries.sort(
         key=lambda a: (
             -widest[a.experience],
-            position.get(a.experience, len(position)),
-            -a.spread,
+            order.get(a.experience, len(order)),
+            -a.disagreement,
             list(CRITERIA).index(a.criterion) if a.criterion in CRITERIA else 99,
         )
     )
     return summaries
+
+
+def disagreement(values: Sequence[float], width: float) -> float:
+    """The standard deviation of ``values`` (the population's: everyone in the room is
+    counted) as a share of ``width / 2``, the largest it can be on a range ``width``
+    wide; 0 for one value. See :class:`Aggregate`."""
+    if len(values) < 2 or width <= 0:
+        return 0.0
+    return min(1.0, statistics.pstdev(values) / (width / 2))
 
 
 def by_experience(summaries: Sequence[Aggregate]) -> list[str]:
@@ -838,8 +936,9 @@ def by_experience(summaries: Sequence[Aggregate]) -> list[str]:
     return list(dict.fromkeys(a.experience for a in summaries))
 
 
-def _position(value: float, scale: Scale) -> float:
-    """Where ``value`` lies on ``scale``, from 0 (its minimum) to 1 (its maximum)."""
+def position(value: float, scale: Scale) -> float:
+    """Where ``value`` lies on ``scale``, from 0 (its minimum) to 1 (its maximum), along
+    the logarithms on a log scale; clamped at the ends."""
     if scale.transform is Transform.LOG:
         low, high = math.log(scale.min), math.log(scale.max)
         at = math.log(max(value, scale.min))
@@ -848,82 +947,104 @@ def _position(value: float, scale: Scale) -> float:
     return min(1.0, max(0.0, (at - low) / (high - low)))
 
 
-def judgement_value(criterion: str, judgement: float, scale: Scale) -> float:
-    """The measure's value a 1-5 judgement stands for: 1 is the scale's minimum, 5 its
-    maximum, in between along the scale (evenly on a log scale's logarithms); depth is
-    itself a 1-5 judgement. Rounded to what a person would write (three figures)."""
-    if criterion == "depth":
-        return float(judgement)
-    share = (judgement - JUDGEMENT_RANGE[0]) / (JUDGEMENT_RANGE[1] - JUDGEMENT_RANGE[0])
-    if scale.transform is Transform.LOG:
-        value = math.exp(math.log(scale.min) + share * (math.log(scale.max) - math.log(scale.min)))
-    else:
-        value = scale.min + share * (scale.max - scale.min)
-    return _three_figures(value)
-
-
-def _three_figures(value: float) -> float:
-    if value == 0:
-        return 0.0
-    digits = 2 - math.floor(math.log10(abs(value)))
-    rounded = round(value, digits)
-    return float(int(rounded)) if rounded.is_integer() else rounded
-
-
 def proposals(found: Round, summaries: Sequence[Aggregate], catalogue: Catalogue) -> list[Proposal]:
-    """What accepting each summary would write into ``catalogue``: the median (a
-    judgement mapped onto the measure's scale, a number as it is, limited to the
-    catalogue's rules) or the ambition with most votes (none on a tie: the facilitator
-    decides). In the summaries' order."""
-    scales = catalogue.scoring.scales.as_dict()
+    """What accepting each summary would write into ``catalogue``, where it differs from
+    today's value: a number's or a depth judgement's median, or the ambition with the
+    most votes. A fact moved more than :data:`IMPLAUSIBLE_RATIO` times either way, or a
+    reach above the organisation's customers, is marked ``implausible``. A result that
+    proposes nothing says why in ``note``: a tied vote, an experience no longer in the
+    catalogue, a fact asked as a 1-5 judgement (by a round opened before facts were
+    asked only as numbers; a judgement is never written over a measurement). In the
+    summaries' order."""
     known = {e.id: e for e in catalogue.experiences}
+    customers = catalogue.organisation.customers
     made: list[Proposal] = []
     for summary in summaries:
+        criterion = summary.criterion
         experience = known.get(summary.experience)
+
         if experience is None:
-            made.append(
-                Proposal(
-                    summary.experience,
-                    summary.criterion,
-                    "",
-                    None,
-                    None,
-                    summary.n,
-                    summary.spread,
-                    "no longer in the catalogue",
-                )
-            )
+            made.append(_held(summary, "no longer in the catalogue"))
             continue
         if summary.kind == TIER:
             current = experience.ambition.value if experience.ambition else None
             majority = summary.majority
-            note = "" if majority else "tied vote: decide in the room"
+            if majority is None:
+                made.append(_held(summary, "tied vote: decide in the room", current))
+            elif majority != current:
+                made.append(
+                    Proposal(
+                        summary.experience,
+                        AMBITION,
+                        AMBITION,
+                        current,
+                        majority,
+                        summary.n,
+                        summary.disagreement,
+                        f"{summary.votes[majority]} of {summary.n} votes",
+                    )
+                )
+            continue
+        measured = getattr(experience.measures, criterion)
+        current_value = None if measured is None else float(measured)
+        if summary.kind == JUDGEMENT and is_fact(criterion):
             made.append(
-                Proposal(
-                    summary.experience, AMBITION, AMBITION, current, majority, summary.n, summary.spread, note
+                _held(
+                    summary,
+                    "asked as a 1-5 judgement, which is never written over a measured fact",
+                    current_value,
                 )
             )
             continue
-        criterion = summary.criterion
-        value = (
-            judgement_value(criterion, summary.median, scales[criterion])
-            if summary.kind == JUDGEMENT
-            else summary.median
-        )
-        current_value = getattr(experience.measures, criterion)
+        value = float(summary.median)
+        if value == current_value:
+            continue
         made.append(
             Proposal(
                 summary.experience,
                 criterion,
                 f"measures.{criterion}",
-                None if current_value is None else float(current_value),
-                float(value),
+                current_value,
+                value,
                 summary.n,
-                summary.spread,
-                f"median judgement {summary.median:g}" if summary.kind == JUDGEMENT else "",
+                summary.disagreement,
+                f"median of {summary.n} {'judgement' if summary.kind == JUDGEMENT else 'number'}"
+                + ("s" if summary.n != 1 else "")
+                + (" (1-5)" if summary.kind == JUDGEMENT else ""),
+                implausible(criterion, current_value, value, customers=customers),
             )
         )
     return made
+
+
+def _held(summary: Aggregate, note: str, current: float | str | None = None) -> Proposal:
+    """A result that proposes nothing, and why (``note``)."""
+    return Proposal(
+        summary.experience, summary.criterion, "", current, None, summary.n, summary.disagreement, note=note
+    )
+
+
+def implausible(criterion: str, current: float | None, proposed: float, *, customers: int | None) -> str:
+    """Why a proposed value of a fact is implausible, or empty: more than
+    :data:`IMPLAUSIBLE_RATIO` times today's value either way (to or from 0 included), or
+    a reach above the organisation's ``customers``."""
+    if not is_fact(criterion):
+        return ""
+    reasons = []
+    if current is not None:
+        if current == 0 and proposed > 0:
+            reasons.append("today's value is 0")
+        elif current > 0 and proposed == 0:
+            reasons.append("it would fall to 0")
+        elif current > 0:
+            ratio = proposed / current
+            if ratio > IMPLAUSIBLE_RATIO:
+                reasons.append(f"{number(float(f'{ratio:.3g}'))} times today's value")
+            elif ratio < 1 / IMPLAUSIBLE_RATIO:
+                reasons.append(f"less than a third of today's value ({percent(ratio)} of it)")
+    if criterion == "reach" and customers is not None and proposed > customers:
+        reasons.append(f"more than the organisation's {number(customers)} customers")
+    return "; ".join(reasons)
 
 
 def accepted_catalogue(catalogue: Catalogue, chosen: Sequence[Proposal]) -> Catalogue:
@@ -1030,20 +1151,52 @@ def weights_vote(
 
 def progress(found: Round, people: Sequence[Participant], rows: Sequence[Score]) -> pd.DataFrame:
     """Per participant, in joining order: ``name, scored, of, share, last``."""
-    counted = Counter(r.participant for r in rows)
-    last: dict[str, datetime] = {}
+    counted = Counter(r.participant_id for r in rows)
+    last: dict[int, datetime] = {}
     for row in rows:
-        last[row.participant] = max(last.get(row.participant, row.updated_at), row.updated_at)
+        last[row.participant_id] = max(last.get(row.participant_id, row.updated_at), row.updated_at)
     expected = found.expected()
     return pd.DataFrame(
         {
             "name": [p.name for p in people],
-            "scored": [counted.get(p.name, 0) for p in people],
+            "scored": [counted.get(p.id, 0) for p in people],
             "of": expected,
-            "share": [min(1.0, counted.get(p.name, 0) / expected) if expected else 0.0 for p in people],
-            "last": [last.get(p.name) for p in people],
+            "share": [min(1.0, counted.get(p.id, 0) / expected) if expected else 0.0 for p in people],
+            "last": [last.get(p.id) for p in people],
         }
     )
+
+
+def extremes(rows: Sequence[Score], summaries: Sequence[Aggregate]) -> pd.DataFrame:
+    """Who gave the lowest and the highest score of each summary, for the facilitator's
+    own screen (planning poker's convention: the two ends explain first). Per summary,
+    in its order, where the scores differ: ``experience, criterion, lowest, low,
+    highest, high`` (names joined by commas; the values as given)."""
+    by_key: dict[tuple[str, str], list[Score]] = {}
+    for row in rows:
+        by_key.setdefault((row.experience, row.criterion), []).append(row)
+    table = []
+    for a in summaries:
+        given = [r for r in by_key.get((a.experience, a.criterion), []) if r.value is not None or r.tier]
+        if a.kind == TIER:
+            strength = {t.value: float(t.strength) for t in Tier}
+            placed = [(strength[r.tier], r) for r in given if r.tier]
+        else:
+            placed = [(float(r.value), r) for r in given if r.value is not None]
+        if not placed or a.min == a.max:
+            continue
+        low, high = min(v for v, _ in placed), max(v for v, _ in placed)
+        table.append(
+            {
+                "experience": a.experience,
+                "criterion": a.criterion,
+                "lowest": ", ".join(r.participant for v, r in placed if v == low),
+                "low": next(r.shown for v, r in placed if v == low),
+                "highest": ", ".join(r.participant for v, r in placed if v == high),
+                "high": next(r.shown for v, r in placed if v == high),
+            }
+        )
+    return pd.DataFrame(table, columns=["experience", "criterion", "lowest", "low", "highest", "high"])
 
 
 @dataclass(frozen=True)
@@ -1110,7 +1263,19 @@ def scores_csv(rows: Sequence[Score]) -> str:
 
 def aggregates_table(summaries: Sequence[Aggregate]) -> pd.DataFrame:
     """The summaries as a table, in their order (widest disagreement first)."""
-    columns = ["experience", "criterion", "n", "median", "q1", "q3", "min", "max", "spread", "votes"]
+    columns = [
+        "experience",
+        "criterion",
+        "n",
+        "median",
+        "q1",
+        "q3",
+        "min",
+        "max",
+        "spread",
+        "disagreement",
+        "votes",
+    ]
     return pd.DataFrame(
         [
             {
@@ -1149,12 +1314,68 @@ def rounds_table(listed: Sequence[Round]) -> pd.DataFrame:
 @dataclass(frozen=True, slots=True)
 class Closed:
     """A round closed: the round, the version its accepted values made (``None`` when
-    nothing was accepted or nothing changed), and what was accepted."""
+    nothing was accepted), what was accepted, and the results that proposed nothing
+    (with their ``note``)."""
 
     round: Round
     saved: Saved | None
     accepted: tuple[Proposal, ...]
     skipped: tuple[Proposal, ...]
+
+    @property
+    def count(self) -> int:
+        """How many values were saved: the new version's audit rows."""
+        return len(self.round.accepted)
+
+    def summary(self) -> str:
+        """What closing did, in one sentence."""
+        if self.saved is None:
+            return f"Round {self.round.code} closed; no value in the catalogue changed."
+        return (
+            f"Round {self.round.code} closed; {self.count} value{'s' if self.count != 1 else ''} "
+            f"saved as version {self.saved.version.id}."
+        )
+
+
+class Unconfirmed(RoundError):
+    """Accepted results that are implausible (:func:`implausible`) and were not
+    confirmed on their own: nothing was saved."""
+
+    def __init__(self, code: str, unconfirmed: Sequence[Proposal]) -> None:
+        self.proposals = tuple(unconfirmed)
+        listed = "; ".join(f"{p.described(p.experience)} ({p.implausible})" for p in unconfirmed)
+        one = len(unconfirmed) == 1
+        super().__init__(
+            f"round {code}: {len(unconfirmed)} accepted value{'' if one else 's'} "
+            f"need{'s its' if one else ' their'} own confirmation, as implausible: {listed}; "
+            "nothing was saved"
+        )
+
+
+def chosen_proposals(
+    found: Round, offered: Sequence[Proposal], accept: Collection[str] | str
+) -> list[Proposal]:
+    """The proposals ``accept`` names: ``"all"``, ``"none"``, or a list of experience ids
+    (every result of each) and ``experience:criterion`` keys (one result). A name that is
+    not in the round is refused (:class:`RoundError`)."""
+    changing = [p for p in offered if p.changes]
+    if isinstance(accept, str):
+        if accept not in ("all", "none"):
+            raise RoundError(f"accept 'all', 'none' or a list of experiences, not {accept!r}")
+        return changing if accept == "all" else []
+    wanted = {a.strip() for a in accept if a.strip()}
+    unknown = sorted(
+        w
+        for w in wanted
+        if w.partition(":")[0] not in found.experiences
+        or (":" in w and w.partition(":")[2] not in found.criteria)
+    )
+    if unknown:
+        raise RoundError(
+            f"not scored in round {found.code}: {', '.join(unknown)} (name an experience, or "
+            "experience:criterion such as query-bill:reach)"
+        )
+    return [p for p in changing if p.experience in wanted or p.key in wanted]
 
 
 def close_round(
@@ -1163,43 +1384,51 @@ def close_round(
     *,
     accept: Collection[str] | str,
     author: str,
+    confirm: Collection[str] | str = (),
+    expected: Mapping[str, float | str] | None = None,
     file: Path | None = None,
     file_sha256: str | None = None,
 ) -> Closed:
     """Close the round and write the accepted results into the catalogue's latest
-    version through the audited save, the rationale naming the round; both land or
-    neither. ``accept``: ``"all"``, ``"none"``, or the experiences whose results to
-    accept. A tied ambition vote and a result for an experience no longer in the
-    catalogue are skipped (returned in ``skipped``). ``file`` and ``file_sha256``: the
-    catalogue file to write back, as :func:`cxprio.saving.save_edits` takes them."""
+    version through the audited save; both land or neither. The version's reason names
+    the round, and each changed value notes where it came from (``round ABC234: median
+    of 5 numbers``).
+
+    ``accept``: which results, as :func:`chosen_proposals` reads it. Only results that
+    differ from today's value are written. An accepted result that is implausible must
+    also be in ``confirm`` (its ``experience:criterion`` key, or ``"all"``), else
+    :class:`Unconfirmed` and nothing is saved. ``expected``: the values the person
+    reviewed, by key; when a late score has moved one since, the close is refused, so
+    nothing is written that nobody saw. ``file`` and ``file_sha256``: the catalogue file
+    to write back, as :func:`cxprio.saving.save_edits` takes them."""
     if not author.strip():
         raise RoundError("say who closes the round: it is recorded")
     found = get_round(store, code)
     if found.closed:
         raise RoundError(f"round {found.code} was closed already, at {found.closed_at:%Y-%m-%d %H:%M} UTC")
-    wanted: set[str]
-    if isinstance(accept, str):
-        if accept not in ("all", "none"):
-            raise RoundError(f"accept 'all', 'none' or a list of experiences, not {accept!r}")
-        wanted = set(found.experiences) if accept == "all" else set()
-    else:
-        wanted = set(accept)
-        unknown = sorted(wanted - set(found.experiences))
-        if unknown:
-            raise RoundError(f"not scored in round {found.code}: {', '.join(unknown)}")
     latest = store.latest()
     if latest is None:
         raise StoreError("the store holds no catalogue", "import one first")
     catalogue = parse_catalogue(store.text(latest.id)).catalogue
-    offered = [
-        p
-        for p in proposals(found, aggregate(found, scores(store, found), catalogue), catalogue)
-        if p.experience in wanted
-    ]
-    taken = tuple(p for p in offered if p.proposed is not None and p.field)
-    skipped = tuple(p for p in offered if p.proposed is None or not p.field)
-    edits = [Edit(p.experience, p.field, p.proposed) for p in taken if p.changes]
-    record_accepted = [{"experience": p.experience, "field": p.field, "value": p.proposed} for p in taken]
+    offered = proposals(found, aggregate(found, scores(store, found), catalogue), catalogue)
+    taken = tuple(chosen_proposals(found, offered, accept))
+    confirmed = {p.key for p in taken} if confirm == "all" else set(confirm)
+    unconfirmed = [p for p in taken if p.implausible and p.key not in confirmed]
+    if unconfirmed:
+        raise Unconfirmed(found.code, unconfirmed)
+    if expected is not None:
+        moved = [p for p in taken if p.key in expected and expected[p.key] != p.proposed]
+        if moved:
+            raise RoundError(
+                f"the results changed since you reviewed them (a late score): "
+                f"{'; '.join(p.described(p.experience) for p in moved)}; review them again: nothing was saved"
+            )
+    accepted_keys = {p.experience for p in taken}
+    named = (
+        set(accept) if not isinstance(accept, str) else set(found.experiences) if accept == "all" else set()
+    )
+    skipped = tuple(p for p in offered if p.proposed is None and (p.experience in named or p.key in named))
+    edits = [Edit(p.experience, p.field, p.proposed, note=f"round {found.code}: {p.source}") for p in taken]
 
     def mark(connection: Connection, version: Version | None) -> None:
         query = sa.select(rounds.c.closed_at).where(rounds.c.id == found.id)
@@ -1207,13 +1436,22 @@ def close_round(
             query = query.with_for_update()
         if connection.execute(query).scalar() is not None:
             raise RoundError(f"round {found.code} was closed by someone else a moment ago")
+        written = (
+            connection.execute(
+                sa.select(change_rows.c.experience, change_rows.c.field, change_rows.c.old, change_rows.c.new)
+                .where(change_rows.c.version_id == version.id)
+                .order_by(change_rows.c.id)
+            ).all()
+            if version is not None
+            else []
+        )
         connection.execute(
             rounds.update()
             .where(rounds.c.id == found.id)
             .values(
                 closed_at=datetime.now(UTC),
                 closed_by=author.strip(),
-                accepted=json.dumps(record_accepted),
+                accepted=json.dumps([row._asdict() for row in written]),
                 result_version_id=version.id if version is not None else None,
                 revealed=json.dumps([ALL]),
             )
@@ -1221,13 +1459,15 @@ def close_round(
 
     saved: Saved | None = None
     if edits:
+        experiences = len(accepted_keys)
         saved = save_edits(
             store,
             edits,
             started_from=latest.id,
             author=author.strip(),
-            rationale=f"workshop round {found.code} ({found.title}): accepted for "
-            f"{len({p.experience for p in taken})} experience(s)",
+            rationale=f"workshop round {found.code} ({found.title}): {len(edits)} result"
+            f"{'s' if len(edits) != 1 else ''} the room agreed, for {experiences} experience"
+            f"{'s' if experiences != 1 else ''}",
             teams={t.id for t in catalogue.teams},
             file=file,
             file_sha256=file_sha256,

@@ -23,7 +23,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,14 @@ def save_edits(
         )
         if not edited.changes:
             raise UsageError("nothing to save: every value is as it was")
+        notes = {(e.experience, e.field): e.note for e in edits if e.note}
+        if notes:
+            edited = replace(
+                edited,
+                changes=tuple(
+                    replace(c, note=notes.get((c.experience or "", c.field))) for c in edited.changes
+                ),
+            )
         made["edited"] = edited
         made["connection"] = writing.connection
         if target is not None:

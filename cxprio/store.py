@@ -108,6 +108,7 @@ changes = sa.Table(
     sa.Column("field", sa.Text, nullable=False),
     sa.Column("old", sa.Text, nullable=True),
     sa.Column("new", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=True),  # where the value came from (migration 0005)
 )
 
 
@@ -243,6 +244,8 @@ class AuditRow:
     field: str
     old: str | None
     new: str | None
+    note: str | None = None
+    """Where the value came from, when its save said so (``round ABC234: median of 5 numbers``)."""
 
 
 def database_url(secrets: Path = SECRETS_FILE) -> str:
@@ -412,6 +415,7 @@ class Store:
                 changes.c.field,
                 changes.c.old,
                 changes.c.new,
+                changes.c.note,
             )
             .join(versions, versions.c.id == changes.c.version_id)
             .order_by(changes.c.version_id, changes.c.id)
@@ -504,6 +508,7 @@ class Store:
                             "field": change.field,
                             "old": change.old,
                             "new": change.new,
+                            "note": change.note,
                         }
                         for change in made.changes
                     ],

@@ -326,6 +326,7 @@ AUDIT_COLUMNS = [
     "field",
     "old",
     "new",
+    "note",
 ]
 
 
@@ -345,7 +346,18 @@ def audit_table(rows: Sequence[AuditRow]) -> pd.DataFrame:
     """The audit trail as rows: one per value a version changed, oldest first."""
     table = pd.DataFrame(
         [
-            [r.version_id, r.created_at, r.author, r.origin, r.rationale, r.experience, r.field, r.old, r.new]
+            [
+                r.version_id,
+                r.created_at,
+                r.author,
+                r.origin,
+                r.rationale,
+                r.experience,
+                r.field,
+                r.old,
+                r.new,
+                r.note,
+            ]
             for r in rows
         ],
         columns=AUDIT_COLUMNS,

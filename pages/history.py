@@ -90,7 +90,9 @@ if search:
     ]
 shown = shown.iloc[::-1]
 st.dataframe(
-    shown[["version", "created_at", "author", "name", "field", "old", "new", "rationale"]].head(ROWS_DRAWN),
+    shown[["version", "created_at", "author", "name", "field", "old", "new", "note", "rationale"]].head(
+        ROWS_DRAWN
+    ),
     hide_index=True,
     width="stretch",
     column_config={
@@ -99,6 +101,7 @@ st.dataframe(
         "field": "Field",
         "old": "Was",
         "new": "Now",
+        "note": st.column_config.TextColumn("From", help="Where the value came from, when its save said"),
         "rationale": st.column_config.TextColumn("Why", width="large"),
     },
     key="history_changes",

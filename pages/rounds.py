@@ -17,11 +17,10 @@ from board.show import NO_RERUN, keep_message, message_once, plain, sentence, sh
 from board.sidebar import PAGES
 from cxprio import CatalogueError, charts
 from cxprio.errors import StaleVersion, StoreError, UsageError
-from cxprio.model import MEASURES, Level
+from cxprio.model import Level
 from cxprio.rounds import (
     CRITERIA,
     JUDGEMENT,
-    TIER,
     Round,
     RoundError,
     Score,
@@ -31,6 +30,7 @@ from cxprio.rounds import (
     facilitator_view,
     get_round,
     join,
+    kind_of,
     list_rounds,
     normal_code,
     open_round,
@@ -242,12 +242,6 @@ def open_form(expanded: bool) -> None:
             format_func=lambda c: live.CRITERION_LABELS[c],
             key="round_criteria",
         )
-        numbers = st.multiselect(
-            "Scored as numbers in the measure's own unit (the others as a 1-5 judgement)",
-            list(MEASURES),
-            format_func=lambda c: live.CRITERION_LABELS[c],
-            key="round_numbers",
-        )
         weights = st.checkbox("Participants also vote on the weights", key="round_weights_vote")
         closes = st.checkbox("Stop taking scores at a set time")
         left, right = st.columns(2)
@@ -273,10 +267,7 @@ def open_form(expanded: bool) -> None:
                     catalogue,
                     version.id,
                     experiences=chosen,
-                    criteria={
-                        c: (TIER if c == "ambition" else "number" if c in numbers else "judgement")
-                        for c in criteria
-                    },
+                    criteria={c: kind_of(c) for c in criteria},
                     author=editor.name,
                     title=title,
                     weights_vote=weights,
@@ -459,7 +450,7 @@ def review_and_close(found: Round, rows: list[Score]) -> None:
                 if p.experience == e and (p.changes or p.note)
             )
             or "nothing",
-            "Disagreement": max(p.spread for p in offered if p.experience == e),
+            "Disagreement": max(p.disagreement for p in offered if p.experience == e),
         }
         for e in order
     ]

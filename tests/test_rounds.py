@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from cxprio import parse_catalogue
 from cxprio.edit import Edit, apply_edits
-from cxprio.model import DEFAULT_SCALES, MEASURES
+from cxprio.model import MEASURES
 from cxprio.rounds import (
     RoundError,
     aggregate,
@@ -31,6 +31,7 @@ from cxprio.rounds import (
     get_round,
     import_scores,
     join,
+    list_rounds,
     open_round,
     parse_criteria,
     participants,
@@ -71,7 +72,7 @@ def opened(store: Store, **options: object) -> str:
     catalogue = parse_catalogue(store.text(latest.id)).catalogue
     kwargs: dict = {
         "experiences": select_experiences(catalogue, level="journey")[:6],
-        "criteria": parse_criteria("reach,depth,failure_demand:number,ambition"),
+        "criteria": parse_criteria("reach:number,depth,failure_demand:number,ambition"),
         "author": "Fran",
         "title": "Q4 workshop",
         **options,
@@ -87,7 +88,7 @@ def test_a_round_has_a_short_code_found_however_it_is_typed(sample: tuple[Store,
     found = get_round(store, typed)
     assert found.code == code and found.title == "Q4 workshop" and found.state() == "open"
     assert found.criteria == {
-        "reach": "judgement",
+        "reach": "number",
         "depth": "judgement",
         "failure_demand": "number",
         "ambition": "tier",
@@ -96,13 +97,41 @@ def test_a_round_has_a_short_code_found_however_it_is_typed(sample: tuple[Store,
         get_round(store, "ZZZZZZ")
 
 
-def test_criteria_and_choices_are_checked() -> None:
+@pytest.mark.parametrize("fact", ["reach", "frequency", "cost", "failure_demand"])
+@pytest.mark.parametrize("written", ["{fact}", "{fact}:judgement", "{fact}:guess"])
+def test_a_fact_is_asked_only_as_a_number_in_its_unit(fact: str, written: str) -> None:
+    with pytest.raises(RoundError) as refused:
+        parse_criteria(f"depth,{written.format(fact=fact)},ambition")
+    assert f"write {fact}:number" in str(refused.value) and "measured fact" in str(refused.value)
+    assert parse_criteria(f"{fact}:number") == {fact: "number"}
+
+
+def test_depth_is_a_judgement_and_ambition_a_tier_vote() -> None:
+    assert parse_criteria("depth, Ambition") == {"depth": "judgement", "ambition": "tier"}
+    assert parse_criteria("depth:judgement") == {"depth": "judgement"}
+    with pytest.raises(RoundError, match="depth is a judgement from 1 to 5: write just 'depth'"):
+        parse_criteria("depth:number")
+    with pytest.raises(RoundError, match="write just 'ambition'"):
+        parse_criteria("ambition:number")
+
+
+def test_criteria_and_choices_are_checked(sample: tuple[Store, Path]) -> None:
     with pytest.raises(RoundError, match="not a criterion"):
-        parse_criteria("reach,happiness")
+        parse_criteria("reach:number,happiness")
     with pytest.raises(RoundError, match="at least one"):
         parse_criteria(" , ")
-    with pytest.raises(RoundError, match="judgement"):
-        parse_criteria("reach:guess")
+    store, _ = sample
+    latest = store.latest()
+    assert latest is not None
+    with pytest.raises(RoundError, match="cannot be scored as 'judgement'"):  # past the parser too
+        open_round(
+            store,
+            parse_catalogue(store.text(latest.id)).catalogue,
+            latest.id,
+            experiences=["query-a-bill"],
+            criteria={"reach": "judgement"},
+            author="Fran",
+        )
     catalogue = parse_catalogue(SAMPLE.read_text()).catalogue
     with pytest.raises(RoundError, match="not in the catalogue: nope"):
         select_experiences(catalogue, ids=["nope"])
@@ -136,8 +165,9 @@ def test_bad_scores_are_refused_and_nothing_of_the_batch_is_stored(sample: tuple
     first = found.experiences[0]
     ana = join(store, code, "Ana")
     bad = [
-        ((first, "reach", 6), "out of range: a judgement is from 1 to 5"),
-        ((first, "reach", 0.5), "out of range"),
+        ((first, "depth", 6), "out of range: a judgement is from 1 to 5"),
+        ((first, "depth", 0.5), "out of range"),
+        ((first, "reach", -1), "reach as a number is 0 or more"),
         ((first, "failure_demand", 1.5), "failure_demand as a number is from 0 to 1"),
         ((first, "failure_demand", "lots"), "not a number"),
         ((first, "failure_demand", "nan"), "not a number that can be stored"),
@@ -203,7 +233,7 @@ def test_aggregates_match_a_hand_computation_widest_disagreement_first(sample: t
     judgements = {"Ana": (3, 1), "Ben": (3, 5), "Caro": (4, 2), "Dev": (3, 5), "Eli": (3, 4)}
     for name, (on_calm, on_torn) in judgements.items():
         person = join(store, code, name)
-        record(store, code, person, [(calm, "reach", on_calm), (torn, "reach", on_torn)])
+        record(store, code, person, [(calm, "depth", on_calm), (torn, "depth", on_torn)])
     record(
         store,
         code,
@@ -222,71 +252,268 @@ def test_aggregates_match_a_hand_computation_widest_disagreement_first(sample: t
     for experience, column in ((calm, 0), (torn, 1)):
         values = [float(v[column]) for v in judgements.values()]
         q1, median, q3 = hand_quartiles(values)
-        got = by_key[(experience, "reach")]
+        got = by_key[(experience, "depth")]
         assert (got.n, got.min, got.max) == (5, min(values), max(values))
         assert math.isclose(got.median, median) and math.isclose(got.q1, q1) and math.isclose(got.q3, q3)
         assert math.isclose(got.spread, (q3 - q1) / 4)
+        assert math.isclose(got.disagreement, hand_disagreement(values, 4))
+        assert dict(got.counts) == {v: values.count(v) for v in set(values)}
     votes = by_key[(torn, "ambition")]
     assert dict(votes.votes) == {"unique": 1, "distinct": 1, "competitive": 0, "uncompetitive": 0}
     assert votes.majority is None  # a tie is for the room to decide
     assert by_key[(calm, "ambition")].majority == "competitive"
 
 
-def test_a_judgement_stands_for_a_point_on_the_measures_scale() -> None:
-    from cxprio.rounds import judgement_value
-
-    reach = DEFAULT_SCALES["reach"]  # log, 1,000 to 5,000,000
-    assert judgement_value("reach", 1, reach) == 1000
-    assert judgement_value("reach", 5, reach) == 5_000_000
-    middle = math.sqrt(1000 * 5_000_000)  # halfway along the logarithms: the geometric mean
-    assert judgement_value("reach", 3, reach) == float(f"{middle:.3g}")
-    demand = DEFAULT_SCALES["failure_demand"]  # linear, 0 to 0.6
-    assert judgement_value("failure_demand", 2, demand) == 0.15
-    assert judgement_value("depth", 3.5, DEFAULT_SCALES["depth"]) == 3.5
+def hand_disagreement(values: list[float], width: float) -> float:
+    """The population standard deviation as a share of half the range, by hand."""
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)) / (width / 2)
 
 
-def test_closing_accepts_some_results_through_the_audited_save(sample: tuple[Store, Path]) -> None:
-    store, path = sample
+def test_one_voice_far_from_the_rest_comes_before_a_mild_split(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
     code = opened(store)
     found = get_round(store, code)
-    one, two, three = found.experiences[:3]
-    for name, (reach, demand, tier) in {
-        "Ana": (5, 0.1, "unique"),
-        "Ben": (4, 0.2, "unique"),
-        "Caro": (4, 0.3, "distinct"),
-    }.items():
-        person = join(store, code, name)
+    dissent, mild = found.experiences[0], found.experiences[1]
+    for name, (lone, split) in {"A": (5, 3), "B": (5, 3), "C": (5, 4), "D": (5, 4), "E": (1, 4)}.items():
+        record(store, code, join(store, code, name), [(dissent, "depth", lone), (mild, "depth", split)])
+    summaries = aggregate(found, scores(store, found))
+    assert [a.experience for a in summaries] == [dissent, mild]
+    first, second = summaries
+    assert math.isclose(first.disagreement, 0.8) and math.isclose(
+        second.disagreement, hand_disagreement([3, 3, 4, 4, 4], 4)
+    )
+    assert first.spread == 0 < second.spread  # the interquartile range alone would not hear her
+
+
+def test_numbers_disagree_on_their_scale_whatever_the_unit(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    first = found.experiences[0]
+    for name, reach in (("A", 1000), ("B", 1_000_000)):
+        record(store, code, join(store, code, name), [(first, "reach", reach)])
+    (got,) = aggregate(found, scores(store, found))
+    low, high = math.log(1000), math.log(5_000_000)  # the default reach scale, log
+    placed = [(math.log(v) - low) / (high - low) for v in (1000, 1_000_000)]
+    assert math.isclose(got.disagreement, hand_disagreement(placed, 1))
+
+
+def test_a_proposal_is_made_only_where_the_result_differs_from_today(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store, experiences=["query-a-bill", "moving-home"])
+    latest = store.latest()
+    assert latest is not None
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    found = get_round(store, code)
+    for name, reach, depth, tier in (
+        ("A", 410_000, 3, "distinct"),
+        ("B", 400_000, 3, "distinct"),
+        ("C", 420_000, 4, "unique"),
+    ):
         record(
             store,
             code,
-            person,
-            [(e, "reach", reach) for e in (one, two, three)]
-            + [(one, "failure_demand", demand), (one, "ambition", tier), (two, "ambition", tier)],
+            join(store, code, name),
+            [
+                ("query-a-bill", "reach", reach),
+                ("query-a-bill", "depth", depth),
+                ("query-a-bill", "ambition", tier),
+            ],
+        )
+    record(store, code, join(store, code, "D"), [("moving-home", "depth", 2)])
+    offered = proposals(found, aggregate(found, scores(store, found), catalogue), catalogue)
+    # Depth 3 and ambition distinct are today's values: nothing is proposed for them.
+    assert [(p.key, p.current, p.proposed) for p in offered] == [
+        ("query-a-bill:reach", 320_000.0, 410_000.0),
+        ("moving-home:depth", 5.0, 2.0),
+    ] or [(p.key, p.current, p.proposed) for p in offered] == [
+        ("moving-home:depth", 5.0, 2.0),
+        ("query-a-bill:reach", 320_000.0, 410_000.0),
+    ]
+    reach = next(p for p in offered if p.criterion == "reach")
+    assert reach.described() == "Reach: 320,000 → 410,000 customers a year, +28%"
+    assert reach.source == "median of 3 numbers" and reach.implausible == ""
+    depth = next(p for p in offered if p.criterion == "depth")
+    assert depth.described("Moving home") == "Moving home: depth: 5 → 2 of 5"
+    assert depth.source == "median of 1 judgement (1-5)"
+
+
+@pytest.mark.parametrize(
+    ("today", "proposed", "flagged"),
+    [
+        (100.0, 300.0, False),  # three times: the edge, still plausible
+        (100.0, 301.0, True),
+        (300.0, 100.0, False),
+        (300.0, 99.0, True),
+        (0.0, 5.0, True),
+        (40.0, 0.0, True),
+        (None, 50.0, False),
+    ],
+)
+def test_a_fact_moved_more_than_three_times_is_implausible(
+    today: float | None, proposed: float, flagged: bool
+) -> None:
+    from cxprio.rounds import implausible
+
+    assert bool(implausible("cost", today, proposed, customers=None)) is flagged
+    assert implausible("depth", today, proposed, customers=None) == ""  # a judgement is the room's own
+
+
+def test_a_reach_above_the_organisations_customers_is_implausible() -> None:
+    from cxprio.rounds import implausible
+
+    assert "more than the organisation's 1,200,000 customers" in implausible(
+        "reach", 1_000_000, 1_300_000, customers=1_200_000
+    )
+    assert implausible("reach", 1_000_000, 1_200_000, customers=1_200_000) == ""
+    assert implausible("reach", 1_000_000, 1_300_000, customers=None) == ""
+    assert implausible("frequency", 1, 2, customers=1) == ""  # the count bounds reach only
+
+
+def test_a_fact_judged_1_to_5_by_an_old_round_is_never_written_over_the_measurement(
+    sample: tuple[Store, Path],
+) -> None:
+    store, path = sample
+    code = opened(store, experiences=["query-a-bill"])
+    with store.engine.begin() as connection:  # as a round opened before facts were numbers
+        connection.execute(
+            sa.text("UPDATE rounds SET criteria = :c WHERE code = :code"),
+            {"c": '{"reach": "judgement", "depth": "judgement"}', "code": code},
+        )
+    for name in ("A", "B", "C", "D"):
+        record(
+            store, code, join(store, code, name), [("query-a-bill", "reach", 5), ("query-a-bill", "depth", 4)]
+        )
+    before = store.latest()
+    assert before is not None
+    closed = close_round(store, code, accept="all", author="Fran", file=path, file_sha256=before.sha256)
+    assert closed.saved is not None
+    after = parse_catalogue(store.text(closed.saved.version.id)).catalogue.experience("query-a-bill")
+    assert (after.measures.reach, after.measures.depth) == (320_000, 4)
+    assert [(p.criterion, p.note) for p in closed.skipped] == [
+        ("reach", "asked as a 1-5 judgement, which is never written over a measured fact")
+    ]
+    assert [(r.field, r.new) for r in store.audit(closed.saved.version.id)] == [("measures.depth", "4")]
+
+
+def test_closing_writes_only_the_accepted_changed_values_as_the_catalogue_writes_them(
+    sample: tuple[Store, Path],
+) -> None:
+    store, path = sample
+    code = opened(store, experiences=["query-a-bill", "moving-home", "move-in"])
+    found = get_round(store, code)
+    plan = {  # reach (number), failure demand (number), depth (judgement), ambition
+        "Ana": (400_000, 0.5, 4, "unique"),
+        "Ben": (410_000, 0.4, 4, "unique"),
+        "Caro": (450_000, 0.45, 2, "distinct"),
+    }
+    for name, (reach, demand, depth, tier) in plan.items():
+        record(
+            store,
+            code,
+            join(store, code, name),
+            [(e, "reach", reach) for e in found.experiences]
+            + [("query-a-bill", "failure_demand", demand), ("query-a-bill", "depth", depth)]
+            + [("query-a-bill", "ambition", tier), ("moving-home", "ambition", tier)],
         )
     before = store.latest()
     assert before is not None
     catalogue = parse_catalogue(store.text(before.id)).catalogue
-    closed = close_round(store, code, accept=[one, two], author="Fran", file=path, file_sha256=before.sha256)
+    closed = close_round(
+        store,
+        code,
+        accept=["query-a-bill:reach", "query-a-bill:depth", "moving-home"],
+        author="Fran",
+        file=path,
+        file_sha256=before.sha256,
+    )
     assert closed.round.closed and closed.round.closed_by == "Fran" and closed.round.revealed_all
     assert closed.saved is not None and closed.round.result_version_id == closed.saved.version.id
-    after = parse_catalogue(store.text(closed.saved.version.id)).catalogue
-    expected_reach = float(f"{math.exp(math.log(1000) + 0.75 * math.log(5000)):.3g}")  # median 4 of 1-5
-    assert after.experience(one).measures.reach == expected_reach
-    assert after.experience(two).measures.reach == expected_reach
-    assert after.experience(three).measures == catalogue.experience(three).measures  # not accepted
-    assert after.experience(one).measures.failure_demand == 0.2
-    assert after.experience(one).ambition is not None and after.experience(one).ambition.value == "unique"
-    assert parse_catalogue(path.read_text()).catalogue == after  # the file is written too
-    audit = store.audit(closed.saved.version.id)
-    assert audit and all(f"workshop round {code}" in row.rationale and row.author == "Fran" for row in audit)
-    assert {row.experience for row in audit} == {one, two}
+    saved = closed.saved.version.id
+    after = parse_catalogue(store.text(saved)).catalogue
+    median_reach = statistics.median(p[0] for p in plan.values())
+    bill, home, move_in = (after.experience(e) for e in ("query-a-bill", "moving-home", "move-in"))
+    assert bill.measures.reach == median_reach and bill.measures.depth == 4
+    assert (
+        bill.measures.failure_demand == catalogue.experience("query-a-bill").measures.failure_demand
+    )  # not ticked
+    assert bill.ambition == catalogue.experience("query-a-bill").ambition  # not ticked
+    assert (
+        home.measures.reach == median_reach and home.ambition is not None and home.ambition.value == "unique"
+    )
+    assert move_in == catalogue.experience("move-in")  # not ticked at all
+    text = path.read_text()
+    assert parse_catalogue(text).catalogue == after  # the file is written too
+    assert f"reach: {int(median_reach)}," in text and f"{float(median_reach)}" not in text  # not 410000.0
+    audit = store.audit(saved)
+    assert sorted((r.experience, r.field, r.old, r.new) for r in audit) == sorted(
+        [
+            ("query-a-bill", "measures.reach", "320000", "410000"),
+            ("query-a-bill", "measures.depth", "3", "4"),
+            ("moving-home", "measures.reach", "180000", "410000"),
+            ("moving-home", "ambition", "distinct", "unique"),
+        ]
+    )
+    assert all(f"workshop round {code}" in r.rationale and r.author == "Fran" for r in audit)
+    notes = {(r.experience, r.field): r.note for r in audit}
+    assert notes[("query-a-bill", "measures.reach")] == f"round {code}: median of 3 numbers"
+    assert notes[("query-a-bill", "measures.depth")] == f"round {code}: median of 3 judgements (1-5)"
+    assert notes[("moving-home", "ambition")] == f"round {code}: 2 of 3 votes"
+    assert closed.count == len(audit) == 4 and len(closed.round.accepted) == 4
+    assert closed.summary() == f"Round {code} closed; 4 values saved as version {saved}."
     with pytest.raises(RoundError, match="closed"):
-        record(store, code, participants(store, found)[0], [(one, "reach", 1)])
-    assert len(scores(store, found)) == 3 * 6  # the raw scores stay
+        record(store, code, participants(store, found)[0], [("query-a-bill", "reach", 1)])
+    assert len(scores(store, found)) == 3 * 7  # the raw scores stay
     assert (
         scores_csv(scores(store, found)).splitlines()[0]
         == "participant,experience,criterion,value,updated_at"
     )
+
+
+def test_an_implausible_value_needs_its_own_confirmation(sample: tuple[Store, Path]) -> None:
+    from cxprio.rounds import Unconfirmed
+
+    store, _ = sample  # the sample states 1,200,000 customers
+    code = opened(store, experiences=["query-a-bill", "moving-home"])
+    for name in ("A", "B", "C", "D"):  # far above today's 320,000, and above 1.2 million customers
+        record(
+            store,
+            code,
+            join(store, code, name),
+            [("query-a-bill", "reach", 5_000_000), ("moving-home", "reach", 200_000)],
+        )
+    latest = store.latest()
+    with pytest.raises(Unconfirmed) as refused:
+        close_round(store, code, accept="all", author="Fran")
+    assert [p.key for p in refused.value.proposals] == ["query-a-bill:reach"]
+    message = str(refused.value)
+    assert "320,000 → 5,000,000 customers a year" in message and "15.6 times today's value" in message
+    assert "more than the organisation's 1,200,000 customers" in message
+    assert store.latest() == latest and not get_round(store, code).closed  # nothing saved
+    closed = close_round(store, code, accept="all", confirm=["query-a-bill:reach"], author="Fran")
+    assert closed.saved is not None
+    changed = {(r.experience, r.new) for r in store.audit(closed.saved.version.id)}
+    assert changed == {("query-a-bill", "5000000"), ("moving-home", "200000")}
+
+
+def test_a_late_score_after_the_review_refuses_the_close(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    code = opened(store, experiences=["query-a-bill"])
+    record(store, code, join(store, code, "A"), [("query-a-bill", "reach", 400_000)])
+    late = join(store, code, "B")
+    record(store, code, late, [("query-a-bill", "reach", 300_000)])  # median 350,000 at the review
+    record(store, code, late, [("query-a-bill", "reach", 500_000)])  # then changed: median 450,000
+    latest = store.latest()
+    with pytest.raises(RoundError, match="changed since you reviewed them"):
+        close_round(
+            store,
+            code,
+            accept=["query-a-bill:reach"],
+            expected={"query-a-bill:reach": 350_000},
+            author="Fran",
+        )
+    assert store.latest() == latest and not get_round(store, code).closed
 
 
 def test_a_tied_ambition_is_skipped_and_accepting_nothing_changes_nothing(sample: tuple[Store, Path]) -> None:
@@ -306,7 +533,7 @@ def test_a_failed_save_leaves_the_round_open(sample: tuple[Store, Path]) -> None
     store, path = sample
     code = opened(store)
     first = get_round(store, code).experiences[0]
-    record(store, code, join(store, code, "Ana"), [(first, "reach", 5)])
+    record(store, code, join(store, code, "Ana"), [(first, "depth", 1)])
     latest = store.latest()
     assert latest is not None
     path.write_text(path.read_text() + "\n# changed on disk meanwhile\n")
@@ -319,8 +546,8 @@ def test_the_preview_equals_scoring_the_catalogue_with_the_values_saved(sample: 
     store, _ = sample
     code = opened(store)
     found = get_round(store, code)
-    for name, judgement in (("Ana", 5), ("Ben", 5), ("Caro", 4)):
-        record(store, code, join(store, code, name), [(e, "reach", judgement) for e in found.experiences])
+    for name, judgement in (("Ana", 1), ("Ben", 1), ("Caro", 2)):
+        record(store, code, join(store, code, name), [(e, "depth", judgement) for e in found.experiences])
     latest = store.latest()
     assert latest is not None
     text = store.text(latest.id)
@@ -442,7 +669,12 @@ def test_twenty_participants_scoring_at_once_each_score_stored_once(sample: tupl
     catalogue = parse_catalogue(store.text(latest.id)).catalogue
     chosen = [e.id for e in catalogue.experiences][:25]
     code = open_round(
-        store, catalogue, latest.id, experiences=chosen, criteria=parse_criteria("reach,depth"), author="Fran"
+        store,
+        catalogue,
+        latest.id,
+        experiences=chosen,
+        criteria=parse_criteria("reach:number,depth"),
+        author="Fran",
     ).code
     people = [join(store, code, f"Participant {n:02d}") for n in range(20)]
     rng = random.Random(7)
@@ -553,57 +785,85 @@ def test_the_command_line_runs_a_round_start_to_end(url: str, tmp_path: Path) ->
 
     path = tmp_path / "experiences.yaml"
     path.write_bytes(SAMPLE.read_bytes())
-    opened_run = store_cli(
-        url,
-        "round",
-        "open",
-        str(path),
-        "--level",
-        "journey",
-        "--criteria",
-        "reach,depth,ambition",
-        "--title",
-        "CLI round",
-    )
+
+    def open_with(criteria: str) -> subprocess.CompletedProcess[str]:
+        return store_cli(
+            url,
+            "round",
+            "open",
+            str(path),
+            "--level",
+            "journey",
+            "--criteria",
+            criteria,
+            "--title",
+            "CLI round",
+        )
+
+    judged = open_with("reach,depth,ambition")  # a fact as a 1-5 judgement
+    assert judged.returncode == 2 and not judged.stdout
+    assert "reach is a measured fact" in judged.stderr and "write reach:number" in judged.stderr
+    opened_run = open_with("reach:number,depth,ambition")
     assert opened_run.returncode == 0, opened_run.stderr
     code = opened_run.stdout.strip()
     assert len(code) == 6 and "join code" in opened_run.stderr
     store = Store(url)
     try:
         found = get_round(store, code)
-        first = found.experiences[0]
-        for name, value in (("Ana", "2"), ("Ben", "5"), ("Caro", "4")):
+        assert len(list_rounds(store)) == 1  # the refused open opened nothing
+        first, second = found.experiences[:2]
+        for name, value in (("Ana", "150000"), ("Ben", "200000"), ("Caro", "180000")):
             run = cli_score(url, code, first, name, value)
             assert run.returncode == 0, run.stderr
-        refused = cli_score(url, code, first, "Ana", "7")
+        refused = cli_score(url, code, first, "Ana", "-7")
         assert refused.returncode == 2 and "out of range" in refused.stderr and not refused.stdout
         scores_file = tmp_path / "offline.csv"
         scores_file.write_text(
-            f"participant,experience,criterion,value\nDev,{first},reach,1\nDev,{first},ambition,unique\n"
+            "participant,experience,criterion,value\n"
+            f"Dev,{first},reach,100000\nDev,{first},ambition,unique\nDev,{second},reach,9000000\n"
         )
         assert store_cli(url, "round", "import", code, str(scores_file)).returncode == 0
         bad_file = tmp_path / "bad.csv"
-        bad_file.write_text(f"participant,experience,criterion,value\nEve,{first},reach,11\n")
+        bad_file.write_text(f"participant,experience,criterion,value\nEve,{first},depth,11\n")
         bad = store_cli(url, "round", "import", code, str(bad_file))
-        assert bad.returncode == 2 and f"{bad_file}:2: reach: 11 is out of range" in bad.stderr
+        assert bad.returncode == 2 and f"{bad_file}:2: depth: 11 is out of range" in bad.stderr
         shown = store_cli(url, "round", "show", code, "--format", "json")
         assert shown.returncode == 0, shown.stderr
         data = json.loads(shown.stdout)
-        reach = next(a for a in data["aggregates"] if a["criterion"] == "reach")
-        q1, median, q3 = hand_quartiles([2.0, 5.0, 4.0, 1.0])
-        assert (reach["experience"], reach["n"], reach["min"], reach["max"]) == (first, 4, 1.0, 5.0)
+        reach = next(a for a in data["aggregates"] if a["criterion"] == "reach" and a["experience"] == first)
+        values = [150_000.0, 200_000.0, 180_000.0, 100_000.0]
+        q1, median, q3 = hand_quartiles(values)
+        assert (reach["n"], reach["min"], reach["max"]) == (4, 100_000, 200_000)
         assert (
             math.isclose(reach["median"], median)
             and math.isclose(reach["q1"], q1)
             and math.isclose(reach["q3"], q3)
         )
+        low, high = math.log(1000), math.log(5_000_000)
+        placed = [(math.log(v) - low) / (high - low) for v in values]
+        assert math.isclose(reach["disagreement"], hand_disagreement(placed, 1), rel_tol=1e-5)
         assert next(a for a in data["aggregates"] if a["criterion"] == "ambition")["votes"]["unique"] == 1
+        flagged = {p["key"]: p["implausible"] for p in data["proposals"]}
+        assert flagged[f"{second}:reach"] and flagged[f"{first}:reach"] is None
         table = store_cli(url, "round", "show", code)
-        assert table.returncode == 0 and first in table.stdout
-        closed = store_cli(url, "round", "close", code, "--accept", first, "--author", "Fran")
-        assert closed.returncode == 0, closed.stderr
+        assert table.returncode == 0 and first in table.stdout and "implausible" in table.stdout
         latest = store.latest()
-        assert latest is not None and f"workshop round {code}" in latest.rationale
+        unconfirmed = store_cli(url, "round", "close", code, "--accept", "all", "--author", "Fran")
+        assert unconfirmed.returncode == 2 and "needs its own confirmation" in unconfirmed.stderr
+        assert f"--confirm {second}:reach" in unconfirmed.stderr
+        assert store.latest() == latest and not get_round(store, code).closed
+        closed = store_cli(
+            url, "round", "close", code, "--accept", "all", "--confirm", f"{second}:reach", "--author", "Fran"
+        )
+        assert closed.returncode == 0, closed.stderr
+        after = store.latest()
+        assert after is not None and f"workshop round {code}" in after.rationale
+        written = store.audit(after.id)
+        assert f"{len(written)} values saved as version {after.id}" in closed.stderr
+        assert {(r.experience, r.field, r.new) for r in written} >= {
+            (first, "measures.reach", str(int(median))),
+            (second, "measures.reach", "9000000"),
+        }
         again = cli_score(url, code, first, "Ana", "3")
         assert again.returncode == 2 and "closed" in again.stderr
         unknown = store_cli(url, "round", "show", "QQQQQQ")
@@ -635,7 +895,7 @@ def test_in_one_group_commit_a_refused_score_undoes_only_itself(sample: tuple[St
     def score_once(index: int) -> None:
         start.wait()
         try:  # odd participants give an impossible judgement, at the same moment as the rest
-            record(store, code, people[index], [(found.experiences[0], "reach", 9 if index % 2 else 3)])
+            record(store, code, people[index], [(found.experiences[0], "depth", 9 if index % 2 else 3)])
             outcome[people[index].name] = "saved"
         except RoundError:
             outcome[people[index].name] = "refused"

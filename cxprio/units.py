@@ -1,0 +1,86 @@
+"""The measures as people read them: which are facts and which a judgement, their units,
+and numbers written the way the catalogue writes them.
+
+Reach, frequency, cost and failure demand are **facts**, measured or estimated in a
+unit (customers a year, times a year, money a year, a share of contacts). Depth is a
+**judgement** on a 1-5 scale. A workshop may estimate a fact as a number in its unit, or
+judge depth; it never turns a 1-5 judgement into a fact (see :mod:`cxprio.rounds`).
+"""
+
+from __future__ import annotations
+
+import math
+
+FACTS: tuple[str, ...] = ("reach", "frequency", "cost", "failure_demand")
+"""The measures that are facts with a unit."""
+JUDGEMENTS: tuple[str, ...] = ("depth",)
+"""The measures that are a 1-5 judgement."""
+
+LABELS = {
+    "reach": "Reach",
+    "frequency": "Frequency",
+    "depth": "Depth",
+    "cost": "Cost",
+    "failure_demand": "Failure demand",
+}
+"""Each measure's name as a heading."""
+
+UNITS = {
+    "reach": "customers a year",
+    "frequency": "times a year",
+    "depth": "on a scale of 1 to 5",
+    "cost": "a year",
+    "failure_demand": "of contacts avoidable",
+}
+"""Each measure's unit, as it follows a number (``320,000 customers a year``)."""
+
+
+def is_fact(measure: str) -> bool:
+    """Whether ``measure`` is a fact with a unit (not a judgement)."""
+    return measure in FACTS
+
+
+def number(value: float) -> str:
+    """A number the way the catalogue writes it, with thousands separated: ``320,000``,
+    ``4`` (not ``4.0``), ``0.35``, ``2.5``; at most six decimals, trailing zeros dropped."""
+    if not math.isfinite(value):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def with_unit(measure: str, value: float | None) -> str:
+    """``value`` of ``measure`` with its unit: ``320,000 customers a year``, ``1 time a
+    year``, ``0.35 of contacts avoidable (35%)``, ``depth 4 of 5``; ``not measured`` for
+    no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not measured"
+    if measure == "frequency" and value == 1:
+        return "1 time a year"
+    if measure == "failure_demand":
+        return f"{number(value)} {UNITS[measure]} ({percent(value)})"
+    if measure == "depth":
+        return f"{number(value)} of 5"
+    return f"{number(value)} {UNITS[measure]}"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage: ``35%``, ``2.5%``, ``0.4%``."""
+    figure = share * 100
+    if abs(figure) >= 10 or float(round(figure, 1)).is_integer():
+        return f"{figure:.0f}%"
+    return f"{figure:.1f}%"
+
+
+def relative_change(before: float | None, after: float) -> str:
+    """How ``after`` compares with ``before``, as people say it: ``+28%``, ``-40%``, or
+    ``15.6 times`` for more than a doubling; empty without a ``before`` or from zero."""
+    if before is None or before == 0 or math.isnan(before):
+        return ""
+    ratio = after / before
+    if ratio > 2:
+        return f"{number(float(f'{ratio:.3g}'))} times"
+    change = ratio - 1
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
+    return f"{sign}{percent(abs(change))}"
