@@ -24,7 +24,7 @@ import streamlit as st  # noqa: E402
 from cxprio import CatalogueError  # noqa: E402
 from cxprio.scoring import ranking  # noqa: E402
 
-from . import sidebar, source  # noqa: E402
+from . import access, sidebar, source  # noqa: E402
 from .show import plain, sentence, show_problems  # noqa: E402
 from .state import Board  # noqa: E402
 
@@ -37,15 +37,25 @@ ROOM_STYLE = """<style>
 """The one style the board adds to Streamlit's: styles only, so it takes no space on the page."""
 
 
-def open_page(title: str) -> Board:
+def open_page(title: str, *, controls: bool = True) -> Board:
     """Set up a page of the board titled ``title`` and return the board it draws from.
+
+    With ``controls`` off (a projected screen, a workshop participant's page), there is
+    no sidebar: no page links and no weight sliders; the weights are the page address's,
+    else the catalogue's.
 
     An invalid catalogue shows its errors: above the last version that loaded, when the
     session has one, or alone, and then the page stops.
     """
-    st.set_page_config(page_title=f"{title} · cxprio", page_icon=":material/target:", layout="wide")
+    st.set_page_config(
+        page_title=f"{title} · cxprio",
+        page_icon=":material/target:",
+        layout="wide",
+        initial_sidebar_state="auto" if controls else "collapsed",
+    )
     st.html(ROOM_STYLE)
-    sidebar.navigation()
+    if controls:
+        sidebar.navigation()
     try:
         prepared, stale, where = source.load()
     except CatalogueError as exc:
@@ -53,7 +63,13 @@ def open_page(title: str) -> Board:
         st.write("Fix these problems in the file and the board reloads it on the next click:")
         show_problems(exc.problems)
         st.stop()
-    weights = sidebar.weight_sliders(prepared.loaded, where)
+    if controls:
+        weights = sidebar.weight_sliders(prepared.loaded, where)
+        editing = access.current()
+        if editing is not None:
+            access.signed_in_line(editing)
+    else:
+        weights = sidebar.address_weights(prepared.loaded)
     board = Board(prepared, weights, ranking(prepared.norm, weights), stale, where)
     if stale is not None:
         with st.container(border=True):

@@ -107,6 +107,15 @@ def write(tmp_path: Path) -> Callable[[str], Path]:
     return _write
 
 
+def sign_in(app: AppTest, name: str, passcode: str | None = None) -> AppTest:
+    """Give the editor's form a name (and a passcode) and submit it, as a person would."""
+    if passcode is not None:
+        app.text_input(key="editor_passcode").input(passcode)
+    app.text_input(key="editor_name").input(name)
+    app.button(key="editor_sign_in").click().run()
+    return app
+
+
 def load_dict(data: dict[str, Any]) -> LoadedCatalogue:
     return parse_catalogue(dump(data), source="test.yaml")
 

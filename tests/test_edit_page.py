@@ -16,7 +16,7 @@ from cxprio import load_catalogue
 from cxprio.scoring import score
 from cxprio.store import Store
 
-from .conftest import SAMPLE, imported
+from .conftest import SAMPLE, imported, sign_in
 
 RAW = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
 
@@ -33,7 +33,7 @@ def editing(board: Callable[..., AppTest], catalogue: Path, url: str, name: str,
     app = board(catalogue)
     imported(url)
     app.switch_page("pages/edit.py").run()
-    app.text_input(key="editor_name").input(name).run()
+    sign_in(app, name)
     app.selectbox(key="edit_experience").set_value(experience).run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -138,17 +138,46 @@ def test_with_a_passcode_a_viewer_never_reaches_the_form(
         "can_edit",
         "edit_base",
         "editor_name",
+        "editor_kept",
         "cxprio_editor",
     ):  # tampering with the state
         app.session_state[key] = "Mallory"
     app.query_params["edit"] = "1"
     app.run()
     assert not form_shown(app)
-    app.text_input(key="editor_passcode").input("guess").run()
+    sign_in(app, "Ana", "guess")
     assert not form_shown(app) and any("not right" in e.value for e in app.error)
-    app.text_input(key="editor_passcode").input("s3cret-passcode").run()
-    app.text_input(key="editor_name").input("Ana").run()
+    sign_in(app, "Ana", "s3cret-passcode")
     assert form_shown(app)
+
+
+def test_an_editor_who_gave_the_passcode_stays_one_on_every_page_until_signing_out(
+    catalogue: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CXPRIO_CATALOGUE", str(catalogue))
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    app.secrets["cxprio"] = {"editor_passcode": "s3cret-passcode"}
+    app.run()
+    imported(own_store)
+    app.switch_page("pages/edit.py").run()
+    sign_in(app, "Ana", "s3cret-passcode")
+    assert form_shown(app)
+    for page in ("pages/quarters.py", "pages/rounds.py", "app.py", "pages/edit.py"):
+        app.switch_page(page).run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert not [t for t in app.text_input if t.key == "editor_passcode"], page  # not asked again
+    assert form_shown(app)
+    assert any("Editing as **Ana**" in c.value for c in app.sidebar.caption)
+    app.switch_page("pages/rounds.py").run()
+    assert any(b.label == "Open the round" for b in app.button)  # a facilitator there too
+    app.sidebar.button(key="editor_sign_out").click().run()
+    app.switch_page("pages/edit.py").run()
+    assert not form_shown(app) and [t for t in app.text_input if t.key == "editor_passcode"]
+    sign_in(app, "Ana", "s3cret-passcode")
+    assert form_shown(app)
+    app.secrets["cxprio"] = {"editor_passcode": "a-new-passcode"}  # the operator changes it
+    app.run()
+    assert not form_shown(app)  # the old passcode no longer makes an editor
 
 
 def test_a_performance_figure_is_edited_like_a_measure(
@@ -176,7 +205,7 @@ def test_quarter_on_quarter_takes_snapshots_and_shows_what_moved_and_why(
     imported(own_store)
     app.switch_page("pages/quarters.py").run()
     assert any("0 quarters frozen" in i.value for i in app.info)
-    app.text_input(key="editor_name").input("Ana").run()
+    sign_in(app, "Ana")
     app.text_input(key="snapshot_quarter").input("2026-q3").run()
     app.button(key="snapshot_take").click().run()
     assert any("Snapshot of 2026-Q3 taken from version 1" in s.value for s in app.success)
