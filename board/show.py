@@ -32,6 +32,15 @@ FINDING_COLUMNS = {
 FINDING_LABELS = {column: config["label"] for column, config in FINDING_COLUMNS.items()}
 """The same headings, for the findings shown as a wrapping table."""
 
+MEASURE_INPUTS: dict[str, tuple[str, float, float | None, float, str]] = {
+    "reach": ("Reach (customers a year)", 0.0, None, 1000.0, "%.0f"),
+    "frequency": ("Frequency (times a year)", 0.0, None, 0.5, "%g"),
+    "depth": ("Depth (1-5)", 1.0, 5.0, 0.5, "%g"),
+    "cost": ("Cost (a year)", 0.0, None, 10000.0, "%.0f"),
+    "failure_demand": ("Failure demand (share)", 0.0, 1.0, 0.01, "%.2f"),
+}
+"""How a measure is typed on the board: label, smallest, largest, step, format."""
+
 PRIORITY = st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%.1f")
 
 RANKED_COLUMNS: dict[str, Any] = {

@@ -122,6 +122,17 @@ def _kept_weights(defaults: dict[str, float], top: float) -> _Kept:
     return kept
 
 
+def address_weights(loaded: LoadedCatalogue) -> dict[str, float]:
+    """The weights the page address asks for, over the catalogue's, read without drawing
+    a slider (a page with no controls: what it cannot use is ignored)."""
+    defaults = loaded.catalogue.scoring.weights.as_dict()
+    wanted, _ = from_address(st.query_params.get(ADDRESS_KEY, ""), defaults, max(1.0, *defaults.values()))
+    try:
+        return resolve_weights(loaded.catalogue, wanted)
+    except UsageError:
+        return defaults
+
+
 def version_line(where: Record) -> str:
     """Where the catalogue on screen stands in the store, in a few words."""
     if where.version is not None:

@@ -39,7 +39,7 @@ READABLE: dict[str, Any] = {
 }
 """Chart text a size up from Vega-Lite's, for the back of a room with a projector."""
 
-ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart)
+ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart, alt.VConcatChart)
 
 
 def level_colour(title: str = "Level") -> alt.Color:
@@ -275,33 +275,73 @@ def rank_movement(points: pd.DataFrame, then: str, now: str, title: str) -> alt.
     return cast(alt.Chart, chart)
 
 
-def judgement_spread(rows: pd.DataFrame) -> alt.LayerChart:
-    """The 1-5 judgements of a workshop round, one row per experience and criterion in
-    the order given (widest disagreement first): a line from the lowest to the highest
-    score, a box over the middle half, a tick at the median. ``rows`` has ``label, n,
-    median, q1, q3, min, max``."""
-    order = list(rows["label"])
-    base = alt.Chart(rows).encode(
-        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=360, labelOverlap=False)),
-        tooltip=[
-            alt.Tooltip("label:N", title="Scored"),
-            alt.Tooltip("n:Q", title="Scores"),
-            alt.Tooltip("median:Q", title="Median"),
-            alt.Tooltip("q1:Q", title="Lower quartile"),
-            alt.Tooltip("q3:Q", title="Upper quartile"),
-            alt.Tooltip("min:Q", title="Lowest"),
-            alt.Tooltip("max:Q", title="Highest"),
-        ],
-    )
-    scale = alt.Scale(domain=[1, 5], nice=False)
-    whole = base.mark_rule(color="#8aa9c4", strokeWidth=2).encode(
-        x=alt.X("min:Q", title="Judgement (1-5)", scale=scale, axis=alt.Axis(values=[1, 2, 3, 4, 5])),
-        x2="max:Q",
-    )
-    middle = base.mark_bar(color="#2f7ebc", size=14).encode(x="q1:Q", x2="q3:Q")
-    median = base.mark_tick(color="#0b2545", thickness=3, size=22).encode(x="median:Q")
-    chart = alt.layer(whole, middle, median).properties(
-        title="Where the room disagrees: range, middle half and median",
-        height=alt.Step(34),
-    )
-    return cast(alt.LayerChart, chart)
+DOT_COLOUR = "#2f7ebc"
+MEDIAN_COLOUR = "#0b2545"
+TODAY_COLOUR = "#e76f51"
+TIER_AXIS = "['Uncompetitive', 'Competitive', 'Distinct', 'Unique'][datum.value]"
+"""Labels for a tier vote's axis, where each tier stands at its strength (0 to 3)."""
+
+
+def score_dots(dots: pd.DataFrame, marks: pd.DataFrame, *, width: int = 420) -> alt.VConcatChart:
+    """A workshop round's scores as anonymous dots: one row per experience and criterion
+    (in the order of ``marks``, widest disagreement first), one dot per value given,
+    as big as the number of people who gave it and with that number on it, a bar at the
+    median and a diamond at today's value; one panel per criterion, on its own axis.
+
+    ``dots`` has ``label, panel, x, count``; ``marks`` has ``label, panel, axis, median,
+    today`` (``today`` empty where there is none), where ``axis`` is ``judgement``
+    (1-5), ``tier`` (0 Uncompetitive to 3 Unique), ``log`` or ``linear`` (a fact, on
+    its measure's kind of scale). Each panel's title is its ``panel``; ``width`` is each
+    panel's plotting width in pixels, beside its row labels."""
+    most = int(dots["count"].max()) if len(dots) else 1
+    panels = []
+    for panel in dict.fromkeys(marks["panel"]):
+        rows = marks[marks["panel"] == panel]
+        points = dots[dots["panel"] == panel]
+        axis = str(rows["axis"].iloc[0])
+        order = list(rows["label"])
+        if axis == "judgement":
+            x_scale = alt.Scale(domain=[0.7, 5.3], nice=False)
+            x_axis = alt.Axis(values=[1, 2, 3, 4, 5], format="d", grid=True)
+        elif axis == "tier":
+            x_scale = alt.Scale(domain=[-0.4, 3.4], nice=False)
+            x_axis = alt.Axis(
+                values=[0, 1, 2, 3], labelExpr=TIER_AXIS, grid=True, labelAngle=-20, labelOverlap=False
+            )
+        else:
+            values = [*points["x"], *rows["today"].dropna()]
+            low, high = min(values), max(values)
+            if axis == "log":
+                low = max(low, 1e-9)
+                x_scale = alt.Scale(type="log", domain=[low / 1.6, high * 1.6], nice=False)
+            else:
+                pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+                x_scale = alt.Scale(domain=[low - pad, high + pad], nice=False, zero=False)
+            x_axis = alt.Axis(format="~s", grid=True, tickCount=5)
+        y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220, labelOverlap=False))
+        x = alt.X("x:Q", title=None, scale=x_scale, axis=x_axis)
+        size = alt.Size("count:Q", scale=alt.Scale(domain=[1, max(most, 2)], range=[160, 760]), legend=None)
+        people = alt.Chart(points).encode(
+            y=y,
+            x=x,
+            tooltip=[alt.Tooltip("label:N", title="Scored"), alt.Tooltip("count:Q", title="People")],
+        )
+        dot = people.mark_circle(color=DOT_COLOUR, opacity=0.9).encode(size=size)
+        count = people.mark_text(color="white", fontWeight="bold", fontSize=13).encode(text="count:Q")
+        median = (
+            alt.Chart(rows)
+            .mark_tick(color=MEDIAN_COLOUR, thickness=3, size=30)
+            .encode(y=y, x=alt.X("median:Q", scale=x_scale, axis=x_axis, title=None))
+        )
+        layers: list[Any] = []
+        today = rows.dropna(subset=["today"])
+        if len(today):  # underneath, so it never hides a count
+            layers.append(
+                alt.Chart(today)
+                .mark_point(shape="diamond", filled=False, color=TODAY_COLOUR, strokeWidth=2.5, size=420)
+                .encode(y=y, x=alt.X("today:Q", scale=x_scale, axis=x_axis, title=None))
+            )
+        layers += [median, dot, count]
+        panels.append(alt.layer(*layers).properties(title=str(panel), height=alt.Step(32), width=width))
+    chart = alt.vconcat(*panels, spacing=14).resolve_scale(x="independent", y="independent", size="shared")
+    return cast(alt.VConcatChart, chart)

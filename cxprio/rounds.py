@@ -908,14 +908,10 @@ def aggregate(found: Round, rows: Sequence[Score], catalogue: Catalogue | None =
                 tuple(sorted(Counter(values).items())),
             )
         )
-    widest: dict[str, float] = {}
-    for summary in summaries:
-        widest[summary.experience] = max(widest.get(summary.experience, 0.0), summary.disagreement)
     summaries.sort(
         key=lambda a: (
-            -widest[a.experience],
-            order.get(a.experience, len(order)),
             -a.disagreement,
+            order.get(a.experience, len(order)),
             list(CRITERIA).index(a.criterion) if a.criterion in CRITERIA else 99,
         )
     )
@@ -929,6 +925,60 @@ def disagreement(values: Sequence[float], width: float) -> float:
     if len(values) < 2 or width <= 0:
         return 0.0
     return min(1.0, statistics.pstdev(values) / (width / 2))
+
+
+def tier_at(strength: float) -> str:
+    """The tier at ``strength`` (3 Unique to 0 Uncompetitive), as the median of a vote
+    gives it; halfway between two, both (``Unique/Distinct``)."""
+    labels = {t.strength: t.label for t in Tier}
+    if float(strength).is_integer() and int(strength) in labels:
+        return labels[int(strength)]
+    return f"{labels[math.ceil(strength)]}/{labels[math.floor(strength)]}"
+
+
+def criterion_label(criterion: str, kind: str) -> str:
+    """A criterion as a heading, with what is asked: ``Reach (customers a year)``,
+    ``Depth (1-5)``, ``Ambition``; a fact once asked as a judgement says so."""
+    if criterion == AMBITION:
+        return "Ambition"
+    label = LABELS.get(criterion, criterion)
+    if kind == JUDGEMENT:
+        return f"{label} (1-5)"
+    return f"{label} ({UNITS[criterion]})"
+
+
+def dot_tables(
+    summaries: Sequence[Aggregate], found: Round, catalogue: Catalogue, names: Mapping[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What :func:`cxprio.charts.score_dots` draws for ``summaries``, in their order:
+    the dots (``label, panel, x, count``: how many gave each value, no names) and the
+    marks (``label, panel, axis, median, today``)."""
+    scales = catalogue.scoring.scales.as_dict()
+    known = {e.id: e for e in catalogue.experiences}
+    dots, marks = [], []
+    for a in summaries:
+        kind = found.criteria.get(a.criterion, a.kind)
+        panel = criterion_label(a.criterion, kind)
+        label = names.get(a.experience, a.experience)
+        experience = known.get(a.experience)
+        today: float | None = None
+        if a.kind == TIER:
+            axis = "tier"
+            if experience is not None and experience.ambition is not None:
+                today = float(experience.ambition.strength)
+        else:
+            axis = "judgement" if a.kind == JUDGEMENT else scales[a.criterion].transform.value
+            measured = getattr(experience.measures, a.criterion) if experience is not None else None
+            if measured is not None and not (a.kind == JUDGEMENT and is_fact(a.criterion)):
+                today = float(measured)
+        marks.append({"label": label, "panel": panel, "axis": axis, "median": a.median, "today": today})
+        dots += [{"label": label, "panel": panel, "x": x, "count": n} for x, n in a.counts]
+    return (
+        pd.DataFrame(dots, columns=["label", "panel", "x", "count"]),
+        pd.DataFrame(marks, columns=["label", "panel", "axis", "median", "today"]).astype(
+            {"today": "float64"}
+        ),
+    )
 
 
 def by_experience(summaries: Sequence[Aggregate]) -> list[str]:

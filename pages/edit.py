@@ -6,20 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from board import access, editing, open_page, source
-from board.show import pick_experience, plain, sentence, show_problems
+from board.show import MEASURE_INPUTS, pick_experience, plain, sentence, show_problems
 from cxprio import CatalogueError, UsageError
 from cxprio.edit import Edit
 from cxprio.errors import StaleVersion, StoreError
 from cxprio.model import Tier
 from cxprio.saving import save_edits
 
-MEASURE_INPUTS = {  # label, smallest, largest, step, format
-    "reach": ("Reach (customers a year)", 0.0, None, 1000.0, "%.0f"),
-    "frequency": ("Frequency (times a year)", 0.0, None, 0.5, "%g"),
-    "depth": ("Depth (1-5)", 1.0, 5.0, 0.5, "%g"),
-    "cost": ("Cost (a year)", 0.0, None, 10000.0, "%.0f"),
-    "failure_demand": ("Failure demand (share)", 0.0, 1.0, 0.01, "%.2f"),
-}
 TIERS = [None, *(t.value for t in Tier)]
 
 board = open_page("Edit")
