@@ -107,10 +107,12 @@ def say(message: str) -> None:
 
 
 @contextmanager
-def server(catalogue: Path) -> Iterator[str]:
-    """A freshly started board on ``catalogue`` and a new, empty store (so the catalogue
-    is imported, in the background, as on a first start); yields its address once it answers."""
-    store = Path(tempfile.mkdtemp(prefix="cxprio-bench-store-")) / "cxprio.db"
+def server(catalogue: Path, store: Path | None = None) -> Iterator[str]:
+    """A freshly started board on ``catalogue`` and the SQLite store ``store``, by
+    default a new, empty one (so the catalogue is imported, in the background, as on a
+    first start); yields its address once it answers."""
+    own = store is None
+    store = store or Path(tempfile.mkdtemp(prefix="cxprio-bench-store-")) / "cxprio.db"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -140,7 +142,8 @@ def server(catalogue: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
-        shutil.rmtree(store.parent, ignore_errors=True)
+        if own:
+            shutil.rmtree(store.parent, ignore_errors=True)
 
 
 def timed(action: Callable[[], None], runs: Runs, ready: Callable[[], None]) -> float:

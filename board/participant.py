@@ -207,9 +207,17 @@ def scoring(
     revealed_results(store, get_round(store, found.code), catalogue, names)
 
 
-def _save(store: Store, found: Round, person: Participant, experience: str, names: Mapping[str, str]) -> None:
+def _save(
+    store: Store,
+    found: Round,
+    person: Participant,
+    experience: str,
+    complete: frozenset[str],
+    names: Mapping[str, str],
+) -> None:
     """The form's save (a callback, so the form drawn next is already the next
-    experience's): every criterion at once, an empty field clearing its score."""
+    experience's): every criterion at once, an empty field clearing its score.
+    ``complete``: the experiences fully scored when the form was drawn."""
     entries = [
         (experience, criterion, st.session_state.get(widget_key(found.code, experience, criterion)))
         for criterion in found.criteria
@@ -217,17 +225,16 @@ def _save(store: Store, found: Round, person: Participant, experience: str, name
     name = plain(names.get(experience, experience))
     try:
         record(store, found.code, person, entries)
-        mine = {(r.experience, r.criterion): r for r in scores(store, found, of=person)}
     except (RoundError, StoreError) as problem:
         st.session_state[NOT_SAVED] = (
             f"Your scores of {name} were not saved: {sentence(str(problem))}. What you typed is still in the form."
         )
         return
     count = len(found.experiences)
-    done = {e for e in found.experiences if _complete(found, mine, e)}
+    given = [value for _, _, value in entries if value is not None]
+    done = complete | {experience} if len(given) == len(entries) else complete - {experience}
     if len(done) == count:
         st.session_state.pop(_changing_key(found.code), None)  # back to the thanks
-    given = any(value is not None for _, _, value in entries)
     st.session_state[SAVED] = f"Saved your scores of {name}." if given else f"Cleared your scores of {name}."
     at = found.experiences.index(experience)
     following = [(at + step) % count for step in range(1, count + 1)]
@@ -249,6 +256,7 @@ def _form(
     """One experience's form: every criterion, each fact with today's value beside it,
     saved with one action."""
     known = next((e for e in catalogue.experiences if e.id == experience), None)
+    complete = frozenset(e for e in found.experiences if _complete(found, mine, e))
     count = len(found.experiences)
     with st.form(f"round_form_{found.code}_{experience}", border=True):
         st.subheader(f"{at + 1} of {count}: {plain(names.get(experience, experience))}")
@@ -268,7 +276,7 @@ def _form(
             icon=":material/save:",
             key=f"round_save_{found.code}",
             on_click=_save,
-            args=(store, found, person, experience, names),
+            args=(store, found, person, experience, complete, names),
         )
 
 
