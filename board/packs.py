@@ -18,6 +18,7 @@ import streamlit as st
 
 from cxprio.errors import StoreError
 from cxprio.report import FORMATS, build, file_name, gather, newest_history
+from cxprio.rounds import Round, list_rounds, round_record
 from cxprio.snapshots import list_snapshots
 
 from .jobs import Jobs
@@ -46,8 +47,22 @@ def history_quarters(board: Board) -> tuple[tuple[str, int], ...]:
     return pairs if len(pairs) == 2 else ()
 
 
-def _job(board: Board, fmt: str, quarters: tuple[tuple[str, int], ...]) -> tuple[Hashable, Any]:
-    key = (board.sha256, board.weight_key, quarters, fmt)
+def closed_rounds(board: Board) -> list[Round]:
+    """The closed workshop rounds, newest first, whose results the pack can include;
+    none when the store cannot be used."""
+    store = board.record.store
+    if store is None:
+        return []
+    try:
+        return [r for r in list_rounds(store) if r.closed]
+    except StoreError:
+        return []
+
+
+def _job(
+    board: Board, fmt: str, quarters: tuple[tuple[str, int], ...], round_code: str | None
+) -> tuple[Hashable, Any]:
+    key = (board.sha256, board.weight_key, quarters, round_code, fmt)
     loaded, weights, store = board.loaded, dict(board.weights), board.record.store
 
     def progress(done: float, doing: str) -> None:
@@ -56,7 +71,10 @@ def _job(board: Board, fmt: str, quarters: tuple[tuple[str, int], ...]) -> tuple
 
     def work() -> bytes:
         history = newest_history(store) if store is not None and quarters else None
-        workshop = gather(loaded, weights=weights, history=history, progress=progress)
+        record = (
+            round_record(store, round_code, loaded.catalogue) if store is not None and round_code else None
+        )
+        workshop = gather(loaded, weights=weights, history=history, round_record=record, progress=progress)
         return build(workshop, fmt, progress)
 
     return key, work
@@ -66,12 +84,15 @@ def _start(key: Hashable, work: Any) -> None:
     _JOBS.request(key, work)
 
 
-def offer(board: Board, fmt: str, *, key: str, label: str | None = None) -> None:
-    """A button that prepares the pack's ``fmt`` file, its progress while it is built,
-    then the button that downloads it."""
+def offer(
+    board: Board, fmt: str, *, key: str, label: str | None = None, round_code: str | None = None
+) -> None:
+    """A button that prepares the pack's ``fmt`` file (with the closed workshop round
+    ``round_code``'s results, when given), its progress while it is built, then the
+    button that downloads it."""
     what = label or FORMATS[fmt].label
     quarters = history_quarters(board)
-    job_key, work = _job(board, fmt, quarters)
+    job_key, work = _job(board, fmt, quarters, round_code)
     future = _JOBS.peek(job_key)
     if future is None:
         st.button(

@@ -78,6 +78,7 @@ from .rounds import (
     proposals,
     record,
     reveal,
+    round_record,
     rounds_table,
     scores,
     scores_csv,
@@ -253,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         "when the store has two)",
     )
     report.add_argument("--no-history", action="store_true", help="leave the quarter comparison out")
+    report.add_argument(
+        "--round",
+        metavar="CODE",
+        help="include this closed workshop round: its results, every score as dots, and what it changed",
+    )
     report.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
     generate = commands.add_parser(
@@ -757,6 +763,9 @@ def _report_pack(args: argparse.Namespace) -> int:
     loaded = parse_catalogue(raw, source=str(args.path), max_bytes=args.max_bytes)
     _warn_count(loaded)
     history = None if args.no_history else _pack_history(args.quarters)
+    record = round_record(_store(), args.round, loaded.catalogue) if args.round else None
+    if record is not None:
+        _say(f"report: with {record.heading}")
     shown = [-1]
 
     def progress(done: float, doing: str) -> None:
@@ -770,6 +779,7 @@ def _report_pack(args: argparse.Namespace) -> int:
         sha256=hashlib.sha256(raw).hexdigest(),
         weights=args.weights,
         history=history,
+        round_record=record,
         progress=progress,
     )
     data = build(workshop, args.format, progress)

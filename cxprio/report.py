@@ -56,6 +56,8 @@ from .tables import findings_table, tier_table
 if TYPE_CHECKING:  # altair is imported when a chart is drawn: the command line starts faster
     import altair as alt
 
+    from .rounds import RoundRecord
+
 Progress = Callable[[float, str], None]
 """Called with the share done (0 to 1) and what is being done, for a progress bar."""
 
@@ -130,6 +132,8 @@ class Workshop:
     ambition: AmbitionReport
     ownership: OwnershipReport
     history: History | None = None
+    round: RoundRecord | None = None
+    """A closed workshop round's results and what it changed, when one is chosen."""
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -184,12 +188,14 @@ def gather(
     weights: Mapping[str, float] | None = None,
     source: str | None = None,
     history: Comparison | None = None,
+    round_record: RoundRecord | None = None,
     progress: Progress | None = None,
 ) -> Workshop:
     """Compute what the pack shows for a catalogue and a weighting (the catalogue's own
     where ``weights`` leaves a measure out). ``sha256`` is the catalogue text's (a loaded
     catalogue's own by default), named in the pack so a reader can tell which version it
-    shows; ``history``: the quarter comparison to include."""
+    shows; ``history``: the quarter comparison to include; ``round_record``: a closed
+    workshop round's results (:func:`cxprio.rounds.round_record`)."""
     say = progress or _quiet
     if sha256 is None:
         if not isinstance(loaded, LoadedCatalogue):
@@ -217,6 +223,7 @@ def gather(
         ambition=ambition,
         ownership=ownership,
         history=History(history) if history is not None else None,
+        round=round_record,
     )
 
 
@@ -259,6 +266,8 @@ def chart_specs(workshop: Workshop) -> dict[str, alt.TopLevelMixin]:
         found["seam-risk"] = charts.seam_heatmap(heat).properties(width=480, height=420)
     if workshop.history is not None:
         found["rank-movement"] = _movement_chart(workshop.history).properties(width=420)
+    if workshop.round is not None and len(workshop.round.dots[1]):
+        found["round-scores"] = cast(Any, charts.score_dots(*workshop.round.dots, width=420))
     configured: dict[str, alt.TopLevelMixin] = {
         name: charts.readable(cast(Any, chart)) for name, chart in found.items()
     }
@@ -409,6 +418,8 @@ SHEETS = {
     "Findings": "Ownership and decision-rights findings, most costly first",
     "RACI matrix": "Who is Accountable, Responsible, Consulted and Informed for each decision",
     "Quarter comparison": "Each experience's rank and priority then and now, with the recorded reasons",
+    "Round results": "The workshop round's results per experience and criterion, widest disagreement first",
+    "Round changes": "Every value the workshop round changed in the catalogue",
 }
 
 
@@ -438,6 +449,9 @@ def workbook_tables(workshop: Workshop) -> dict[str, pd.DataFrame]:
             on="id",
             how="left",
         )
+    if workshop.round is not None:
+        tables["Round results"] = workshop.round.results
+        tables["Round changes"] = workshop.round.accepted
     return tables
 
 
@@ -524,6 +538,8 @@ def _about(workshop: Workshop) -> list[tuple[str, str]]:
     ]
     if workshop.history is not None:
         rows.append(("Quarter comparison", f"{workshop.history.then} to {workshop.history.now}"))
+    if workshop.round is not None:
+        rows.append((workshop.round.heading, workshop.round.about()))
     rows.append(("Made by", f"cxprio {__version__}"))
     return rows
 
@@ -696,6 +712,8 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
 
     if workshop.history is not None:
         add(_history_html(workshop.history, svgs["rank-movement"]))
+    if workshop.round is not None:
+        add(_round_html(workshop.round, svgs.get("round-scores")))
 
     add(f"<footer><p class=note>Made by cxprio {_e(__version__)}. Every table in full is in the workbook "
         "(.xlsx) of this pack.</p></footer>")  # fmt: skip
@@ -753,6 +771,35 @@ def _history_html(history: History, chart_svg: str) -> str:
         f"<p class=note>New: {len(comparison.new):,} · retired: {len(comparison.retired):,} · "
         f"ambition changes: {len(comparison.ambition):,}</p></section>"
     )
+    return "".join(parts)
+
+
+def _round_html(record: RoundRecord, chart_svg: str | None) -> str:
+    parts = [f'<section id="round"><h2>{_e(record.heading)}</h2><p class=note>{_e(record.about())}</p>']
+    parts.append("<h3>What the room agreed</h3>")
+    parts.append(
+        _html_table(record.accepted, {"experience": "Experience", "what": "What", "was": "Was", "now": "Now"})
+        if len(record.accepted)
+        else "<p>No value in the catalogue changed.</p>"
+    )
+    parts.append("<h3>Where the room disagreed, widest first</h3>")
+    parts.append(
+        "<p class=note>Disagreement: the standard deviation of the scores as a share of the most it can "
+        "be, from 0 (everyone agrees) to 1 (the room split at the two ends).</p>"
+    )
+    parts.append(
+        _html_table(
+            record.results.head(REPORT_TOP),
+            {"experience": "Experience", "criterion": "Criterion", "n": "Scores", "median": "Median",
+             "range": "Range or votes", "disagreement": "Disagreement"},
+            numbers=("n", "disagreement"),
+        )
+    )  # fmt: skip
+    if chart_svg is not None:
+        parts.append(
+            _figure(chart_svg, "Each dot: how many gave that score; bar: the median; ◇: today's value.")
+        )
+    parts.append("</section>")
     return "".join(parts)
 
 
@@ -897,6 +944,31 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
             left=3.0,
             width=7.3,
         )
+    if workshop.round is not None:
+        record = workshop.round
+        page = slide(f"Round {record.round.code}: where the room disagreed")
+        if len(record.results):
+            table(
+                page,
+                record.results.head(TOP),
+                {"experience": "Experience", "criterion": "Criterion", "n": "Scores", "median": "Median",
+                 "range": "Range or votes"},
+                [3.6, 3.0, 1.1, 1.6, 3.0],
+            )  # fmt: skip
+        else:
+            _note(page, "Nobody scored.")
+        if "round-scores" in pngs:
+            picture(slide(f"Round {record.round.code}: every score"), "round-scores", left=2.0, width=9.3)
+        page = slide(f"Round {record.round.code}: what the room agreed")
+        if len(record.accepted):
+            table(
+                page,
+                record.accepted.head(TOP),
+                {"experience": "Experience", "what": "What", "was": "Was", "now": "Now"},
+                [5.0, 2.6, 2.3, 2.4],
+            )
+        else:
+            _note(page, "No value in the catalogue changed.")
     buffer = io.BytesIO()
     deck.save(buffer)
     return _steady_zip(buffer.getvalue())

@@ -1358,6 +1358,104 @@ def rounds_table(listed: Sequence[Round]) -> pd.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class RoundRecord:
+    """What a closed round leaves for the record (the workshop pack): the round, how
+    many took part, its results widest disagreement first (``results``: experience,
+    criterion, n, median, range, disagreement, as people read them), their dots
+    (:func:`dot_tables`), and every value it changed in the catalogue (``accepted``:
+    experience, what, was, now)."""
+
+    round: Round
+    participants: int
+    results: pd.DataFrame
+    dots: tuple[pd.DataFrame, pd.DataFrame]
+    accepted: pd.DataFrame
+
+    @property
+    def heading(self) -> str:
+        return f"Workshop round {self.round.code}: {self.round.title}"
+
+    def about(self) -> str:
+        """Who, when, what was asked, and what it changed, in a sentence."""
+        found = self.round
+        asked = ", ".join(criterion_label(c, k) for c, k in found.criteria.items())
+        closed = f"{found.closed_at:%d %b %Y}" if found.closed_at else "not closed"
+        count = len(self.accepted)
+        return (
+            f"{self.participants} participants scored {len(found.experiences)} experiences on {asked}; "
+            f"closed {closed} by {found.closed_by or 'nobody'}: "
+            + (
+                f"{count} value{'s' if count != 1 else ''} accepted into version {found.result_version_id}."
+                if count
+                else "no value in the catalogue changed."
+            )
+        )
+
+
+def _field_label(field: str) -> str:
+    """``measures.reach`` as ``Reach``, ``ambition`` as ``Ambition``."""
+    name = field.removeprefix("measures.")
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _as_written(value: Any) -> str:
+    """A stored value as people write it: ``320,000``, ``0.35``, ``Distinct``; ``none``."""
+    if value is None:
+        return "none"
+    try:
+        return number(float(value))
+    except (TypeError, ValueError):
+        return str(value).capitalize()
+
+
+def round_record(store: Store, code: str, catalogue: Catalogue) -> RoundRecord:
+    """The record of closed round ``code`` (see :class:`RoundRecord`), with names from
+    ``catalogue``; a round still open is refused: the record is what the room agreed."""
+    found = get_round(store, code)
+    if not found.closed:
+        raise RoundError(f"round {found.code} is still open: close it first, then its results go in the pack")
+    rows = scores(store, found)
+    summaries = aggregate(found, rows, catalogue)
+    names = {e.id: e.name for e in catalogue.experiences}
+    results = pd.DataFrame(
+        [
+            {
+                "experience": names.get(a.experience, a.experience),
+                "criterion": criterion_label(a.criterion, found.criteria.get(a.criterion, a.kind)),
+                "n": a.n,
+                "median": (a.majority.capitalize() if a.majority else "tied")
+                if a.kind == TIER
+                else number(round(a.median, 6)),
+                "range": ", ".join(f"{t.capitalize()} {c}" for t, c in a.votes.items() if c)
+                if a.kind == TIER
+                else f"{number(round(a.min, 6))} to {number(round(a.max, 6))}",
+                "disagreement": round(a.disagreement, 2),
+            }
+            for a in summaries
+        ],
+        columns=["experience", "criterion", "n", "median", "range", "disagreement"],
+    )
+    with store.reading() as connection:
+        accepted_rows = json.loads(
+            connection.execute(sa.select(rounds.c.accepted).where(rounds.c.id == found.id)).scalar() or "[]"
+        )
+    accepted = pd.DataFrame(
+        [
+            {
+                "experience": names.get(a["experience"], a["experience"]),
+                "what": _field_label(a["field"]),
+                "was": _as_written(a.get("old")),
+                "now": _as_written(a.get("new", a.get("value"))),
+            }
+            for a in accepted_rows
+        ],
+        columns=["experience", "what", "was", "now"],
+    )
+    people = len({r.participant_id for r in rows})
+    return RoundRecord(found, people, results, dot_tables(summaries[:10], found, catalogue, names), accepted)
+
+
 # --- closing --------------------------------------------------------------------------
 
 

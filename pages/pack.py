@@ -27,6 +27,22 @@ else:
         "the Quarter on quarter page); the pack includes it once there are two."
     )
 
+closed = packs.closed_rounds(board)
+chosen_round = None
+if closed:
+    chosen_round = st.selectbox(
+        "Include a closed workshop round",
+        [None, *(r.code for r in closed)],
+        format_func=lambda c: (
+            "None"
+            if c is None
+            else next(f"{r.code} · {r.title} · closed {r.closed_at:%d %b %Y}" for r in closed if r.code == c)
+        ),
+        key="pack_round",
+        help="Its results (criteria, scores, median, disagreement, every score as dots) and every "
+        "value it changed in the catalogue",
+    )
+
 for fmt, described in FORMATS.items():
     with st.container(border=True):
         left, right = st.columns([3, 2], vertical_alignment="center")
@@ -42,4 +58,4 @@ for fmt, described in FORMATS.items():
             }[fmt]
         )
         with right:
-            packs.offer(board, fmt, key=f"pack_{fmt}")
+            packs.offer(board, fmt, key=f"pack_{fmt}", round_code=chosen_round)

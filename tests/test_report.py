@@ -260,6 +260,109 @@ def test_one_quarter_is_no_history(tmp_path: Path) -> None:
     assert newest_history(store) is None
 
 
+@pytest.fixture
+def closed_round(tmp_path: Path) -> tuple[Store, str]:
+    """A store holding the sample and a round closed on two experiences: reach as a
+    number and depth, three participants, two values accepted."""
+    from cxprio.rounds import close_round, join, open_round, parse_criteria, record
+
+    store = Store(f"sqlite:///{tmp_path / 'round.db'}")
+    import_file(store, SAMPLE)
+    latest = store.latest()
+    assert latest is not None
+    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    code = open_round(
+        store,
+        catalogue,
+        latest.id,
+        experiences=["query-a-bill", "moving-home"],
+        criteria=parse_criteria("reach:number,depth"),
+        author="Fran",
+        title="Q4 workshop",
+    ).code
+    for name, reach, depth in (("Ana", 400_000, 2), ("Ben", 410_000, 5), ("Caro", 450_000, 5)):
+        record(
+            store,
+            code,
+            join(store, code, name),
+            [("query-a-bill", "reach", reach), ("moving-home", "depth", depth)],
+        )
+    close_round(store, code, accept=["query-a-bill:reach"], author="Fran")
+    return store, code
+
+
+def test_a_closed_rounds_results_and_changes_go_in_every_part_of_the_pack(
+    closed_round: tuple[Store, str],
+) -> None:
+    from cxprio.rounds import RoundError, round_record
+
+    store, code = closed_round
+    catalogue = parse_catalogue(SAMPLE.read_bytes()).catalogue
+    record = round_record(store, code, catalogue)
+    workshop = workshop_of(SAMPLE.read_text(encoding="utf-8"), round_record=record)
+    page = parsed(build(workshop, "html"))
+    assert "round" in [attrs.get("id") for tag, attrs in page.tags if tag == "section"]
+    text = " ".join(page.text)
+    assert f"Workshop round {code}: Q4 workshop" in text
+    assert "3 participants scored 2 experiences on Reach (customers a year), Depth (1-5)" in text
+    assert "1 value accepted into version 2" in text
+    for cell in ("Query a bill", "Reach", "320,000", "410,000", "Moving home", "Depth (1-5)", "2 to 5"):
+        assert cell in text, cell
+    book = openpyxl.load_workbook(io.BytesIO(build(workshop, "xlsx")))
+    assert book.sheetnames[-2:] == ["Round results", "Round changes"]
+    changes = [[c.value for c in row] for row in book["Round changes"].iter_rows()]
+    assert changes == [["experience", "what", "was", "now"], ["Query a bill", "Reach", "320,000", "410,000"]]
+    results = [[c.value for c in row] for row in book["Round results"].iter_rows()]
+    depth = [row for row in results if row[1] == "Depth (1-5)"]
+    values = [2, 5, 5]
+    mean = sum(values) / 3
+    expected = round((sum((v - mean) ** 2 for v in values) / 3) ** 0.5 / 2, 2)  # by hand
+    assert depth == [["Moving home", "Depth (1-5)", 3, "5", "2 to 5", expected]]
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    assert slide_titles(deck)[-3:] == [
+        f"Round {code}: where the room disagreed",
+        f"Round {code}: every score",
+        f"Round {code}: what the room agreed",
+    ]
+    with zipfile.ZipFile(io.BytesIO(build(workshop, "charts"))) as charts:
+        assert {"charts/round-scores.svg", "charts/round-scores.png"} <= set(charts.namelist())
+    open_one = store.latest()
+    assert open_one is not None
+    from cxprio.rounds import open_round, parse_criteria
+
+    still_open = open_round(
+        store,
+        catalogue,
+        open_one.id,
+        experiences=["query-a-bill"],
+        criteria=parse_criteria("depth"),
+        author="Fran",
+    ).code
+    with pytest.raises(RoundError, match="still open: close it first"):
+        round_record(store, still_open, catalogue)
+
+
+def test_the_command_line_includes_a_closed_round(closed_round: tuple[Store, str]) -> None:
+    store, code = closed_round
+    done = subprocess.run(
+        [sys.executable, "-m", "cxprio", "report", str(SAMPLE), "--round", code.lower()],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "CXPRIO_DATABASE_URL": store.url},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"with Workshop round {code}".encode() in done.stderr and b'<section id="round">' in done.stdout
+    unknown = subprocess.run(
+        [sys.executable, "-m", "cxprio", "report", str(SAMPLE), "--round", "QQQQQQ"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "CXPRIO_DATABASE_URL": store.url},
+    )
+    assert unknown.returncode == 2 and b"no round with the code" in unknown.stderr and unknown.stdout == b""
+
+
 # --- the command line ------------------------------------------------------------------------
 
 
@@ -360,3 +463,35 @@ def test_the_pack_page_builds_a_file_in_the_background_then_offers_it(board: Any
 def test_the_overview_offers_the_whole_pack(board: Any) -> None:
     app = board()
     assert [b.label for b in app.button if b.label.startswith("Prepare: ")] == ["Prepare: Workshop pack"]
+
+
+def test_the_pack_page_offers_the_closed_rounds(
+    board: Any, closed_round: tuple[Store, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from board import packs
+
+    store, code = closed_round
+    monkeypatch.setenv("CXPRIO_DATABASE_URL", store.url)
+    asked: list[str | None] = []
+    offer = packs.offer
+
+    def spy(*args: Any, round_code: str | None = None, **options: Any) -> None:
+        asked.append(round_code)
+        offer(*args, round_code=round_code, **options)
+
+    monkeypatch.setattr(packs, "offer", spy)
+    app = board(page="pages/pack.py")
+    picker = app.selectbox(key="pack_round")
+    assert picker.options == ["None", f"{code} · Q4 workshop · closed {get_closed(store, code)}"]
+    assert set(asked) == {None}  # nothing chosen: no round in the pack
+    asked.clear()
+    picker.set_value(code).run()
+    assert not app.exception and set(asked) == {code}
+
+
+def get_closed(store: Store, code: str) -> str:
+    from cxprio.rounds import get_round
+
+    closed = get_round(store, code).closed_at
+    assert closed is not None
+    return f"{closed:%d %b %Y}"
