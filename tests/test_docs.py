@@ -27,9 +27,9 @@ def test_ci_runs_the_readmes_test_command_verbatim() -> None:
 
 
 def test_the_catalogue_docs_cover_every_field_of_the_model() -> None:
-    from cxprio.model import Catalogue, Decision, Experience, Measures, Step, Team
+    from cxprio.model import Catalogue, Decision, Experience, Measures, Organisation, Step, Team
 
     docs = (ROOT / "docs" / "catalogue.md").read_text()
-    for model in (Catalogue, Team, Experience, Measures, Step, Decision):
+    for model in (Catalogue, Organisation, Team, Experience, Measures, Step, Decision):
         for name, field in model.model_fields.items():
             assert f"`{field.alias or name}`" in docs, f"{model.__name__}.{name} is undocumented"
