@@ -30,6 +30,7 @@ from cxprio.rounds import (
     by_experience,
     close_round,
     criterion_label,
+    end_scoring,
     extremes,
     facilitator_view,
     get_round,
@@ -363,25 +364,50 @@ def _review_and_close(
         key=f"round_csv_{found.code}",
     )
     if found.closed:
-        count = len(found.accepted)
-        st.success(
-            f"Closed {found.closed_at:%Y-%m-%d %H:%M} UTC by {plain(found.closed_by or '')}: "
+        st.info(
+            f"Closed {found.closed_at:%d %b %Y %H:%M} UTC by {plain(found.closed_by or '')}"
             + (
-                f"{count} value{'s' if count != 1 else ''} saved as version {found.result_version_id}."
+                f": version {found.result_version_id} holds what it changed."
                 if found.result_version_id
-                else "no value in the catalogue changed."
+                else ", changing nothing in the catalogue."
             ),
             icon=":material/lock:",
         )
         st.page_link(PAGES["history"].script, label="The change history", icon=":material/history:")
         return
+    if found.scoring_open():
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.caption(
+            "Scores are still coming in, and each one can move a result: end scoring first, so the "
+            "results hold still while the room agrees what to accept."
+        )
+        if right.button(
+            "End scoring", icon=":material/timer_off:", key=f"round_end_{found.code}", width="stretch"
+        ):
+            try:
+                end_scoring(store, found.code)
+            except (RoundError, StoreError) as problem:
+                keep_message(REFUSED, str(problem))
+            st.rerun()
     catalogue = board.catalogue
     summaries = aggregate(found, rows, catalogue)
     offered = proposals(found, summaries, catalogue)
     changing = [p for p in offered if p.changes]
     order = {e: i for i, e in enumerate(by_experience(summaries))}
     changing.sort(key=lambda p: order.get(p.experience, len(order)))
-    accepted = _ticked(found, changing, names)
+    # The table and the close button are keyed on what the table shows: a late score
+    # that moves a result draws a new table (with nothing ticked), and a click on the
+    # button of the old one does nothing, so nothing is saved that nobody saw.
+    fingerprint = hashlib.sha256(repr([(p.key, p.proposed) for p in changing]).encode()).hexdigest()[:12]
+    seen = st.session_state.get(f"round_reviewed_{found.code}")
+    st.session_state[f"round_reviewed_{found.code}"] = fingerprint
+    if seen is not None and seen != fingerprint:
+        st.warning(
+            "The results changed since you last looked (a late score): here they are again, with "
+            "nothing ticked. Tick again what the room agreed.",
+            icon=":material/update:",
+        )
+    accepted = _ticked(found, changing, names, fingerprint)
     confirmed = _confirmations(found, [p for p in accepted if p.implausible], names)
     held = [p for p in offered if p.proposed is None]
     if held:
@@ -398,7 +424,9 @@ def _review_and_close(
         if accepted
         else "Close the round, changing nothing"
     )
-    if not st.button(label, type="primary", icon=":material/task_alt:", key=f"round_close_{found.code}"):
+    if not st.button(
+        label, type="primary", icon=":material/task_alt:", key=f"round_close_{found.code}_{fingerprint}"
+    ):
         return
     try:
         snapshot = parse_quarter(quarter) if quarter.strip() else None
@@ -434,9 +462,12 @@ def _review_and_close(
         st.rerun()
 
 
-def _ticked(found: Round, changing: list[Proposal], names: Mapping[str, str]) -> list[Proposal]:
+def _ticked(
+    found: Round, changing: list[Proposal], names: Mapping[str, str], fingerprint: str
+) -> list[Proposal]:
     """The table of what closing would change, one row per value, none ticked at first;
-    the rows the facilitator ticked. A late score that moves a value gives a new table."""
+    the rows the facilitator ticked. ``fingerprint`` names what it shows: a late score
+    that moves a value gives a new table."""
     if not changing:
         st.caption("No result differs from today's values: closing changes nothing in the catalogue.")
         return []
@@ -451,7 +482,6 @@ def _ticked(found: Round, changing: list[Proposal], names: Mapping[str, str]) ->
         }
         for p in changing
     ]
-    fingerprint = hashlib.sha256(repr([(p.key, p.proposed) for p in changing]).encode()).hexdigest()[:12]
     decided = st.data_editor(
         rows,
         hide_index=True,

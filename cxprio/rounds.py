@@ -825,6 +825,20 @@ def scores(store: Store, found: Round, *, of: Participant | None = None) -> list
     ]
 
 
+def end_scoring(store: Store, code: str) -> Round:
+    """Stop taking scores now (the closing time becomes now), so the results hold still
+    while the facilitator reviews them; the round stays open to close."""
+    with store.transaction() as connection:
+        found = _read_round(connection, code, lock="update")
+        if found.closed:
+            raise RoundError(f"round {found.code} is closed already")
+        if found.scoring_open():
+            connection.execute(
+                rounds.update().where(rounds.c.id == found.id).values(closes_at=datetime.now(UTC))
+            )
+    return get_round(store, code)
+
+
 def reveal(store: Store, code: str, experience: str | None = None) -> Round:
     """Reveal one experience's scores, or (``None``) the whole round's."""
     with store.transaction() as connection:
@@ -1046,7 +1060,9 @@ def proposals(found: Round, summaries: Sequence[Aggregate], catalogue: Catalogue
                 )
             )
             continue
-        value = float(summary.median)
+        # Six decimals: a median of 0.1 and 0.2 is 0.15, not the 0.15000000000000002 of
+        # floating point, in the catalogue as on screen.
+        value = round(float(summary.median), 6)
         if value == current_value:
             continue
         made.append(
@@ -1091,7 +1107,7 @@ def implausible(criterion: str, current: float | None, proposed: float, *, custo
             if ratio > IMPLAUSIBLE_RATIO:
                 reasons.append(f"{number(float(f'{ratio:.3g}'))} times today's value")
             elif ratio < 1 / IMPLAUSIBLE_RATIO:
-                reasons.append(f"less than a third of today's value ({percent(ratio)} of it)")
+                reasons.append(f"{percent(ratio)} of today's value, less than a third")
     if criterion == "reach" and customers is not None and proposed > customers:
         reasons.append(f"more than the organisation's {number(customers)} customers")
     return "; ".join(reasons)
@@ -1565,11 +1581,12 @@ def close_round(
     if unconfirmed:
         raise Unconfirmed(found.code, unconfirmed)
     if expected is not None:
-        moved = [p for p in taken if p.key in expected and expected[p.key] != p.proposed]
+        now = {p.key: p for p in taken}
+        moved = [key for key, value in expected.items() if key not in now or now[key].proposed != value]
         if moved:
             raise RoundError(
-                f"the results changed since you reviewed them (a late score): "
-                f"{'; '.join(p.described(p.experience) for p in moved)}; review them again: nothing was saved"
+                f"the results changed since you reviewed them (a late score): {', '.join(sorted(moved))}; "
+                "review them again: nothing was saved"
             )
     accepted_keys = {p.experience for p in taken}
     named = (

@@ -514,6 +514,35 @@ def test_a_late_score_after_the_review_refuses_the_close(sample: tuple[Store, Pa
             author="Fran",
         )
     assert store.latest() == latest and not get_round(store, code).closed
+    # A late score that brings the median back to today's value: nothing to propose any
+    # more, and the reviewed value is not written either.
+    record(store, code, late, [("query-a-bill", "reach", 240_000)])  # median 320,000: today's
+    with pytest.raises(RoundError, match="changed since you reviewed them"):
+        close_round(
+            store,
+            code,
+            accept=["query-a-bill:reach"],
+            expected={"query-a-bill:reach": 350_000},
+            author="Fran",
+        )
+    assert not get_round(store, code).closed
+
+
+def test_a_median_is_written_as_people_write_it_not_with_floating_point_noise(
+    sample: tuple[Store, Path],
+) -> None:
+    store, path = sample
+    code = opened(store, experiences=["move-in"])  # failure demand 0.3 today
+    for name, share in (("A", 0.1), ("B", 0.2)):  # 0.1 + 0.2 is not 0.3 in binary
+        record(store, code, join(store, code, name), [("move-in", "failure_demand", share)])
+    latest = store.latest()
+    assert latest is not None
+    closed = close_round(store, code, accept="all", author="Fran", file=path, file_sha256=latest.sha256)
+    assert closed.saved is not None
+    assert [(r.field, r.new) for r in store.audit(closed.saved.version.id)] == [
+        ("measures.failure_demand", "0.15")
+    ]
+    assert "failure_demand: 0.15}" in path.read_text() or "failure_demand: 0.15," in path.read_text()
 
 
 def test_a_tied_ambition_is_skipped_and_accepting_nothing_changes_nothing(sample: tuple[Store, Path]) -> None:

@@ -88,6 +88,24 @@ def read(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")
 
 
+def close_button(app: AppTest, code: str) -> Any:
+    """The round's close button (its key names the table it closes)."""
+    (found,) = [b for b in app.button if (b.key or "").startswith(f"round_close_{code}_")]
+    return found
+
+
+def tick(app: AppTest, code: str, change: str) -> None:
+    """Tick the review table's row that says ``change``, as a click in its box would."""
+    (editor,) = [e for e in app.data_editor if e.key and e.key.startswith(f"round_review_{code}")]
+    row = list(editor.value["Change"]).index(change)
+    app.session_state[editor.key] = {
+        "edited_rows": {row: {"accept": True}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+
+
 def on_screen(app: AppTest) -> str:
     return next(read(h.value) for h in app.subheader if " of " in h.value)
 
@@ -173,14 +191,8 @@ def test_a_round_from_opening_to_the_catalogue(
     changes = list(review["Change"])
     assert "Query a bill: reach: 320,000 → 355,000 customers a year, +11%" in changes
     assert "Query a bill: ambition: Distinct → Unique" in changes
-    row = changes.index("Query a bill: reach: 320,000 → 355,000 customers a year, +11%")
-    host.session_state[editors[0].key] = {
-        "edited_rows": {row: {"accept": True}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    host.run()
-    close = host.button(key=f"round_close_{code}")
+    tick(host, code, "Query a bill: reach: 320,000 → 355,000 customers a year, +11%")
+    close = close_button(host, code)
     assert close.label == "Close the round and save 1 value"
     close.click().run()
     assert not host.exception, [e.value for e in host.exception]
@@ -194,8 +206,8 @@ def test_a_round_from_opening_to_the_catalogue(
     ]
     assert f"workshop round {code}" in after.rationale
     said = [read(s.value) for s in host.success]
-    assert f"Round {code} closed; 1 value saved as version {after.id}." in said  # one count
-    assert any(f"1 value saved as version {after.id}." in s for s in said if s.startswith("Closed"))
+    assert said == [f"Round {code} closed; 1 value saved as version {after.id}."]  # one message, one count
+    assert any(f"version {after.id} holds what it changed" in read(i.value) for i in host.info)
     written = parse_catalogue(catalogue.read_text()).catalogue.experience("query-a-bill")
     assert (
         written.measures.reach == 355_000
@@ -227,23 +239,41 @@ def test_an_implausible_value_needs_its_own_tick(
     (editor,) = [e for e in host.data_editor if e.key and e.key.startswith(f"round_review_{code}")]
     review = editor.value
     assert "implausible" in review.iloc[0]["Check"] and "15.6 times today's value" in review.iloc[0]["Check"]
-    host.session_state[editor.key] = {
-        "edited_rows": {0: {"accept": True}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    host.run()
+    tick(host, code, review.iloc[0]["Change"])
     latest = Store(own_store).latest()
-    host.button(key=f"round_close_{code}").click().run()
+    close_button(host, code).click().run()
     assert any("needs its own confirmation" in e.value for e in host.error)
     assert Store(own_store).latest() == latest and not get_round(Store(own_store), code).closed
     host.checkbox(key=f"round_confirm_{code}_query-a-bill:reach").check().run()
-    host.button(key=f"round_close_{code}").click().run()
+    close_button(host, code).click().run()
     assert get_round(Store(own_store), code).closed
     assert (
         parse_catalogue(catalogue.read_text()).catalogue.experience("query-a-bill").measures.reach
         == 5_000_000
     )
+
+
+def test_a_late_score_after_the_ticks_saves_nothing_and_shows_the_results_again(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str
+) -> None:
+    host = facilitator(board, catalogue, own_store)
+    code = open_on_page(host, ("reach", "depth"))
+    ana = participant(board, catalogue, code, "Ana")
+    score(ana, code, "query-a-bill", {"reach": 400_000, "depth": 3})
+    host.button(key=f"round_reveal_all_{code}").click().run()
+    tick(host, code, "Query a bill: reach: 320,000 → 400,000 customers a year, +25%")
+    assert close_button(host, code).label == "Close the round and save 1 value"
+    ticked = close_button(host, code)
+    # Ben saves while the facilitator reaches for the button: another result moves.
+    score(participant(board, catalogue, code, "Ben"), code, "query-a-bill", {"depth": 1})
+    latest = Store(own_store).latest()
+    ticked.click().run()
+    assert not get_round(Store(own_store), code).closed and Store(own_store).latest() == latest
+    assert any("The results changed since you last looked" in w.value for w in host.warning)
+    assert close_button(host, code).label == "Close the round, changing nothing"  # nothing ticked now
+    host.button(key=f"round_end_{code}").click().run()  # end scoring: the results hold still
+    assert not get_round(Store(own_store), code).scoring_open()
+    assert not [b for b in host.button if b.key == f"round_end_{code}"]
 
 
 def test_a_name_taken_is_refused_and_a_personal_link_finds_its_scores_after_a_restart(
@@ -285,7 +315,7 @@ def test_a_participant_cannot_facilitate_by_address_or_session_state(
     intruder.run()
     assert not intruder.exception
     assert not [b for b in intruder.button if (b.key or "").startswith("round_reveal")]
-    assert f"round_close_{code}" not in [b.key for b in intruder.button]
+    assert not [b for b in intruder.button if (b.key or "").startswith("round_close")]
     assert table_with(intruder, "scored") is None
     assert not any(code in m.value for m in intruder.markdown)
     assert not get_round(Store(own_store), code).revealed
