@@ -27,6 +27,7 @@ from cxprio.rounds import (
     Score,
     Unconfirmed,
     aggregate,
+    as_given,
     by_experience,
     close_round,
     criterion_label,
@@ -338,7 +339,7 @@ def _by_name(found: Round, rows: list[Score], catalogue: Catalogue, names: Mappi
     table: dict[str, dict[str, str]] = {}
     for r in shown:
         heading = f"{names.get(r.experience, r.experience)} · {CRITERION_NAMES.get(r.criterion, r.criterion)}"
-        table.setdefault(r.participant, {})[heading] = r.tier.capitalize() if r.tier else r.shown
+        table.setdefault(r.participant, {})[heading] = as_given(r)
     st.markdown("**Every score**, by person:")
     st.dataframe(
         [{"Participant": who, **values} for who, values in table.items()],

@@ -21,7 +21,6 @@ import streamlit as st
 from cxprio.errors import StoreError
 from cxprio.model import Catalogue
 from cxprio.rounds import FacilitatorView, RoundError, facilitator_view, get_round
-from cxprio.scoring import format_weights
 from cxprio.store import Store
 from cxprio.units import LABELS
 
@@ -44,6 +43,9 @@ PROJECTOR_STYLE = """<style>
 .cx-code { font-size: 1.5rem; letter-spacing: 0.15em; font-weight: 700; }
 </style>"""
 NAMES_PER_ROW = 4
+DOTS_SHOWN = 7
+"""Results whose scores the projector draws as dots beside the table: what fits below
+the header at 1280x720 with a panel for each kind of criterion."""
 """Participants side by side in the list of who has joined."""
 
 
@@ -139,7 +141,10 @@ def _results(
             table.caption(
                 f"The {RESULTS_SHOWN} widest of {len(view.revealed)} results; the rest on the facilitator's screen."
             )
-        dots_chart(chart, shown, found, catalogue, names, f"projector_dots_{found.code}", width=300)
+        # The dots of the widest few: a chart of all ten would run below the screen.
+        dots_chart(
+            chart, shown[:DOTS_SHOWN], found, catalogue, names, f"projector_dots_{found.code}", width=300
+        )
         _moved(view.moved, weights)
     vote = view.vote
     if vote is not None:
@@ -167,7 +172,7 @@ def _moved(moved: pd.DataFrame, weights: Mapping[str, float]) -> None:
         ).head(10),
         hide_index=True,
     )
-    st.caption(f"Under the weights {format_weights(weights)}.")
+    st.caption("Under the weights " + ", ".join(f"{LABELS[m]} {w:g}" for m, w in weights.items()) + ".")
 
 
 def _for_the_room(rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,8 +12,9 @@ The page (``pages/rounds.py``) has three faces:
 
 Everything a person enters is saved to the store at once (:mod:`cxprio.rounds`); the
 address keeps the participant's private key (``&me=...``), so a refresh, a closed tab or
-a restarted server finds their place and their scores. Nothing in the address or the
-session makes anyone a facilitator: each run asks :func:`board.access.editor`.
+a restarted server finds their place and their scores. Nothing in the address makes
+anyone a facilitator: each run asks :func:`board.access.editor`, which checks the
+editor's signed pass.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ import streamlit as st
 
 from cxprio import charts
 from cxprio.model import Catalogue
-from cxprio.rounds import AMBITION, TIER, Aggregate, Round, criterion_label, dot_tables, tier_at
-from cxprio.units import LABELS, number
+from cxprio.rounds import AMBITION, Aggregate, Round, dot_tables, readable_results
+from cxprio.units import LABELS
 
 from .access import settings
 
@@ -115,39 +116,15 @@ def qr_png(address: str, *, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def shown(a: Aggregate, value: float) -> str:
-    """A result's value as people write it: ``320,000``, ``4``, ``Distinct``."""
-    return tier_at(value) if a.kind == TIER else number(round(value, 6))
-
-
 def result_rows(
     summaries: Sequence[Aggregate], found: Round, names: Mapping[str, str], *, short: bool = False
 ) -> pd.DataFrame:
-    """The results as the room reads them, in their order (widest disagreement first):
-    experience, criterion (``short``: its name alone, as on the projector, whose chart
-    says the units), how many scored, the median, the range (or the votes), and the
-    disagreement (0 to 1)."""
-    rows = []
-    for a in summaries:
-        if a.kind == TIER:
-            median = a.majority.capitalize() if a.majority else "Tied"
-            spread = ", ".join(f"{t.capitalize()} {c}" for t, c in a.votes.items() if c)
-        else:
-            median = shown(a, a.median)
-            spread = median if a.min == a.max else f"{shown(a, a.min)} to {shown(a, a.max)}"
-        rows.append(
-            [
-                names.get(a.experience, a.experience),
-                CRITERION_NAMES.get(a.criterion, a.criterion)
-                if short
-                else criterion_label(a.criterion, found.criteria.get(a.criterion, a.kind)),
-                a.n,
-                median,
-                spread,
-                a.disagreement,
-            ]
-        )
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    """The results as the room reads them (:func:`cxprio.rounds.readable_results`), with
+    the board's headings; ``short``: the criterion's name alone, as on the projector,
+    whose chart says the units."""
+    table = readable_results(summaries, found, names, short=short)
+    table.columns = RESULT_COLUMNS
+    return table
 
 
 def results_table(

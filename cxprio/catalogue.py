@@ -254,6 +254,9 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
     elif kind == "string_type":
         message = f"expected text, got {_describe(value)}"
         hint = f'put the value in quotes, such as "{value}"'
+    elif kind in ("int_type", "int_from_float") and not isinstance(value, str):
+        message = f"expected a whole number, got {_describe(value)}"
+        hint = "write a whole number such as 1200000 (no decimals, quotes, units or commas)"
     elif kind in ("float_type", "int_type", "float_parsing"):
         message = f"expected a number, got {_describe(value)}"
         hint = "write a plain number such as 1200 or 0.35 (no quotes, units or commas)"

@@ -66,8 +66,8 @@ from .report import FORMATS, build, gather, newest_history
 from .rounds import (
     Unconfirmed,
     aggregate,
-    aggregates_table,
     close_round,
+    end_scoring,
     get_round,
     import_scores,
     join_or_find,
@@ -76,6 +76,7 @@ from .rounds import (
     parse_criteria,
     participants,
     proposals,
+    readable_results,
     record,
     reveal,
     round_record,
@@ -419,6 +420,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("table", "json", "csv"), default="table", help="csv: the raw scores"
     )
     showing.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    ending = steps.add_parser("end", help="stop taking scores now, so the results hold still for the review")
+    ending.add_argument("code", metavar="CODE")
     revealing = steps.add_parser(
         "reveal", help="reveal an experience's scores, or the whole round's, on the board"
     )
@@ -978,6 +981,10 @@ def _round(args: argparse.Namespace) -> int:
         return EXIT_OK
     if action == "show":
         return _round_show(store, args)
+    if action == "end":
+        ended = end_scoring(store, args.code)
+        _say(f"round {ended.code}: scoring ended; close it when the room has agreed")
+        return EXIT_OK
     if action == "reveal":
         revealed = reveal(store, args.code, args.experience)
         _say(
@@ -1068,13 +1075,17 @@ def _round_show(store: Store, args: argparse.Namespace) -> int:
         f"round {found.code}: {found.title} ({found.state()}), {len(people)} participants, {len(rows)} scores",
         "",
     ]
-    table = aggregates_table(summaries)
+    names = {e.id: e.name for e in catalogue.experiences} if catalogue is not None else {}
+    table = readable_results(summaries, found, names).assign(
+        disagreement=lambda t: t["disagreement"].map(lambda d: f"{d:.2f}")
+    )
+    table.columns = ["Experience", "Criterion", "Scores", "Median", "Range or votes", "Disagreement"]
     lines.append(table.to_string(index=False) if len(table) else "(no scores yet)")
     if offered:
         lines += ["", "If accepted (round close CODE --accept KEY,...):"]
         for p in offered:
             flag = f"  [implausible: {p.implausible}; needs --confirm]" if p.implausible else ""
-            lines.append(f"  {p.key}: {p.described()}{flag}")
+            lines.append(f"  {p.key}: {p.described(names.get(p.experience, p.experience))}{flag}")
     if vote is not None:
         lines += ["", f"weights vote ({vote.voters} voters), medians: {format_weights(vote.median)}"]
     _emit("\n".join(lines) + "\n", args.out)
@@ -1105,9 +1116,9 @@ def _round_close(store: Store, args: argparse.Namespace) -> int:
             f"{exc}. Check them, then add --confirm {keys}, or leave them out of --accept"
         ) from None
     for skipped in closed.skipped:
-        _say(f"not accepted: {skipped.experience} {skipped.criterion}: {skipped.note}")
+        _say(f"not proposed: {skipped.described(closed.names.get(skipped.experience, skipped.experience))}")
     for accepted in closed.accepted:
-        _say(f"  {accepted.described(accepted.experience)}")
+        _say(f"  {accepted.described(closed.names.get(accepted.experience, accepted.experience))}")
     _say(closed.summary())
     if quarter is not None:
         taken = take_snapshot(store, quarter, author=author)

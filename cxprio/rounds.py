@@ -131,7 +131,11 @@ class Round:
     closed_at: datetime | None = None
     closed_by: str | None = None
     accepted: tuple[str, ...] = ()
+    """``experience.field`` of each value closing changed."""
     result_version_id: int | None = None
+    changed: tuple[Mapping[str, Any], ...] = ()
+    """Each value closing changed: ``experience, field, old, new`` (``value`` for a round
+    closed before the old value was kept)."""
 
     @property
     def closed(self) -> bool:
@@ -941,15 +945,6 @@ def disagreement(values: Sequence[float], width: float) -> float:
     return min(1.0, statistics.pstdev(values) / (width / 2))
 
 
-def tier_at(strength: float) -> str:
-    """The tier at ``strength`` (3 Unique to 0 Uncompetitive), as the median of a vote
-    gives it; halfway between two, both (``Unique/Distinct``)."""
-    labels = {t.strength: t.label for t in Tier}
-    if float(strength).is_integer() and int(strength) in labels:
-        return labels[int(strength)]
-    return f"{labels[math.ceil(strength)]}/{labels[math.floor(strength)]}"
-
-
 def criterion_label(criterion: str, kind: str) -> str:
     """A criterion as a heading, with what is asked: ``Reach (customers a year)``,
     ``Depth (1-5)``, ``Ambition``; a fact once asked as a judgement says so."""
@@ -1233,6 +1228,13 @@ def progress(found: Round, people: Sequence[Participant], rows: Sequence[Score])
     )
 
 
+def as_given(score: Score) -> str:
+    """A score as people write it: ``410,000``, ``4``, ``Distinct``."""
+    if score.tier is not None:
+        return score.tier.capitalize()
+    return "" if score.value is None else number(score.value)
+
+
 def extremes(rows: Sequence[Score], summaries: Sequence[Aggregate]) -> pd.DataFrame:
     """Who gave the lowest and the highest score of each summary, for the facilitator's
     own screen (planning poker's convention: the two ends explain first). Per summary,
@@ -1257,9 +1259,9 @@ def extremes(rows: Sequence[Score], summaries: Sequence[Aggregate]) -> pd.DataFr
                 "experience": a.experience,
                 "criterion": a.criterion,
                 "lowest": ", ".join(r.participant for v, r in placed if v == low),
-                "low": next(r.shown for v, r in placed if v == low),
+                "low": next(as_given(r) for v, r in placed if v == low),
                 "highest": ", ".join(r.participant for v, r in placed if v == high),
-                "high": next(r.shown for v, r in placed if v == high),
+                "high": next(as_given(r) for v, r in placed if v == high),
             }
         )
     return pd.DataFrame(table, columns=["experience", "criterion", "lowest", "low", "highest", "high"])
@@ -1327,33 +1329,6 @@ def scores_csv(rows: Sequence[Score]) -> str:
     return table.to_csv(index=False)
 
 
-def aggregates_table(summaries: Sequence[Aggregate]) -> pd.DataFrame:
-    """The summaries as a table, in their order (widest disagreement first)."""
-    columns = [
-        "experience",
-        "criterion",
-        "n",
-        "median",
-        "q1",
-        "q3",
-        "min",
-        "max",
-        "spread",
-        "disagreement",
-        "votes",
-    ]
-    return pd.DataFrame(
-        [
-            {
-                **{k: v for k, v in a.as_dict().items() if k in columns},
-                "votes": " ".join(f"{t}:{c}" for t, c in a.votes.items() if c) if a.kind == TIER else "",
-            }
-            for a in summaries
-        ],
-        columns=columns,
-    )
-
-
 def rounds_table(listed: Sequence[Round]) -> pd.DataFrame:
     """Rounds as a table: code, title, state, opened (UTC), by, experiences, criteria."""
     return pd.DataFrame(
@@ -1365,8 +1340,8 @@ def rounds_table(listed: Sequence[Round]) -> pd.DataFrame:
                 "opened": f"{r.created_at:%Y-%m-%d %H:%M}",
                 "by": r.created_by,
                 "experiences": len(r.experiences),
-                "criteria": ",".join(r.criteria),
-                "version": r.result_version_id,
+                "criteria": ", ".join("Ambition" if c == AMBITION else LABELS.get(c, c) for c in r.criteria),
+                "version": "" if r.result_version_id is None else r.result_version_id,
             }
             for r in listed
         ],
@@ -1399,7 +1374,8 @@ class RoundRecord:
         closed = f"{found.closed_at:%d %b %Y}" if found.closed_at else "not closed"
         count = len(self.accepted)
         return (
-            f"{self.participants} participants scored {len(found.experiences)} experiences on {asked}; "
+            f"{self.participants} participant{'' if self.participants == 1 else 's'} scored "
+            f"{len(found.experiences)} experience{'' if len(found.experiences) == 1 else 's'} on {asked}; "
             f"closed {closed} by {found.closed_by or 'nobody'}: "
             + (
                 f"{count} value{'s' if count != 1 else ''} accepted into version {found.result_version_id}."
@@ -1425,6 +1401,35 @@ def _as_written(value: Any) -> str:
         return str(value).capitalize()
 
 
+RESULT_COLUMNS = ["experience", "criterion", "n", "median", "range", "disagreement"]
+
+
+def readable_results(
+    summaries: Sequence[Aggregate], found: Round, names: Mapping[str, str], *, short: bool = False
+) -> pd.DataFrame:
+    """The results as people read them, in their order (widest disagreement first):
+    the experience's name, the criterion (``short``: its name alone; else with what was
+    asked, ``Reach (customers a year)``), how many scored, the median and the range
+    written as the catalogue writes numbers (a tier vote: the tier with most votes, and
+    the votes), and the disagreement (0 to 1)."""
+    rows = []
+    for a in summaries:
+        if a.kind == TIER:
+            median = a.majority.capitalize() if a.majority else "Tied"
+            spread = ", ".join(f"{t.capitalize()} {c}" for t, c in a.votes.items() if c)
+        else:
+            median = number(round(a.median, 6))
+            low, high = number(round(a.min, 6)), number(round(a.max, 6))
+            spread = low if low == high else f"{low} to {high}"
+        label = (
+            ("Ambition" if a.criterion == AMBITION else LABELS.get(a.criterion, a.criterion))
+            if short
+            else criterion_label(a.criterion, found.criteria.get(a.criterion, a.kind))
+        )
+        rows.append([names.get(a.experience, a.experience), label, a.n, median, spread, a.disagreement])
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
 def round_record(store: Store, code: str, catalogue: Catalogue) -> RoundRecord:
     """The record of closed round ``code`` (see :class:`RoundRecord`), with names from
     ``catalogue``; a round still open is refused: the record is what the room agreed."""
@@ -1434,37 +1439,18 @@ def round_record(store: Store, code: str, catalogue: Catalogue) -> RoundRecord:
     rows = scores(store, found)
     summaries = aggregate(found, rows, catalogue)
     names = {e.id: e.name for e in catalogue.experiences}
-    results = pd.DataFrame(
-        [
-            {
-                "experience": names.get(a.experience, a.experience),
-                "criterion": criterion_label(a.criterion, found.criteria.get(a.criterion, a.kind)),
-                "n": a.n,
-                "median": (a.majority.capitalize() if a.majority else "tied")
-                if a.kind == TIER
-                else number(round(a.median, 6)),
-                "range": ", ".join(f"{t.capitalize()} {c}" for t, c in a.votes.items() if c)
-                if a.kind == TIER
-                else f"{number(round(a.min, 6))} to {number(round(a.max, 6))}",
-                "disagreement": round(a.disagreement, 2),
-            }
-            for a in summaries
-        ],
-        columns=["experience", "criterion", "n", "median", "range", "disagreement"],
+    results = readable_results(summaries, found, names).assign(
+        disagreement=lambda t: t["disagreement"].map(lambda d: f"{d:.2f}")
     )
-    with store.reading() as connection:
-        accepted_rows = json.loads(
-            connection.execute(sa.select(rounds.c.accepted).where(rounds.c.id == found.id)).scalar() or "[]"
-        )
     accepted = pd.DataFrame(
         [
             {
                 "experience": names.get(a["experience"], a["experience"]),
                 "what": _field_label(a["field"]),
-                "was": _as_written(a.get("old")),
+                "was": _as_written(a["old"]) if "old" in a else "",
                 "now": _as_written(a.get("new", a.get("value"))),
             }
-            for a in accepted_rows
+            for a in found.changed
         ],
         columns=["experience", "what", "was", "now"],
     )
@@ -1485,6 +1471,8 @@ class Closed:
     saved: Saved | None
     accepted: tuple[Proposal, ...]
     skipped: tuple[Proposal, ...]
+    names: Mapping[str, str] = field(default_factory=dict)
+    """The experiences' names, to say what was accepted in words."""
 
     @property
     def count(self) -> int:
@@ -1642,7 +1630,8 @@ def close_round(
     else:
         with store.transaction() as connection:
             mark(connection, None)
-    return Closed(get_round(store, code), saved, taken, skipped)
+    names = {e.id: e.name for e in catalogue.experiences}
+    return Closed(get_round(store, code), saved, taken, skipped, names)
 
 
 # --- rows to objects ------------------------------------------------------------------
@@ -1666,6 +1655,7 @@ def _round(row: Any) -> Round:
         closed_by=row.closed_by,
         accepted=tuple(f"{a['experience']}.{a['field']}" for a in accepted),
         result_version_id=row.result_version_id,
+        changed=tuple(accepted),
     )
 
 

@@ -34,7 +34,7 @@ if closed:
         "Include a closed workshop round",
         [None, *(r.code for r in closed)],
         format_func=lambda c: (
-            "None"
+            "No round"
             if c is None
             else next(f"{r.code} · {r.title} · closed {r.closed_at:%d %b %Y}" for r in closed if r.code == c)
         ),

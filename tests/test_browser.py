@@ -60,10 +60,12 @@ def _require_browser() -> None:
 
 
 @contextmanager
-def serve(catalogue: Path = SAMPLE, store: Path | str | None = None) -> Iterator[str]:
+def serve(
+    catalogue: Path = SAMPLE, store: Path | str | None = None, secrets: Path | None = None
+) -> Iterator[str]:
     """``streamlit run app.py`` on a free port, on ``catalogue`` and the store ``store``
-    (a SQLite file, or a database address; by default a new SQLite file of its own);
-    yields its address."""
+    (a SQLite file, or a database address; by default a new SQLite file of its own), and
+    with ``secrets`` (a secrets.toml) when given; yields its address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -79,6 +81,7 @@ def serve(catalogue: Path = SAMPLE, store: Path | str | None = None) -> Iterator
             sys.executable, "-m", "streamlit", "run", "app.py",
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--server.fileWatcherType", "none",
+            *(["--secrets.files", str(secrets)] if secrets is not None else []),
         ],
         cwd=ROOT,
         env=env,
@@ -753,3 +756,59 @@ def test_the_pack_page_offers_every_format_with_progress_then_a_download(page: A
     page.get_by_role("button", name="Download: Slides (PowerPoint)").wait_for(timeout=120_000)
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "pack-page-1280x720.png"))
+
+
+def test_an_editor_stays_one_in_a_reloaded_and_a_new_tab_until_signing_out(tmp_path: Path) -> None:
+    """The passcode is typed once per browser session: a reload, a new tab and another
+    page keep the editor, and Sign out ends it in every tab."""
+    from playwright.sync_api import sync_playwright
+
+    _require_browser()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[cxprio]\neditor_passcode = "s3cret-passcode"\n', encoding="utf-8")
+    live = tmp_path / "experiences.yaml"
+    shutil.copy(SAMPLE, live)
+    with serve(live, tmp_path / "store.db", secrets=secrets) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(45_000)
+        imported_from = f"sqlite:///{tmp_path / 'store.db'}"
+        page.goto(base)
+        page.get_by_role("heading", name="Northwind Energy").first.wait_for()
+        imported(imported_from)
+        open_page(page, base, "edit", "Edit an experience")
+        page.get_by_label("Editor passcode").fill("s3cret-passcode")
+        page.get_by_label("Your name, for the change history").fill("Ana")
+        page.keyboard.press("Enter")
+        page.get_by_text("Editing as").first.wait_for()
+        settle(page)
+
+        def editor_on(tab: Any, path: str, heading: str) -> bool:
+            open_page(tab, base, path, heading)
+            tab.get_by_text("Editing as").first.wait_for()
+            return tab.get_by_label("Editor passcode").count() == 0
+
+        page.reload()
+        page.get_by_role("heading", name="Edit an experience").first.wait_for()
+        page.get_by_text("Editing as").first.wait_for()  # a reload keeps the editor
+        settle(page)
+        assert page.get_by_label("Editor passcode").count() == 0
+        other = context.new_page()  # a new tab of the same browser
+        other.set_default_timeout(45_000)
+        assert editor_on(other, "quarters", "Quarter on quarter")
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_label("Editor passcode").first.wait_for()
+        settle(page)
+        assert "cxprio_editor=" not in page.evaluate("document.cookie")
+        third = context.new_page()
+        third.set_default_timeout(45_000)
+        open_page(third, base, "edit", "Edit an experience")
+        third.get_by_label("Editor passcode").wait_for()  # signed out in the browser too
+        assert third.get_by_text("Editing as").count() == 0
+        fresh = browser.new_context().new_page()  # another browser session: never an editor
+        fresh.set_default_timeout(45_000)
+        open_page(fresh, base, "edit", "Edit an experience")
+        fresh.get_by_label("Editor passcode").wait_for()
+        assert fresh.get_by_text("Editing as").count() == 0
+        browser.close()

@@ -280,7 +280,11 @@ def test_the_organisation_is_a_name_or_a_name_and_its_customer_count() -> None:
     ("organisation", "expected"),
     [
         ({"name": "Test Energy", "customers": 0}, ("organisation.customers", "out of range")),
-        ({"name": "Test Energy", "customers": 1.5}, ("organisation.customers", "expected a number")),
+        ({"name": "Test Energy", "customers": 1.5}, ("organisation.customers", "expected a whole number")),
+        (
+            {"name": "Test Energy", "customers": 1200000.0},
+            ("organisation.customers", "expected a whole number"),
+        ),
         ({"name": "Test Energy", "customers": "many"}, ("organisation.customers", "expected a number")),
         ({"customers": 1000}, ("organisation.name", "'name' is missing")),
         ({"name": "Test Energy", "clients": 1000}, ("organisation.clients", "unknown field")),

@@ -252,3 +252,25 @@ def test_with_sign_in_only_an_allowed_address_reaches_the_form(
     assert not form_shown(other) and any("can read the board but not edit" in i.value for i in other.info)
     ana = session({"is_logged_in": True, "email": "ana@example.org", "name": "Ana"})
     assert form_shown(ana)
+
+
+def test_a_pass_holds_its_name_only_signed_with_the_passcode_and_until_it_ends() -> None:
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    from board.access import name_on, pass_for
+
+    key, other = b"k" * 32, b"o" * 32
+    token = pass_for("Ana Lima", key, now=1_000_000.0, hours=12)
+    assert name_on(token, key, now=1_000_000.0 + 11 * 3600) == "Ana Lima"
+    assert name_on(token, key, now=1_000_000.0 + 12 * 3600) is None  # ended
+    assert name_on(token, other, now=1_000_000.0) is None  # another passcode
+    body, signature = token.split(".")
+    forged = base64.urlsafe_b64encode(json.dumps({"name": "Mallory", "ends": 2_000_000}).encode()).decode()
+    assert name_on(f"{forged}.{signature}", key, now=1_000_000.0) is None  # a name swapped in
+    resigned = hmac.new(key, forged.encode(), hashlib.sha256).hexdigest()
+    assert name_on(f"{forged}.{resigned}", key, now=1_000_000.0) == "Mallory"  # only the key signs
+    for garbage in ("", ".", "x.y", "no-dot", f"{body}.", f".{signature}", "é.é"):
+        assert name_on(garbage, key, now=1_000_000.0) is None

@@ -317,7 +317,7 @@ def test_a_closed_rounds_results_and_changes_go_in_every_part_of_the_pack(
     values = [2, 5, 5]
     mean = sum(values) / 3
     expected = round((sum((v - mean) ** 2 for v in values) / 3) ** 0.5 / 2, 2)  # by hand
-    assert depth == [["Moving home", "Depth (1-5)", 3, "5", "2 to 5", expected]]
+    assert depth == [["Moving home", "Depth (1-5)", 3, "5", "2 to 5", f"{expected:.2f}"]]
     deck = Presentation(io.BytesIO(build(workshop, "pptx")))
     assert slide_titles(deck)[-3:] == [
         f"Round {code}: where the room disagreed",
@@ -482,7 +482,7 @@ def test_the_pack_page_offers_the_closed_rounds(
     monkeypatch.setattr(packs, "offer", spy)
     app = board(page="pages/pack.py")
     picker = app.selectbox(key="pack_round")
-    assert picker.options == ["None", f"{code} · Q4 workshop · closed {get_closed(store, code)}"]
+    assert picker.options == ["No round", f"{code} · Q4 workshop · closed {get_closed(store, code)}"]
     assert set(asked) == {None}  # nothing chosen: no round in the pack
     asked.clear()
     picker.set_value(code).run()

@@ -286,6 +286,34 @@ def test_one_voice_far_from_the_rest_comes_before_a_mild_split(sample: tuple[Sto
     assert first.spread == 0 < second.spread  # the interquartile range alone would not hear her
 
 
+def test_the_two_ends_are_named_for_the_facilitator_with_their_scores(sample: tuple[Store, Path]) -> None:
+    from cxprio.rounds import extremes
+
+    store, _ = sample
+    code = opened(store)
+    found = get_round(store, code)
+    first, second = found.experiences[:2]
+    for name, depth, reach in (
+        ("Ana", 5, 410_000),
+        ("Ben", 5, 410_000),
+        ("Caro", 1, 90_000),
+        ("Dev", 3, 410_000),
+    ):
+        record(
+            store,
+            code,
+            join(store, code, name),
+            [(first, "depth", depth), (first, "reach", reach), (second, "depth", 2)],
+        )
+    summaries = aggregate(found, scores(store, found))
+    ends = extremes(scores(store, found), summaries)
+    rows = {(r.experience, r.criterion): (r.lowest, r.low, r.highest, r.high) for r in ends.itertuples()}
+    assert rows == {
+        (first, "depth"): ("Caro", "1", "Ana, Ben", "5"),
+        (first, "reach"): ("Caro", "90,000", "Ana, Ben, Dev", "410,000"),
+    }  # the second experience, where all agree, has no ends to ask
+
+
 def test_numbers_disagree_on_their_scale_whatever_the_unit(sample: tuple[Store, Path]) -> None:
     store, _ = sample
     code = opened(store)
@@ -881,6 +909,10 @@ def test_the_command_line_runs_a_round_start_to_end(url: str, tmp_path: Path) ->
         assert unconfirmed.returncode == 2 and "needs its own confirmation" in unconfirmed.stderr
         assert f"--confirm {second}:reach" in unconfirmed.stderr
         assert store.latest() == latest and not get_round(store, code).closed
+        ended = store_cli(url, "round", "end", code)
+        assert ended.returncode == 0 and "scoring ended" in ended.stderr
+        late = cli_score(url, code, first, "Eve", "150000")
+        assert late.returncode == 2 and "stopped taking scores" in late.stderr
         closed = store_cli(
             url, "round", "close", code, "--accept", "all", "--confirm", f"{second}:reach", "--author", "Fran"
         )
