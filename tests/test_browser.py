@@ -628,8 +628,9 @@ def test_an_editor_saves_a_change_that_lands_in_the_file_and_the_history(
 def _edit_form(page: Any, server: str, name: str, experience: str) -> None:
     """Open the Edit page as ``name`` on ``experience``'s form."""
     open_page(page, server, "edit", "Edit an experience")
-    page.get_by_label("Your name, for the change history").fill(name)
-    page.keyboard.press("Enter")
+    if page.get_by_text("Editing as").count() == 0:  # this browser has not signed in yet
+        page.get_by_label("Your name, for the change history").fill(name)
+        page.keyboard.press("Enter")
     picker = page.get_by_label("Experience", exact=True)
     picker.wait_for()
     settle(page)
@@ -758,18 +759,16 @@ def test_the_pack_page_offers_every_format_with_progress_then_a_download(page: A
     page.screenshot(path=str(ARTIFACTS / "pack-page-1280x720.png"))
 
 
-def test_an_editor_stays_one_in_a_reloaded_and_a_new_tab_until_signing_out(tmp_path: Path) -> None:
+def test_an_editor_stays_one_in_a_reloaded_and_a_new_tab_until_signing_out(
+    browser: Any, tmp_path: Path
+) -> None:
     """The passcode is typed once per browser session: a reload, a new tab and another
     page keep the editor, and Sign out ends it in every tab."""
-    from playwright.sync_api import sync_playwright
-
-    _require_browser()
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[cxprio]\neditor_passcode = "s3cret-passcode"\n', encoding="utf-8")
     live = tmp_path / "experiences.yaml"
     shutil.copy(SAMPLE, live)
-    with serve(live, tmp_path / "store.db", secrets=secrets) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with serve(live, tmp_path / "store.db", secrets=secrets) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(45_000)
@@ -811,4 +810,4 @@ def test_an_editor_stays_one_in_a_reloaded_and_a_new_tab_until_signing_out(tmp_p
         open_page(fresh, base, "edit", "Edit an experience")
         fresh.get_by_label("Editor passcode").wait_for()
         assert fresh.get_by_text("Editing as").count() == 0
-        browser.close()
+        context.close()
