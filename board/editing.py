@@ -63,14 +63,23 @@ def values_of(experience: Experience) -> dict[str, Any]:
     return values
 
 
-def base(experience: Experience, on_screen: Version) -> Base:
+def base(experience: Experience, on_screen: Version | None) -> Base | None:
     """The session's base for ``experience``: kept while it is being edited, taken from
-    the version on screen when it is first picked (or after a save)."""
+    the version on screen when it is first picked (or after a save); ``None`` when it is
+    new and no version is on screen (the store cannot be reached)."""
     kept = st.session_state.get(_BASE)
     if not isinstance(kept, Base) or kept.experience != experience.id:
+        if on_screen is None:
+            return None
         kept = Base(on_screen.id, experience.id, values_of(experience))
         st.session_state[_BASE] = kept
     return kept
+
+
+def kept() -> Base | None:
+    """The base of the edit in progress in this session, if any."""
+    found = st.session_state.get(_BASE)
+    return found if isinstance(found, Base) else None
 
 
 def restart() -> None:

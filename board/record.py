@@ -1,26 +1,28 @@
 """The store, for the board: one per database, opened once per server, and the
 catalogue file kept in step with it.
 
-The board shows the store's latest version. When the catalogue file changes on disk
-(or at start), :func:`sync` compares it with the latest version and with the version
-last imported from (or written to) it; a file that differs from both is a new version.
-The import (parsing the version before, comparing them and writing) runs in the
-background, so the first page never waits for it: until it is done, the board shows
-the file itself, which is what the import makes the latest. A server's first import
-also waits for its first page to be drawn (:func:`page_drawn`), up to
-:data:`FIRST_PAGE_WAIT` seconds: run alongside, it took the interpreter from that page
-half the time (0.1-0.2 s of the first Overview at 10,000 experiences).
+The store is the one truth and the catalogue file its mirror (:func:`sync`): a file
+behind the latest version is rewritten from it; a file holding a text no version ever
+held is imported as a new version. The import (parsing the version before, comparing
+them and writing) runs in the background, so the first page never waits for it: until
+it is done, the board shows the file itself, which is what the import makes the
+latest. A server's first import also waits for its first page to be drawn
+(:func:`page_drawn`), up to :data:`FIRST_PAGE_WAIT` seconds: run alongside, it took
+the interpreter from that page half the time.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from cxprio.errors import StoreError
 from cxprio.model import Catalogue
+from cxprio.saving import clean_temporary, mirror
 from cxprio.store import Imported, Store, Version, database_url, import_file
 
 from .jobs import Jobs
@@ -41,8 +43,11 @@ _FAILED: dict[str, tuple[float, StoreError]] = {}
 _LOCK = threading.Lock()
 _IMPORTS: Jobs[tuple[str, str, str], Imported] = Jobs("cxprio-import", 16, drop_queued=False)
 _IMPORT_FAILED: dict[tuple[str, str], float] = {}
-_SYNCED: dict[tuple[str, str], str] = {}
-"""(database, catalogue file) -> the file's SHA-256 the store is known to be in step with."""
+_LOOKED: set[tuple[str, str]] = set()
+"""(database, catalogue file) looked at since the server started."""
+_HELD: set[tuple[str, str]] = set()
+"""(database, SHA-256) of texts the store is known to hold."""
+_MIRROR_LOCKS: dict[tuple[str, str], threading.Lock] = {}
 _DRAWN = threading.Event()  # set once a page of this server has been drawn
 
 
@@ -87,41 +92,68 @@ def open_store() -> Store:
 def sync(
     store: Store, source: str, sha256: str, known: Callable[[str], Catalogue | None] = lambda _sha256: None
 ) -> Record:
-    """Where the file ``source`` (content ``sha256``, valid) stands: in step with the
-    store (the record names the latest version), or being imported in the background.
-    ``known`` gives the catalogues the board has parsed already, by SHA-256.
+    """Where the file ``source`` (content ``sha256``, valid) stands, by the rule that
+    the store is the one truth and the file its mirror:
 
-    The file is imported when it differs from the latest version and it changed on disk
-    since this server last looked at it, or, the first time it looks, when its text is
-    not any version's. So a replica whose own copy of the file is older than the latest
-    version (another replica saved since) shows the latest and never brings the old
-    text back; a ``git pull`` on a replica does become the latest.
+    - the file holds the latest version's text: in step;
+    - it holds an older version's text (another replica saved since, or this one was
+      stopped between a save's commit and its file write): it is rewritten from the
+      latest version, which the board shows;
+    - it holds a text no version ever held (a ``git pull``, an editor, a new catalogue
+      deployed): it is imported as a new version, in the background.
+
+    ``known`` gives the catalogues the board has parsed already, by SHA-256. The first
+    look at a file also deletes the temporary files saves of it left behind.
     """
     key = (store.url, source)
     with _LOCK:
-        seen = _SYNCED.get(key)
-    if seen != sha256:
-        latest = store.latest()
-        changed = latest is None or (
-            sha256 != latest.sha256 and (seen is not None or not store.holds(sha256))
-        )
-        if changed:
-            job = _IMPORTS.request((store.url, source, sha256), lambda: _import(store, source, sha256, known))
-            if not job.done():
-                return Record(store, importing=True)
-            error = job.exception()
-            if error is not None:
-                with _LOCK:
-                    first_seen = _IMPORT_FAILED.setdefault(key, time.monotonic())
-                if time.monotonic() - first_seen >= RETRY_SECONDS:  # the next click tries again
-                    _IMPORTS.forget((store.url, source, sha256))
-                    with _LOCK:
-                        _IMPORT_FAILED.pop(key, None)
-                problem = error if isinstance(error, StoreError) else StoreError(str(error))
-                return Record(store, latest, problem=problem)
+        first = key not in _LOOKED
+        _LOOKED.add(key)
+    if first:
+        clean_temporary(Path(source))
+    latest = store.latest(max_age=LATEST_MAX_AGE)
+    if latest is not None and latest.sha256 == sha256:
+        return Record(store, latest)
+    if latest is not None and _held(store, sha256):
+        with _mirroring(key):
+            mirror(store, latest, Path(source), sha256)
+        return Record(store, latest)
+    job = _IMPORTS.request((store.url, source, sha256), lambda: _import(store, source, sha256, known))
+    if not job.done():
+        return Record(store, importing=True)
+    error = job.exception()
+    if error is None:
+        return Record(store, store.latest(max_age=LATEST_MAX_AGE))
+    with _LOCK:
+        first_seen = _IMPORT_FAILED.setdefault(key, time.monotonic())
+    if time.monotonic() - first_seen >= RETRY_SECONDS:  # the next click tries again
+        _IMPORTS.forget((store.url, source, sha256))
         with _LOCK:
-            _SYNCED[key] = sha256
-    return Record(store, store.latest(max_age=LATEST_MAX_AGE))
+            _IMPORT_FAILED.pop(key, None)
+    problem = error if isinstance(error, StoreError) else StoreError(str(error))
+    return Record(store, latest, problem=problem)
+
+
+def _held(store: Store, sha256: str) -> bool:
+    """Whether the store ever held this text: remembered once true, as versions are never deleted."""
+    key = (store.url, sha256)
+    with _LOCK:
+        if key in _HELD:
+            return True
+    if not store.holds(sha256):
+        return False
+    with _LOCK:
+        _HELD.add(key)
+    return True
+
+
+@contextmanager
+def _mirroring(key: tuple[str, str]) -> Iterator[None]:
+    """One mirror write of a file at a time in this server (sessions rerun together)."""
+    with _LOCK:
+        lock = _MIRROR_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        yield
 
 
 def page_drawn() -> None:

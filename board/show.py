@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 import streamlit as st
 
-from cxprio.errors import Problem
+from cxprio.errors import Problem, StoreError
 from cxprio.findings import Finding
 from cxprio.tables import findings_table, with_weights
 
@@ -106,6 +107,18 @@ def store_or_stop(board: Board, what: str) -> Store:
         st.info(f"The store cannot be used, so there {what} (see above).", icon=":material/cloud_off:")
         st.stop()
     return board.record.store
+
+
+@contextmanager
+def store_trouble() -> Iterator[None]:
+    """A store error raised inside it (a database that went down, hung or read-only
+    while the page ran) shown as the page's message, and the page stopped there: never
+    Streamlit's own error box."""
+    try:
+        yield
+    except StoreError as problem:
+        st.error(sentence(str(problem)), icon=":material/cloud_off:")
+        st.stop()
 
 
 def keep_message(key: str, message: str) -> None:

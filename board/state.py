@@ -28,7 +28,7 @@ from cxprio.ownership import (
     raci_table,
 )
 from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
-from cxprio.tables import descendants, matching, table_makers
+from cxprio.tables import descendants, distinct_names, matching, table_makers
 
 from . import ranges, record
 from .jobs import Jobs, after_this_run
@@ -88,7 +88,8 @@ class Prepared:
     names: list[str]  # by row
     triggers: npt.NDArray[np.intp]  # rows of the triggers
     trigger_ids: npt.NDArray[np.object_]  # their ids
-    name_of: dict[str, str]  # experience id -> name, for selectbox labels
+    name_of: dict[str, str]  # experience id -> name
+    label_of: dict[str, str]  # experience id -> name, told apart where names repeat: for pickers
     team_labels: dict[str | None, str]  # team id -> name, and None -> "All teams"
     _matches: Memo[tuple[Any, ...], npt.NDArray[np.bool_] | None] = field(
         default_factory=lambda: Memo(64), repr=False, compare=False
@@ -154,6 +155,7 @@ def prepare(loaded: LoadedCatalogue) -> Prepared:
         triggers=triggers,
         trigger_ids=np.array(norm.ids, dtype=object)[triggers],
         name_of=dict(zip(norm.ids, (str(name) for name in info["name"]), strict=True)),
+        label_of=distinct_names(loaded.catalogue),
         team_labels=_team_labels(names),
     )
 

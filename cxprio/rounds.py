@@ -39,6 +39,7 @@ makes each score exist once however many write at once.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -74,7 +75,8 @@ from .store import (
     rounds,
 )
 from .store import changes as change_rows
-from .units import LABELS, UNITS, is_fact, number, percent, relative_change, with_unit
+from .texts import plain
+from .units import LABELS, UNITS, field_label, is_fact, number, percent, relative_change, with_unit
 
 AMBITION = "ambition"
 CRITERIA = (*MEASURES, AMBITION)
@@ -420,6 +422,8 @@ def open_round(
     """Open a round on version ``version_id`` (whose catalogue is ``catalogue``)."""
     if not author.strip():
         raise RoundError("say who opens the round: it is recorded")
+    plain(author, "facilitator's name")
+    plain(title, "round's title")
     select_experiences(catalogue, ids=list(experiences))  # every id known, not empty
     _check_criteria(criteria)
     now = datetime.now(UTC)
@@ -483,9 +487,10 @@ def join(store: Store, code: str, name: str, *, user: str | None = None) -> Part
     """Join the round as ``name``; with ``user`` (a signed-in account), as that account,
     which finds its own earlier place. A name already in the round is refused: two people
     cannot share one place, and the one who joined first comes back with their link."""
-    shown = " ".join(name.split())[:MAX_NAME]
+    shown = " ".join(plain(name, "name").split())[:MAX_NAME]
     if not shown:
         raise RoundError("give your name to join: the facilitator sees who has scored")
+    plain(user or "", "account's e-mail")
     identity = f"user:{user.strip().lower()}" if user else f"name:{shown.casefold()}"
     with store.transaction() as connection:
         found = _open_row(connection, code, for_scores=False)
@@ -532,12 +537,32 @@ def _new_participant(connection: Connection, round_id: int, identity: str, name:
 def join_or_find(store: Store, found: Round, name: str) -> Participant:
     """The participant of this name, joining them first if they are new: for scores a
     facilitator enters for others (the command line, a scores file), where a name is a
-    person, not a claim to a place."""
-    shown = " ".join(name.split())[:MAX_NAME]
-    for person in participants(store, found):
-        if person.identity == f"name:{shown.casefold()}":
-            return person
-    return join(store, found.code, shown)
+    person, not a claim to a place. Several first scores of one new name at once make
+    one participant between them (the insert does nothing when the name is there)."""
+    shown = " ".join(plain(name, "name").split())[:MAX_NAME]
+    if not shown:
+        raise RoundError("give the participant's name: the facilitator sees who has scored")
+    identity = f"name:{shown.casefold()}"
+    with store.transaction() as connection:
+        _open_row(connection, found.code, for_scores=False)
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        connection.execute(
+            dialect.insert(round_participants)
+            .values(
+                round_id=found.id,
+                identity=identity,
+                name=shown,
+                token=secrets.token_urlsafe(18),
+                joined_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing(index_elements=["round_id", "identity"])
+        )
+        row = connection.execute(
+            sa.select(round_participants).where(
+                round_participants.c.round_id == found.id, round_participants.c.identity == identity
+            )
+        ).one()
+    return _participant(row)
 
 
 def rejoin(store: Store, code: str, token: str) -> Participant | None:
@@ -1385,12 +1410,6 @@ class RoundRecord:
         )
 
 
-def _field_label(field: str) -> str:
-    """``measures.reach`` as ``Reach``, ``ambition`` as ``Ambition``."""
-    name = field.removeprefix("measures.")
-    return LABELS.get(name, name.replace("_", " ").capitalize())
-
-
 def _as_written(value: Any) -> str:
     """A stored value as people write it: ``320,000``, ``0.35``, ``Distinct``; ``none``."""
     if value is None:
@@ -1446,7 +1465,7 @@ def round_record(store: Store, code: str, catalogue: Catalogue) -> RoundRecord:
         [
             {
                 "experience": names.get(a["experience"], a["experience"]),
-                "what": _field_label(a["field"]),
+                "what": field_label(a["field"]),
                 "was": _as_written(a["old"]) if "old" in a else "",
                 "now": _as_written(a.get("new", a.get("value"))),
             }
@@ -1555,9 +1574,46 @@ def close_round(
     to write back, as :func:`cxprio.saving.save_edits` takes them."""
     if not author.strip():
         raise RoundError("say who closes the round: it is recorded")
+    plain(author, "name of who closes the round")
     found = get_round(store, code)
     if found.closed:
         raise RoundError(f"round {found.code} was closed already, at {found.closed_at:%Y-%m-%d %H:%M} UTC")
+    # Scoring ends first, in a transaction that waits for every score being written: the
+    # results are then read from exactly the scores stored, and a later one is refused
+    # rather than kept and not counted. A close refused on the way opens scoring again.
+    ending = found.scoring_open()
+    if ending:
+        end_scoring(store, code)
+    try:
+        return _close(store, found, accept, author, confirm, expected, file, file_sha256)
+    except BaseException:
+        if ending:
+            _reopen_scoring(store, found)
+        raise
+
+
+def _reopen_scoring(store: Store, found: Round) -> None:
+    """Put back the closing time a refused close ended early, unless the round closed."""
+    with contextlib.suppress(StoreError), store.transaction() as connection:
+        connection.execute(
+            rounds.update()
+            .where(rounds.c.id == found.id, rounds.c.closed_at.is_(None))
+            .values(closes_at=found.closes_at)
+        )
+
+
+def _close(
+    store: Store,
+    found: Round,
+    accept: Collection[str] | str,
+    author: str,
+    confirm: Collection[str] | str,
+    expected: Mapping[str, float | str] | None,
+    file: Path | None,
+    file_sha256: str | None,
+) -> Closed:
+    code = found.code
+    found = get_round(store, code)  # with scoring ended
     latest = store.latest()
     if latest is None:
         raise StoreError("the store holds no catalogue", "import one first")
@@ -1624,7 +1680,6 @@ def close_round(
             teams={t.id for t in catalogue.teams},
             file=file,
             file_sha256=file_sha256,
-            onto_latest=True,
             also=mark,
         )
     else:

@@ -25,11 +25,12 @@ import sqlalchemy as sa
 from .ambition import check_ambition
 from .catalogue import parse_catalogue
 from .compare import Comparison, compare
-from .errors import StoreError, UsageError
+from .errors import StoreError, StoreUnavailable, UsageError
 from .model import Catalogue
 from .ownership import analyse_ownership
 from .scoring import score
 from .store import Store, aware, snapshots
+from .texts import plain
 
 QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
@@ -113,42 +114,73 @@ def take_snapshot(
     (the catalogue's own by default). Raises :class:`SnapshotExists` when the quarter has
     one and ``supersede`` is not set, and :class:`UsageError` for a malformed quarter."""
     label = parse_quarter(quarter)
+    plain(author, "author's name")
     version = store.version(version_id) if version_id is not None else store.latest()
     if version is None:
         raise StoreError("the store holds no catalogue yet", "import one first: open the board on its file")
     existing = [s for s in list_snapshots(store) if s.quarter == label]
-    if existing and not supersede:
-        raise SnapshotExists(
-            f"{label} has a snapshot already (taken {existing[-1].created_at:%Y-%m-%d %H:%M} UTC by "
-            f"{existing[-1].author}, version {existing[-1].version_id})",
-            "say --supersede to take a new one in its place; the old one is kept",
-        )
+    if existing and not supersede:  # said at once; the transaction checks again
+        raise _exists(label, existing[-1])
     catalogue = parse_catalogue(store.text(version.id)).catalogue
     payload = freeze(catalogue, weights)
     payload["quarter"] = label
     payload["version"] = version.id
-    generation = (existing[-1].generation + 1) if existing else 1
-    now = datetime.now(UTC)
-    with store.guard("write"), store.engine.begin() as connection:
+    body = zlib.compress(json.dumps(payload).encode("utf-8"))
+    # The generation is read and written in one transaction; two supersedes at once that
+    # both read the same one collide on (quarter, generation): the later tries again on
+    # top of the other, so both land, one after the other.
+    for _attempt in range(20):
+        now = datetime.now(UTC)
         try:
-            snapshot_id = connection.execute(
-                snapshots.insert()
-                .values(
-                    quarter=label,
-                    generation=generation,
-                    version_id=version.id,
-                    created_at=now,
-                    author=author,
-                    payload=zlib.compress(json.dumps(payload).encode("utf-8")),
-                )
-                .returning(snapshots.c.id)
-            ).scalar_one()
-        except sa.exc.IntegrityError:
-            raise SnapshotExists(
-                f"someone else took a snapshot of {label} at the same moment",
-                "look at it; say --supersede to take a new one in its place",
-            ) from None
+            with store.transaction() as connection:
+                newest = connection.execute(
+                    sa.select(sa.func.max(snapshots.c.generation)).where(snapshots.c.quarter == label)
+                ).scalar()
+                if newest is not None and not supersede:
+                    raise _exists(label, None)
+                generation = (newest or 0) + 1
+                try:
+                    snapshot_id = connection.execute(
+                        snapshots.insert()
+                        .values(
+                            quarter=label,
+                            generation=generation,
+                            version_id=version.id,
+                            created_at=now,
+                            author=author,
+                            payload=body,
+                        )
+                        .returning(snapshots.c.id)
+                    ).scalar_one()
+                except sa.exc.IntegrityError:
+                    raise _Collided from None
+        except _Collided:
+            if not supersede:
+                raise _exists(label, None) from None
+            continue
+        break
+    else:
+        raise StoreUnavailable(
+            f"the snapshots of {label} kept changing while this one was being taken", "try again in a moment"
+        )
     return Snapshot(snapshot_id, label, generation, version.id, now, author, payload)
+
+
+class _Collided(Exception):
+    """Another snapshot of the quarter took this generation a moment before."""
+
+
+def _exists(label: str, newest: Snapshot | None) -> SnapshotExists:
+    if newest is None:
+        return SnapshotExists(
+            f"someone else took a snapshot of {label} at the same moment",
+            "look at it; say --supersede to take a new one in its place",
+        )
+    return SnapshotExists(
+        f"{label} has a snapshot already (taken {newest.created_at:%Y-%m-%d %H:%M} UTC by "
+        f"{newest.author}, version {newest.version_id})",
+        "say --supersede to take a new one in its place; the old one is kept",
+    )
 
 
 def list_snapshots(store: Store) -> list[Snapshot]:

@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import queue
+import socket
 import sqlite3
 import threading
 import time
@@ -54,6 +55,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .audit import FieldChange
 from .errors import StaleVersion, StoreError, StoreUnavailable
+from .texts import plain
 
 if TYPE_CHECKING:
     from .model import Catalogue
@@ -63,8 +65,17 @@ DEFAULT_DATABASE = Path("data") / "cxprio.db"
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 CHECKPOINT_EVERY = 50
 """A version's full text is stored at least once in this many versions."""
-BUSY_TIMEOUT_SECONDS = 30
+TIMEOUT_VARIABLE = "CXPRIO_DATABASE_TIMEOUT"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+"""How long (seconds) one database call may take before the person is told so: a
+SQLite writer waiting for another, a PostgreSQL statement or lock, a PostgreSQL server
+that stopped answering. Set :data:`TIMEOUT_VARIABLE` to change it."""
+BUSY_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
 """How long a SQLite writer waits for another to finish before giving up."""
+PING_SECONDS = 3.0
+"""How long a pooled PostgreSQL connection may take to answer ``SELECT 1`` before it is
+taken for dead and a new one is made: a server that answers nothing (stopped, or its
+machine hung) is then found out quickly."""
 
 TRANSACTION_CACHE = "cxprio_transaction_cache"
 """The key of :meth:`Store.transaction`'s per-transaction dict in ``connection.info``."""
@@ -263,6 +274,23 @@ def database_url(secrets: Path = SECRETS_FILE) -> str:
     return f"sqlite:///{DEFAULT_DATABASE}"
 
 
+def database_timeout() -> float:
+    """:data:`TIMEOUT_VARIABLE` in seconds, else :data:`DEFAULT_TIMEOUT_SECONDS`."""
+    given = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not given:
+        return DEFAULT_TIMEOUT_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = float("nan")
+    if not 1 <= seconds <= 600:
+        raise StoreError(
+            f"{TIMEOUT_VARIABLE} is {given!r}, not a number of seconds from 1 to 600",
+            f"set {TIMEOUT_VARIABLE}=10, say, or unset it",
+        )
+    return seconds
+
+
 def describe(url: str) -> str:
     """The database's address without its password, for messages."""
     try:
@@ -313,9 +341,12 @@ class Store:
     database named and what to do.
     """
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, migrate: bool = True, timeout: float | None = None) -> None:
         self.url = url or database_url()
-        self.engine = _engine(self.url)
+        self.timeout = timeout if timeout is not None else database_timeout()
+        """How long one database call may take (seconds): see :data:`DEFAULT_TIMEOUT_SECONDS`."""
+        self._watchdog = _Watchdog()
+        self.engine = _engine(self.url, self.timeout, self._watchdog)
         self._texts: dict[int, str] = {}
         self._latest: tuple[Version | None, float | None] = (None, None)
         self._lock = threading.Lock()
@@ -336,6 +367,13 @@ class Store:
     def close(self) -> None:
         self._batches.stop()
         self.engine.dispose()
+        self._watchdog.stop()
+
+    def read_only(self) -> str | None:
+        """Why this SQLite database cannot be written now (its file or folder is
+        read-only), or ``None``; always ``None`` for PostgreSQL, which says so itself."""
+        path = _sqlite_file(self.url)
+        return _read_only(path) if path is not None else None
 
     # --- reading --------------------------------------------------------------------
 
@@ -355,6 +393,11 @@ class Store:
 
     def _saw(self, version: Version | None) -> None:
         with self._lock:
+            seen, _when = self._latest
+            # A read that began before another thread's commit may end after it: the
+            # newer version wins, so what this object knows never goes back.
+            if seen is not None and (version is None or version.id < seen.id):
+                version = seen
             self._latest = (version, time.monotonic())
 
     def version(self, version_id: int) -> Version:
@@ -475,6 +518,8 @@ class Store:
         with self._errors("write"), self._writing() as connection:
             parent = connection.execute(sa.select(sa.func.max(versions.c.id))).scalar()
             made = draft(Writing(self, connection, parent))
+            plain(made.author, "author's name")
+            plain(made.rationale, "reason", lines=True)
             digest = sha256_of(made.text)
             now = datetime.now(UTC)
             storage, body = self._body(connection, made.text, parent, made.origin)
@@ -565,12 +610,36 @@ class Store:
         PostgreSQL, so writers queue at the start. Writers of this process queue first on
         a lock of their own, in order: SQLite's busy handler would have them poll and
         sleep instead."""
-        with self._write_queue, self.engine.connect() as connection:
+        with self._queued(), self.engine.connect() as connection:
             connection = connection.execution_options(cxprio_write=True)
             with connection.begin():
                 if connection.dialect.name == "postgresql":
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
                 yield connection
+
+    @contextmanager
+    def _queued(self) -> Iterator[None]:
+        """This process's place in the queue of writers, given up after a while: a
+        writer ahead that takes too long is a database that does not answer. On SQLite,
+        a read-only file is refused here, before a write can reach its journal."""
+        why = self.read_only()
+        if why is not None:
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} cannot be written: {why}",
+                "make it writable again (chmod u+w on the file and its folder); the board "
+                "notices at the next save, with no restart",
+            )
+        # Each writer ahead may take up to the timeout; a queue of a few is normal.
+        if not self._write_queue.acquire(timeout=self.timeout * 3):
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} is busy: the saves ahead of this one did not finish "
+                f"within {self.timeout * 3:.0f} s",
+                "try again in a moment",
+            )
+        try:
+            yield
+        finally:
+            self._write_queue.release()
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -584,7 +653,7 @@ class Store:
                     connection.info[TRANSACTION_CACHE] = {}
                     yield connection
                 return
-            with self._write_queue, self.engine.connect() as connection:
+            with self._queued(), self.engine.connect() as connection:
                 connection = connection.execution_options(cxprio_write=True)
                 with connection.begin():
                     connection.info[TRANSACTION_CACHE] = {}
@@ -615,6 +684,24 @@ class Store:
         except StoreError:  # StaleVersion and StoreUnavailable included
             raise
         except sa.exc.OperationalError as exc:
+            if self._watchdog.fired():
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} did not answer within {self.timeout:.0f} s ({doing})",
+                    "check that the database server is running and not overloaded; nothing was saved "
+                    "by this attempt",
+                ) from None
+            if "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", ""):
+                self.engine.dispose()  # connections opened read-only stay so: open new ones next time
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} cannot be written ({doing}): "
+                    + (self.read_only() or "the database is read-only"),
+                    "make it writable again (chmod u+w on the file and its folder), then try again",
+                ) from None
+            if "statement timeout" in str(exc.orig).lower() or "lock timeout" in str(exc.orig).lower():
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} did not finish within {self.timeout:.0f} s ({doing})",
+                    "try again in a moment; if it keeps happening, the database is overloaded",
+                ) from None
             locked = "locked" in str(exc.orig).lower()
             raise StoreUnavailable(
                 f"the store at {describe(self.url)} is "
@@ -625,6 +712,12 @@ class Store:
                 else f"check that the database is running and that {DATABASE_URL_VARIABLE} is right",
             ) from None
         except sa.exc.DBAPIError as exc:
+            if "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", ""):
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} cannot be written ({doing}): the database is read-only",
+                    "make it writable again (on PostgreSQL: default_transaction_read_only off, or the "
+                    "primary server), then try again",
+                ) from None
             raise StoreUnavailable(
                 f"the store at {describe(self.url)} failed ({doing}): {exc.orig}",
                 f"check the database and {DATABASE_URL_VARIABLE}",
@@ -781,11 +874,11 @@ def _version(row: Any) -> Version:
     )
 
 
-def _wal(cursor: Any) -> None:
+def _wal(cursor: Any, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
     """Put a SQLite database in WAL mode (it stays so). Switching needs the database to
     itself, which SQLite does not wait for: while another connection is writing to a
     new database, try again until the busy timeout."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
     while True:
         try:
             if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
@@ -797,9 +890,153 @@ def _wal(cursor: Any) -> None:
         time.sleep(0.01)  # another connection holds the database for a moment
 
 
-def _engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys, and
-    ``BEGIN IMMEDIATE`` for write transactions (the driver's own BEGIN is turned off)."""
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite address, ``None`` for any other database (or memory)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _read_only(path: Path) -> str | None:
+    """Why the SQLite database at ``path`` cannot be written, or ``None``. Its mode is
+    read, not only :func:`os.access`: a server run as root could otherwise write a file
+    marked read-only."""
+    folder = path.parent
+    try:
+        if path.exists() and (not os.stat(path).st_mode & 0o222 or not os.access(path, os.W_OK)):
+            return f"the database file {path} is read-only"
+        if not os.access(folder, os.W_OK) or not os.stat(folder).st_mode & 0o222:
+            return f"the folder of the database, {folder}, is read-only"
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"the database {path} is on a read-only file system"
+    except OSError as exc:
+        return f"the database file {path} cannot be reached ({exc.strerror})"
+    return None
+
+
+class _Watchdog:
+    """Cuts a PostgreSQL connection whose server has not answered in time.
+
+    A server that is stopped (or whose machine hangs) keeps its connections open and
+    answers nothing; its own ``statement_timeout`` cannot fire, and psycopg waits for
+    ever. Each call is armed with a deadline; one thread shuts down the socket of any
+    call past it, so the call fails at once (psycopg: "server closed the connection")
+    and the pool drops the connection. :meth:`fired` tells the caller's thread that
+    this, not a lost network, was why.
+    """
+
+    def __init__(self) -> None:
+        self._armed: dict[int, tuple[float, int, int]] = {}  # connection -> deadline, socket, thread
+        self._fired: set[int] = set()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    def arm(self, dbapi_connection: Any, seconds: float) -> None:
+        try:
+            socket_fd = int(dbapi_connection.pgconn.socket)
+        except Exception:  # closed already, or not psycopg: nothing to cut
+            return
+        with self._changed:
+            self._armed[id(dbapi_connection)] = (time.monotonic() + seconds, socket_fd, threading.get_ident())
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="cxprio-db-watchdog", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def disarm(self, dbapi_connection: Any) -> None:
+        with self._changed:
+            self._armed.pop(id(dbapi_connection), None)
+
+    def fired(self) -> bool:
+        """Whether a call of this thread was cut since it last asked."""
+        with self._changed:
+            mine = threading.get_ident() in self._fired
+            self._fired.discard(threading.get_ident())
+        return mine
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify()
+
+    def _watch(self) -> None:
+        with self._changed:
+            while not self._stopping:
+                now = time.monotonic()
+                for key, (deadline, socket_fd, thread) in list(self._armed.items()):
+                    if deadline <= now:
+                        del self._armed[key]
+                        self._fired.add(thread)
+                        _cut(socket_fd)
+                nearest = min((deadline for deadline, _fd, _t in self._armed.values()), default=None)
+                self._changed.wait(None if nearest is None else max(nearest - now, 0.01))
+
+
+def _cut(socket_fd: int) -> None:
+    """Shut a connection's socket down both ways: its reader wakes with an error."""
+    try:
+        with socket.socket(fileno=os.dup(socket_fd)) as connection:
+            connection.shutdown(socket.SHUT_RDWR)
+    except OSError:  # closed meanwhile
+        pass
+
+
+def _watched(engine: Engine, timeout: float, watchdog: _Watchdog) -> None:
+    """Arm ``watchdog`` around every statement, commit, rollback and pool reset of
+    ``engine``, and ping a pooled connection (under :data:`PING_SECONDS`) before it is
+    handed out."""
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _before(connection: Connection, *_args: Any) -> None:
+        if not connection.get_execution_options().get("cxprio_unbounded", False):
+            watchdog.arm(connection.connection.dbapi_connection, timeout)
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def _after(connection: Connection, *_args: Any) -> None:
+        watchdog.disarm(connection.connection.dbapi_connection)
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _failed(context: Any) -> None:
+        if context.connection is not None and not context.connection.invalidated:
+            with contextlib.suppress(Exception):
+                watchdog.disarm(context.connection.connection.dbapi_connection)
+
+    @sa.event.listens_for(engine, "commit")
+    @sa.event.listens_for(engine, "rollback")
+    def _ending(connection: Connection) -> None:
+        watchdog.arm(connection.connection.dbapi_connection, timeout)  # disarmed at check-in
+
+    @sa.event.listens_for(engine, "reset")
+    def _reset(dbapi_connection: Any, *_args: Any) -> None:
+        watchdog.arm(dbapi_connection, timeout)
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checkin(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:
+            watchdog.disarm(dbapi_connection)
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        watchdog.arm(dbapi_connection, PING_SECONDS)
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as exc:
+            raise sa.exc.DisconnectionError(f"the connection did not answer: {exc}") from None
+        finally:
+            watchdog.disarm(dbapi_connection)
+
+
+def _engine(url: str, timeout: float = DEFAULT_TIMEOUT_SECONDS, watchdog: _Watchdog | None = None) -> Engine:
+    """An engine for ``url``. PostgreSQL: statements and locks limited to ``timeout``
+    seconds by the server, and, for a server that answers nothing, by ``watchdog``.
+    SQLite: WAL, a busy timeout of ``timeout``, foreign keys, and ``BEGIN IMMEDIATE``
+    for write transactions (the driver's own BEGIN is turned off)."""
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError as exc:
@@ -811,29 +1048,34 @@ def _engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     if parsed.get_backend_name() != "sqlite":
         try:
-            return sa.create_engine(
+            milliseconds = int(timeout * 1000)
+            engine = sa.create_engine(
                 parsed,
-                pool_pre_ping=True,
                 pool_size=10,
                 max_overflow=30,
-                connect_args={"connect_timeout": 10},
+                pool_timeout=timeout,
+                connect_args={
+                    "connect_timeout": max(2, int(timeout // 2)),
+                    "options": f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}",
+                },
             )
         except (ImportError, sa.exc.ArgumentError) as exc:
             raise StoreError(
                 f"the database address cannot be used: {exc}", "use PostgreSQL or SQLite"
             ) from None
+        if parsed.get_backend_name() == "postgresql":
+            _watched(engine, timeout, watchdog or _Watchdog())
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(
-        parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
-    )
+    engine = sa.create_engine(parsed, connect_args={"timeout": timeout, "check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        _wal(cursor)
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        _wal(cursor, timeout)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()

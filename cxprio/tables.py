@@ -31,6 +31,25 @@ if TYPE_CHECKING:
 FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
 
 
+def distinct_names(catalogue: Catalogue) -> dict[str, str]:
+    """Each experience's name, as a picker lists it: where several share a name, with
+    its parent's name and its id ("Bereavement (under Energy, bereavement-7)"), so two
+    that read alike are never mistaken for one another."""
+    names = {e.id: e.name for e in catalogue.experiences}
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    labels: dict[str, str] = {}
+    for experience in catalogue.experiences:
+        if counts[experience.name] == 1:
+            labels[experience.id] = experience.name
+            continue
+        parent = names.get(experience.parent or "")
+        where = f"under {parent}, " if parent else ""
+        labels[experience.id] = f"{experience.name} ({where}{experience.id})"
+    return labels
+
+
 def findings_table(findings: Iterable[Finding]) -> pd.DataFrame:
     """Findings as rows, in the order given (callers pass them most severe or costly first)."""
     rows = [

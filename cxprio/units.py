@@ -84,3 +84,14 @@ def relative_change(before: float | None, after: float) -> str:
     change = ratio - 1
     sign = "+" if change > 0 else "-" if change < 0 else "±"
     return f"{sign}{percent(abs(change))}"
+
+
+def field_label(field: str) -> str:
+    """A catalogue field as people name it: ``measures.reach`` as ``Reach``,
+    ``ambition`` as ``Ambition``, ``steps[2].handoff_owner`` as ``Step 3 handoff owner``."""
+    if field.startswith("steps[") and "]." in field:
+        index, _, rest = field.removeprefix("steps[").partition("].")
+        if index.isdigit():
+            return f"Step {int(index) + 1} {rest.replace('_', ' ')}"
+    name = field.removeprefix("measures.")
+    return LABELS.get(name, name.replace("_", " ").capitalize())

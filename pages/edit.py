@@ -3,15 +3,18 @@ owners, with a reason; saved as a new version (and into the catalogue file)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
-from board import access, editing, open_page, source
+from board import access, editing, open_page, record, source
 from board.show import MEASURE_INPUTS, pick_experience, plain, sentence, show_problems
 from cxprio import CatalogueError, UsageError
 from cxprio.edit import Edit
 from cxprio.errors import StaleVersion, StoreError
 from cxprio.model import Tier
-from cxprio.saving import save_edits
+from cxprio.saving import FileChanged, save_edits
+from cxprio.units import field_label
 
 TIERS = [None, *(t.value for t in Tier)]
 
@@ -19,7 +22,8 @@ board = open_page("Edit")
 st.title("Edit an experience")
 st.caption(
     "Every save is a new version with its reason; the catalogue file is written too, with only "
-    "the changed values. Nobody's save is overwritten: one made from an older version is refused."
+    "the changed values. Nobody's save is overwritten: if someone saved other values meanwhile, "
+    "yours go on top; if they saved the same values, you decide."
 )
 message = editing.done()
 if message:
@@ -30,7 +34,8 @@ where = board.record
 if who is None:
     st.stop()
 editor: access.Editor = who
-if where.store is None or where.version is None:
+editing_already = editing.kept()
+if (where.store is None or where.version is None) and (editing_already is None or where.importing):
     st.info(
         "Editing is open once the catalogue is in the store: "
         + (
@@ -47,19 +52,34 @@ if source.using_upload():
     )
     st.stop()
 
-store, catalogue = where.store, board.catalogue
+if where.store is None or where.version is None:
+    # The form stays, with what was typed: a save is tried again when asked.
+    st.warning(
+        "The store cannot be reached just now"
+        + (f" ({sentence(str(where.problem)).rstrip('.')})" if where.problem else "")
+        + ". What you typed is kept: save again once it is back.",
+        icon=":material/cloud_off:",
+    )
+
+catalogue = board.catalogue
 ranked = [str(i) for i in board.table["id"]]
-chosen = pick_experience(st, "Experience", ranked, board.prepared.name_of, "edit_experience")
+chosen = pick_experience(st, "Experience", ranked, board.prepared.label_of, "edit_experience")
 if chosen is None:
     st.stop()
 experience = catalogue.experience(chosen)
-kept = editing.base(experience, where.version)
+found_base = editing.base(experience, where.version)
+if found_base is None:
+    st.info("Pick the experience again once the store is back.", icon=":material/hourglass:")
+    st.stop()
+kept: editing.Base = found_base
 teams = board.prepared.team_labels
 team_ids = [t for t in teams if t is not None]
 team_name: dict[str | None, str] = {None: "—", **{t: teams[t] for t in team_ids}}
 
 with st.form("edit_form", border=True):
-    st.markdown(f"**{plain(experience.name)}** · {experience.level.value} · from version {kept.version}")
+    st.markdown(
+        f"**{plain(board.prepared.label_of[chosen])}** · {experience.level.value} · from version {kept.version}"
+    )
     columns = st.columns(5)
     for column, (measure, (label, low, high, step, shown)) in zip(
         columns, MEASURE_INPUTS.items(), strict=True
@@ -134,10 +154,12 @@ with st.form("edit_form", border=True):
     submitted = st.form_submit_button("Save as a new version", type="primary", icon=":material/save:")
 
 
-def save(started_from: int, edits: list[Edit], rationale: str, *, onto_latest: bool = False) -> None:
-    """Save, and say what happened; a refusal keeps what was typed."""
+def save(started_from: int, edits: list[Edit], rationale: str, *, overwrite: bool = False) -> None:
+    """Save, and say what happened; a refusal, or a store that cannot be reached, keeps
+    the form with what was typed."""
     file = source.configured_path()
     try:
+        store = where.store or record.open_store()
         saved = save_edits(
             store,
             edits,
@@ -147,12 +169,16 @@ def save(started_from: int, edits: list[Edit], rationale: str, *, onto_latest: b
             teams=set(team_ids),
             file=file,
             file_sha256=where.file_sha256,
-            onto_latest=onto_latest,
+            overwrite=overwrite,
         )
+    except FileChanged as refused:
+        st.error(sentence(str(refused)), icon=":material/sync_problem:")
+        return
     except StaleVersion as refused:
-        editing.remember_conflict(
-            editing.Conflict(tuple(edits), rationale, editing.changed_since(store, kept), store.latest())
-        )
+        with contextlib.suppress(StoreError):
+            editing.remember_conflict(
+                editing.Conflict(tuple(edits), rationale, editing.changed_since(store, kept), store.latest())
+            )
         st.error(sentence(str(refused)), icon=":material/sync_problem:")
         return
     except CatalogueError as invalid:
@@ -163,12 +189,20 @@ def save(started_from: int, edits: list[Edit], rationale: str, *, onto_latest: b
         return
     changes = len(saved.edited.changes)
     editing.restart()
+    others = sorted({v.author for v in saved.merged_over})
     editing.remember_done(
         f"Saved as version {saved.version.id}: {changes} value{'s' if changes != 1 else ''} changed"
         + (
             ", and the catalogue file written."
             if saved.wrote_file
             else " (the catalogue file is not written here)."
+        )
+        + (
+            f" {' and '.join(others)} saved other values meanwhile (version"
+            f"{'s' if len(saved.merged_over) > 1 else ''} {', '.join(str(v.id) for v in saved.merged_over)}): "
+            "yours went on top, theirs are kept."
+            if saved.merged_over
+            else ""
         )
     )
     st.rerun()
@@ -183,28 +217,27 @@ if refused is not None:
     with st.container(border=True):
         if clash:
             st.warning(
-                "Someone changed the same values since you started: "
+                "Someone saved the same values since you started: "
                 + "; ".join(
-                    f"{field} to {refused.others[field][2]} (version {refused.others[field][0]}, "
-                    f"{refused.others[field][1]})"
+                    f"{field_label(field)} to {refused.others[field][2]} by {refused.others[field][1]} "
+                    f"(version {refused.others[field][0]})"
                     for field in clash
                 )
-                + ". Start again from the latest version to decide.",
+                + ". Put yours over theirs, or start again from the latest version.",
                 icon=":material/merge:",
             )
-        elif refused.latest is not None:
-            st.info(
-                "The newer versions changed other values only: your changes can go on top.",
-                icon=":material/merge:",
-            )
-            if st.button("Apply my changes to the latest version", type="primary", key="edit_apply_latest"):
-                save(kept.version, list(refused.edits), refused.rationale, onto_latest=True)
+        if st.button("Put my values over theirs", type="primary", key="edit_apply_latest"):
+            save(kept.version, list(refused.edits), refused.rationale, overwrite=True)
         if st.button("Start again from the latest version", key="edit_restart"):
             editing.restart()
             st.rerun()
 
 st.subheader("Changes to this experience")
-history = store.audit(experience=chosen)[-20:]
+try:
+    history = where.store.audit(experience=chosen)[-20:] if where.store is not None else []
+except StoreError as problem:
+    st.caption(f"The changes cannot be read just now: {plain(str(problem))}")
+    st.stop()
 if history:
     st.dataframe(
         [

@@ -136,7 +136,7 @@ experience = pick_experience(
     filters[1],
     "Experience",
     with_seams,
-    board.prepared.name_of,
+    board.prepared.label_of,
     "seam_experience",
     everything="All experiences",
 )
@@ -230,7 +230,7 @@ show_findings(
 
 st.subheader("One experience as swimlanes")
 if with_steps:
-    chosen = pick_experience(st, "Experience", with_steps, board.prepared.name_of, "swimlane_experience")
+    chosen = pick_experience(st, "Experience", with_steps, board.prepared.label_of, "swimlane_experience")
     if chosen is not None:
         st.caption(
             "One lane per team; every arrow that crosses lanes is a seam, red and dashed where nobody owns it."

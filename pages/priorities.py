@@ -146,7 +146,7 @@ if triggers:
     chosen: str = st.selectbox(
         "Trigger",
         triggers,
-        format_func=board.prepared.name_of.__getitem__,
+        format_func=board.prepared.label_of.__getitem__,
         key="drill_trigger",
     )
     st.dataframe(

@@ -14,15 +14,16 @@ from board.facilitator import facilitator
 from board.participant import participant
 from board.projector import projector
 from board.rounds import PROJECTOR, ROUND_KEY, VIEW_KEY
-from board.show import store_or_stop
+from board.show import store_or_stop, store_trouble
 
 code = st.query_params.get(ROUND_KEY)
 presenting = bool(code) and st.query_params.get(VIEW_KEY) == PROJECTOR
 board = open_page("Workshop rounds", controls=not code)
 store = store_or_stop(board, "are no workshop rounds")
-if code and presenting:
-    projector(board, store, code)
-elif code:
-    participant(board, store, code)
-else:
-    facilitator(board, store)
+with store_trouble():
+    if code and presenting:
+        projector(board, store, code)
+    elif code:
+        participant(board, store, code)
+    else:
+        facilitator(board, store)

@@ -477,9 +477,9 @@ def test_a_large_catalogue_lists_200_experiences_to_pick_and_a_search_finds_the_
     # One far down the list, found by its id, filters the seam table to its seams.
     listed = app.selectbox(key="seam_experience").options
     names = {e["id"]: e["name"] for e in raw["experiences"]}
-    hidden = next(e for e in reversed(list(seams)) if names[e] not in listed)
+    hidden = next(e for e in reversed(list(seams)) if not any(o.startswith(names[e]) for o in listed))
     app.text_input(key="seam_experience_find").set_value(hidden).run()
-    assert names[hidden] in app.selectbox(key="seam_experience").options
+    assert any(o.startswith(names[hidden]) for o in app.selectbox(key="seam_experience").options)
     app.selectbox(key="seam_experience").set_value(hidden).run()
     table = next(d.value for d in app.dataframe if "from_team_name" in d.value.columns)
     assert len(table) == seams[hidden]

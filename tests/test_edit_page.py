@@ -4,6 +4,7 @@ again on top of the latest when it touches other fields; viewers never reach a f
 
 from __future__ import annotations
 
+import copy
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -85,7 +86,7 @@ def test_a_saved_measure_changes_only_its_value_in_the_file_reranks_and_is_in_th
     assert ranks[name] == expected[target]
 
 
-def test_a_save_from_an_older_version_is_refused_then_applied_on_top_of_the_latest(
+def test_a_save_from_an_older_version_of_other_values_goes_on_top_and_says_so(
     board: Callable[..., AppTest], catalogue: Path, own_store: str
 ) -> None:
     target = RAW["experiences"][3]["id"]
@@ -95,18 +96,16 @@ def test_a_save_from_an_older_version_is_refused_then_applied_on_top_of_the_late
     assert any("Saved as version 2" in s.value for s in first.success)
 
     submit(second, {"ambition": "unique"}, "we want to lead here")
-    assert any("changed while you worked" in e.value for e in second.error)
-    assert Store(own_store).latest().id == 2  # type: ignore[union-attr]
-    apply = next(b for b in second.button if b.label == "Apply my changes to the latest version")
-    apply.click().run()
-    assert any("Saved as version 3" in s.value for s in second.success)
+    assert not second.error, [e.value for e in second.error]
+    said = " ".join(s.value for s in second.success)
+    assert "Saved as version 3" in said and "Ana saved other values meanwhile (version 2)" in said
     entry = next(
         e for e in yaml.safe_load(catalogue.read_text(encoding="utf-8"))["experiences"] if e["id"] == target
     )
     assert (entry["measures"]["depth"], entry["ambition"]) == (1, "unique")  # both changes kept
 
 
-def test_a_refused_save_that_touches_the_same_value_names_it_and_applies_nothing(
+def test_a_save_of_the_same_value_names_it_and_lands_only_when_put_over_theirs(
     board: Callable[..., AppTest], catalogue: Path, own_store: str
 ) -> None:
     target = RAW["experiences"][3]["id"]
@@ -115,9 +114,67 @@ def test_a_refused_save_that_touches_the_same_value_names_it_and_applies_nothing
     submit(first, {"measures.depth": 1.0}, "shallower")
     submit(second, {"measures.depth": 2.0}, "a bit deeper")
     warning = " ".join(w.value for w in second.warning).replace("\\", "")
-    assert "measures.depth to 1" in warning and "Ana" in warning
-    assert not [b for b in second.button if b.label == "Apply my changes to the latest version"]
+    assert "Depth to 1 by Ana (version 2)" in warning
     assert Store(own_store).latest().id == 2  # type: ignore[union-attr]
+    assert second.number_input(key=f"edit_{target}_measures.depth").value == 2.0  # what Ben typed is kept
+    next(b for b in second.button if b.label == "Put my values over theirs").click().run()
+    assert any("Saved as version 3" in s.value for s in second.success)
+    entry = next(
+        e for e in yaml.safe_load(catalogue.read_text(encoding="utf-8"))["experiences"] if e["id"] == target
+    )
+    assert entry["measures"]["depth"] == 2
+
+
+def test_experiences_of_one_name_are_told_apart_and_the_one_picked_is_the_one_saved(
+    board: Callable[..., AppTest], tmp_path: Path, own_store: str
+) -> None:
+    data = copy.deepcopy(RAW)
+    parents = [e for e in data["experiences"] if e.get("level") == "trigger"][:3]
+    twins = []
+    for index, parent in enumerate(parents):
+        twin = copy.deepcopy(next(e for e in data["experiences"] if e["id"] == "bereavement"))
+        twin.update(id=f"bereavement-{index}", parent=parent["id"], level="journey")
+        twin.pop("steps", None), twin.pop("decisions", None)
+        twins.append(twin)
+    data["experiences"].extend(twins)
+    path = tmp_path / "experiences.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    app = editing(board, path, own_store, "Ana", "bereavement-1")
+    options = app.selectbox(key="edit_experience").options
+    labels = [o for o in options if o.startswith("Bereavement")]
+    assert len(labels) == len(set(labels)) == 4
+    assert f"Bereavement (under {parents[1]['name']}, bereavement-1)" in labels
+    submit(app, {"measures.depth": 1.0}, "shallower")
+    assert any("Saved as version 2" in s.value for s in app.success), [e.value for e in app.error]
+    saved = {
+        e["id"]: e["measures"]["depth"]
+        for e in yaml.safe_load(path.read_text(encoding="utf-8"))["experiences"]
+    }
+    assert saved["bereavement-1"] == 1 and saved["bereavement-0"] == saved["bereavement"] != 1
+    assert app.selectbox(key="edit_experience").value == "bereavement-1"
+
+
+def test_with_the_store_down_the_form_and_what_was_typed_stay(
+    board: Callable[..., AppTest], catalogue: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = RAW["experiences"][3]["id"]
+    app = editing(board, catalogue, own_store, "Ana", target)
+    key = f"edit_{target}_measures.depth"
+    app.number_input(key=key).set_value(1.0)
+    app.text_area(key="edit_rationale").input("shallower")
+    monkeypatch.setenv(
+        "CXPRIO_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none"
+    )  # nothing listens
+    next(b for b in app.button if b.label == "Save as a new version").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.number_input(key=key).value == 1.0 and app.text_area(key="edit_rationale").value == "shallower"
+    assert any("cannot be reached" in w.value for w in app.warning) or any(
+        "unreachable" in e.value for e in app.error
+    )
+    assert Store(own_store).latest().id == 1  # type: ignore[union-attr]
+    monkeypatch.setenv("CXPRIO_DATABASE_URL", own_store)  # it is back
+    next(b for b in app.button if b.label == "Save as a new version").click().run()
+    assert any("Saved as version 2" in s.value for s in app.success), [e.value for e in app.error]
 
 
 def form_shown(app: AppTest) -> bool:

@@ -593,8 +593,8 @@ def test_a_failed_save_leaves_the_round_open(sample: tuple[Store, Path]) -> None
     record(store, code, join(store, code, "Ana"), [(first, "depth", 1)])
     latest = store.latest()
     assert latest is not None
-    path.write_text(path.read_text() + "\n# changed on disk meanwhile\n")
-    with pytest.raises(Exception, match="changed on disk"):
+    path.write_text(path.read_text() + "\n# changed outside the board meanwhile\n")
+    with pytest.raises(Exception, match="changed outside the board"):
         close_round(store, code, accept="all", author="Fran", file=path, file_sha256=latest.sha256)
     assert not get_round(store, code).closed and store.latest() == latest
 

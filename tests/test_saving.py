@@ -1,11 +1,16 @@
-"""Saving edits (cxprio.saving): the store and the catalogue file change together or not
-at all, a save from an old version is refused, and a file changed on disk is never
-overwritten. On SQLite and on a real PostgreSQL (see the ``url`` fixture)."""
+"""Saving edits (cxprio.saving): the store is the truth and the catalogue file its
+mirror; a save from an old version goes on top when nobody changed the same values and
+is refused when somebody did; a file changed outside is never overwritten; a save cut
+at any step is completed or rolled back, never half made. On SQLite and on a real
+PostgreSQL (see the ``url`` fixture)."""
 
 from __future__ import annotations
 
 import copy
 import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +21,7 @@ import yaml
 from cxprio import CatalogueError, UsageError
 from cxprio.edit import Edit
 from cxprio.errors import StaleVersion
-from cxprio.saving import FileChanged, Saved, save_edits
+from cxprio.saving import FileChanged, SameValues, Saved, clean_temporary, mirror, save_edits
 from cxprio.store import Store, Version, import_file
 
 from .conftest import BASE, dump
@@ -68,24 +73,45 @@ def test_a_save_writes_the_version_and_the_file_together(
     assert left_behind(path.parent) == []
 
 
-def test_the_second_of_two_editors_from_one_version_is_refused(
+def test_a_second_editor_from_one_version_goes_on_top_when_the_values_differ(
+    store: Store, catalogue: tuple[Path, Version]
+) -> None:
+    path, first = catalogue
+    save(store, [DEPTH], started_from=first.id, rationale="one", file=path, file_sha256=first.sha256)
+    saved = save(
+        store,
+        [Edit("move-out", "ambition", "unique")],
+        started_from=first.id,
+        author="ben",
+        rationale="two",
+        file=path,
+        file_sha256=first.sha256,
+    )
+    assert saved.version.id == 3 and [v.id for v in saved.merged_over] == [2]
+    entry = yaml.safe_load(path.read_text(encoding="utf-8"))["experiences"][1]
+    assert (entry["measures"]["depth"], entry["ambition"]) == (2, "unique")  # both kept
+    assert path.read_text(encoding="utf-8") == store.text(3)
+    (row,) = store.audit(3)
+    assert (row.author, row.rationale, row.field) == ("ben", "two", "ambition")
+    assert row.note == "made on version 1, applied on top of version 2"
+    assert left_behind(path.parent) == []
+
+
+def test_a_second_editor_of_the_same_value_is_refused_unless_they_put_theirs_over(
     store: Store, catalogue: tuple[Path, Version]
 ) -> None:
     path, first = catalogue
     save(store, [DEPTH], started_from=first.id, rationale="one", file=path, file_sha256=first.sha256)
     after_first = path.read_text(encoding="utf-8")
-    with pytest.raises(StaleVersion):
-        save(
-            store,
-            [Edit("move-out", "ambition", "unique")],
-            started_from=first.id,
-            author="ben",
-            rationale="two",
-            file=path,
-            file_sha256=first.sha256,
-        )
-    assert path.read_text(encoding="utf-8") == after_first
-    assert len(store.history()) == 2
+    mine = [Edit("move-out", "measures.depth", 3), Edit("move-out", "ambition", "unique")]
+    with pytest.raises(SameValues) as refused:
+        save(store, mine, started_from=first.id, author="ben", rationale="two", file=path)
+    assert [(r.field, r.new, r.author) for r in refused.value.clashes] == [("measures.depth", "2", "ana")]
+    assert "move-out measures.depth to 2 (version 2, by ana)" in str(refused.value)
+    assert path.read_text(encoding="utf-8") == after_first and len(store.history()) == 2
+    saved = save(store, mine, started_from=first.id, author="ben", rationale="two", file=path, overwrite=True)
+    entry = yaml.safe_load(path.read_text(encoding="utf-8"))["experiences"][1]
+    assert saved.version.id == 3 and (entry["measures"]["depth"], entry["ambition"]) == (3, "unique")
     assert left_behind(path.parent) == []
 
 
@@ -104,31 +130,72 @@ def _fail(*_args: object, **_kwargs: object) -> None:
     raise OSError("the disk is full")
 
 
-@pytest.mark.parametrize("step", ["write", "fsync", "replace", "commit"])
-def test_a_save_interrupted_at_any_step_leaves_file_and_store_as_they_were(
+@pytest.mark.parametrize("step", ["write", "fsync", "replace"])
+def test_a_file_write_that_fails_after_the_commit_is_completed_from_the_store(
     store: Store, catalogue: tuple[Path, Version], monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     path, first = catalogue
     before = path.read_bytes()
-    if step == "write":
-        monkeypatch.setattr("cxprio.saving.os.fdopen", _fail)
-    elif step == "fsync":
-        monkeypatch.setattr("cxprio.saving.os.fsync", _fail)
-    elif step == "replace":
-        monkeypatch.setattr("cxprio.saving.os.replace", _fail)
-    else:
+    with monkeypatch.context() as broken:
+        broken.setattr(
+            {
+                "write": "cxprio.saving.os.fdopen",
+                "fsync": "cxprio.saving.os.fsync",
+                "replace": "cxprio.saving.os.replace",
+            }[step],
+            _fail,
+        )
+        saved = save(store, [DEPTH], started_from=first.id, file=path, file_sha256=first.sha256)
+    assert not saved.wrote_file and path.read_bytes() == before  # the store has it; the file is behind
+    assert left_behind(path.parent) == []
+    assert [(r.author, r.rationale) for r in store.audit(saved.version.id)] == [("ana", "x")]
+    assert mirror(store, saved.version, path, first.sha256)  # what the board does when it next looks
+    assert path.read_text(encoding="utf-8") == store.text(saved.version.id)
 
-        @sa.event.listens_for(store.engine, "commit")
-        def refuse(_connection: object) -> None:
-            raise OSError("the database went away")
+
+def test_a_commit_that_fails_leaves_file_and_store_as_they_were(
+    store: Store, catalogue: tuple[Path, Version]
+) -> None:
+    path, first = catalogue
+    before = path.read_bytes()
+
+    @sa.event.listens_for(store.engine, "commit")
+    def refuse(_connection: object) -> None:
+        raise OSError("the database went away")
 
     with pytest.raises(OSError):
         save(store, [DEPTH], started_from=first.id, file=path, file_sha256=first.sha256)
-    if step == "commit":
-        sa.event.remove(store.engine, "commit", refuse)
+    sa.event.remove(store.engine, "commit", refuse)
     assert path.read_bytes() == before
     assert [v.id for v in Store(store.url).history()] == [first.id]
     assert left_behind(path.parent) == []
+
+
+def test_a_save_keeps_the_file_mode(store: Store, catalogue: tuple[Path, Version]) -> None:
+    path, first = catalogue
+    path.chmod(0o640)  # neither the default of a new file (0644 here) nor of a temporary one (0600)
+    save(store, [DEPTH], started_from=first.id, file=path, file_sha256=first.sha256)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    path.chmod(0o644)
+    save(store, [Edit("move-out", "ambition", "unique")], started_from=2, file=path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert path.read_text(encoding="utf-8") == store.text(3)
+
+
+def test_temporary_files_of_a_process_that_is_gone_are_cleaned_up(tmp_path: Path) -> None:
+    target = tmp_path / "catalogue.yaml"
+    target.write_text("x", encoding="utf-8")
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead, alive = int(gone.stdout), os.getppid()
+    left = tmp_path / f".catalogue.yaml.{dead}.abc123.saving"
+    running = tmp_path / f".catalogue.yaml.{alive}.def456.saving"
+    other = tmp_path / f".other.yaml.{dead}.abc123.saving"
+    for path in (left, running, other):
+        path.write_text("half a save", encoding="utf-8")
+    assert clean_temporary(target) == [left]
+    assert not left.exists() and running.exists() and other.exists() and target.exists()
 
 
 def test_a_save_needs_a_reason_a_change_and_values_the_rules_allow(
@@ -160,25 +227,18 @@ def test_without_a_file_the_save_goes_to_the_store_alone(
     assert os.path.exists(path)
 
 
-def test_onto_the_latest_a_save_lands_when_newer_versions_changed_other_values(
+def test_a_save_lands_on_the_latest_when_newer_versions_changed_other_values(
     store: Store, catalogue: tuple[Path, Version]
 ) -> None:
     _path, first = catalogue
     save(store, [DEPTH], started_from=first.id, rationale="a")
     other = Edit("move-out", "ambition", "unique")
-    with pytest.raises(StaleVersion):  # as asked: from version 1, which is no longer the latest
-        save(store, [other], started_from=first.id, author="ben", rationale="b")
-    saved = save(store, [other], started_from=first.id, author="ben", rationale="b", onto_latest=True)
+    saved = save(store, [other], started_from=first.id, author="ben", rationale="b")
     entry = yaml.safe_load(store.text(saved.version.id))["experiences"][1]
     assert (entry["measures"]["depth"], entry["ambition"]) == (2, "unique")
     with pytest.raises(StaleVersion):  # the same value changed since: never applied over it
         save(
-            store,
-            [Edit("move-out", "measures.depth", 3)],
-            started_from=first.id,
-            author="cy",
-            rationale="c",
-            onto_latest=True,
+            store, [Edit("move-out", "measures.depth", 3)], started_from=first.id, author="cy", rationale="c"
         )
     assert len(store.history()) == 3
 
@@ -210,7 +270,6 @@ def test_twenty_editors_saving_onto_the_latest_at_once_all_land(store: Store, tm
                     author="x",
                     rationale="y",
                     teams=teams,
-                    onto_latest=True,
                 )
         except BaseException as exc:  # reported below
             errors.append(exc)
@@ -240,6 +299,5 @@ def test_a_file_the_store_itself_wrote_since_it_was_read_is_written_again(
         rationale="b",
         file=path,
         file_sha256=first.sha256,
-        onto_latest=True,
     )
     assert saved.wrote_file and path.read_text(encoding="utf-8") == store.text(saved.version.id)

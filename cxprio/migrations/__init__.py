@@ -14,6 +14,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 FOLDER = Path(__file__).resolve().parent
@@ -27,8 +28,24 @@ def config() -> Config:
     return settings
 
 
+def head() -> str | None:
+    """The newest migration's revision."""
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    """The revision the database is at (``None`` for an empty one), read without a lock."""
+    with engine.connect() as connection, connection.begin():
+        return MigrationContext.configure(connection).get_current_revision()
+
+
 def upgrade(engine: Engine) -> str | None:
-    """Apply every migration not yet applied; returns the revision now in place."""
+    """Apply every migration not yet applied; returns the revision now in place. A
+    database already at the newest revision is only read: a command that only reads
+    never waits behind a writer for a lock it does not need."""
+    newest = head()
+    if current(engine) == newest:
+        return newest
     settings = config()
     with engine.connect() as connection:
         connection = connection.execution_options(cxprio_write=True)
