@@ -42,7 +42,7 @@ import threading
 import time
 import tomllib
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -428,11 +428,13 @@ class Store:
             known = self._texts.get(version_id)
         if known is not None:
             return known
+        with self._lock:
+            known_texts = dict(self._texts)
         if within is not None:
-            text = _rebuild(within, version_id)
+            text = _rebuild(within, version_id, known_texts)
         else:
             with self._errors("read"), self.engine.connect() as connection:
-                text = _rebuild(connection, version_id)
+                text = _rebuild(connection, version_id, known_texts)
         self._remember(version_id, text)
         return text
 
@@ -592,7 +594,9 @@ class Store:
         with self._lock:
             before = self._texts.get(parent)
         if before is None:
-            before = _rebuild(connection, parent)
+            with self._lock:
+                known_texts = dict(self._texts)
+            before = _rebuild(connection, parent, known_texts)
         start, end, replacement = _patch(before, text)
         if len(replacement) + (end - start) > len(text) // 4:
             return "full", zlib.compress(text.encode("utf-8"))
@@ -713,6 +717,7 @@ class Store:
             ) from None
         except sa.exc.DBAPIError as exc:
             if "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", ""):
+                self.engine.dispose()  # sessions keep the setting they began with: new ones next time
                 raise StoreUnavailable(
                     f"the store at {describe(self.url)} cannot be written ({doing}): the database is read-only",
                     "make it writable again (on PostgreSQL: default_transaction_read_only off, or the "
@@ -821,12 +826,25 @@ _VERSION_COLUMNS = sa.select(
 )
 
 
-def _rebuild(connection: Connection, version_id: int) -> str:
+def _rebuild(connection: Connection, version_id: int, known: Mapping[int, str] | None = None) -> str:
     """The text of ``version_id``: its last full copy, with every change since applied,
-    checked against the version's SHA-256."""
+    checked against the version's SHA-256. ``known``: texts of versions at hand (this
+    store's own latest saves); the newest of them since that full copy is the start, so
+    a replica that wrote version 4 reads another's version 5 as one small change."""
     base = connection.execute(
         sa.select(sa.func.max(versions.c.id)).where(versions.c.id <= version_id, versions.c.storage == "full")
     ).scalar()
+    start = max((k for k in known or {} if base is not None and base <= k <= version_id), default=None)
+    if start is not None and known is not None:
+        text = known[start]
+        rows = connection.execute(
+            sa.select(versions.c.id, versions.c.storage, versions.c.body, versions.c.sha256)
+            .where(versions.c.id > start, versions.c.id <= version_id)
+            .order_by(versions.c.id)
+        ).all()
+        if not rows:  # the text at hand is the one asked for
+            return text
+        return _applied(text, rows, version_id)
     rows = (
         connection.execute(
             sa.select(versions.c.id, versions.c.storage, versions.c.body, versions.c.sha256)
@@ -838,7 +856,14 @@ def _rebuild(connection: Connection, version_id: int) -> str:
     )
     if not rows or rows[-1].id != version_id:
         raise StoreError(f"there is no version {version_id}", "see `python -m cxprio history`")
-    text = ""
+    return _applied("", rows, version_id)
+
+
+def _applied(text: str, rows: Sequence[Any], version_id: int) -> str:
+    """``text`` with the stored ``rows`` (full copies and changes, in order) applied,
+    checked against the last one's SHA-256."""
+    if rows[-1].id != version_id:
+        raise StoreError(f"there is no version {version_id}", "see `python -m cxprio history`")
     for row in rows:
         body = zlib.decompress(row.body).decode("utf-8")
         if row.storage == "full":
@@ -1022,7 +1047,7 @@ def _watched(engine: Engine, timeout: float, watchdog: _Watchdog) -> None:
 
     @sa.event.listens_for(engine, "checkout")
     def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        watchdog.arm(dbapi_connection, PING_SECONDS)
+        watchdog.arm(dbapi_connection, min(PING_SECONDS, timeout))
         try:
             with dbapi_connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
