@@ -72,6 +72,8 @@ SQLite writer waiting for another, a PostgreSQL statement or lock, a PostgreSQL 
 that stopped answering. Set :data:`TIMEOUT_VARIABLE` to change it."""
 BUSY_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
 """How long a SQLite writer waits for another to finish before giving up."""
+SERVER_SHARE = 0.7
+"""The share of the timeout PostgreSQL's own statement and lock timeouts get."""
 PING_SECONDS = 3.0
 """How long a pooled PostgreSQL connection may take to answer ``SELECT 1`` before it is
 taken for dead and a new one is made: a server that answers nothing (stopped, or its
@@ -727,6 +729,17 @@ class Store:
                 f"the store at {describe(self.url)} failed ({doing}): {exc.orig}",
                 f"check the database and {DATABASE_URL_VARIABLE}",
             ) from None
+        except sa.exc.PendingRollbackError:  # a connection cut inside a transaction
+            if self._watchdog.fired():
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} did not answer within {self.timeout:.0f} s ({doing})",
+                    "check that the database server is running and not overloaded; nothing was saved "
+                    "by this attempt",
+                ) from None
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} lost its connection ({doing})",
+                "try again in a moment; nothing was saved by this attempt",
+            ) from None
         except sa.exc.ArgumentError as exc:
             raise StoreError(
                 f"the database address cannot be used: {exc}",
@@ -1073,7 +1086,9 @@ def _engine(url: str, timeout: float = DEFAULT_TIMEOUT_SECONDS, watchdog: _Watch
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     if parsed.get_backend_name() != "sqlite":
         try:
-            milliseconds = int(timeout * 1000)
+            # The server's own limits fall short of the watchdog's, so a server that is
+            # alive answers first, and the watchdog only cuts one that answers nothing.
+            milliseconds = int(timeout * SERVER_SHARE * 1000)
             engine = sa.create_engine(
                 parsed,
                 pool_size=10,

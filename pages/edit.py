@@ -13,7 +13,7 @@ from cxprio import CatalogueError, UsageError
 from cxprio.edit import Edit
 from cxprio.errors import StaleVersion, StoreError
 from cxprio.model import Tier
-from cxprio.saving import FileChanged, save_edits
+from cxprio.saving import FileChanged, SameValues, save_edits
 from cxprio.units import field_label
 
 TIERS = [None, *(t.value for t in Tier)]
@@ -179,7 +179,8 @@ def save(started_from: int, edits: list[Edit], rationale: str, *, overwrite: boo
             editing.remember_conflict(
                 editing.Conflict(tuple(edits), rationale, editing.changed_since(store, kept), store.latest())
             )
-        st.error(sentence(str(refused)), icon=":material/sync_problem:")
+        if not isinstance(refused, SameValues):  # the same values are named below, in words
+            st.error(sentence(str(refused)), icon=":material/sync_problem:")
         return
     except CatalogueError as invalid:
         show_problems(invalid.problems)

@@ -77,6 +77,19 @@ BASE: dict[str, Any] = {
 
 
 @pytest.fixture(autouse=True)
+def sample_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The repository's sample catalogue is the same after every test: a board keeps its
+    file as a mirror of its store, so a test that runs one on the sample with a store
+    holding other versions would rewrite it (and every later test would read that)."""
+    before = SAMPLE.read_bytes()
+    yield
+    after = SAMPLE.read_bytes()
+    if after != before:
+        SAMPLE.write_bytes(before)
+        pytest.fail(f"{request.node.nodeid} changed {SAMPLE}: run the board on a copy of it")
+
+
+@pytest.fixture(autouse=True)
 def own_store(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Every test its own empty store (a SQLite file), never the repository's data/."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'cxprio.db'}"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from cxprio import load_catalogue
 from cxprio.ambition import check_ambition
@@ -641,7 +642,7 @@ def _edit_form(page: Any, server: str, name: str, experience: str) -> None:
     settle(page)
 
 
-def test_two_replicas_on_one_postgresql_share_saves_and_refuse_the_second_of_two(
+def test_two_replicas_on_one_postgresql_merge_saves_keep_their_files_and_name_a_clash(
     browser: Any, tmp_path: Path
 ) -> None:
     from .conftest import postgres_database
@@ -687,15 +688,45 @@ def test_two_replicas_on_one_postgresql_share_saves_and_refuse_the_second_of_two
         pages[1].get_by_role("spinbutton", name="Reach (customers a year)").fill("1234")
         for page in pages:
             page.get_by_role("button", name="Save as a new version").click()
+        said = []
+        for page in pages:  # different values: both land, the second on top of the first
+            done = page.get_by_text(re.compile(r"Saved as version [34]"))
+            expect(done.first).to_be_visible()
+            said.append(done.first.inner_text())
+        assert sorted(t[: len("Saved as version 3")] for t in said) == [
+            "Saved as version 3",
+            "Saved as version 4",
+        ]
+        assert any("saved other values meanwhile" in t for t in said), said
+        assert [v.id for v in store.history()] == [1, 2, 3, 4]
+        text = store.text(4)
+        entry = next(e for e in yaml.safe_load(text)["experiences"] if e["id"] == second.id)
+        assert entry["measures"]["reach"] == 1234 and entry["measures"]["depth"] != second.measures.depth
+        for page, server, path in ((pages[0], a, replicas[0]), (pages[1], b, replicas[1])):
+            deadline = time.monotonic() + 60
+            while path.read_text(encoding="utf-8") != text:  # each replica's file follows the store
+                assert time.monotonic() < deadline, f"{path} never caught up with version 4"
+                open_page(page, server, "history", "History")
+
+        # The same value from both replicas: one lands, the other is told whose it is.
+        for page, server, name in ((pages[0], a, "Ana"), (pages[1], b, "Ben")):
+            _edit_form(page, server, name, first.name)
+        for page, value, why in ((pages[0], "3", "A again"), (pages[1], "4", "B again")):
+            page.get_by_role("spinbutton", name="Depth (1-5)").fill(value)
+            page.get_by_label("Why (saved with the change)").fill(why)
+        for page in pages:
+            page.get_by_role("button", name="Save as a new version").click()
         outcomes = []
         for page in pages:
-            saved = page.get_by_text("Saved as version 3")
-            refused = page.get_by_text("changed while you worked")
+            saved = page.get_by_text("Saved as version 5")
+            refused = page.get_by_text("Someone saved the same values")
             expect(saved.or_(refused).first).to_be_visible()
             outcomes.append("saved" if saved.count() else "refused")
         assert sorted(outcomes) == ["refused", "saved"]
-        assert [v.id for v in store.history()] == [1, 2, 3]
-        pages[outcomes.index("refused")].screenshot(path=str(ARTIFACTS / "edit-refused.png"), full_page=True)
+        assert [v.id for v in store.history()] == [1, 2, 3, 4, 5]
+        loser = pages[outcomes.index("refused")]
+        expect(loser.get_by_role("button", name="Put my values over theirs")).to_be_visible()
+        loser.screenshot(path=str(ARTIFACTS / "edit-refused.png"), full_page=True)
         store.close()
 
 

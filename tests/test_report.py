@@ -267,7 +267,9 @@ def closed_round(tmp_path: Path) -> tuple[Store, str]:
     from cxprio.rounds import close_round, join, open_round, parse_criteria, record
 
     store = Store(f"sqlite:///{tmp_path / 'round.db'}")
-    import_file(store, SAMPLE)
+    copy = tmp_path / "experiences.yaml"  # the board mirrors the store into its file: never the sample
+    copy.write_bytes(SAMPLE.read_bytes())
+    import_file(store, copy)
     latest = store.latest()
     assert latest is not None
     catalogue = parse_catalogue(store.text(latest.id)).catalogue
@@ -466,7 +468,7 @@ def test_the_overview_offers_the_whole_pack(board: Any) -> None:
 
 
 def test_the_pack_page_offers_the_closed_rounds(
-    board: Any, closed_round: tuple[Store, str], monkeypatch: pytest.MonkeyPatch
+    board: Any, closed_round: tuple[Store, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from board import packs
 
@@ -480,7 +482,7 @@ def test_the_pack_page_offers_the_closed_rounds(
         offer(*args, round_code=round_code, **options)
 
     monkeypatch.setattr(packs, "offer", spy)
-    app = board(page="pages/pack.py")
+    app = board(tmp_path / "experiences.yaml", page="pages/pack.py")
     picker = app.selectbox(key="pack_round")
     assert picker.options == ["No round", f"{code} · Q4 workshop · closed {get_closed(store, code)}"]
     assert set(asked) == {None}  # nothing chosen: no round in the pack
