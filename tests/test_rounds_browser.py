@@ -196,7 +196,7 @@ def test_the_projector_shows_how_to_join_then_the_results_on_one_screen(
 ) -> None:
     import zxingcpp
     from PIL import Image
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     base, url, live = served
     code = opened(url, live, "reach:number,depth,ambition")
@@ -255,7 +255,8 @@ def test_the_projector_shows_how_to_join_then_the_results_on_one_screen(
         screen.get_by_role("table").first.wait_for()
         settle(screen)
         rows = screen.get_by_role("table").first.locator("tbody tr")
-        assert rows.count() == 10
+        expect(rows).to_have_count(10)  # the view refreshes itself: wait for the results, however busy
+        settle(screen)
         for index in range(10):  # the top 10 results, all on the first screen
             row = rows.nth(index).bounding_box()
             assert row is not None and row["y"] + row["height"] <= 720, index
