@@ -150,9 +150,7 @@ def save_edits(
             clashes = [row for row in since if _touches(row, edits)]
             if clashes and not overwrite:
                 raise SameValues(started_from, latest, clashes)
-            made["merged_over"] = tuple(
-                sorted({row.version_id for row in since} | set(_versions_after(writing, started_from)))
-            )
+            made["merged_over"] = tuple(writing.versions_after(started_from))
             merged = f"made on version {started_from}, applied on top of version {latest}"
             notes = {(e.experience, e.field): notes.get((e.experience, e.field)) or merged for e in edits}
         edited = apply_edits(
@@ -192,8 +190,7 @@ def save_edits(
     if target is not None:  # 4: the store has the version; the file follows it
         with contextlib.suppress(OSError):
             wrote = replace_file(target, made["edited"].text, expected=made["file_held"])
-    merged_over = tuple(store.version(i) for i in made.get("merged_over", ()))
-    return Saved(version, made["edited"], wrote_file=wrote, merged_over=merged_over)
+    return Saved(version, made["edited"], wrote_file=wrote, merged_over=made.get("merged_over", ()))
 
 
 def _touches(row: AuditRow, edits: Sequence[Edit]) -> bool:
@@ -203,15 +200,6 @@ def _touches(row: AuditRow, edits: Sequence[Edit]) -> bool:
         row.experience == e.experience and (row.field == e.field or row.field in ("(added)", "(removed)"))
         for e in edits
     )
-
-
-def _versions_after(writing: Writing, started_from: int) -> list[int]:
-    return [
-        int(i)
-        for i in writing.connection.execute(
-            sa.select(versions.c.id).where(versions.c.id > started_from)
-        ).scalars()
-    ]
 
 
 def _held(connection: Connection, sha256: str | None) -> bool:

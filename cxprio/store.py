@@ -233,6 +233,13 @@ class Writing:
     def audit(self, *, after: int, experience: str | None = None) -> list[AuditRow]:
         return self.store.audit(after=after, experience=experience, within=self.connection)
 
+    def versions_after(self, version_id: int) -> list[Version]:
+        """The versions after ``version_id``, oldest first."""
+        rows = self.connection.execute(
+            _VERSION_COLUMNS.where(versions.c.id > version_id).order_by(versions.c.id)
+        ).all()
+        return [_version(row) for row in rows]
+
     def last_written(self, source: str) -> str | None:
         """The SHA-256 of the newest version imported from, or written to, ``source``."""
         found = self.connection.execute(
