@@ -4,9 +4,10 @@ and what to do when someone else saved first.
 An edit starts from the version on screen when the experience was picked
 (:class:`Base`, kept in the session): the form shows that version's values, and a save
 names that version, so a save made meanwhile by anyone (another session, another
-replica, a ``git pull``) is never overwritten. On such a refusal the form keeps what
-the person typed; when the newer versions changed none of the same fields, the page
-offers to apply the changes to the latest version.
+replica, a ``git pull``) is never overwritten: a save goes on top of it when it changed
+other values, and is refused when it changed the same ones. On such a refusal the form
+keeps what the person typed, and the page offers to put the person's values over the
+others' or to start again from the latest version.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Base:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A save refused because it started from an older version."""
+    """A save refused because someone saved the same values since it started."""
 
     edits: tuple[Edit, ...]
     rationale: str
