@@ -115,8 +115,12 @@ def sync(
     if latest is not None and latest.sha256 == sha256:
         return Record(store, latest)
     if latest is not None and _held(store, sha256):
-        with _mirroring(key):
-            mirror(store, latest, Path(source), sha256)
+        # What this server knew of the latest may be a second old, older than the
+        # file (an import that just landed): read it afresh before writing over anything.
+        latest = store.latest()
+        if latest is not None and latest.sha256 != sha256:
+            with _mirroring(key):
+                mirror(store, latest, Path(source), sha256)
         return Record(store, latest)
     job = _IMPORTS.request((store.url, source, sha256), lambda: _import(store, source, sha256, known))
     if not job.done():

@@ -32,6 +32,7 @@ this module started, through its own pipe; nothing else can write there.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import marshal
@@ -155,7 +156,8 @@ class ReadAhead:
     def _close_pipes(self) -> None:
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None and not pipe.closed:
-                pipe.close()
+                with contextlib.suppress(BrokenPipeError):  # buffered for a child that ended: dropped
+                    pipe.close()
 
     def _locate(self, path: FieldPath, fallback: _Fallback) -> Position | None:
         self._checked.wait(WAIT_SECONDS)  # the answer read next must not be that message

@@ -143,3 +143,18 @@ def test_a_replica_whose_file_is_read_only_shows_the_latest_and_leaves_the_file(
     where = look(store, path)
     assert where.version is not None and where.version.id == 2
     assert path.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_a_file_newer_than_what_the_replica_last_heard_is_never_written_over(
+    replica: tuple[Store, Path],
+) -> None:
+    store, path = replica
+    assert look(store, path).version is not None  # this replica now knows version 1, for a second
+    other = Store(store.url)  # another process imports a pulled file meanwhile
+    pulled = SAMPLE.read_text(encoding="utf-8").replace("depth: 4", "depth: 2", 1)
+    path.write_text(pulled, encoding="utf-8")
+    assert import_file(other, path).version.id == 2
+    other.close()
+    where = record.sync(store, str(path), sha(path))  # what it knew is older than the file
+    assert where.version is not None and where.version.id == 2
+    assert path.read_text(encoding="utf-8") == pulled

@@ -209,7 +209,8 @@ def test_the_projector_shows_how_to_join_then_the_results_on_one_screen(
         settle(screen)
         address = f"{base}/rounds?round={code}"
         shown = screen.get_by_text(address, exact=True)
-        assert shown.count() == 1 and shown.is_visible()
+        expect(shown).to_have_count(1)
+        expect(shown).to_be_visible()
         inputs = "input, textarea, select, [contenteditable=''], [contenteditable='true'], [role='slider']"
         assert screen.locator(inputs).count() == 0
         qr = screen.locator('[data-testid="stImage"] img').first
