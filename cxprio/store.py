@@ -690,6 +690,13 @@ class Store:
         names what was being done), for code that works on :attr:`engine` directly."""
         return self._errors(doing)
 
+    def _no_answer(self, doing: str) -> StoreUnavailable:
+        """The watchdog cut a call of this thread: the database answered nothing."""
+        return StoreUnavailable(
+            f"the store at {describe(self.url)} did not answer within {self.timeout:.0f} s ({doing})",
+            "check that the database server is running and not overloaded; nothing was saved by this attempt",
+        )
+
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         try:
@@ -698,11 +705,7 @@ class Store:
             raise
         except sa.exc.OperationalError as exc:
             if self._watchdog.fired():
-                raise StoreUnavailable(
-                    f"the store at {describe(self.url)} did not answer within {self.timeout:.0f} s ({doing})",
-                    "check that the database server is running and not overloaded; nothing was saved "
-                    "by this attempt",
-                ) from None
+                raise self._no_answer(doing) from None
             if "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", ""):
                 self.engine.dispose()  # connections opened read-only stay so: open new ones next time
                 raise StoreUnavailable(
@@ -738,11 +741,7 @@ class Store:
             ) from None
         except sa.exc.PendingRollbackError:  # a connection cut inside a transaction
             if self._watchdog.fired():
-                raise StoreUnavailable(
-                    f"the store at {describe(self.url)} did not answer within {self.timeout:.0f} s ({doing})",
-                    "check that the database server is running and not overloaded; nothing was saved "
-                    "by this attempt",
-                ) from None
+                raise self._no_answer(doing) from None
             raise StoreUnavailable(
                 f"the store at {describe(self.url)} lost its connection ({doing})",
                 "try again in a moment; nothing was saved by this attempt",
