@@ -487,9 +487,7 @@ def join(store: Store, code: str, name: str, *, user: str | None = None) -> Part
     """Join the round as ``name``; with ``user`` (a signed-in account), as that account,
     which finds its own earlier place. A name already in the round is refused: two people
     cannot share one place, and the one who joined first comes back with their link."""
-    shown = " ".join(plain(name, "name").split())[:MAX_NAME]
-    if not shown:
-        raise RoundError("give your name to join: the facilitator sees who has scored")
+    shown = _shown_name(name, "give your name to join: the facilitator sees who has scored")
     plain(user or "", "account's e-mail")
     identity = f"user:{user.strip().lower()}" if user else f"name:{shown.casefold()}"
     with store.transaction() as connection:
@@ -517,6 +515,15 @@ def join(store: Store, code: str, name: str, *, user: str | None = None) -> Part
     return _participant(row)
 
 
+def _shown_name(name: str, missing: str) -> str:
+    """A participant's name as the round keeps it: no control character, spaces folded,
+    at most :data:`MAX_NAME` characters; :class:`RoundError` saying ``missing`` if empty."""
+    shown = " ".join(plain(name, "name").split())[:MAX_NAME]
+    if not shown:
+        raise RoundError(missing)
+    return shown
+
+
 def _new_participant(connection: Connection, round_id: int, identity: str, name: str) -> int:
     """Add a participant (with a new private token); their id."""
     return int(
@@ -539,9 +546,7 @@ def join_or_find(store: Store, found: Round, name: str) -> Participant:
     facilitator enters for others (the command line, a scores file), where a name is a
     person, not a claim to a place. Several first scores of one new name at once make
     one participant between them (the insert does nothing when the name is there)."""
-    shown = " ".join(plain(name, "name").split())[:MAX_NAME]
-    if not shown:
-        raise RoundError("give the participant's name: the facilitator sees who has scored")
+    shown = _shown_name(name, "give the participant's name: the facilitator sees who has scored")
     identity = f"name:{shown.casefold()}"
     with store.transaction() as connection:
         _open_row(connection, found.code, for_scores=False)

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 
 from .edit import Edit, Edited, apply_edits
 from .errors import StaleVersion, UsageError
-from .store import ORIGIN_EDIT, AuditRow, Draft, Store, Version, Writing, versions
+from .store import ORIGIN_EDIT, AuditRow, Draft, Store, Version, Writing, marked_read_only, versions
 from .texts import plain
 
 SUFFIX = ".saving"
@@ -100,10 +100,10 @@ def writable(path: Path) -> bool:
     """A local file the save may write back: it exists, it and its folder are writable,
     and it is not marked read-only (which a server run as root could still write)."""
     try:
-        marked = path.stat().st_mode & 0o222
+        marked = marked_read_only(path)
     except OSError:
         return False
-    return bool(marked) and path.is_file() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return not marked and path.is_file() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def save_edits(

@@ -706,7 +706,7 @@ class Store:
         except sa.exc.OperationalError as exc:
             if self._watchdog.fired():
                 raise self._no_answer(doing) from None
-            if "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", ""):
+            if _says_read_only(exc):
                 self.engine.dispose()  # connections opened read-only stay so: open new ones next time
                 raise StoreUnavailable(
                     f"the store at {describe(self.url)} cannot be written ({doing}): "
@@ -728,7 +728,7 @@ class Store:
                 else f"check that the database is running and that {DATABASE_URL_VARIABLE} is right",
             ) from None
         except sa.exc.DBAPIError as exc:
-            if "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", ""):
+            if _says_read_only(exc):
                 self.engine.dispose()  # sessions keep the setting they began with: new ones next time
                 raise StoreUnavailable(
                     f"the store at {describe(self.url)} cannot be written ({doing}): the database is read-only",
@@ -945,15 +945,27 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _says_read_only(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the database refused a write as read-only (SQLite: "attempt to write a
+    readonly database"; PostgreSQL: "cannot execute ... in a read-only transaction")."""
+    return "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", "")
+
+
+def marked_read_only(path: Path) -> bool:
+    """Whether the file is marked read-only (no write bit), which a process run as root
+    could still write: the mark is honoured, not only the permission. Raises OSError."""
+    return not os.stat(path).st_mode & 0o222
+
+
 def _read_only(path: Path) -> str | None:
     """Why the SQLite database at ``path`` cannot be written, or ``None``. Its mode is
     read, not only :func:`os.access`: a server run as root could otherwise write a file
     marked read-only."""
     folder = path.parent
     try:
-        if path.exists() and (not os.stat(path).st_mode & 0o222 or not os.access(path, os.W_OK)):
+        if path.exists() and (marked_read_only(path) or not os.access(path, os.W_OK)):
             return f"the database file {path} is read-only"
-        if not os.access(folder, os.W_OK) or not os.stat(folder).st_mode & 0o222:
+        if not os.access(folder, os.W_OK) or marked_read_only(folder):
             return f"the folder of the database, {folder}, is read-only"
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             return f"the database {path} is on a read-only file system"
