@@ -68,6 +68,7 @@ def open_page(title: str, *, controls: bool = True) -> Board:
         editing = access.current()
         if editing is not None:
             access.signed_in_line(editing)
+        access.mode_line()
         access.keep_in_browser()
     else:
         weights = sidebar.address_weights(prepared.loaded)

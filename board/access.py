@@ -6,8 +6,17 @@ Three modes, picked from ``.streamlit/secrets.toml`` (see ``secrets.toml.example
   an editor signs in with ``st.login`` and must be on the list; everyone else reads.
 - **passcode**: with ``[cxprio] editor_passcode = "..."``, an editor types the passcode
   and their name (for the audit trail) once; everyone else reads.
-- **single user**: with neither, whoever runs the board is its editor (a laptop in a
-  workshop); they give their name once.
+- **single user**: with nothing about access configured at all, whoever runs the board
+  is its editor (a laptop in a workshop); they give their name once, and every page says
+  the mode is on.
+
+Access fails closed: settings that are present but empty, not text, incomplete or
+contradictory (an ``editors`` list without ``[auth]``, ``[auth]`` without ``editors``,
+both a passcode and a list) put the board in the **closed** mode: nobody can edit, open
+or close a round, and every page, and the server's log once, say what to fix.
+
+Wrong passcodes are throttled (:mod:`cxprio.throttle`): five free, then waits that
+double, per browser session and per client address, each logged.
 
 Once given, an editor stays one for the browser session, on every page, in a reloaded
 or a new tab, until *Sign out* (or until the browser is closed, or 12 hours): the
@@ -25,12 +34,15 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+
+from cxprio.throttle import Throttle, seconds_words
 
 from .show import plain
 
@@ -53,6 +65,15 @@ _COOKIE_DUE = "editor_cookie_due"
 """Session key: the cookie to write (a pass) or to clear (empty) on the next page drawn."""
 _SERVER_KEY = secrets.token_bytes(32)
 """The single-user mode's signing key: this server's, until it restarts."""
+_WHO = "guesser_id"
+"""Session key: this session's own name in the throttles (a random one)."""
+CLOSED = "closed"
+"""The mode of access settings that cannot be trusted: nobody edits."""
+PASSCODES = Throttle()
+"""Wrong editor passcodes, per session and per client address (this server's)."""
+LOG = logging.getLogger("cxprio.access")
+LOGGED: set[str] = set()
+"""The access problems logged already: each once per server."""
 
 
 @dataclass(frozen=True)
@@ -84,19 +105,81 @@ def _has_auth() -> bool:
         return False
 
 
+def settings_problem(configured: dict[str, Any], *, has_auth: bool) -> str | None:
+    """What is wrong with the access settings ``configured`` (the ``[cxprio]`` section),
+    with or without an ``[auth]`` section; ``None`` when they can be trusted (or say
+    nothing about access at all)."""
+    passcode = configured.get("editor_passcode")
+    editors = configured.get("editors")
+    if "editor_passcode" in configured and "editors" in configured:
+        return (
+            "the secrets give both an editor_passcode and an editors list: keep one of them "
+            "(a passcode, or sign-in with the list)"
+        )
+    if "editor_passcode" in configured:
+        if not isinstance(passcode, str):
+            return 'editor_passcode in the secrets is not text: write it in quotes, editor_passcode = "..."'
+        if not passcode.strip():
+            return "editor_passcode in the secrets is empty: give a passcode, or remove the line"
+    if "editors" in configured:
+        if not isinstance(editors, list) or not editors:
+            return 'editors in the secrets is not a list of e-mail addresses: write editors = ["ana@example.org"]'
+        if not all(isinstance(e, str) and "@" in e and e.strip() == e and e for e in editors):
+            return 'every entry of editors in the secrets must be an e-mail address in quotes, like "ana@example.org"'
+        if not has_auth:
+            return "the secrets give an editors list but no [auth] section to sign them in: add [auth]"
+    elif has_auth:
+        return "the secrets have an [auth] section but no editors list: add editors = [...] under [cxprio]"
+    return None
+
+
+def problem() -> str | None:
+    """What is wrong with this board's access settings (logged once), or ``None``."""
+    found = settings_problem(settings(), has_auth=_has_auth())
+    if found is not None and found not in LOGGED:
+        LOGGED.add(found)
+        LOG.error("editing is off until the access settings are fixed: %s", found)
+    return found
+
+
 def mode() -> str:
-    """``sign-in``, ``passcode`` or ``single user`` (see the module's text)."""
+    """``sign-in``, ``passcode``, ``single user`` or ``closed`` (see the module's text)."""
+    if problem() is not None:
+        return CLOSED
     configured = settings()
-    if _has_auth() and configured.get("editors"):
+    if "editors" in configured:
         return "sign-in"
-    if configured.get("editor_passcode"):
+    if "editor_passcode" in configured:
         return "passcode"
     return "single user"
 
 
+def guesser() -> list[str]:
+    """Who is guessing, as throttle keys: this browser session, and the client's address
+    (when Streamlit knows it)."""
+    who = st.session_state.get(_WHO)
+    if not isinstance(who, str):
+        who = st.session_state[_WHO] = secrets.token_hex(8)
+    keys = [f"session:{who}"]
+    address = st.context.ip_address
+    if isinstance(address, str) and address:
+        keys.append(f"address:{address}")
+    return keys
+
+
+def client_address() -> str:
+    """The client's address, for the log."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "an unknown address"
+
+
 def _passcode_right(typed: str) -> bool:
-    expected = str(settings().get("editor_passcode", ""))
-    return bool(expected) and hmac.compare_digest(typed.encode("utf-8"), expected.encode("utf-8"))
+    expected = settings().get("editor_passcode")
+    return (
+        isinstance(expected, str)
+        and bool(expected.strip())
+        and hmac.compare_digest(typed.encode("utf-8"), expected.encode("utf-8"))
+    )
 
 
 def _key() -> bytes:
@@ -132,6 +215,8 @@ def current() -> Editor | None:
     on the editors list, or a valid pass (:func:`pass_for`), kept in the session or
     brought by the browser's cookie."""
     how = mode()
+    if how == CLOSED:
+        return None
     if how == "sign-in":
         if not st.user.is_logged_in:
             return None
@@ -167,6 +252,9 @@ def editor() -> Editor | None:
     if found is not None:
         return found
     how = mode()
+    if how == CLOSED:
+        closed_notice()
+        return None
     if how == "sign-in":
         if not st.user.is_logged_in:
             st.info("Sign in to edit; everyone can read the board.", icon=":material/lock:")
@@ -191,9 +279,28 @@ def editor() -> Editor | None:
             "every page, until you sign out."
         )
         return None
-    if how == "passcode" and not _passcode_right(typed or ""):
-        st.error("That passcode is not right.", icon=":material/lock:")
-        return None
+    if how == "passcode":
+        keys = guesser()
+        waiting = PASSCODES.wait(keys)
+        if waiting > 0:
+            st.error(
+                f"Too many wrong passcodes from here: try again in {seconds_words(waiting)}.",
+                icon=":material/lock_clock:",
+            )
+            return None
+        if not _passcode_right(typed or ""):
+            wait = PASSCODES.failed(keys)
+            LOG.warning(
+                "a wrong editor passcode from %s (%d wrong in a row)",
+                client_address(),
+                max(PASSCODES.failures(k) for k in keys),
+            )
+            st.error(
+                "That passcode is not right." + (f" Try again in {seconds_words(wait)}." if wait else ""),
+                icon=":material/lock:",
+            )
+            return None
+        PASSCODES.succeeded(keys)
     if not (name or "").strip():
         st.error("Give your name to edit: every change records who made it.", icon=":material/badge:")
         return None
@@ -203,6 +310,30 @@ def editor() -> Editor | None:
     st.session_state.pop(_SIGNED_OUT, None)
     st.rerun()  # drawn again as an editor, without the form
     return None  # pragma: no cover - st.rerun does not return
+
+
+def closed_notice() -> None:
+    """Why nobody can edit: the access settings are wrong (see :func:`settings_problem`)."""
+    st.error(
+        f"Editing is off: {problem()}. The board's operator fixes .streamlit/secrets.toml (see "
+        "secrets.toml.example); everyone can still read the board.",
+        icon=":material/lock:",
+    )
+
+
+def mode_line() -> None:
+    """In the sidebar, what needs saying about access on every page: that the settings
+    are wrong (nobody edits), or that single-user mode is on (anyone edits)."""
+    how = mode()
+    if how == CLOSED:
+        with st.sidebar:
+            st.error(f"Editing is off: {problem()}.", icon=":material/lock:")
+    elif how == "single user":
+        with st.sidebar:
+            st.caption(
+                ":material/lock_open: Single-user mode: anyone who opens this board can edit. "
+                "Set an editor passcode or sign-in (secrets.toml.example) before others connect."
+            )
 
 
 def signed_in_line(found: Editor) -> None:

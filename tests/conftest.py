@@ -120,6 +120,16 @@ def write(tmp_path: Path) -> Callable[[str], Path]:
     return _write
 
 
+class Clock:
+    """A clock a test moves by hand (for throttles): never a sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def sign_in(app: AppTest, name: str, passcode: str | None = None) -> AppTest:
     """Give the editor's form a name (and a passcode) and submit it, as a person would."""
     if passcode is not None:
