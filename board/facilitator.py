@@ -20,6 +20,8 @@ from cxprio.errors import StaleVersion, StoreError, UsageError
 from cxprio.model import Catalogue, Level
 from cxprio.rounds import (
     CRITERIA,
+    DEFAULT_MAX_PARTICIPANTS,
+    MOST_PARTICIPANTS,
     FacilitatorView,
     Proposal,
     Round,
@@ -543,6 +545,15 @@ def _open_form(board: Board, store: Store, editor: access.Editor, *, expanded: b
             "with today's value beside them; depth as a 1-5 judgement; ambition as a vote for a tier.",
         )
         weights = st.checkbox("Participants also vote on the weights", key="round_weights_vote")
+        most = st.number_input(
+            "Participants at most",
+            min_value=1,
+            max_value=MOST_PARTICIPANTS,
+            value=DEFAULT_MAX_PARTICIPANTS,
+            step=10,
+            key="round_max_participants",
+            help="Nobody joins a full round: a room cannot be flooded with names",
+        )
         closes = st.checkbox("Stop taking scores at a set time")
         left, right = st.columns(2)
         day = left.date_input("Closing day (UTC)", value=datetime.now(UTC).date())
@@ -573,6 +584,7 @@ def _open_form(board: Board, store: Store, editor: access.Editor, *, expanded: b
             title=title,
             weights_vote=weights,
             closes_at=datetime.combine(day, hour, tzinfo=UTC) if closes else None,
+            max_participants=int(most),
         )
     except (RoundError, StoreError) as problem:
         st.error(sentence(str(problem)), icon=":material/error:")

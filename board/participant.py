@@ -35,6 +35,7 @@ from cxprio.rounds import (
     scores,
 )
 from cxprio.store import Store
+from cxprio.throttle import Throttle, seconds_words
 from cxprio.units import LABELS, is_fact, with_unit
 
 from . import access
@@ -49,6 +50,10 @@ NOT_SAVED = "round_not_saved"
 PER_ROW = 3
 """Criteria side by side in the form; more start a new row (so Tab goes row by row)."""
 TIERS = [t.value for t in Tier]
+JOIN_CODES = Throttle()
+"""Unknown join codes, per session and per client address (this server's): five free,
+then waits that double. A right code does not clear the count, so a guesser cannot mix
+in a known code to go on at full speed."""
 
 
 def widget_key(code: str, experience: str, criterion: str) -> str:
@@ -63,9 +68,26 @@ def _at_key(code: str) -> str:
 def participant(board: Board, store: Store, code: str) -> None:
     """The participant's face of round ``code``: join, score, see what is revealed."""
     catalogue, names = board.catalogue, board.prepared.name_of
+    guessing = access.guesser()
+    waiting = JOIN_CODES.wait(guessing)
+    if waiting > 0:
+        st.title("Workshop round")
+        st.error(
+            f"Too many unknown join codes from here: try again in {seconds_words(waiting)}, and check "
+            "the code with the facilitator.",
+            icon=":material/lock_clock:",
+        )
+        st.stop()
     try:
         found = get_round(store, code)
     except (RoundError, StoreError) as problem:
+        if isinstance(problem, RoundError):
+            JOIN_CODES.failed(guessing)
+            access.LOG.warning(
+                "an unknown join code from %s (%d in a row)",
+                access.client_address(),
+                max(JOIN_CODES.failures(k) for k in guessing),
+            )
         st.title("Workshop round")
         st.error(sentence(str(problem)), icon=":material/error:")
         st.stop()
@@ -387,8 +409,11 @@ def revealed_results(store: Store, found: Round, catalogue: Catalogue, names: Ma
     if not found.revealed:
         st.caption("Nothing revealed yet: scores stay hidden until the facilitator reveals them.")
         return
+    shown = [e for e in found.experiences if found.is_revealed(e)]  # and no one's hidden scores
     summaries = [
-        a for a in aggregate(found, scores(store, found), catalogue) if found.is_revealed(a.experience)
+        a
+        for a in aggregate(found, scores(store, found, experiences=shown), catalogue)
+        if found.is_revealed(a.experience)
     ]
     if not summaries:
         st.caption("Nothing scored yet in what has been revealed.")

@@ -64,6 +64,8 @@ from .ownership import (
 )
 from .report import FORMATS, build, gather, newest_history
 from .rounds import (
+    DEFAULT_MAX_PARTICIPANTS,
+    MOST_PARTICIPANTS,
     Unconfirmed,
     aggregate,
     close_round,
@@ -380,6 +382,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop taking scores then: ISO time, such as 2026-12-01T16:00 (UTC unless given)",
     )
     opening.add_argument("--title", default="", help="the round's title, shown to participants")
+    opening.add_argument(
+        "--max-participants",
+        type=int,
+        default=DEFAULT_MAX_PARTICIPANTS,
+        metavar="N",
+        help=f"how many people can join, 1 to {MOST_PARTICIPANTS:,} (default: {DEFAULT_MAX_PARTICIPANTS})",
+    )
     opening.add_argument(
         "--author", metavar="NAME", help="who opens it (default: the user running the command)"
     )
@@ -1023,6 +1032,7 @@ def _round_open(store: Store, args: argparse.Namespace) -> int:
         title=args.title,
         weights_vote=args.weights_vote,
         closes_at=closes,
+        max_participants=args.max_participants,
     )
     _emit(opened.code + "\n", None)
     _say(

@@ -91,6 +91,12 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Join codes avoid 0/O and 1/I, which are misread on a projector."""
 CODE_LENGTH = 6
 MAX_NAME = 80
+DEFAULT_MAX_PARTICIPANTS = 100
+"""A round's participants at most, unless the facilitator sets another number when
+opening it: a leadership team, a department, a large workshop. A cap stops a script from
+joining thousands of names and slowing every page of the round down."""
+MOST_PARTICIPANTS = 1000
+"""The largest cap a facilitator can set."""
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ALL = "*"
 IMPLAUSIBLE_RATIO = 3.0
@@ -138,6 +144,8 @@ class Round:
     changed: tuple[Mapping[str, Any], ...] = ()
     """Each value closing changed: ``experience, field, old, new`` (``value`` for a round
     closed before the old value was kept)."""
+    max_participants: int = DEFAULT_MAX_PARTICIPANTS
+    """How many people can join (:data:`DEFAULT_MAX_PARTICIPANTS` unless set at opening)."""
 
     @property
     def closed(self) -> bool:
@@ -418,10 +426,17 @@ def open_round(
     title: str = "",
     weights_vote: bool = False,
     closes_at: datetime | None = None,
+    max_participants: int = DEFAULT_MAX_PARTICIPANTS,
 ) -> Round:
-    """Open a round on version ``version_id`` (whose catalogue is ``catalogue``)."""
+    """Open a round on version ``version_id`` (whose catalogue is ``catalogue``), taking
+    at most ``max_participants`` people."""
     if not author.strip():
         raise RoundError("say who opens the round: it is recorded")
+    if isinstance(max_participants, bool) or not 1 <= max_participants <= MOST_PARTICIPANTS:
+        raise RoundError(
+            f"a round takes from 1 to {MOST_PARTICIPANTS:,} participants, not {max_participants}: "
+            f"give a number in that range (the default is {DEFAULT_MAX_PARTICIPANTS})"
+        )
     plain(author, "facilitator's name")
     plain(title, "round's title")
     select_experiences(catalogue, ids=list(experiences))  # every id known, not empty
@@ -451,6 +466,7 @@ def open_round(
                 weights_vote=weights_vote,
                 closes_at=closes_at,
                 revealed="[]",
+                max_participants=max_participants,
             )
         )
     return get_round(store, code)
@@ -471,9 +487,14 @@ def _read_round(connection: Connection, code: str, *, lock: str | None = None) -
     row = connection.execute(query).first()
     if row is None:
         raise RoundError(
-            f"there is no round with the code {code.strip()!r}: check the code with the facilitator"
+            f"there is no round with the code {_cut(code.strip())!r}: check the code with the facilitator"
         )
     return _round(row)
+
+
+def _cut(text: str, most: int = 20) -> str:
+    """What someone typed, cut short enough to quote back to them."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def list_rounds(store: Store) -> list[Round]:
@@ -485,26 +506,34 @@ def list_rounds(store: Store) -> list[Round]:
 
 def join(store: Store, code: str, name: str, *, user: str | None = None) -> Participant:
     """Join the round as ``name``; with ``user`` (a signed-in account), as that account,
-    which finds its own earlier place. A name already in the round is refused: two people
-    cannot share one place, and the one who joined first comes back with their link."""
+    which finds its own earlier place.
+
+    Nobody shares a display name within a round, signed in or not: a name typed that is
+    taken is refused (the one who joined first comes back with their link); a signed-in
+    account whose name is taken joins under its name and e-mail address. A full round
+    (:attr:`Round.max_participants`) takes nobody new."""
     shown = _shown_name(name, "give your name to join: the facilitator sees who has scored")
     plain(user or "", "account's e-mail")
     identity = f"user:{user.strip().lower()}" if user else f"name:{shown.casefold()}"
     with store.transaction() as connection:
-        found = _open_row(connection, code, for_scores=False)
+        found = _joining(connection, code)
         existing = connection.execute(
             sa.select(round_participants).where(
                 round_participants.c.round_id == found.id, round_participants.c.identity == identity
             )
         ).first()
-        if existing is not None:
-            if user:
-                return _participant(existing)
+        if existing is not None and user:
+            return _participant(existing)
+        taken = _names_taken(connection, found)
+        if user and shown.casefold() in taken:
+            shown = _free_name(f"{shown} ({user.strip()})", taken)
+        if existing is not None or shown.casefold() in taken:
             raise RoundError(
                 f"someone has joined round {found.code} as {shown!r} already: "
                 "join under another name (add an initial), or, if that was you, open the "
                 "personal link you were given when you joined"
             )
+        _check_room(found, taken)
         try:
             participant_id = _new_participant(connection, found.id, identity, shown)
         except sa.exc.IntegrityError:  # the same name at the same moment (PostgreSQL)
@@ -513,6 +542,39 @@ def join(store: Store, code: str, name: str, *, user: str | None = None) -> Part
             sa.select(round_participants).where(round_participants.c.id == participant_id)
         ).one()
     return _participant(row)
+
+
+def _joining(connection: Connection, code: str) -> Round:
+    """The round, open for joining, its row locked for update on PostgreSQL (SQLite has
+    one writer anyway): joins to one round go one at a time, so two people cannot take
+    one name, or the last place, at the same moment."""
+    _read_round(connection, code, lock="update")  # before any shared lock: no deadlock
+    return _open_row(connection, code, for_scores=False)
+
+
+def _names_taken(connection: Connection, found: Round) -> set[str]:
+    """The display names in the round, folded (as :func:`_shown_name` compares them)."""
+    names = connection.execute(
+        sa.select(round_participants.c.name).where(round_participants.c.round_id == found.id)
+    ).scalars()
+    return {str(name).casefold() for name in names}
+
+
+def _free_name(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted 2``, ``wanted 3``...: the first not taken."""
+    shown, n = wanted[:MAX_NAME], 1
+    while shown.casefold() in taken:
+        n += 1
+        shown = f"{wanted[: MAX_NAME - len(str(n)) - 1]} {n}"
+    return shown
+
+
+def _check_room(found: Round, taken: set[str]) -> None:
+    if len(taken) >= found.max_participants:
+        raise RoundError(
+            f"round {found.code} is full: it takes {found.max_participants:,} participants and all "
+            "have joined. Ask the facilitator to open another round for the others"
+        )
 
 
 def _shown_name(name: str, missing: str) -> str:
@@ -549,7 +611,14 @@ def join_or_find(store: Store, found: Round, name: str) -> Participant:
     shown = _shown_name(name, "give the participant's name: the facilitator sees who has scored")
     identity = f"name:{shown.casefold()}"
     with store.transaction() as connection:
-        _open_row(connection, found.code, for_scores=False)
+        _joining(connection, found.code)
+        already = connection.execute(
+            sa.select(round_participants).where(round_participants.c.round_id == found.id)
+        ).all()
+        same = [row for row in already if str(row.name).casefold() == shown.casefold()]
+        if same:  # whoever has this name, signed in or not
+            return _participant(same[0])
+        _check_room(found, {str(row.name).casefold() for row in already})
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         connection.execute(
             dialect.insert(round_participants)
@@ -833,9 +902,16 @@ def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>
     return len(rows), created
 
 
-def scores(store: Store, found: Round, *, of: Participant | None = None) -> list[Score]:
+def scores(
+    store: Store,
+    found: Round,
+    *,
+    of: Participant | None = None,
+    experiences: Sequence[str] | None = None,
+) -> list[Score]:
     """Every score of the round, with its participant's name, in entry order; ``of``:
-    one participant's only (their own page reads no one else's)."""
+    one participant's only (their own page reads no one else's); ``experiences``: only
+    those experiences' (what is revealed)."""
     query = (
         sa.select(
             round_participants.c.name,
@@ -852,6 +928,8 @@ def scores(store: Store, found: Round, *, of: Participant | None = None) -> list
     )
     if of is not None:
         query = query.where(round_scores.c.participant_id == of.id)
+    if experiences is not None:
+        query = query.where(round_scores.c.experience.in_(list(experiences)))
     with store.reading() as connection:
         rows = connection.execute(query).all()
     return [
@@ -1205,10 +1283,12 @@ def weights_vote(
     """The weights vote of a round's scores, ``None`` when nobody has voted. A
     participant's missing weights count as the catalogue's own."""
     defaults = catalogue.scoring.weights.as_dict()
-    voted: dict[str, dict[str, float]] = {}
+    voted: dict[int, dict[str, float]] = {}
     for row in rows:
         if row.criterion.startswith(WEIGHT) and row.value is not None:
-            voted.setdefault(row.participant, dict(defaults))[row.criterion.removeprefix(WEIGHT)] = row.value
+            voted.setdefault(row.participant_id, dict(defaults))[row.criterion.removeprefix(WEIGHT)] = (
+                row.value
+            )
     shares = []
     for weights in voted.values():
         total = sum(weights.values())
@@ -1716,6 +1796,7 @@ def _round(row: Any) -> Round:
         accepted=tuple(f"{a['experience']}.{a['field']}" for a in accepted),
         result_version_id=row.result_version_id,
         changed=tuple(accepted),
+        max_participants=row.max_participants or DEFAULT_MAX_PARTICIPANTS,
     )
 
 

@@ -159,6 +159,7 @@ rounds = sa.Table(
     sa.Column("closed_by", sa.Text, nullable=True),
     sa.Column("accepted", sa.Text, nullable=True),  # JSON: the values accepted at closing
     sa.Column("result_version_id", sa.Integer, nullable=True),  # the version they made
+    sa.Column("max_participants", sa.Integer, nullable=True),  # NULL: the default (migration 0006)
 )
 
 round_participants = sa.Table(
