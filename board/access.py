@@ -160,17 +160,14 @@ def guesser() -> list[str]:
     who = st.session_state.get(_WHO)
     if not isinstance(who, str):
         who = st.session_state[_WHO] = secrets.token_hex(8)
-    keys = [f"session:{who}"]
-    address = st.context.ip_address
-    if isinstance(address, str) and address:
-        keys.append(f"address:{address}")
-    return keys
+    address = client_address()
+    return [f"session:{who}"] + ([f"address:{address}"] if address else [])
 
 
-def client_address() -> str:
-    """The client's address, for the log."""
+def client_address() -> str | None:
+    """The client's address as the server sees it (a proxy's, behind one), when known."""
     address = st.context.ip_address
-    return address if isinstance(address, str) and address else "an unknown address"
+    return address if isinstance(address, str) and address else None
 
 
 def _passcode_right(typed: str) -> bool:
@@ -292,7 +289,7 @@ def editor() -> Editor | None:
             wait = PASSCODES.failed(keys)
             LOG.warning(
                 "a wrong editor passcode from %s (%d wrong in a row)",
-                client_address(),
+                client_address() or "an unknown address",
                 max(PASSCODES.failures(k) for k in keys),
             )
             st.error(

@@ -85,7 +85,7 @@ def participant(board: Board, store: Store, code: str) -> None:
             JOIN_CODES.failed(guessing)
             access.LOG.warning(
                 "an unknown join code from %s (%d in a row)",
-                access.client_address(),
+                access.client_address() or "an unknown address",
                 max(JOIN_CODES.failures(k) for k in guessing),
             )
         st.title("Workshop round")

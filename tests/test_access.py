@@ -150,6 +150,30 @@ def test_wrong_passcodes_wait_after_five_and_the_right_one_is_not_checked_during
     assert len(wrong) == 7 and "7 wrong in a row" in wrong[-1].getMessage()
 
 
+def test_wrong_passcodes_from_one_address_slow_down_every_session_from_it(
+    live: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import board.access
+
+    clock = Clock()
+    monkeypatch.setattr(board.access, "PASSCODES", Throttle(clock=clock))
+    monkeypatch.setattr(board.access, "client_address", lambda: "203.0.113.9")
+    sessions = []
+    for _ in range(6):  # a script that opens a new session for each guess
+        app = started({"editor_passcode": "s3cret-passcode"})
+        app.switch_page("pages/edit.py").run()
+        sign_in(app, "Mallory", "guess")
+        sessions.append(app)
+    assert [e.value for e in sessions[-1].error] == ["That passcode is not right. Try again in 1 second."]
+    fresh = started({"editor_passcode": "s3cret-passcode"})
+    fresh.switch_page("pages/edit.py").run()
+    sign_in(fresh, "Ana", "s3cret-passcode")
+    assert any("Too many wrong passcodes" in e.value for e in fresh.error)
+    monkeypatch.setattr(board.access, "client_address", lambda: "198.51.100.7")  # another address
+    sign_in(fresh, "Ana", "s3cret-passcode")
+    assert any("Editing as **Ana**" in c.value for c in fresh.sidebar.caption)
+
+
 def test_a_throttle_doubles_its_waits_caps_them_forgets_and_keeps_few_keys() -> None:
     clock = Clock()
     guard = Throttle(free=5, first_wait=1.0, longest=60.0, forget_after=600.0, keep=3, clock=clock)
