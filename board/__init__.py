@@ -56,6 +56,7 @@ def open_page(title: str, *, controls: bool = True) -> Board:
     st.html(ROOM_STYLE)
     if controls:
         sidebar.navigation()
+        access.mode_line()  # under the page links: seen on the first screen
     try:
         prepared, stale, where = source.load()
     except CatalogueError as exc:
@@ -68,7 +69,6 @@ def open_page(title: str, *, controls: bool = True) -> Board:
         editing = access.current()
         if editing is not None:
             access.signed_in_line(editing)
-        access.mode_line()
         access.keep_in_browser()
     else:
         weights = sidebar.address_weights(prepared.loaded)
