@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from cxprio.errors import Problem, StoreError
+from cxprio.exports import csv_text
 from cxprio.findings import Finding
 from cxprio.tables import findings_table, with_weights
 
@@ -149,13 +150,14 @@ def csv_download(
 ) -> None:
     """A download button whose CSV (and, given a function, whose table) is only built when
     someone clicks it. Given ``weights``, every row ends with the weights the figures come
-    from (:func:`cxprio.tables.with_weights`); ``None`` is for a table that has them already."""
+    from (:func:`cxprio.tables.with_weights`); ``None`` is for a table that has them already
+    or needs none. No text in it runs as a formula (:func:`cxprio.exports.csv_text`)."""
 
     def csv() -> bytes:
         table = frame if isinstance(frame, pd.DataFrame) else frame()
         if weights is not None:
             table = with_weights(table, weights)
-        return table.to_csv(index=False).encode("utf-8")
+        return csv_text(table, index=False).encode("utf-8")
 
     (place or st).download_button(
         label,

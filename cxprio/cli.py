@@ -47,6 +47,7 @@ from .catalogue import (
 )
 from .compare import Comparison
 from .errors import CatalogueError, Problem, StoreError, UsageError
+from .exports import csv_text
 from .findings import Finding
 from .generate import generate_catalogue
 from .model import MEASURES, Level
@@ -613,7 +614,7 @@ def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str, weights: M
         return json.dumps(data, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
         shown = table[[*columns, "owner", "ambition", "current", "missing", *MEASURES]]
-        return with_weights(shown, weights).to_csv(index=False, float_format="%.2f")
+        return csv_text(with_weights(shown, weights), index=False, float_format="%.2f")
     shown = table[columns].copy()
     for key in ("priority", "customer_value", "business_value"):
         shown[key] = shown[key].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
@@ -699,7 +700,7 @@ def _seams(args: argparse.Namespace) -> int:
         return EXIT_OK
     table = seams_table(seams, catalogue.team_names())
     if args.format == "csv":
-        _emit(with_weights(table, scores.weights).to_csv(index=False, float_format="%.2f"), args.out)
+        _emit(csv_text(with_weights(table, scores.weights), index=False, float_format="%.2f"), args.out)
         return EXIT_OK
     coverage = "no seams" if report.coverage is None else f"{report.coverage:.0%}"
     lines = [
@@ -857,7 +858,7 @@ def _history(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = json.dumps(table.astype(object).where(table.notna(), None).to_dict("records"), indent=2) + "\n"
     elif args.format == "csv":
-        data = table.to_csv(index=False)
+        data = csv_text(table, index=False)
     else:
         data = (table.to_string(index=False) if len(table) else "(no versions yet)") + "\n"
     _emit(data, args.out)
@@ -898,7 +899,7 @@ def _compare(args: argparse.Namespace) -> int:
     store = _store()
     comparison = compare_quarters(store, args.then, args.now)
     if args.format == "csv":
-        data = comparison.movement.to_csv(index=False)
+        data = csv_text(comparison.movement, index=False)
     elif args.format == "json":
         data = (
             json.dumps(

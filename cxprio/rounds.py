@@ -62,6 +62,7 @@ from sqlalchemy.engine import Connection
 from .catalogue import parse_catalogue
 from .edit import Edit
 from .errors import StoreError, UsageError
+from .exports import csv_text, read_back
 from .model import DEFAULT_SCALES, MEASURES, Catalogue, Level, Scale, Tier, Transform
 from .saving import Saved, save_edits
 from .scoring import Normalised, normalise, ranking
@@ -823,8 +824,10 @@ def _open_row(connection: Connection, code: str, *, for_scores: bool = True) -> 
 def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>") -> tuple[int, int]:
     """Save the scores of a CSV file (columns ``participant,experience,criterion,value``:
     scores collected offline or in a spreadsheet), all or none, in one transaction;
-    participants join by name as they first appear. Every bad row is reported with its
-    line (:class:`RoundError`); returns ``(scores, new participants)``."""
+    participants join by name as they first appear. A ``'`` before a cell starting with a
+    formula's character, as :func:`scores_csv` writes it, is dropped
+    (:func:`cxprio.exports.read_back`). Every bad row is reported with its line
+    (:class:`RoundError`); returns ``(scores, new participants)``."""
     if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
         raise RoundError(f"{source} is over {MAX_IMPORT_BYTES // 1_048_576} MB: split it")
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
@@ -846,7 +849,8 @@ def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>
                 f"{source}:{line}: {len(cells)} cells where 4 are expected ({','.join(SCORE_COLUMNS)})"
             )
             continue
-        name, experience, criterion, value = (c.strip() for c in cells)
+        # A ' that a file of ours put before a formula's character goes (cxprio.exports).
+        name, experience, criterion, value = (read_back(c.strip()) for c in cells)
         name = " ".join(name.split())
         if not name:
             problems.append(f"{source}:{line}: participant: empty: give the participant's name")
@@ -1422,7 +1426,9 @@ def facilitator_view(
 
 def scores_csv(rows: Sequence[Score]) -> str:
     """The raw scores as CSV (:data:`SCORE_COLUMNS` and when each was last changed),
-    readable back by :func:`import_scores` once the last column is dropped."""
+    readable back by :func:`import_scores` once the last column is dropped. A name that a
+    spreadsheet would run as a formula is written with a ``'`` before it
+    (:func:`cxprio.exports.csv_text`), which :func:`import_scores` drops."""
     table = pd.DataFrame(
         [
             {
@@ -1436,7 +1442,7 @@ def scores_csv(rows: Sequence[Score]) -> str:
         ],
         columns=[*SCORE_COLUMNS, "updated_at"],
     )
-    return table.to_csv(index=False)
+    return csv_text(table, index=False)
 
 
 def rounds_table(listed: Sequence[Round]) -> pd.DataFrame:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .ambition import AmbitionReport
+from .exports import csv_text
 from .findings import Finding
 from .model import MEASURES, Catalogue
 from .ownership import OwnershipReport, raci_table, seams_table
@@ -314,13 +315,14 @@ _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def tables_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """The tables as CSV files (UTF-8, no index) in one ZIP, in the order given."""
+    """The tables as CSV files (UTF-8, no index; :func:`cxprio.exports.csv_text`, so no
+    text runs as a formula) in one ZIP, in the order given."""
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name, frame in tables.items():
             entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            bundle.writestr(entry, frame.to_csv(index=False))
+            bundle.writestr(entry, csv_text(frame, index=False))
     return archive.getvalue()
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import NO_RERUN, ROWS_DRAWN, rows_drawn_note, sentence, store_or_stop
+from board.show import ROWS_DRAWN, csv_download, rows_drawn_note, sentence, store_or_stop
 from cxprio.errors import StoreError
 from cxprio.tables import audit_table, versions_table
 
@@ -58,15 +58,7 @@ st.dataframe(
     key="history_versions",
 )
 rows_drawn_note(ROWS_DRAWN, len(versions), "versions", narrow="")
-st.download_button(
-    "Download the versions (CSV)",
-    lambda: versions.to_csv(index=False).encode("utf-8"),
-    file_name="versions.csv",
-    mime="text/csv",
-    key="download_versions",
-    icon=":material/download:",
-    on_click=NO_RERUN,
-)
+csv_download("Download the versions (CSV)", versions, "versions.csv", "download_versions", None)
 
 st.subheader("Changes")
 filters = st.columns([3, 2])
@@ -107,12 +99,10 @@ st.dataframe(
     key="history_changes",
 )
 rows_drawn_note(ROWS_DRAWN, len(shown), "matching changes, newest first")
-st.download_button(
+csv_download(
     "Download these changes (CSV)",
-    lambda: shown.drop(columns=["name"]).to_csv(index=False).encode("utf-8"),
-    file_name="changes.csv",
-    mime="text/csv",
-    key="download_changes",
-    icon=":material/download:",
-    on_click=NO_RERUN,
+    lambda: shown.drop(columns=["name"]),
+    "changes.csv",
+    "download_changes",
+    None,
 )
