@@ -455,11 +455,35 @@ def workbook_tables(workshop: Workshop) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _text_cell(sheet: Any, text: str) -> Any:
+    """``text`` as a text cell of ``sheet``: never a formula, whatever it starts with."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"  # after the value: openpyxl infers a formula from a leading "="
+    return cell
+
+
+def _cells(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """``values`` as a row for ``sheet``: numbers stay numbers, and every text is a text
+    cell. openpyxl stores a text as a formula when it starts with ``=`` (a name such as
+    ``=HYPERLINK(...)`` would run when the workbook is opened) and as an error when it
+    reads ``#N/A``; only those are wrapped, the rest are text cells already, and a sheet
+    of millions of cells writes twice as fast unwrapped."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return [
+        _text_cell(sheet, v) if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES) else v
+        for v in values
+    ]
+
+
 def xlsx(workshop: Workshop, progress: Progress | None = None) -> bytes:
     """The Excel workbook: a cover sheet with the weights, then one sheet per table with
-    its header row frozen, filters on, column widths set and numbers stored as numbers."""
+    its header row frozen, filters on, column widths set, numbers stored as numbers, and
+    every text stored as text, never as a formula (names come from the catalogue and the
+    room)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -471,19 +495,19 @@ def xlsx(workshop: Workshop, progress: Progress | None = None) -> bytes:
     cover = book.create_sheet("Cover")
     cover.column_dimensions["A"].width = 28
     cover.column_dimensions["B"].width = 80
-    title = WriteOnlyCell(cover, workshop.title)
+    title = _text_cell(cover, workshop.title)
     title.font = Font(bold=True, size=16)
     cover.append([title])
     for label, value in _about(workshop):
-        cover.append([WriteOnlyCell(cover, label), value])
+        cover.append([_text_cell(cover, label), _text_cell(cover, value)])
     cover.append([])
-    heading = WriteOnlyCell(cover, "Weights used")
+    heading = _text_cell(cover, "Weights used")
     heading.font = bold
     cover.append([heading])
     for measure, weight in workshop.weights.items():
         cover.append([measure, float(weight)])
     cover.append([])
-    heading = WriteOnlyCell(cover, "Sheets")
+    heading = _text_cell(cover, "Sheets")
     heading.font = bold
     cover.append([heading])
 
@@ -501,13 +525,13 @@ def xlsx(workshop: Workshop, progress: Progress | None = None) -> bytes:
             sheet.column_dimensions[get_column_letter(position)].width = _width(column, frame[column])
         header = []
         for column in frame.columns:
-            cell = WriteOnlyCell(sheet, str(column))
+            cell = _text_cell(sheet, str(column))
             cell.font = bold
             cell.fill = header_fill
             header.append(cell)
         sheet.append(header)
         for row in _rows(frame):
-            sheet.append(row)
+            sheet.append(_cells(sheet, row))
     say(0.97, "Saving the workbook")
     buffer = io.BytesIO()
     book.save(buffer)

@@ -3,7 +3,8 @@ the command line wrote is opened in a spreadsheet.
 
 Each file is made as a user makes it (``python -m cxprio ...`` in a subprocess, the
 board's download function) from a catalogue, a store and a workshop round full of
-hostile names, and read as a spreadsheet reads it: the CSV by the csv module. The expected cells are written here by hand.
+hostile names, and read as a spreadsheet reads it: the workbook by openpyxl, the CSV by
+the csv module. The expected cells are written here by hand.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 import yaml
@@ -223,6 +225,35 @@ def workshop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workshop]:
     after = count()
     cli(url, "round", "close", code, "--accept", "all", "--author", "@facilitator")
     yield Workshop(url, code, then, now, now_file, raw_scores, reimport.stderr, before, after)
+
+
+def test_every_text_in_the_workbook_is_a_text_cell_and_numbers_are_numbers(
+    workshop: Workshop, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.xlsx"
+    cli(workshop.url, "report", str(workshop.now_file), "--format", "xlsx", "--round", workshop.code,
+        "--out", str(out))  # fmt: skip
+    book = openpyxl.load_workbook(out)
+    assert {"Quarter comparison", "Round results", "Round changes"} <= set(book.sheetnames)
+    texts: set[str] = set()
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s", f"{sheet.title}!{cell.coordinate}: {cell.data_type}"
+                    texts.add(cell.value)
+    names = {LINK, *TEAMS.values(), *EXPERIENCES.values(), *STEPS, *DECISIONS}
+    assert names <= texts, f"names missing from the workbook: {names - texts}"  # the test saw them all
+    cover = book["Cover"]
+    assert cover["B2"].value == LINK and cover["A2"].value == "Organisation"
+    priorities = book["Priorities"]
+    header = [c.value for c in priorities[1]]
+    reach = {
+        row[header.index("id")].value: row[header.index("reach")] for row in priorities.iter_rows(min_row=2)
+    }
+    assert reach["moving-home"].value == 1000 and reach["moving-home"].data_type == "n"
+    assert reach["move-out"].value == 170000 and reach["move-out"].data_type == "n"
 
 
 def test_score_csv_from_the_command_line_quotes_hostile_names_and_keeps_numbers(tmp_path: Path) -> None:
