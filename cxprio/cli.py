@@ -1,13 +1,17 @@
 """The command line: ``python -m cxprio COMMAND ...``.
 
 Data goes to stdout (or ``--out FILE``); messages, warnings and errors go to stderr.
+``--out`` writes a new file, or replaces a regular file whole (a temporary file beside
+it, renamed over it); a path where something else is (a directory, a symbolic link, a
+named pipe, a device, a socket) is refused before any work, and nothing is written.
 
 Exit codes:
     0  success (warnings may have been printed)
     1  the catalogue is invalid or cannot be read (every problem is printed)
-    2  usage error: unknown option, bad --weights, impossible numbers; a workshop round
-       refusing a request (unknown or closed round, a score out of range, a scores file
-       with bad rows, each listed with its line)
+    2  usage error: unknown option, bad --weights, impossible numbers, an --out path that
+       is not a regular file or cannot be written; a workshop round refusing a request
+       (unknown or closed round, a score out of range, a scores file with bad rows, each
+       listed with its line)
     3  internal error (a bug: set CXPRIO_DEBUG=1 to see the traceback, and report it)
     4  the store cannot be used: the database is down, locked, or refused the change
 
@@ -24,6 +28,7 @@ import getpass
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 import traceback
@@ -135,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m cxprio",
         description="Prioritise customer experiences, check the ambition portfolio, "
         "and generate test catalogues.",
-        epilog="Exit codes: 0 ok, 1 invalid catalogue, 2 usage error or a refused round request, "
-        "3 internal error, "
+        epilog="Exit codes: 0 ok, 1 invalid catalogue, 2 usage error (an --out that is not a "
+        "regular file, too) or a refused round request, 3 internal error, "
         "4 the store cannot be used. "
         "Catalogue format: docs/catalogue.md",
     )
@@ -483,9 +488,43 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+_NOT_A_FILE: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse ``--out`` naming something that is there and is not a regular file: the
+    file is written beside it and renamed over it, which would put a plain file where a
+    link, a pipe or a device was (and a directory cannot be replaced at all)."""
+    try:
+        mode = os.lstat(out).st_mode  # the link itself, not what it points to
+    except FileNotFoundError:
+        return  # a new file
+    except OSError as exc:
+        raise UsageError(
+            f"--out {out} cannot be looked at ({exc.strerror}): nothing was written; give another path"
+        ) from None
+    if stat.S_ISREG(mode):
+        return
+    what = next((name for kind, name in _NOT_A_FILE if kind(mode)), "something")
+    if stat.S_ISLNK(mode):
+        what += f" (to {os.readlink(out)})"
+    raise UsageError(
+        f"--out {out} is {what}, not a regular file: nothing was written; give the path of a "
+        "new file or of a file to replace (or leave --out out and redirect stdout)"
+    )
+
+
 def _emit(data: str | bytes, out: Path | None) -> None:
     """Write data (text, or bytes such as a ZIP) to stdout, or atomically to ``out``: a
-    crash never leaves half a file."""
+    crash never leaves half a file. ``out`` must be a new file or a regular file
+    (:func:`_check_out`); a path that cannot be written is a :class:`UsageError`."""
     if out is None:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
@@ -493,15 +532,21 @@ def _emit(data: str | bytes, out: Path | None) -> None:
         else:
             sys.stdout.write(data)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    _check_out(out)  # again: something may have appeared there while the data was made
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            os.replace(temporary, out)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:  # no such folder, no right to write there, a full disk
+        raise UsageError(
+            f"--out {out} cannot be written ({exc.strerror or exc}): nothing was written; give another path"
+        ) from None
     _say(f"wrote {out}")
 
 
@@ -1166,6 +1211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "out", None) is not None:
+            _check_out(args.out)  # before any work: nothing is read, computed or saved
         return COMMANDS[args.command](args)
     except CatalogueError as exc:
         _report(exc.problems)

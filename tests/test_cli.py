@@ -343,3 +343,116 @@ def test_the_tables_zip_records_the_weights_in_every_table(tmp_path: Path) -> No
             else:
                 assert list(frame.columns)[-1] == "weights", name
                 assert set(frame["weights"]) <= {GIVEN_WEIGHTS}, name
+
+
+# --- --out writes a regular file, and nothing else -----------------------------------------
+
+
+def refused(out: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """The command with ``--out out``, which must be refused with one line and exit 2.
+    The subprocess's timeout is the guard against a CLI that opens a named pipe (it
+    would wait for a reader for ever): the test fails rather than hangs."""
+    result = run(*command, "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(out) in lines[0] and "not a regular file" in lines[0] and "nothing was written" in lines[0]
+    assert "give the path of a new file" in lines[0]
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    return result
+
+
+def left_alone(folder: Path, before: set[str]) -> None:
+    """No temporary file, no new file: the folder holds what it held."""
+    assert {p.name for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "command", [["score", "--format", "csv"], ["seams", "--format", "csv"], ["tables"], ["report"]]
+)
+def test_out_refuses_a_named_pipe_without_opening_it(tmp_path: Path, command: list[str]) -> None:
+    import os
+    import stat
+
+    pipe = tmp_path / "scores.csv"
+    os.mkfifo(pipe)
+    result = refused(pipe, *command)
+    assert "is a named pipe" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    left_alone(tmp_path, {"scores.csv"})
+
+
+def test_out_refuses_a_symbolic_link_and_leaves_it_and_its_file(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "kept.csv"
+    target.write_text("rank,name\n1,kept\n")
+    link = tmp_path / "scores.csv"
+    link.symlink_to(target)
+    result = refused(link, "score", "--format", "csv")
+    assert f"is a symbolic link (to {target})" in result.stderr
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == "rank,name\n1,kept\n"
+    left_alone(tmp_path, {"kept.csv", "scores.csv"})
+
+
+def test_out_refuses_a_directory_with_a_message_not_an_internal_error(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "old.csv").write_text("kept\n")
+    result = refused(folder, "score", "--format", "csv")
+    assert "is a directory" in result.stderr
+    assert folder.is_dir() and [p.name for p in folder.iterdir()] == ["old.csv"]
+    left_alone(tmp_path, {"reports"})
+
+
+def test_out_refuses_a_device(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    if os.geteuid() != 0:
+        pytest.skip("making a device file needs root; the named pipe, link and directory tests run")
+    device = tmp_path / "null"
+    os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # what /dev/null is
+    result = refused(device, "score", "--format", "csv")
+    assert "is a device" in result.stderr
+    assert stat.S_ISCHR(os.lstat(device).st_mode) and os.lstat(device).st_rdev == os.makedev(1, 3)
+    left_alone(tmp_path, {"null"})
+
+
+def test_out_is_refused_before_any_work(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    # The catalogue does not exist: a refused --out is said first, with nothing read.
+    result = refused(folder, "score", str(tmp_path / "nowhere.yaml"), "--format", "csv")
+    assert "nowhere.yaml" not in result.stderr
+
+
+def test_out_replaces_a_regular_file_whole(tmp_path: Path) -> None:
+    out = tmp_path / "ranked.csv"
+    out.write_text("stale line\n" * 10_000)
+    result = run("score", "--format", "csv", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().startswith("rank,id,name,") and "stale line" not in out.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ranked.csv"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "file/ranked.csv",  # a folder that is a file
+        "r" * 250 + ".csv",  # a name the file system takes, but not the temporary file's beside it
+    ],
+)
+def test_out_that_cannot_be_written_is_a_usage_error_not_an_internal_error(
+    tmp_path: Path, where: str
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a folder\n")
+    out = tmp_path / where
+    result = run("score", "--format", "csv", "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert str(out) in result.stderr and "give another path" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert blocker.read_text() == "a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
