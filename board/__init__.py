@@ -36,6 +36,13 @@ ROOM_STYLE = """<style>
 </style>"""
 """The one style the board adds to Streamlit's: styles only, so it takes no space on the page."""
 
+PAGE_ICON = "🎯"
+"""The browser tab's icon. Streamlit draws an emoji in the page itself (a ``data:``
+address); a ``:material/...:`` icon here would be fetched from Google's font server on
+every page, which fails on an offline projector and tells that server who is looking.
+The icons inside the pages come from the Material Symbols font Streamlit bundles, served
+by the board itself."""
+
 
 def open_page(title: str, *, controls: bool = True) -> Board:
     """Set up a page of the board titled ``title`` and return the board it draws from.
@@ -49,7 +56,7 @@ def open_page(title: str, *, controls: bool = True) -> Board:
     """
     st.set_page_config(
         page_title=f"{title} · cxprio",
-        page_icon=":material/target:",
+        page_icon=PAGE_ICON,
         layout="wide",
         initial_sidebar_state="auto" if controls else "collapsed",
     )

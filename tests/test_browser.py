@@ -221,6 +221,78 @@ def test_every_page_opens_with_its_title_and_key_figure(page: Any, server: str) 
         page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
 
 
+RENDERED = """() => document.title.endsWith(' · cxprio')
+    && document.querySelector('[data-testid="stMain"] h1') !== null"""
+"""A page of the board has had its page config and drawn its title."""
+
+
+def test_no_page_asks_another_server_for_anything(browser: Any, tmp_path: Path) -> None:
+    """On an offline projector a request to another host (a font server for the tab's
+    icon, a CDN) fails, and it tells that server who is looking: every page of the
+    sidebar, and a workshop round's participant and projector faces, opened as a person
+    opens them, ask only the board. Every request to another host is aborted and
+    recorded, web sockets too."""
+    from urllib.parse import urlsplit
+
+    from cxprio.rounds import open_round, parse_criteria
+    from cxprio.store import import_file
+
+    live = tmp_path / "experiences.yaml"
+    shutil.copy(SAMPLE, live)
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store(url)
+    try:
+        latest = import_file(store, live).version
+        catalogue = load_catalogue(live).catalogue
+        code = open_round(
+            store, catalogue, latest.id, experiences=["moving-home"], criteria=parse_criteria("depth"),
+            author="Fran", title="Offline room",
+        ).code  # fmt: skip
+    finally:
+        store.close()
+    elsewhere: list[str] = []
+    with serve(live, url) as base:
+        own = urlsplit(base).netloc
+
+        def only_the_board(route: Any) -> None:
+            address = urlsplit(route.request.url)
+            if address.scheme in ("http", "https", "ws", "wss") and address.netloc != own:
+                elsewhere.append(f"{route.request.resource_type} {route.request.url}")
+                route.abort()
+            else:
+                route.continue_()
+
+        context = browser.new_context(viewport={"width": 1600, "height": 1200})
+        context.route("**/*", only_the_board)
+        page = context.new_page()
+        page.set_default_timeout(45_000)
+        page.on(
+            "websocket",
+            lambda socket: urlsplit(socket.url).netloc == own or elsewhere.append(f"websocket {socket.url}"),
+        )
+        page.goto(base)
+        page.wait_for_function(RENDERED)
+        links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a')
+        expect(links).to_have_count(len(list((ROOT / "pages").glob("*.py"))) + 1)  # app.py and pages/
+        addresses = [urlsplit(str(link.get_attribute("href"))).path.strip("/") for link in links.all()]
+        addresses += [f"rounds?round={code}", f"rounds?round={code}&view=projector"]
+        opened = []
+        for address in addresses:
+            page.goto(f"{base}/{address}")
+            page.wait_for_function(RENDERED)
+            settle(page)
+            page.wait_for_load_state("networkidle")  # nothing more on its way
+            assert page.locator('[data-testid="stException"]').count() == 0, address
+            icon = page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href")
+            assert urlsplit(icon).scheme == "data" or urlsplit(icon).netloc == own, icon
+            opened.append((page.title(), page.locator('[data-testid="stMain"] h1').first.inner_text()))
+        expect(page.get_by_text(f"Scan to join round {code}")).to_be_visible()  # the projector, drawn
+        context.close()
+    assert len(set(opened[:-2])) == len(addresses) - 2, opened  # every page of the sidebar, each once
+    assert opened[-1][1] == opened[-2][1] == "Offline room"  # the round's two faces
+    assert not elsewhere, "requests to other hosts:\n" + "\n".join(elsewhere)
+
+
 def top_three(page: Any) -> str:
     line = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Top 3 now:").first
     return str(line.inner_text())
