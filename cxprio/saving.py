@@ -99,11 +99,12 @@ class SameValues(StaleVersion):
 def writable(path: Path) -> bool:
     """A local file the save may write back: it exists, it and its folder are writable,
     and it is not marked read-only (which a server run as root could still write)."""
+    real = Path(os.path.realpath(path))  # a link's own file, where the save writes (replace_file)
     try:
-        marked = marked_read_only(path)
+        marked = marked_read_only(real)
     except OSError:
         return False
-    return not marked and path.is_file() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return not marked and real.is_file() and os.access(real, os.W_OK) and os.access(real.parent, os.W_OK)
 
 
 def save_edits(
@@ -222,7 +223,11 @@ def _sha256_of_file(path: Path) -> str | None:
 def replace_file(target: Path, text: str, *, expected: str | None) -> bool:
     """Write ``text`` to ``target`` through a temporary file beside it (same mode and
     owner, fsynced), if ``target`` still holds the text whose SHA-256 is ``expected``;
-    whether it was written. Raises :class:`OSError`, with no temporary file left."""
+    whether it was written. Raises :class:`OSError`, with no temporary file left.
+
+    A ``target`` that is a symbolic link (a mounted configuration, say) stays one: the
+    file it points to is the one replaced, never the link."""
+    target = Path(os.path.realpath(target))
     temporary = _write_temporary(target, text)
     try:
         if _sha256_of_file(target) != expected:  # changed outside a moment ago: leave it

@@ -182,6 +182,21 @@ def test_a_save_keeps_the_file_mode(store: Store, catalogue: tuple[Path, Version
     assert path.read_text(encoding="utf-8") == store.text(3)
 
 
+def test_a_catalogue_that_is_a_link_stays_a_link_and_its_file_gets_the_save(
+    store: Store, catalogue: tuple[Path, Version], tmp_path: Path
+) -> None:
+    real, first = catalogue
+    mounted = tmp_path / "mounted"
+    mounted.mkdir()
+    link = mounted / "experiences.yaml"
+    link.symlink_to(real)  # as a configuration mount links its files
+    saved = save(store, [DEPTH], started_from=first.id, file=link, file_sha256=first.sha256)
+    assert saved.wrote_file
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8") == store.text(saved.version.id)
+    assert left_behind(mounted) == [] and left_behind(real.parent) == []
+
+
 def test_temporary_files_of_a_process_that_is_gone_are_cleaned_up(tmp_path: Path) -> None:
     target = tmp_path / "catalogue.yaml"
     target.write_text("x", encoding="utf-8")
