@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,7 +166,21 @@ class Document:
         return (found.line + 1, found.column + 1) if found is not None else None
 
 
-# --- reading the file: a size cap, then UTF-8 ------------------------------------------
+# --- reading the file: a regular file, a size cap, then UTF-8 ----------------------------
+
+
+_NOT_A_FILE = {
+    stat.S_IFDIR: "this is a folder, not a file",
+    stat.S_IFIFO: "this is a named pipe (FIFO), not a regular file: reading it would wait for a writer",
+    stat.S_IFCHR: "this is a device, not a regular file",
+    stat.S_IFBLK: "this is a device, not a regular file",
+    stat.S_IFSOCK: "this is a socket, not a regular file",
+}
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def megabytes(size: int) -> str:
@@ -177,26 +192,29 @@ def read_catalogue_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAUL
     """The bytes of the catalogue file at ``path``, refusing files above ``max_bytes``
     before reading them.
 
+    Only a regular file is read (a link to one is followed): a named pipe, a device, a
+    socket or a folder is refused before it is opened, and again after, should the path
+    have been swapped meanwhile, so a catalogue path can never make a reader wait.
     Raises :class:`CatalogueReadError` naming the file and saying how to fix it when the
-    file is missing, a folder, unreadable or too large.
+    file is missing, not a regular file, unreadable or too large.
     """
     name = str(path)
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise read_error(
-                name,
-                f"the file is {megabytes(size)}, above the limit of {megabytes(max_bytes)}",
-                "split the catalogue, or raise the limit (--max-mb on the command line)",
-            )
-        with open(path, "rb") as handle:
+        _check_regular(os.stat(path), name)
+        # O_NONBLOCK: opening a named pipe put in place since the stat above returns at
+        # once (and is then refused) instead of waiting for a writer. It makes no
+        # difference to reading a regular file.
+        descriptor = os.open(path, _OPEN_FLAGS)
+        with open(descriptor, "rb", closefd=True) as handle:
+            opened = os.fstat(descriptor)
+            _check_regular(opened, name)
+            if opened.st_size > max_bytes:
+                raise _too_large(name, opened.st_size, max_bytes)
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise read_error(
             name, "no such file", "check the path; the default is config/experiences.yaml"
         ) from None
-    except IsADirectoryError:
-        raise read_error(name, "this is a folder, not a file", "name the YAML file itself") from None
     except PermissionError:
         raise read_error(name, "permission denied", "make the file readable") from None
     except OSError as exc:
@@ -204,12 +222,28 @@ def read_catalogue_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAUL
             name, f"cannot read the file ({exc.strerror})", "check the path and the disk"
         ) from None
     if len(raw) > max_bytes:  # it grew between stat and read
-        raise read_error(
-            name,
-            f"the file is above the limit of {megabytes(max_bytes)}",
-            "split the catalogue, or raise the limit (--max-mb on the command line)",
-        )
+        raise _too_large(name, None, max_bytes)
     return raw
+
+
+def _check_regular(found: os.stat_result, name: str) -> None:
+    if not stat.S_ISREG(found.st_mode):
+        what = _NOT_A_FILE.get(stat.S_IFMT(found.st_mode), "this is not a regular file")
+        hint = (
+            "name the YAML file itself"
+            if stat.S_ISDIR(found.st_mode)
+            else "point to the catalogue's YAML file"
+        )
+        raise read_error(name, what, hint + " (a link to one is fine)")
+
+
+def _too_large(name: str, size: int | None, max_bytes: int) -> CatalogueReadError:
+    return read_error(
+        name,
+        (f"the file is {megabytes(size)}, " if size is not None else "the file is ")
+        + f"above the limit of {megabytes(max_bytes)}",
+        "split the catalogue, or raise the limit (--max-mb on the command line)",
+    )
 
 
 def read_error(source: str, message: str, hint: str) -> CatalogueReadError:

@@ -43,7 +43,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .edit import Edit, Edited, apply_edits
-from .errors import StaleVersion, UsageError
+from .errors import CatalogueError, StaleVersion, UsageError
+from .safeyaml import read_catalogue_file
 from .store import ORIGIN_EDIT, AuditRow, Draft, Store, Version, Writing, marked_read_only, versions
 from .texts import plain
 
@@ -214,9 +215,11 @@ def _held(connection: Connection, sha256: str | None) -> bool:
 
 
 def _sha256_of_file(path: Path) -> str | None:
+    """The SHA-256 of the catalogue file's text, read as the loader reads it (a path
+    that has become a named pipe is never waited on); None when it cannot be read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_catalogue_file(path)).hexdigest()
+    except CatalogueError:
         return None
 
 

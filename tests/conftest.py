@@ -130,6 +130,55 @@ class Clock:
         return self.now
 
 
+@pytest.fixture
+def fifo(tmp_path: Path) -> Iterator[Path]:
+    """A named pipe where a catalogue file should be. Whatever a regression left waiting
+    on it is let go at the end (a writer opens it and closes it at once), so the test
+    fails rather than leaving a thread blocked."""
+    path = tmp_path / "catalogue.yaml"
+    os.mkfifo(path)
+    yield path
+    release(path)
+
+
+def release(path: Path) -> None:
+    """Let a reader waiting on the named pipe ``path`` go: it reads an empty file."""
+    try:
+        writer = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:  # nobody is reading it, or it is no longer a pipe
+        return
+    os.close(writer)
+
+
+def within(seconds: float, work: Callable[[], Any], *, pipe: Path | None = None) -> Any:
+    """``work()``, run in a thread: a read that would wait for ever fails the test after
+    ``seconds`` instead of hanging it. Given the named ``pipe`` it waits on, the reader is
+    let go first (:func:`release`), for work that cannot be left behind, such as an
+    AppTest run, which joins its script's thread."""
+    import threading
+
+    done: list[Any] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        if pipe is not None:
+            release(pipe)
+            thread.join(seconds)
+        pytest.fail(f"still waiting after {seconds:.0f} s")
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
 def sign_in(app: AppTest, name: str, passcode: str | None = None) -> AppTest:
     """Give the editor's form a name (and a passcode) and submit it, as a person would."""
     if passcode is not None:

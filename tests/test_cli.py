@@ -17,13 +17,13 @@ import yaml
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cxprio", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
 
@@ -70,6 +70,14 @@ def test_validate_json_lists_warnings_with_lines() -> None:
 def test_a_missing_file_exits_1_with_a_message() -> None:
     result = run("validate", "no/such/file.yaml")
     assert result.returncode == 1 and "no such file" in result.stderr
+
+
+def test_validate_refuses_a_named_pipe_at_once_naming_it_as_typed(fifo: Path) -> None:
+    # A read that waited for a writer would never return: the timeout fails the test.
+    result = run("validate", fifo.name, cwd=fifo.parent, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{fifo.name}: error: this is a named pipe (FIFO), not a regular file")
+    assert str(fifo.parent) not in result.stderr  # the path as typed, never made absolute
 
 
 def test_usage_errors_exit_2() -> None:

@@ -20,7 +20,7 @@ from cxprio.generate import generate_catalogue
 from cxprio.readahead import ReadAhead
 from cxprio.safeyaml import read_yaml
 
-from .conftest import ROOT
+from .conftest import ROOT, release
 from .test_safe_loading import BROKEN_EXPERIENCE, GOOD_HEAD
 
 
@@ -223,6 +223,17 @@ def test_what_the_child_cannot_read_is_left_to_the_parent_and_its_messages(
         with pytest.raises((CatalogueError, CatalogueReadError)) as exc:
             parse_catalogue(content, source="catalogue.yaml", **limits)
         assert exc.value.problems[0].code == code
+
+
+def test_the_child_refuses_a_named_pipe_at_once_rather_than_wait_for_a_writer(fifo: Path) -> None:
+    reading = read_ahead(fifo)
+    try:
+        assert reading._arrived.wait(60), "the child is still waiting on the pipe"
+        assert reading.document(b"", file="catalogue.yaml", timeout=0) is None
+    finally:
+        release(fifo)
+        reading.close()
+    assert ended(reading)
 
 
 def test_a_child_killed_early_leaves_the_reading_to_the_parent(generated: Path) -> None:

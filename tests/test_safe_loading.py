@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import stat
+from pathlib import Path
+
 import pytest
 
-from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue
+from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue, safeyaml
 from cxprio.errors import Problem
 
-from .conftest import catalogue_dict, dump
+from .conftest import catalogue_dict, dump, within
 
 GOOD_HEAD = "version: 1\norganisation: Test\nteams:\n  - {id: billing, name: Billing}\n"
 ONE_EXPERIENCE = "experiences: [{id: x, name: X, level: moment}]\n"
@@ -338,3 +343,73 @@ def test_reading_stops_after_too_many_refusals() -> None:
     errors = exc.value.errors
     assert len(errors) == MAX_REFUSALS + 1
     assert errors[-1].code == "yaml-too-many" and "stopped" in errors[-1].message
+
+
+# --- only a regular file is read ---------------------------------------------------------
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(fifo: Path) -> None:
+    error = refusal_of(fifo)
+    assert "named pipe" in error.message and error.file == str(fifo)
+    assert "YAML file" in error.hint
+
+
+def test_a_path_that_became_a_named_pipe_after_it_was_checked_is_refused_too(
+    fifo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regular = tmp_path / "regular.yaml"
+    regular.write_text(dump(catalogue_dict()))
+    real_stat = os.stat
+    # The check before opening sees a regular file: the pipe arrives just after it.
+    monkeypatch.setattr(
+        safeyaml.os, "stat", lambda path, **options: real_stat(regular if path == fifo else path, **options)
+    )
+    assert "named pipe" in refusal_of(fifo).message
+
+
+def refusal_of(path: Path | str) -> Problem:
+    """The one problem of loading ``path``, which must be a read error (and never wait)."""
+    try:
+        within(30, lambda: load_catalogue(path))
+    except CatalogueReadError as exc:
+        assert len(exc.errors) == 1, exc.errors
+        return exc.errors[0]
+    raise AssertionError(f"{path} loaded")
+
+
+@pytest.mark.parametrize(("kind", "word"), [("folder", "folder"), ("device", "device"), ("socket", "socket")])
+def test_a_folder_a_device_and_a_socket_are_refused(tmp_path: Path, kind: str, word: str) -> None:
+    path: Path | str = tmp_path / f"{kind}.yaml"
+    listening = socket.socket(socket.AF_UNIX)
+    if kind == "folder":
+        Path(path).mkdir()
+    elif kind == "device":
+        path = "/dev/zero"  # would read for ever
+    else:
+        listening.bind(str(path))
+    try:
+        assert word in refusal_of(path).message
+    finally:
+        listening.close()
+
+
+def test_a_link_to_a_catalogue_file_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "real.yaml"
+    target.write_text(dump(catalogue_dict()))
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    assert load_catalogue(link).catalogue.organisation.name == "Test Energy"
+
+
+def test_a_link_to_a_named_pipe_is_refused(fifo: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link.yaml"
+    link.symlink_to(fifo)
+    assert "named pipe" in refusal_of(link).message
+
+
+def test_a_save_never_waits_on_a_catalogue_file_that_became_a_named_pipe(fifo: Path) -> None:
+    from cxprio.saving import replace_file
+
+    assert within(30, lambda: replace_file(fifo, "version: 1\n", expected="0" * 64)) is False
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # left as it was
+    assert [p.name for p in fifo.parent.iterdir()] == [fifo.name]  # no temporary file left
