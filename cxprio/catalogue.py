@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._gc import collector_paused
 from .errors import CatalogueError, Problem, ProblemLevel, in_file_order
+from .limits import MAX_EXPERIENCES, max_values
 from .model import Catalogue
 from .references import ALLOWED_PARENTS as ALLOWED_PARENTS
 from .references import check_references as check_references
@@ -59,14 +60,18 @@ def load_catalogue(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    max_experiences: int = MAX_EXPERIENCES,
 ) -> LoadedCatalogue:
     """Read and validate the catalogue at ``path``.
 
-    Raises :class:`CatalogueReadError` if the file is missing, larger than ``max_bytes``
-    or not UTF-8, and :class:`CatalogueError` listing every problem if it is invalid.
+    Raises :class:`CatalogueReadError` if the file is missing, not a regular file,
+    larger than ``max_bytes`` or not UTF-8, and :class:`CatalogueError` listing every
+    problem if it is invalid.
     """
     raw = read_catalogue_file(path, max_bytes=max_bytes)
-    return parse_catalogue(raw, source=str(path), max_bytes=max_bytes, max_depth=max_depth)
+    return parse_catalogue(
+        raw, source=str(path), max_bytes=max_bytes, max_depth=max_depth, max_experiences=max_experiences
+    )
 
 
 def parse_catalogue(
@@ -75,10 +80,15 @@ def parse_catalogue(
     source: str = "<catalogue>",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    max_experiences: int = MAX_EXPERIENCES,
     document: Document | None = None,
     references: Callable[[], list[Problem] | None] | None = None,
 ) -> LoadedCatalogue:
     """Validate a catalogue given as bytes or text; ``source`` names it in messages.
+
+    A catalogue of more than ``max_experiences`` experiences, or of more values than a
+    file of ``max_bytes`` may hold (:func:`cxprio.limits.max_values`), is refused while
+    its YAML is read, before anything is built from it.
 
     ``document`` is the YAML of these very bytes when it was read already, such as by
     :mod:`cxprio.readahead` in another process; it is not read again. ``references``
@@ -91,6 +101,7 @@ def parse_catalogue(
             source=source,
             max_bytes=max_bytes,
             max_depth=max_depth,
+            max_experiences=max_experiences,
             document=document,
             references=references,
         )
@@ -102,6 +113,7 @@ def _parse(
     source: str,
     max_bytes: int,
     max_depth: int,
+    max_experiences: int,
     document: Document | None,
     references: Callable[[], list[Problem] | None] | None,
 ) -> LoadedCatalogue:
@@ -118,7 +130,13 @@ def _parse(
             source, "the file is empty", f"start from the sample config/experiences.yaml ({DOCS})"
         )
     if document is None:
-        document = read_yaml(text, file=source, max_depth=max_depth)
+        document = read_yaml(
+            text,
+            file=source,
+            max_depth=max_depth,
+            max_values=max_values(max_bytes),
+            listed={"experiences": max_experiences},
+        )
     refusals = list(document.refusals)
     if not isinstance(document.data, dict):
         if document.data is REFUSED:

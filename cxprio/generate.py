@@ -236,3 +236,18 @@ def _experience(
                 roles["C"] = consulted
             lines.append("      - " + _flow(roles))
     return lines
+
+
+def many_experiences(*, max_bytes: int) -> tuple[str, int]:
+    """YAML text of as many experiences as fit in ``max_bytes``, each the least a valid
+    one holds (an id, a name and a level), and how many that is: the most experiences a
+    file of that size can list, for checking the limits on reading one."""
+    head = "version: 1\norganisation: Many Experiences\nexperiences:\n"
+    lines, size, count = [head], len(head), 0
+    while True:
+        line = f"  - {{id: e{count}, name: E, level: moment}}\n"
+        if size + len(line) > max_bytes:
+            return "".join(lines), count
+        lines.append(line)
+        size += len(line)
+        count += 1

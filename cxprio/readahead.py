@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import CatalogueError, Problem
+from .limits import max_values
 from .references import check_references
 from .safeyaml import (
     DEFAULT_MAX_BYTES,
@@ -229,7 +230,7 @@ def _read(path: Path, max_bytes: int, max_depth: int) -> tuple[str, Document] | 
     if not text.strip():
         return None
     try:
-        document = read_yaml(text, file=str(path), max_depth=max_depth)
+        document = read_yaml(text, file=str(path), max_depth=max_depth, max_values=max_values(max_bytes))
     except CatalogueError:
         return None
     return hashlib.sha256(raw).hexdigest(), document

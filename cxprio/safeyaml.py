@@ -34,13 +34,17 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Sequence
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel, in_file_order
+from .limits import CONTAINER_WEIGHT, MAX_BYTES, MAX_DEPTH, MAX_EXPERIENCES, MAX_REFUSALS
+from .limits import max_values as limits_max_values
 
 try:  # libyaml's C parser is much faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -50,11 +54,12 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_BYTES
 """Catalogues above this size are refused before they are read (20 MiB)."""
-DEFAULT_MAX_DEPTH = 64
-MAX_REFUSALS = 500
-"""Reading stops after this many refusals: a file this broken needs fixing from the top."""
+DEFAULT_MAX_DEPTH = MAX_DEPTH
+CATALOGUE_LISTS: Mapping[str, int] = {"experiences": MAX_EXPERIENCES}
+"""The lists under a catalogue's top level whose items are counted as they are read,
+and the most each may hold."""
 
 
 class _Refused:
@@ -91,15 +96,44 @@ _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("
 
 @dataclass(slots=True)
 class _Where:
-    """Where a container starts, and where each of its keys or items starts.
+    """Where a container starts, and where each of its keys or items starts, each as the
+    index of its first character in the text.
 
-    The parser's own mark objects are kept (they exist anyway); they are turned into
-    1-based positions only when a message needs one.
+    An index is what is kept of the parser's marks (an int, a fifth of a mark's memory;
+    a list's items' in an array, an eighth); :class:`_Lines` turns it into a line and
+    column only when a message needs one. A mapping has no items and a list no keys:
+    they share one empty container (:data:`_NONE_KEYED`, :data:`_NONE_LISTED`), never
+    added to, rather than each holding one.
     """
 
-    start: Any
-    keys: dict[Any, Any] = field(default_factory=dict)
-    items: list[Any] = field(default_factory=list)
+    start: int
+    keys: dict[Any, int]
+    items: array[int]
+
+
+_NONE_KEYED: dict[Any, int] = {}
+_NONE_LISTED: array[int] = array("q")
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""A line break, as libyaml counts lines: CR LF is one."""
+
+
+class _Lines:
+    """The line and column of a character of ``text`` by its index, as the parser's
+    marks give them; the lines are found once, when a position is first asked for."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: array[int] | None = None
+
+    def position(self, index: int) -> Position:
+        """The 1-based line and column of the character at ``index``."""
+        if self._starts is None:
+            self._starts = array("q", [0])
+            self._starts.extend(found.end() for found in _BREAK.finditer(self._text))
+        line = bisect_right(self._starts, index) - 1
+        return line + 1, index - self._starts[line] + 1
 
 
 @dataclass(slots=True)
@@ -110,8 +144,9 @@ class Document:
     ``refused`` holds the paths of refused values (each now :data:`REFUSED`), so later
     checks can leave them to the refusal.
 
-    A document read in this process keeps the parser's marks per container
-    (``_where``); one read in another process (:meth:`elsewhere`) asks that process.
+    A document read in this process keeps where each value starts, per container
+    (``_where``), and its text's lines (``_lines``); one read in another process
+    (:meth:`elsewhere`) asks that process.
     """
 
     data: Any
@@ -120,6 +155,7 @@ class Document:
     refusals: tuple[Problem, ...] = ()
     refused: tuple[Path, ...] = ()
     _locate_elsewhere: Callable[[Path], Position | None] | None = None
+    _lines: _Lines | None = None
 
     @classmethod
     def elsewhere(
@@ -163,11 +199,10 @@ class Document:
             else:
                 break
             where = self._where.get(id(node)) if isinstance(node, (dict, list)) else None
-        return (found.line + 1, found.column + 1) if found is not None else None
+        return self._lines.position(found) if found is not None and self._lines is not None else None
 
 
 # --- reading the file: a regular file, a size cap, then UTF-8 ----------------------------
-
 
 _NOT_A_FILE = {
     stat.S_IFDIR: "this is a folder, not a file",
@@ -318,6 +353,13 @@ class _Discarded:
     __slots__ = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    max_depth: int
+    max_values: int
+    listed: Mapping[str, int]
+
+
 def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
     value: str = event.value
     tag = event.tag
@@ -416,7 +458,21 @@ def _too_deep(max_depth: int, mark: Any, stack: list[list[Any]]) -> _Refusal:
     )
 
 
-def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dict[int, _Where]]:
+def _too_many_values(max_values: int, mark: Any, stack: list[list[Any]]) -> _Refusal:
+    return _Refusal(
+        f"the file holds more than {max_values:,} values (each key, text, number, list and "
+        f"mapping counts; a list or mapping counts as {CONTAINER_WEIGHT}), more than a catalogue "
+        "of its size can: reading stopped here",
+        mark,
+        _path(stack),
+        "check that this is a catalogue; if it is, split it (see docs/catalogue.md)",
+        "yaml-too-many-values",
+    )
+
+
+def _build(
+    loader: Any, limits: _Limits, collected: _Collected, lines: _Lines
+) -> tuple[Any, dict[int, _Where]]:
     """Turn the event stream of one document into plain data plus positions.
 
     Refusals go to ``collected`` and reading goes on; :class:`_Stop` ends it where it
@@ -424,7 +480,19 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
     of events), hence its flat style: the innermost open container is kept in local
     variables, and its frame on ``stack`` is brought up to date only when a container
     opens or something is refused.
+
+    What it builds is bounded as it goes: every value read counts against
+    ``limits.max_values`` (a list or mapping as :data:`CONTAINER_WEIGHT`), and the items
+    of each list named in ``limits.listed`` (under the top-level mapping) against its
+    limit, so a file of far too many values is refused before it takes the memory to
+    hold them. A value nested deeper than ``limits.max_depth`` is refused and read past
+    without being built.
     """
+    max_depth = limits.max_depth
+    budget = limits.max_values  # what is left of it
+    listed = limits.listed
+    limited: Any = None  # the list of ``listed`` being read, once open
+    limit = 0
     where: dict[int, _Where] = {}
     # A frame: [container, its _Where, its key or index in its parent, pending key]
     stack: list[list[Any]] = []
@@ -442,9 +510,10 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
     # The innermost open container, its kind, its key marks or item marks, its pending key.
     container: Any = None
     in_mapping = False
-    keys: dict[Any, Any] = {}
-    items: list[Any] = []
+    keys: dict[Any, int] = {}
+    items: array[int] = _NONE_LISTED
     pending: Any = no_key
+    event: Any = None  # the last event read
 
     while True:
         try:
@@ -462,6 +531,11 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
             ) from None
         kind = type(event)
         if kind is scalar_event or kind is yaml.AliasEvent:
+            budget -= 1
+            if budget < 0:
+                if stack:
+                    stack[-1][3] = pending
+                raise _Stop(collected.refusals, _too_many_values(limits.max_values, event.start_mark, stack))
             if kind is yaml.AliasEvent or event.anchor is not None:
                 if stack:
                     stack[-1][3] = pending
@@ -488,20 +562,22 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
                     elif type(value) is not str or value in keys:
                         stack[-1][3] = pending
                         try:
-                            _add_key(stack[-1], value, False, event, stack)
+                            _add_key(stack[-1], value, False, event, stack, lines)
                         except _Refusal as refusal:  # a duplicate: keep the first value
                             collected.add(refusal, value_refused=False)
                             stack[-1][3] = _Discarded()
                             collected.discarded.append((container, stack[-1][3]))
                         pending = stack[-1][3]
                     else:
-                        keys[value] = event.start_mark
+                        keys[value] = event.start_mark.index
                         pending = value
                 else:
                     container[pending] = value
                     pending = no_key
             elif container is not None:
-                items.append(event.start_mark)
+                if container is limited and len(container) >= limit:
+                    _over_limit(stack[-1][2], limited, items, where, collected, event, get_event, 0)
+                items.append(event.start_mark.index)
                 container.append(value)
             else:
                 root, have_root = value, True
@@ -519,6 +595,9 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
         if stack:
             stack[-1][3] = pending
         if kind is mapping_start or kind is sequence_start:
+            budget -= CONTAINER_WEIGHT
+            if budget < 0:
+                raise _Stop(collected.refusals, _too_many_values(limits.max_values, event.start_mark, stack))
             if event.anchor is not None:
                 collected.add(_anchor_refusal(event, stack), value_refused=False)
             tag = event.tag
@@ -532,6 +611,13 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
                         "yaml-tag",
                     )
                 )
+            if in_mapping and pending is no_key:
+                try:
+                    _add_key(stack[-1], None, True, event, stack, lines)  # refuses: keys must be words
+                except _Refusal as refusal:
+                    raise _Stop(collected.refusals, refusal) from None
+            if limited is not None and container is limited and len(container) >= limit:
+                _over_limit(stack[-1][2], limited, items, where, collected, event, get_event, 1)
             if len(stack) >= max_depth:
                 raise _Stop(
                     collected.refusals,
@@ -539,22 +625,23 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
                 )
             value = {} if kind is mapping_start else []
             if in_mapping:
-                if pending is no_key:
-                    try:
-                        _add_key(stack[-1], value, True, event, stack)  # refuses: keys must be words
-                    except _Refusal as refusal:
-                        raise _Stop(collected.refusals, refusal) from None
                 container[pending] = value
                 key_in_parent: Any = pending
                 stack[-1][3] = no_key
+                if len(stack) == 1 and kind is sequence_start and pending in listed:
+                    limited, limit = value, listed[pending]
             elif container is not None:
                 key_in_parent = len(container)
-                items.append(event.start_mark)
+                items.append(event.start_mark.index)
                 container.append(value)
             else:
                 root, have_root = value, True
                 key_in_parent = None
-            info = _Where(event.start_mark)
+            info = (
+                _Where(event.start_mark.index, {}, _NONE_LISTED)
+                if kind is mapping_start
+                else _Where(event.start_mark.index, _NONE_KEYED, array("q"))
+            )
             where[id(value)] = info
             stack.append([value, info, key_in_parent, no_key])
             container, in_mapping, pending = value, kind is mapping_start, no_key
@@ -576,7 +663,70 @@ def _build(loader: Any, max_depth: int, collected: _Collected) -> tuple[Any, dic
         # stream start, document start and end: nothing to build
 
 
-def _add_key(frame: list[Any], key: Any, is_container: bool, event: Any, stack: list[list[Any]]) -> None:
+def _over_limit(
+    key: str,
+    listed: list[Any],
+    marks: array[int],
+    where: dict[int, _Where],
+    collected: _Collected,
+    event: Any,
+    get_event: Callable[[], Any],
+    depth: int,
+) -> NoReturn:
+    """The list ``listed`` (under ``key``, its items' positions in ``marks``) has as many
+    items as its limit, and ``event`` starts one more (``depth``: 1 if it opens a
+    container, else 0): free what was built, count the list's items to its end, and stop
+    the reading with a refusal naming the limit and the count."""
+    limit = len(listed)
+    path: Path = (key, limit)
+    listed.clear()  # what was built goes: only the items are counted from here
+    del marks[:]
+    where.clear()
+    rest, complete = _count_rest(get_event, depth)
+    count = limit + 1 + rest
+    counted = f"{count:,}" if complete else f"at least {count:,}"
+    raise _Stop(
+        collected.refusals,
+        _Refusal(
+            f"the catalogue has {counted} {key}, above the limit of {limit:,}",
+            event.start_mark,
+            path,
+            f"split it into catalogues of at most {limit:,} {key} (see docs/catalogue.md)",
+            f"too-many-{key}",
+        ),
+    )
+
+
+def _count_rest(get_event: Callable[[], Any], depth: int) -> tuple[int, bool]:
+    """How many more items the list being read holds after the current one (``depth``
+    levels deep into it), building nothing; and whether that is all of them, rather than
+    those before the YAML could not be read on."""
+    count = 0
+    starts, ends = (
+        (yaml.MappingStartEvent, yaml.SequenceStartEvent),
+        (yaml.MappingEndEvent, yaml.SequenceEndEvent),
+    )
+    try:
+        while True:
+            kind = type(get_event())
+            if kind in starts:
+                count += depth == 0
+                depth += 1
+            elif kind in ends:
+                if depth == 0:
+                    return count, True
+                depth -= 1
+            elif kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                count += depth == 0
+            elif kind is yaml.StreamEndEvent:
+                return count, False
+    except yaml.YAMLError:
+        return count, False
+
+
+def _add_key(
+    frame: list[Any], key: Any, is_container: bool, event: Any, stack: list[list[Any]], lines: _Lines
+) -> None:
     if is_container:
         raise _Refusal(
             "a key must be a plain word, not a list or mapping",
@@ -589,7 +739,7 @@ def _add_key(frame: list[Any], key: Any, is_container: bool, event: Any, stack: 
         key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
     keys = frame[1].keys
     if key in keys:
-        first = keys[key].line + 1
+        first, _ = lines.position(keys[key])
         raise _Refusal(
             f"the key {key!r} appears twice in this mapping (lines {first} and "
             f"{event.start_mark.line + 1}); YAML would silently keep only the last",
@@ -598,7 +748,7 @@ def _add_key(frame: list[Any], key: Any, is_container: bool, event: Any, stack: 
             f"delete or rename one of the two {key!r} entries",
             "yaml-duplicate-key",
         )
-    keys[key] = event.start_mark
+    keys[key] = event.start_mark.index
     frame[3] = key
 
 
@@ -620,18 +770,41 @@ def _anchor_refusal(event: Any, stack: list[list[Any]]) -> _Refusal:
     )
 
 
-def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_MAX_DEPTH) -> Document:
+def read_yaml(
+    text: str,
+    *,
+    file: str = "<catalogue>",
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_values: int | None = None,
+    listed: Mapping[str, int] | None = None,
+) -> Document:
     """Parse one YAML document of plain data, refusing anything unsafe or surprising.
 
     Refusals are collected in :attr:`Document.refusals` and reading goes on. Raises
-    :class:`CatalogueError` only when reading cannot go on (invalid syntax, nesting too
-    deep, a container as a key, too many refusals); it then lists the refusals found up
-    to that point too. Every problem names the file, line, column and field.
+    :class:`CatalogueError` only when reading cannot go on (invalid syntax, a container
+    as a key, too many refusals, more values than ``max_values``, more items than
+    ``listed`` allows); it then lists the refusals found up to that point too. Every
+    problem names the file, line, column and field.
+
+    ``max_values`` defaults to what a file of :data:`DEFAULT_MAX_BYTES` may hold
+    (:func:`cxprio.limits.max_values`); ``listed`` (top-level key -> the most items its
+    list may hold) to a catalogue's (:data:`CATALOGUE_LISTS`).
     """
+    limits = _Limits(
+        max_depth,
+        max_values if max_values is not None else limits_max_values(DEFAULT_MAX_BYTES),
+        CATALOGUE_LISTS if listed is None else listed,
+    )
+    return _read(text, file, limits)
+
+
+def _read(text: str, file: str, limits: _Limits) -> Document:
+    """:func:`read_yaml` of ``text``."""
     loader = _Loader(text)
     collected = _Collected()
+    lines = _Lines(text)
     try:
-        data, where = _build(loader, max_depth, collected)
+        data, where = _build(loader, limits, collected, lines)
     except _Stop as stop:
         fatal = [stop.fatal.problem(file)] if stop.fatal else []
         raise CatalogueError(in_file_order([r.problem(file) for r in stop.refusals] + fatal)) from None
@@ -665,4 +838,5 @@ def read_yaml(text: str, *, file: str = "<catalogue>", max_depth: int = DEFAULT_
         where,
         refusals=tuple(r.problem(file) for r in collected.refusals),
         refused=tuple(collected.refused),
+        _lines=lines,
     )

@@ -14,6 +14,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from cxprio.generate import many_experiences
+from cxprio.limits import MAX_EXPERIENCES
+from cxprio.safeyaml import DEFAULT_MAX_BYTES
+
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 
 
@@ -78,6 +82,47 @@ def test_validate_refuses_a_named_pipe_at_once_naming_it_as_typed(fifo: Path) ->
     assert result.returncode == 1
     assert result.stderr.startswith(f"{fifo.name}: error: this is a named pipe (FIFO), not a regular file")
     assert str(fifo.parent) not in result.stderr  # the path as typed, never made absolute
+
+
+PEAK = """
+import json, resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "cxprio", *sys.argv[1:]], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"returncode": done.returncode, "stderr": done.stderr, "peak_mb": peak}))
+"""
+"""``python -m cxprio ARGS`` in a process of its own, and the most memory it held (MB)."""
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A file at the size limit listing as many experiences as fit, and how many."""
+    text, _ = many_experiences(max_bytes=DEFAULT_MAX_BYTES)
+    path = tmp_path_factory.mktemp("everything") / "everything.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, text.count("\n  - {id: ")  # counted here, not by the generator
+
+
+def test_validate_refuses_a_catalogue_of_too_many_experiences_naming_the_limit_and_the_count(
+    everything: tuple[Path, int],
+) -> None:
+    path, listed = everything
+    assert listed > 10 * MAX_EXPERIENCES
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK, "validate", path.name],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    measured = json.loads(result.stdout)
+    assert measured["returncode"] == 1, measured["stderr"]
+    first = measured["stderr"].splitlines()[0]
+    assert first.startswith(f"{path.name}:{MAX_EXPERIENCES + 4}:5: error: experiences[{MAX_EXPERIENCES}]: ")
+    assert f"the catalogue has {listed:,} experiences, above the limit of {MAX_EXPERIENCES:,}" in first
+    assert "1 error: the catalogue was not loaded" in measured["stderr"]
+    # Counted, not built: a fraction of the 1.7 GB that building them all took.
+    assert measured["peak_mb"] < 500
 
 
 def test_usage_errors_exit_2() -> None:

@@ -413,3 +413,74 @@ def test_a_save_never_waits_on_a_catalogue_file_that_became_a_named_pipe(fifo: P
     assert within(30, lambda: replace_file(fifo, "version: 1\n", expected="0" * 64)) is False
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # left as it was
     assert [p.name for p in fifo.parent.iterdir()] == [fifo.name]  # no temporary file left
+
+
+# --- how much a file may hold --------------------------------------------------------------
+
+
+def experiences_text(count: int, *, before: str = "") -> str:
+    return (
+        GOOD_HEAD
+        + before
+        + "experiences:\n"
+        + "".join(f"  - {{id: e{i}, name: E, level: moment}}\n" for i in range(count))
+    )
+
+
+def test_a_catalogue_of_more_experiences_than_the_limit_is_refused_naming_the_limit_and_the_count() -> None:
+    text = experiences_text(25)
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, source="many.yaml", max_experiences=10)
+    error = only_error(exc)
+    assert error.message == "the catalogue has 25 experiences, above the limit of 10"
+    eleventh = text.splitlines().index("  - {id: e10, name: E, level: moment}") + 1
+    assert (error.line, error.column, error.field) == (eleventh, 5, "experiences[10]")
+    assert "split it" in error.hint and error.code == "too-many-experiences"
+
+
+def test_a_catalogue_at_the_limit_of_experiences_loads() -> None:
+    loaded = parse_catalogue(experiences_text(10), max_experiences=10)
+    assert len(loaded.catalogue.experiences) == 10
+
+
+def test_problems_before_too_many_experiences_are_reported_with_it() -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(experiences_text(12, before="colour: yes\n"), max_experiences=10)
+    assert [e.code for e in exc.value.errors] == ["yaml-bool", "too-many-experiences"]
+
+
+def test_experiences_past_the_limit_are_counted_as_far_as_the_yaml_can_be_read() -> None:
+    text = experiences_text(15) + "  - {id: [unclosed\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, max_experiences=10)
+    assert only_error(exc).message == "the catalogue has at least 16 experiences, above the limit of 10"
+
+
+def test_a_file_of_more_values_than_its_size_allows_is_refused_where_the_limit_is_passed() -> None:
+    from cxprio.limits import CONTAINER_WEIGHT, max_values
+
+    text = "version: 1\norganisation: X\nflood: [" + "{}, " * 120 + "]\n"  # under 600 bytes
+    limit = max_values(600)
+    # Counted here: the top mapping, five scalars and the list before the first {}.
+    before = CONTAINER_WEIGHT + 5 + CONTAINER_WEIGHT
+    passing = (limit - before) // CONTAINER_WEIGHT  # the {} that passes the limit, from 0
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, source="flood.yaml", max_bytes=600)
+    error = only_error(exc)
+    assert error.code == "yaml-too-many-values" and f"more than {limit:,} values" in error.message
+    assert (error.line, error.column) == (3, len("flood: [") + 4 * passing + 1)
+    assert error.field == f"flood[{passing}]"
+
+
+@pytest.mark.parametrize("name", ["sample", "generated"])
+def test_realistic_catalogues_hold_fewer_values_than_their_own_size_would_allow(name: str) -> None:
+    from cxprio.generate import generate_catalogue
+
+    from .conftest import SAMPLE
+
+    raw = (
+        SAMPLE.read_bytes()
+        if name == "sample"
+        else generate_catalogue(experiences=2000, teams=60, seed=2).encode()
+    )
+    assert parse_catalogue(raw, max_bytes=len(raw)).catalogue.experiences
