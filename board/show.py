@@ -281,14 +281,18 @@ def show_findings(board: Board, findings: list[Finding], columns: list[str], nam
     )
 
 
-def show_problems(problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50) -> None:
-    """Problems as a readable list: location, field, message and fix, as plain text."""
+def show_problems(
+    problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50, total: int | None = None
+) -> None:
+    """Problems as a readable list: location, field, message and fix, as plain text.
+    ``total``: how many errors there are in all, when ``problems`` holds only the first."""
     errors = [p for p in problems if p.is_error]
     lines = []
     for problem in errors[:limit]:
         where = problem.location() + (f" · {problem.field}" if problem.field else "")
         fix = f"  \n  ↳ {plain(problem.hint)}" if problem.hint else ""  # on a line of its own
         lines.append(f"- **{plain(where)}**: {plain(problem.message)}{fix}")
-    if len(errors) > limit:
-        lines.append(f"- … and {len(errors) - limit} more")
+    total = len(errors) if total is None else total
+    if total > min(len(errors), limit):
+        lines.append(f"- … and {total - min(len(errors), limit):,} more")
     st.error("\n".join(lines), icon=":material/error:")

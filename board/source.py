@@ -12,12 +12,14 @@ import gc
 import hashlib
 import threading
 from dataclasses import replace
+from typing import cast
 
 import streamlit as st
 
 from cxprio import CatalogueError, parse_catalogue
 from cxprio._gc import collector_paused
 from cxprio.catalogue import read_catalogue_file
+from cxprio.checking import Checked, check_apart
 from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, StoreError
 from cxprio.model import Catalogue
 from cxprio.store import Store, Version
@@ -29,6 +31,47 @@ from .state import Memo, Prepared, prepare
 
 _UPLOAD = "uploaded_catalogue"  # session key: (name, bytes, sha256) of a catalogue chosen by upload
 _FILE_VERSION = "file_version"  # session key: ((path, mtime_ns, size), sha256) of the file last read
+
+
+UPLOAD_WAIT = 10.0
+"""How long (seconds) checking an upload waits for another session's check to end before
+the page says the board is busy."""
+
+_CHECKING = threading.Lock()
+"""One upload is checked, or loaded once checked, at a time on this server. A check takes
+a core and, for a large catalogue, hundreds of megabytes while it lasts: one at a time,
+the server keeps its memory and its other core for everyone else, however many visitors
+upload at once."""
+
+
+class UploadsBusy(Exception):
+    """Another session's upload was being checked for longer than :data:`UPLOAD_WAIT`."""
+
+
+_CHECKED = "checked_upload"  # session key: (sha256, Checked) of the last upload checked
+
+
+def check_upload(name: str, content: bytes) -> Checked:
+    """An upload (or pasted text) named ``name``, checked in a process of its own
+    (:func:`cxprio.checking.check_apart`), once per session for the same bytes and one
+    upload at a time on this server; raises :class:`UploadsBusy` when another session's
+    check held the server for longer than :data:`UPLOAD_WAIT`.
+
+    Only what the page shows is kept: the problems or the counts, never the catalogue. A
+    refused upload leaves nothing behind in the server; a valid one is loaded again,
+    once, if it is used."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    known = st.session_state.get(_CHECKED)
+    if known is not None and known[0] == sha256:
+        return cast(Checked, known[1])
+    if not _CHECKING.acquire(timeout=UPLOAD_WAIT):
+        raise UploadsBusy
+    try:
+        checked = check_apart(content, source=name)
+    finally:
+        _CHECKING.release()
+    st.session_state[_CHECKED] = (sha256, checked)
+    return checked
 
 
 def use_upload(name: str, content: bytes) -> None:
@@ -161,7 +204,7 @@ def load() -> tuple[Prepared, CatalogueError | None, Record]:
 def _load_shown() -> tuple[Prepared, CatalogueError | None, Record]:
     if using_upload():  # an upload is the session's own: never stored
         source, sha256, content = source_version()
-        return _KNOWN.get((source, sha256), lambda: _load(source, sha256, content)), None, Record(None)
+        return _KNOWN.get((source, sha256), lambda: _load_upload(source, sha256, content)), None, Record(None)
     try:
         store = record.open_store()
     except StoreError as problem:
@@ -189,6 +232,13 @@ def _load_shown() -> tuple[Prepared, CatalogueError | None, Record]:
     if where.version is None or where.version.sha256 == sha256:
         return shown, None, where
     return _load_version(store, source, where.version), None, where
+
+
+def _load_upload(source: str, sha256: str, content: bytes | None) -> Prepared:
+    """An upload, checked already, loaded for the board: one at a time on this server,
+    like every check of an upload, waiting for its turn."""
+    with _CHECKING:
+        return _load(source, sha256, content)
 
 
 def _parsed(source: str, sha256: str) -> Catalogue | None:

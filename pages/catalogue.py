@@ -9,9 +9,16 @@ import streamlit as st
 
 from board import open_page
 from board.show import NO_RERUN, csv_download, plain, show_problems
-from board.source import configured_path, forget_upload, use_upload, using_upload
-from cxprio import CatalogueError, parse_catalogue
+from board.source import (
+    UploadsBusy,
+    check_upload,
+    configured_path,
+    forget_upload,
+    use_upload,
+    using_upload,
+)
 from cxprio.catalogue import DEFAULT_MAX_BYTES, megabytes
+from cxprio.checking import Checked
 from cxprio.tables import tables_zip
 
 board = open_page("Catalogue")
@@ -84,18 +91,25 @@ elif pasted.strip() and (check_pasted or st.session_state.get("checked_pasted") 
     candidate_name, candidate_content = "pasted.yaml", pasted.encode("utf-8")
 
 if candidate_name is not None and candidate_content is not None:
+    checked: Checked | None = None
     try:
-        candidate = parse_catalogue(candidate_content, source=candidate_name)
-    except CatalogueError as exc:
-        st.markdown(
-            f"**{plain(candidate_name)}** is not valid: {len(exc.errors)} problem(s). The board is unchanged."
+        with st.spinner(f"Checking {plain(candidate_name)}…"):
+            checked = check_upload(candidate_name, candidate_content)
+    except UploadsBusy:
+        st.warning(
+            "The board is busy checking another upload: try again in a moment.",
+            icon=":material/hourglass_top:",
         )
-        show_problems(exc.problems)
-    else:
-        count = len(candidate.catalogue.experiences)
+        st.button("Check it again", key="check_again", icon=":material/refresh:")
+    if checked is not None and not checked.valid:
+        st.markdown(
+            f"**{plain(candidate_name)}** is not valid: {checked.error_count:,} problem(s). The board is unchanged."
+        )
+        show_problems(checked.errors, total=checked.error_count)
+    elif checked is not None:
         st.success(
-            f"{plain(candidate_name)} is valid: {count} experiences, {len(candidate.catalogue.teams)} teams, "
-            f"{len(candidate.warnings)} warnings.",
+            f"{plain(candidate_name)} is valid: {checked.experiences} experiences, {checked.teams} teams, "
+            f"{checked.warning_count} warnings.",
             icon=":material/check_circle:",
         )
         if st.button(

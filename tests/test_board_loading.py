@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, catalogue_dict, dump, release, within
+from board import source
+from cxprio import checking
+from cxprio.generate import many_experiences
+from cxprio.limits import MAX_EXPERIENCES
+from cxprio.safeyaml import DEFAULT_MAX_BYTES
+
+from .conftest import ROOT, SAMPLE, catalogue_dict, dump, release, within
 
 WAIT = 60
 """Seconds a run of the board may take: a page that waits on a named pipe fails the test
@@ -68,3 +75,62 @@ def test_a_catalogue_file_replaced_by_a_named_pipe_leaves_the_last_good_board(
     app.run()
     assert not app.exception and app.title[0].value == "Test Energy"
     assert "named pipe" not in shown_errors(app)
+
+
+# --- uploads: one at a time, refused early when far too large ----------------------------------
+
+
+def upload(app: AppTest, name: str, content: bytes) -> AppTest:
+    app.file_uploader(key="upload").upload(name, content, "application/yaml")
+    return within(WAIT, app.run)
+
+
+def test_an_upload_of_too_many_experiences_is_refused_apart_naming_the_limit_and_the_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text, _ = many_experiences(max_bytes=DEFAULT_MAX_BYTES)
+    listed = text.count("\n  - {id: ")  # counted here, not by the generator
+
+    def not_here(content: bytes, *, source: str) -> None:
+        raise AssertionError("an upload was checked in the server's own process")
+
+    monkeypatch.setattr(checking, "check", not_here)  # the child's own is untouched
+    app = start(monkeypatch, SAMPLE, page="pages/catalogue.py")
+    upload(app, "everything.yaml", text.encode())
+    assert not app.exception
+    shown = shown_errors(app)
+    assert f"the catalogue has {listed:,} experiences, above the limit of {MAX_EXPERIENCES:,}" in shown
+    assert "use_upload" not in [b.key for b in app.button]  # nothing to switch to
+    app.switch_page("app.py").run()
+    assert app.title[0].value == "Northwind Energy"  # the board is unchanged
+
+
+def test_while_another_upload_is_checked_an_upload_is_told_the_board_is_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(source, "UPLOAD_WAIT", 0.05)
+    app = start(monkeypatch, SAMPLE, page="pages/catalogue.py")
+    with source._CHECKING:  # another session's upload, being checked
+        upload(app, "other.yaml", dump(catalogue_dict()).encode())
+    assert not app.exception
+    assert any("busy checking another upload" in w.value for w in app.warning)
+    assert not app.success and "use_upload" not in [b.key for b in app.button]
+    within(WAIT, app.button(key="check_again").click().run)  # once it is done
+    assert any("other.yaml is valid" in s.value.replace("\\", "") for s in app.success)
+
+
+def test_using_an_upload_waits_for_the_upload_being_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = start(monkeypatch, SAMPLE, page="pages/catalogue.py")
+    data = catalogue_dict(organisation="Waiting Energy")  # a version no other test has loaded
+    upload(app, "waiting.yaml", dump(data).encode())
+    app.button(key="use_upload").click()
+    ran = threading.Event()
+    with source._CHECKING:
+        running = threading.Thread(target=lambda: (app.run(), ran.set()), daemon=True)
+        running.start()
+        assert not ran.wait(0.5), "the upload was loaded while another was being checked"
+    assert ran.wait(WAIT)
+    running.join(WAIT)
+    assert not app.exception
+    app.switch_page("app.py").run()
+    assert app.title[0].value == "Waiting Energy"
