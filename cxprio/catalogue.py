@@ -64,9 +64,9 @@ def load_catalogue(
 ) -> LoadedCatalogue:
     """Read and validate the catalogue at ``path``.
 
-    Raises :class:`CatalogueReadError` if the file is missing, not a regular file,
-    larger than ``max_bytes`` or not UTF-8, and :class:`CatalogueError` listing every
-    problem if it is invalid.
+    Raises :class:`CatalogueReadError` if the file is missing, not a regular file or
+    larger than ``max_bytes``, and :class:`CatalogueError` listing every problem if it
+    is invalid (bytes that are not UTF-8 among them).
     """
     raw = read_catalogue_file(path, max_bytes=max_bytes)
     return parse_catalogue(
@@ -124,20 +124,24 @@ def _parse(
             f"the catalogue is {megabytes(len(raw))}, above the limit of {megabytes(max_bytes)}",
             "split the catalogue or raise the limit",
         )
-    text = decode_text(raw, source)
+    text, undecoded = decode_text(raw, source)
     if not text.strip():
         raise read_error(
             source, "the file is empty", f"start from the sample config/experiences.yaml ({DOCS})"
         )
     if document is None:
-        document = read_yaml(
-            text,
-            file=source,
-            max_depth=max_depth,
-            max_values=max_values(max_bytes),
-            listed={"experiences": max_experiences},
-        )
-    refusals = list(document.refusals)
+        try:
+            document = read_yaml(
+                text,
+                file=source,
+                max_depth=max_depth,
+                max_values=max_values(max_bytes),
+                listed={"experiences": max_experiences},
+            )
+        except CatalogueError as exc:
+            raise CatalogueError(in_file_order([*undecoded, *exc.problems])) from None
+    # Bytes that are not UTF-8 were read as U+FFFD: the rest of the file is checked too.
+    refusals = [*undecoded, *document.refusals]
     if not isinstance(document.data, dict):
         if document.data is REFUSED:
             raise CatalogueError(refusals)

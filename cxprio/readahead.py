@@ -215,7 +215,7 @@ class _Fallback:
 
     def locate(self, path: FieldPath) -> Position | None:
         if self._document is None:
-            self._document = read_yaml(decode_text(self._content, self._file), file=self._file)
+            self._document = read_yaml(decode_text(self._content, self._file)[0], file=self._file)
         return self._document.locate(path)
 
 
@@ -224,10 +224,10 @@ def _read(path: Path, max_bytes: int, max_depth: int) -> tuple[str, Document] | 
     the file itself, and say what is wrong with it."""
     try:  # the parent's own rules, so its bytes and text are these
         raw = read_catalogue_file(path, max_bytes=max_bytes)
-        text = decode_text(raw, str(path))
     except CatalogueError:
         return None
-    if not text.strip():
+    text, undecoded = decode_text(raw, str(path))
+    if undecoded or not text.strip():
         return None
     try:
         document = read_yaml(text, file=str(path), max_depth=max_depth, max_values=max_values(max_bytes))

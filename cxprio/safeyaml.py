@@ -9,18 +9,21 @@ The catalogue is written by hand and uploaded by strangers, so the reader is str
 * no duplicate keys (PyYAML silently keeps the last one);
 * no YAML 1.1 surprises: ``NO``, ``on``, ``yes`` are not read as booleans, only
   ``true``/``false`` are; ``010`` is ten, not octal eight; ``1e6`` is a number;
-* nesting deeper than ``max_depth`` is refused before it can exhaust the stack.
+* a value nested deeper than ``max_depth`` is refused, and read past with a count, not a
+  stack.
 
-The file itself is read by :func:`read_catalogue_file` (refused above ``max_bytes``
-before it is read) and :func:`decode_text` (UTF-8 only), here rather than in
-:mod:`cxprio.catalogue` so that a process that only reads YAML (:mod:`cxprio.readahead`)
-applies the same rules without importing the schema.
+The file itself is read by :func:`read_catalogue_file` (a regular file only, refused
+above ``max_bytes`` before it is read) and :func:`decode_text` (UTF-8, each line holding
+other bytes reported), here rather than in :mod:`cxprio.catalogue` so that a process that
+only reads YAML (:mod:`cxprio.readahead`) applies the same rules without importing the
+schema.
 
 Every refusal is collected and reading goes on, so one pass reports them all: a refused
 value is kept as :data:`REFUSED` (and its path in :attr:`Document.refused`, so the schema
-does not report it a second time), a duplicate key keeps its first value. Only what leaves
-no sensible way on stops the reading: invalid YAML syntax, nesting deeper than
-``max_depth``, a list or mapping used as a key, a second document, or more than
+does not report it a second time), a duplicate key keeps its first value, a value nested
+too deep is read past without being built. Only what leaves no sensible way on stops the
+reading: invalid YAML syntax, a list or mapping used as a key, a second document, more
+values or list items than the limits allow (:mod:`cxprio.limits`), or more than
 :data:`MAX_REFUSALS` refusals.
 
 It walks the parser's event stream itself (libyaml's C parser when available), which is
@@ -60,6 +63,9 @@ DEFAULT_MAX_DEPTH = MAX_DEPTH
 CATALOGUE_LISTS: Mapping[str, int] = {"experiences": MAX_EXPERIENCES}
 """The lists under a catalogue's top level whose items are counted as they are read,
 and the most each may hold."""
+_NESTING_RETRIES = 4
+"""How many times a file is read again after libyaml's own nesting limit stopped it
+(:func:`_blank_deep_flow`): each time, one more too-deep flow collection is read past."""
 
 
 class _Refused:
@@ -286,27 +292,66 @@ def read_error(source: str, message: str, hint: str) -> CatalogueReadError:
     return CatalogueReadError([Problem(ProblemLevel.ERROR, message, file=source, hint=hint, code="read")])
 
 
-def decode_text(raw: bytes, source: str) -> str:
-    """``raw`` as text (UTF-8, a byte order mark dropped); raises :class:`CatalogueReadError`
-    at the line and column of the first byte that is not UTF-8."""
+_UNDECODED = re.compile("[\udc80-\udcff]+")
+"""Bytes that are not UTF-8, as :func:`bytes.decode` with ``surrogateescape`` keeps them."""
+_AS_REPLACEMENT = {point: "\ufffd" for point in range(0xDC80, 0xDD00)}
+
+
+def decode_text(raw: bytes, source: str) -> tuple[str, tuple[Problem, ...]]:
+    """``raw`` as text (UTF-8, a byte order mark dropped), and a problem for each line
+    that holds bytes that are not UTF-8, at the line and column of the first.
+
+    Each such byte is read as U+FFFD (one character for one byte, so every column after
+    it stays right) and the rest of the file is read on: a file saved in another
+    encoding has its other problems reported with these.
+    """
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise CatalogueReadError(
-            [
+        return raw.decode("utf-8-sig"), ()
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("utf-8-sig", errors="surrogateescape")
+    problems: list[Problem] = []
+    line, counted_to, last_line = 1, 0, 0
+    for run in _UNDECODED.finditer(text):
+        at = run.start()
+        line += text.count("\n", counted_to, at)
+        counted_to = at
+        if line == last_line:  # one problem per line: its first byte names it
+            continue
+        last_line = line
+        if len(problems) == MAX_REFUSALS:
+            problems.append(
                 Problem(
                     ProblemLevel.ERROR,
-                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
+                    f"more lines are not UTF-8 text: only the first {MAX_REFUSALS} are listed",
                     file=source,
                     line=line,
-                    column=column,
                     hint="save the file as UTF-8 (most editors offer 'Save with encoding')",
                     code="encoding",
                 )
-            ]
-        ) from None
+            )
+            break
+        on_line = text[at : _line_end(text, at)]
+        others = sum(len(r.group()) for r in _UNDECODED.finditer(on_line)) - 1
+        problems.append(
+            Problem(
+                ProblemLevel.ERROR,
+                f"the file is not UTF-8 text here (byte 0x{ord(run.group()[0]) - 0xDC00:02x} cannot be read"
+                + (f", nor {others} more on this line" if others else "")
+                + ")",
+                file=source,
+                line=line,
+                column=at - (text.rfind("\n", 0, at) + 1) + 1,
+                hint="save the file as UTF-8 (most editors offer 'Save with encoding')",
+                code="encoding",
+            )
+        )
+    return text.translate(_AS_REPLACEMENT), tuple(problems)
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -345,6 +390,20 @@ class _Stop(Exception):
     def __init__(self, refusals: list[_Refusal], fatal: _Refusal | None = None) -> None:
         super().__init__("stop")
         self.refusals, self.fatal = refusals, fatal
+
+
+class _TooNested(Exception):
+    """libyaml reached its own nesting limit (1,000 levels), which stops its parser for
+    good. ``open`` holds where each container open then starts and how deep it is;
+    ``after`` is where the last event read ends; ``inside`` is the first flow collection
+    of a too-deep value being skipped, when there is one (see :func:`_blank_deep_flow`)."""
+
+    def __init__(
+        self, mark: Any, open: list[tuple[int, int]], after: int, inside: tuple[int, int] | None
+    ) -> None:
+        super().__init__("nested beyond libyaml's limit")
+        self.mark, self.open, self.after, self.inside = mark, open, after, inside
+        self.refusals: list[_Refusal] = []  # those found before it
 
 
 class _Discarded:
@@ -520,14 +579,16 @@ def _build(
             event = get_event()
         except yaml.MarkedYAMLError as exc:
             # libyaml (from PyYAML 6.0.3) has a nesting limit of its own, which its scanner
-            # can reach before the parser's events reach ours: the same refusal, then.
+            # can reach before the parser's events reach ours.
             if "nesting depth" not in str(exc.problem):
                 raise
             if stack:
                 stack[-1][3] = pending
-            raise _Stop(
-                collected.refusals,
-                _too_deep(max_depth, exc.problem_mark, stack),
+            raise _TooNested(
+                exc.problem_mark,
+                [(frame[1].start, depth) for depth, frame in enumerate(stack, 1)],
+                event.end_mark.index if event is not None else 0,
+                None,
             ) from None
         kind = type(event)
         if kind is scalar_event or kind is yaml.AliasEvent:
@@ -619,10 +680,19 @@ def _build(
             if limited is not None and container is limited and len(container) >= limit:
                 _over_limit(stack[-1][2], limited, items, where, collected, event, get_event, 1)
             if len(stack) >= max_depth:
-                raise _Stop(
-                    collected.refusals,
-                    _too_deep(max_depth, event.start_mark, stack),
-                )
+                # Refused as a whole and read past, building nothing: the rest of the
+                # file is read on, and its problems reported with this one.
+                collected.add(_too_deep(max_depth, event.start_mark, stack))
+                _skip(get_event, event, stack)
+                if in_mapping:
+                    container[pending] = REFUSED
+                    pending = no_key
+                elif container is not None:
+                    items.append(event.start_mark.index)
+                    container.append(REFUSED)
+                else:
+                    root, have_root = REFUSED, True
+                continue
             value = {} if kind is mapping_start else []
             if in_mapping:
                 container[pending] = value
@@ -661,6 +731,32 @@ def _build(
             )
             return root, where  # the first document is still checked
         # stream start, document start and end: nothing to build
+
+
+def _skip(get_event: Callable[[], Any], opened: Any, stack: list[list[Any]]) -> None:
+    """Read past the container ``opened`` starts, to its end, building nothing: only how
+    deep the reading is inside it is kept, as a count. Raises :class:`_TooNested` if
+    libyaml's own nesting limit is reached inside it."""
+    depth = 1
+    inside = (opened.start_mark.index, len(stack) + 1) if opened.flow_style else None
+    starts, ends = (
+        (yaml.MappingStartEvent, yaml.SequenceStartEvent),
+        (yaml.MappingEndEvent, yaml.SequenceEndEvent),
+    )
+    while depth:
+        try:
+            event = get_event()
+        except yaml.MarkedYAMLError as exc:
+            if "nesting depth" not in str(exc.problem):
+                raise
+            raise _TooNested(exc.problem_mark, [], opened.start_mark.index, inside) from None
+        kind = type(event)
+        if kind in starts:
+            depth += 1
+            if inside is None and event.flow_style:
+                inside = (event.start_mark.index, len(stack) + depth)
+        elif kind in ends:
+            depth -= 1
 
 
 def _over_limit(
@@ -722,6 +818,75 @@ def _count_rest(get_event: Callable[[], Any], depth: int) -> tuple[int, bool]:
                 return count, False
     except yaml.YAMLError:
         return count, False
+
+
+_FLOW_TOKENS = re.compile(
+    r"""(?P<open>[\[{]+)|(?P<close>[\]}]+)"""
+    r"""|"[^"\\]*(?:\\[\s\S][^"\\]*)*"|'[^']*(?:''[^']*)*'"""  # quoted: brackets inside are text
+    r"""|\#[^\n]*|[^\[\]{}\s,'"\#:][^\[\]{}\s,]*|[\s\S]"""  # a comment, a plain word, any other
+)
+"""What to tell apart in a flow collection to match its brackets: a plain word may hold
+quotes and ``#`` (``it's``, ``a#b``), a quote or ``#`` starting a token is a quoted
+text or a comment."""
+_BLANKED = re.compile(r"[^\r\n]")
+
+
+def _blank_deep_flow(text: str, start: int, depth: int, max_depth: int) -> str | None:
+    """``text`` with the inside of every flow collection deeper than ``max_depth`` blanked
+    (its brackets kept, its line breaks kept, everything else made a space), within the
+    flow collection at ``start``, which is at least ``depth`` levels deep; None when
+    there is none.
+
+    A read that met libyaml's own nesting limit (1,000 levels), which stops its parser
+    for good, reads such a text again: each too-deep value is then empty and is refused
+    at its own line and column, and the rest of the file is read, every position in it
+    unchanged. Finding the brackets needs only a flow collection's few kinds of tokens
+    (:data:`_FLOW_TOKENS`), not a YAML parser, whose own nesting limit is the problem.
+    """
+    level = depth - 1  # how deep the reading is; the collection at ``start`` is ``depth``
+    cut_from: int | None = None  # inside the collection being blanked, which is ``cut_level`` deep
+    cut_level = 0
+    cuts: list[tuple[int, int]] = []
+    for token in _FLOW_TOKENS.finditer(text, start):
+        kind = token.lastgroup
+        if kind == "open":  # a run of brackets, each one level deeper
+            run = len(token.group())
+            if cut_from is None and level + run > max_depth:
+                first = max(max_depth - level, 0)  # the first too deep in the run
+                cut_from, cut_level = token.start() + first + 1, level + first + 1
+            level += run
+        elif kind == "close":
+            run = len(token.group())
+            if cut_from is not None and level - run < cut_level:
+                cuts.append((cut_from, token.start() + level - cut_level))
+                cut_from = None
+            level -= run
+            if level < depth:  # the collection at ``start`` is closed
+                break
+    if cut_from is not None:  # never closed: the YAML's own error comes after it
+        cuts.append((cut_from, len(text)))
+    if not cuts:
+        return None
+    pieces, at = [], 0
+    for begin, end in cuts:
+        pieces += [text[at:begin], _BLANKED.sub(" ", text[begin:end])]
+        at = end
+    return "".join([*pieces, text[at:]])
+
+
+def _deep_flow_start(text: str, nested: _TooNested) -> tuple[int, int] | None:
+    """Where a flow collection starts from which :func:`_blank_deep_flow` can find what
+    made libyaml stop, and how deep it is at least; None when the nesting is in block
+    style, which only a YAML parser could read past."""
+    if nested.inside is not None:
+        return nested.inside
+    for index, depth in nested.open:  # the outermost open flow collection
+        if text[index : index + 1] in ("[", "{"):
+            return index, depth
+    # The flow collection may have been about to open: what is left of its line before
+    # it can only be indicators and spaces.
+    found = re.compile(r"[\s:?-]*(?:#[^\n]*\n[\s:?-]*)*([\[{])").match(text, nested.after)
+    return (found.start(1), len(nested.open) + 1) if found else None
 
 
 def _add_key(
@@ -795,16 +960,34 @@ def read_yaml(
         max_values if max_values is not None else limits_max_values(DEFAULT_MAX_BYTES),
         CATALOGUE_LISTS if listed is None else listed,
     )
-    return _read(text, file, limits)
+    read = text
+    for _attempt in range(_NESTING_RETRIES + 1):
+        try:
+            return _read(read, file, limits)
+        except _TooNested as nested:
+            start = _deep_flow_start(read, nested)
+            blanked = _blank_deep_flow(read, *start, limits.max_depth) if start is not None else None
+            if blanked is None or _attempt == _NESTING_RETRIES:
+                raise CatalogueError(
+                    in_file_order(
+                        [r.problem(file) for r in nested.refusals] + [_too_deep_at(limits, nested, file)]
+                    )
+                ) from None
+            read = blanked
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _read(text: str, file: str, limits: _Limits) -> Document:
-    """:func:`read_yaml` of ``text``."""
+    """:func:`read_yaml` of ``text``, once; raises :class:`_TooNested` if libyaml's own
+    nesting limit stopped it."""
     loader = _Loader(text)
     collected = _Collected()
     lines = _Lines(text)
     try:
         data, where = _build(loader, limits, collected, lines)
+    except _TooNested as nested:
+        nested.refusals = collected.refusals
+        raise
     except _Stop as stop:
         fatal = [stop.fatal.problem(file)] if stop.fatal else []
         raise CatalogueError(in_file_order([r.problem(file) for r in stop.refusals] + fatal)) from None
@@ -839,4 +1022,19 @@ def _read(text: str, file: str, limits: _Limits) -> Document:
         refusals=tuple(r.problem(file) for r in collected.refusals),
         refused=tuple(collected.refused),
         _lines=lines,
+    )
+
+
+def _too_deep_at(limits: _Limits, nested: _TooNested, file: str) -> Problem:
+    """The refusal of nesting that libyaml's own limit stopped and that could not be
+    read past (block style): at the point it stopped."""
+    mark = nested.mark
+    return Problem(
+        ProblemLevel.ERROR,
+        f"the YAML is nested more than {limits.max_depth} levels deep: reading stopped here",
+        file=file,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+        hint="flatten the structure: a catalogue needs only a few levels",
+        code="yaml-depth",
     )

@@ -105,6 +105,22 @@ def test_an_upload_of_too_many_experiences_is_refused_apart_naming_the_limit_and
     assert app.title[0].value == "Northwind Energy"  # the board is unchanged
 
 
+def test_an_upload_that_is_not_utf8_shows_each_such_line_with_its_other_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = catalogue_dict()
+    data["experiences"][1]["level"] = "jorney"
+    text = dump(data).replace("name: Moving home", "name: Déménager")
+    raw = text.encode("latin-1")
+    accented = next(n for n, line in enumerate(text.splitlines(), 1) if "Déménager" in line)
+    wrong = next(n for n, line in enumerate(text.splitlines(), 1) if "jorney" in line)
+    app = start(monkeypatch, SAMPLE, page="pages/catalogue.py")
+    upload(app, "latin.yaml", raw)
+    shown = shown_errors(app)
+    assert f"latin.yaml:{accented}:" in shown and "not UTF-8 text here (byte 0xe9" in shown
+    assert f"latin.yaml:{wrong}:" in shown and "'jorney' is not allowed here" in shown
+
+
 def test_while_another_upload_is_checked_an_upload_is_told_the_board_is_busy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

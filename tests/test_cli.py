@@ -125,6 +125,18 @@ def test_validate_refuses_a_catalogue_of_too_many_experiences_naming_the_limit_a
     assert measured["peak_mb"] < 500
 
 
+def test_validate_reports_a_value_nested_too_deep_with_the_files_other_problems(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("version: 1\norganisation: Deep\ncolour: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    located = [line.split(": error: ")[0] for line in result.stderr.splitlines() if ": error: " in line]
+    column = len("colour: ") + 64  # the bracket that opens level 65, the top mapping being 1
+    assert located == [f"{path}:1:1", f"{path}:3:1", f"{path}:3:{column}"]
+    assert "'experiences' is missing" in result.stderr and "unknown field 'colour'" in result.stderr
+    assert "nested more than 64 levels" in result.stderr and "3 errors" in result.stderr
+
+
 def test_usage_errors_exit_2() -> None:
     assert run("score", "--weights", "reech=0.3").returncode == 2
     assert run("score", "--weights", "depth=-1").returncode == 2

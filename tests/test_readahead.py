@@ -222,7 +222,7 @@ def test_what_the_child_cannot_read_is_left_to_the_parent_and_its_messages(
     if content is not None:
         with pytest.raises((CatalogueError, CatalogueReadError)) as exc:
             parse_catalogue(content, source="catalogue.yaml", **limits)
-        assert exc.value.problems[0].code == code
+        assert code in [problem.code for problem in exc.value.problems]
 
 
 def test_the_child_refuses_a_named_pipe_at_once_rather_than_wait_for_a_writer(fifo: Path) -> None:

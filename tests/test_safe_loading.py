@@ -11,6 +11,7 @@ import pytest
 
 from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue, safeyaml
 from cxprio.errors import Problem
+from cxprio.safeyaml import DEFAULT_MAX_DEPTH, MAX_REFUSALS
 
 from .conftest import catalogue_dict, dump, within
 
@@ -134,21 +135,115 @@ def test_files_over_the_size_cap_are_refused_before_reading(tmp_path) -> None:
     assert load_catalogue(path).catalogue.organisation.name == "Test Energy"  # default cap: 20 MB
 
 
-def test_deep_nesting_is_refused_without_exhausting_the_stack() -> None:
-    text = "version: 1\norganisation: Deep\nteams: " + "[" * 100_000 + "]" * 100_000 + "\n"
+DEEPEST = "version: 1\norganisation: Deep\ncolour: "
+"""A file with no experiences, whose unknown field ``colour`` holds a value nested too deep."""
+
+
+def deep_flow(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def deep_block(levels: int) -> str:
+    return "\n" + "".join("  " * level + "-\n" for level in range(1, levels + 1))
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "column"),
+    [
+        # Counting the top mapping as level 1, the value of colour opens level 2: the
+        # limit is passed by the bracket or dash that opens level DEFAULT_MAX_DEPTH + 1.
+        (deep_flow(70), 3, len("colour: ") + DEFAULT_MAX_DEPTH),
+        (deep_flow(1_500), 3, len("colour: ") + DEFAULT_MAX_DEPTH),  # past libyaml's own limit
+        (deep_flow(100_000), 3, len("colour: ") + DEFAULT_MAX_DEPTH),
+        (deep_block(80), 3 + DEFAULT_MAX_DEPTH, 2 * DEFAULT_MAX_DEPTH + 1),
+        (deep_block(70)[:-1] + " " + deep_flow(3_000), 3 + DEFAULT_MAX_DEPTH, 2 * DEFAULT_MAX_DEPTH + 1),
+    ],
+    ids=["flow-70", "flow-1500", "flow-100000", "block-80", "block-then-flow-3000"],
+)
+def test_a_value_nested_too_deep_is_refused_where_the_limit_is_passed_and_hides_nothing(
+    value: str, line: int, column: int
+) -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(DEEPEST + value + "\n")
+    found = [(e.line, e.column, e.code, e.field.split("[")[0]) for e in exc.value.errors]
+    assert found == [
+        (1, 1, "schema-missing", "experiences"),
+        (3, 1, "schema-extra_forbidden", "colour"),
+        (line, column, "yaml-depth", "colour"),
+    ]
+
+
+def test_every_value_nested_too_deep_is_refused_and_the_file_read_on() -> None:
+    text = GOOD_HEAD.replace(
+        "teams:", "colour: " + deep_flow(2_000) + "\nshade: " + deep_flow(1_200) + "\nteams:"
+    )
+    text += ONE_EXPERIENCE.replace("level: moment", "level: jorney")
     with pytest.raises(CatalogueError) as exc:
         parse_catalogue(text)
-    error = only_error(exc)
-    assert error.code == "yaml-depth" and error.line == 3
-    assert error.field.startswith("teams")
+    found = [(e.line, e.code) for e in exc.value.errors]
+    assert found == [
+        (3, "schema-extra_forbidden"),
+        (3, "yaml-depth"),
+        (4, "schema-extra_forbidden"),
+        (4, "yaml-depth"),
+        (7, "schema-enum"),
+    ]
+
+
+def test_block_nesting_past_libyamls_own_limit_is_refused_where_ours_is_passed() -> None:
+    # libyaml cannot read on past 1,000 levels of block nesting: the reading stops there.
+    value = "\n" + "".join(" " * level + "-\n" for level in range(1, 1_100))
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(DEEPEST + value)
+    first = exc.value.errors[0]
+    assert (first.line, first.column, first.code) == (
+        3 + DEFAULT_MAX_DEPTH,
+        DEFAULT_MAX_DEPTH + 1,
+        "yaml-depth",
+    )
+    assert "reading stopped" in exc.value.errors[-1].message
 
 
 def test_non_utf8_bytes_are_refused_with_their_line() -> None:
     raw = (GOOD_HEAD + "experiences:\n  - {id: x, name: Caf\xe9, level: moment}\n").encode("latin-1")
-    with pytest.raises(CatalogueReadError) as exc:
+    with pytest.raises(CatalogueError) as exc:
         parse_catalogue(raw, source="latin.yaml")
     error = only_error(exc)
     assert error.line == 6 and "UTF-8" in error.message and "0xe9" in error.message
+
+
+def test_bytes_that_are_not_utf8_are_reported_on_each_line_with_the_other_problems() -> None:
+    text = GOOD_HEAD + (
+        "experiences:\n"
+        "  - {id: x, name: Café crème, level: moment}\n"
+        "  - {id: y, name: Smörgåsbord, level: jorney}\n"
+        "colour: red\n"
+    )
+    raw = text.encode("latin-1")
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(raw, source="latin.yaml")
+    lines = raw.split(b"\n")
+    expected = []
+    for number, line in enumerate(lines, 1):
+        bad = [i for i, byte in enumerate(line) if byte > 0x7F]  # Latin-1: one character a byte
+        if bad:
+            expected.append((number, bad[0] + 1, "encoding", f"byte 0x{line[bad[0]]:02x}", len(bad) - 1))
+    assert len(expected) == 2
+    found = [e for e in exc.value.errors if e.code == "encoding"]
+    assert [(e.line, e.column, e.code) for e in found] == [x[:3] for x in expected]
+    for problem, (_, _, _, byte, more) in zip(found, expected, strict=True):
+        assert byte in problem.message and (f"nor {more} more" in problem.message) == bool(more)
+    others = [(e.line, e.code) for e in exc.value.errors if e.code != "encoding"]
+    assert others == [(7, "schema-enum"), (8, "schema-extra_forbidden")]
+
+
+def test_a_file_in_another_encoding_lists_its_first_lines_and_says_there_are_more() -> None:
+    raw = ("\n".join(f"# ligne {i} é" for i in range(MAX_REFUSALS + 10)) + "\n").encode("latin-1")
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(raw + dump(catalogue_dict()).encode())
+    found = [e for e in exc.value.errors if e.code == "encoding"]
+    assert [e.line for e in found[:-1]] == list(range(1, MAX_REFUSALS + 1))
+    assert "only the first" in found[-1].message
 
 
 def test_a_utf8_byte_order_mark_is_accepted() -> None:
@@ -331,8 +426,6 @@ def test_a_syntax_error_after_a_refusal_reports_both() -> None:
 
 
 def test_reading_stops_after_too_many_refusals() -> None:
-    from cxprio.safeyaml import MAX_REFUSALS
-
     text = (
         GOOD_HEAD
         + "experiences:\n"
