@@ -436,7 +436,16 @@ def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
         return None
     if value[:1] in _NUMBER_START:
         if _INT.fullmatch(value):
-            return int(value.replace("_", ""))
+            try:
+                return int(value.replace("_", ""))
+            except ValueError:  # more digits than Python converts (4,300)
+                raise _Refusal(
+                    f"this number has {len(value):,} digits, more than can be read",
+                    event.start_mark,
+                    _path(stack),
+                    "write a number of a sensible size, such as 1200000 or 1.2e6",
+                    "yaml-number",
+                ) from None
         if _FLOAT.fullmatch(value) and any(c.isdigit() for c in value):
             return float(value.replace("_", ""))
         if value.lower() in _SPECIAL_FLOATS:

@@ -107,6 +107,16 @@ def test_yaml_11_booleans_are_refused_with_a_fix(text: str, field: str, word: st
     assert f'"{word}"' in error.hint  # tells how to quote it
 
 
+def test_a_number_of_more_digits_than_can_be_read_is_refused_at_its_line() -> None:
+    digits = "9" * 5_000
+    text = GOOD_HEAD + f"experiences:\n  - {{id: x, name: X, level: moment, measures: {{reach: {digits}}}}}\n"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    error = only_error(exc)
+    assert (error.line, error.field, error.code) == (6, "experiences[0].measures.reach", "yaml-number")
+    assert "5,000 digits" in error.message and digits not in error.message
+
+
 def test_quoted_yaml_11_words_are_plain_text() -> None:
     text = GOOD_HEAD + 'experiences:\n  - {id: "on", name: "Yes please", level: moment}\n'
     loaded = parse_catalogue(text)
