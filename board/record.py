@@ -169,5 +169,7 @@ def _import(store: Store, source: str, sha256: str, known: Callable[[str], Catal
     _DRAWN.wait(FIRST_PAGE_WAIT)  # a set event returns at once
     imported = import_file(store, source, known=known)
     if imported.version.sha256 != sha256:  # the file changed again while it was imported
-        raise StoreError(f"{source} changed while it was being saved to the store", "click to try again")
+        raise StoreError(
+            f"{Path(source).name} changed while it was being saved to the store", "click to try again"
+        )
     return imported

@@ -7,6 +7,8 @@ import re
 import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
@@ -281,6 +283,12 @@ def show_findings(board: Board, findings: list[Finding], columns: list[str], nam
     )
 
 
+def visible(problem: Problem) -> Problem:
+    """``problem`` as a visitor of the board sees it: the catalogue named by its file
+    name, never by the path where the server keeps it."""
+    return replace(problem, file=PurePath(problem.file).name) if problem.file else problem
+
+
 def show_problems(
     problems: tuple[Problem, ...] | list[Problem], *, limit: int = 50, total: int | None = None
 ) -> None:
@@ -289,7 +297,7 @@ def show_problems(
     errors = [p for p in problems if p.is_error]
     lines = []
     for problem in errors[:limit]:
-        where = problem.location() + (f" · {problem.field}" if problem.field else "")
+        where = visible(problem).location() + (f" · {problem.field}" if problem.field else "")
         fix = f"  \n  ↳ {plain(problem.hint)}" if problem.hint else ""  # on a line of its own
         lines.append(f"- **{plain(where)}**: {plain(problem.message)}{fix}")
     total = len(errors) if total is None else total

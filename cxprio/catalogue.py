@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._gc import collector_paused
 from .errors import CatalogueError, Problem, ProblemLevel, in_file_order
-from .limits import MAX_EXPERIENCES, max_values
+from .limits import MAX_EXPERIENCES, QUOTED_LENGTH, max_values
 from .model import Catalogue
 from .references import ALLOWED_PARENTS as ALLOWED_PARENTS
 from .references import check_references as check_references
@@ -33,6 +33,7 @@ from .safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, decode_text, format_
 from .safeyaml import megabytes as megabytes
 from .safeyaml import read_catalogue_file as read_catalogue_file
 from .scoring import measure_warnings
+from .texts import quoted
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
 
@@ -253,29 +254,33 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
     hint = f"see {DOCS}"
     field = loc[-1] if loc else ""
     if kind == "missing":
-        message = f"the required field {field!r} is missing"
+        message = f"the required field {quoted(field)} is missing"
         hint = f"add '{field}:' here; see {DOCS}"
     elif kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         valid = sorted(_fields_by_alias(model)) if model else []
-        message = f"unknown field {field!r}"
+        message = f"unknown field {quoted(field)}"
         guess = suggest(str(field), valid)
         if guess:
-            hint = f"did you mean {guess!r}? Valid fields here: {', '.join(valid)}"
+            hint = f"did you mean {quoted(guess)}? Valid fields here: {', '.join(valid)}"
         elif valid:
             hint = f"remove it, or use one of: {', '.join(valid)}"
     elif kind in ("enum", "literal_error"):
         expected = error.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
-        message = f"{value!r} is not allowed here; expected {expected}"
+        message = f"{quoted(value)} is not allowed here; expected {expected}"
         guess = suggest(str(value).lower(), choices) if isinstance(value, str) else None
-        hint = f"did you mean {guess!r}?" if guess else f"use one of: {expected}"
+        hint = f"did you mean {quoted(guess)}?" if guess else f"use one of: {expected}"
         if field == "version":
-            message = f"version {value!r} is not supported; this cxprio reads version 1"
+            message = f"version {quoted(value)} is not supported; this cxprio reads version 1"
             hint = "set 'version: 1'"
     elif kind == "string_type":
         message = f"expected text, got {_describe(value)}"
-        hint = f'put the value in quotes, such as "{value}"'
+        hint = (
+            f'put the value in quotes, such as "{value}"'
+            if isinstance(value, (int, float)) and len(str(value)) <= QUOTED_LENGTH
+            else "write it as text"
+        )
     elif kind in ("int_type", "int_from_float") and not isinstance(value, str):
         message = f"expected a whole number, got {_describe(value)}"
         hint = "write a whole number such as 1200000 (no decimals, quotes, units or commas)"
@@ -283,8 +288,8 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
         message = f"expected a number, got {_describe(value)}"
         hint = "write a plain number such as 1200 or 0.35 (no quotes, units or commas)"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        message = f"{value!r} is out of range: {error['msg'].lower()}"
-        hint = f"see the allowed range of {field!r} in {DOCS}"
+        message = f"{quoted(value)} is out of range: {error['msg'].lower()}"
+        hint = f"see the allowed range of {quoted(field)} in {DOCS}"
     elif kind in ("list_type",):
         message = f"expected a list, got {_describe(value)}"
         hint = "write a list, such as [a, b] or one '- item' per line"
@@ -294,7 +299,7 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
     elif kind == "value_error":
         message = str(error.get("ctx", {}).get("error", message))
     elif kind == "string_pattern_mismatch":
-        message = f"{value!r} is not a valid id"
+        message = f"{quoted(value)} is not a valid id"
         hint = (
             "use lowercase letters, digits and hyphens, starting and ending with a letter "
             "or digit, such as 'moving-home'"
@@ -330,4 +335,4 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {quoted(value)}"

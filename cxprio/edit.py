@@ -32,6 +32,7 @@ from .audit import FieldChange, compare
 from .errors import CatalogueError, Problem, ProblemLevel, UsageError
 from .model import MEASURES, Experience
 from .safeyaml import read_yaml
+from .texts import quoted
 
 try:  # libyaml when installed, as the safe reader
     from yaml import CSafeLoader as _Loader
@@ -79,7 +80,7 @@ def path_of(field: str) -> Path:
     if performance:
         return ("performance", int(performance.group(1)), performance.group(2))
     raise UsageError(
-        f"{field!r} cannot be edited; editable: {', '.join(EDITABLE)}, steps[N].handoff_owner "
+        f"{quoted(field)} cannot be edited; editable: {', '.join(EDITABLE)}, steps[N].handoff_owner "
         "and performance[N].value, .worst_tenth, .bad_share, .target"
     )
 
@@ -204,7 +205,7 @@ def _entry_by_events(text: str, experience_id: str) -> tuple[int, int, int]:
             end = mapping.end if mapping.flow else mapping.last_end
             column = mapping.start - (text.rfind("\n", 0, mapping.start) + 1)
             return mapping.start, end, column
-    raise UsageError(f"there is no experience {experience_id!r} in the catalogue")
+    raise UsageError(f"there is no experience {quoted(experience_id)} in the catalogue")
 
 
 # --- changing the entry ------------------------------------------------------------------
@@ -340,7 +341,7 @@ def _edit_entry(
             else got is not None and math.isclose(float(got), float(wanted))
         )
         if not same:  # the text would not read back as the value: never write it
-            raise UsageError(f"{edit.field} of {edit.experience} cannot be written as {wanted!r}")
+            raise UsageError(f"{edit.field} of {edit.experience} cannot be written as {quoted(wanted)}")
     return block, before, after
 
 
@@ -393,7 +394,7 @@ def _experience(
             (("steps", i, "handoff_owner"), step.handoff_owner) for i, step in enumerate(experience.steps)
         ]
         problems += [
-            problem(f"unknown team {team!r}", path, "choose one of the catalogue's teams")
+            problem(f"unknown team {quoted(team)}", path, "choose one of the catalogue's teams")
             for path, team in named
             if team is not None and team not in teams
         ]

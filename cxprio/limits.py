@@ -44,3 +44,11 @@ MAX_REFUSALS = 500
 def max_values(max_bytes: int) -> int:
     """The most values a file read under the size limit ``max_bytes`` may hold."""
     return max_bytes // BYTES_PER_VALUE
+
+
+# --- messages -----------------------------------------------------------------------------
+
+QUOTED_LENGTH = 60
+"""The most characters of a value a message quotes; a longer value is cut, with an
+ellipsis. Messages are shown to every visitor of a board: a file that is not a catalogue
+must not be shown back through them."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import Problem, ProblemLevel
 from .safeyaml import format_path
+from .texts import quoted
 
 ALLOWED_PARENTS: dict[str, frozenset[str]] = {
     "trigger": frozenset(),
@@ -86,7 +87,7 @@ def _duplicates(section: str, ids: list[str | None], indexes: list[int], what: s
         if item_id in first:
             yield Problem(
                 ProblemLevel.ERROR,
-                f"the {what} id {item_id!r} is used twice ({section}[{first[item_id]}] and "
+                f"the {what} id {quoted(item_id)} is used twice ({section}[{first[item_id]}] and "
                 f"{section}[{index}])",
                 field=f"{section}[{index}].id",
                 hint=f"give each {what} its own id",
@@ -151,8 +152,8 @@ def _team_references(experience: dict[str, Any]) -> Iterator[tuple[tuple[str | i
 
 def _unknown_team(path: tuple[str | int, ...], team: str, known: set[str]) -> Problem:
     guess = suggest(team, known)
-    hint = f"did you mean {guess!r}?" if guess else "add the team under 'teams:' or correct the id"
-    return _error(path, f"unknown team {team!r}", hint, "unknown-team")
+    hint = f"did you mean {quoted(guess)}?" if guess else "add the team under 'teams:' or correct the id"
+    return _error(path, f"unknown team {quoted(team)}", hint, "unknown-team")
 
 
 def _level(experience: dict[str, Any]) -> str | None:
@@ -170,8 +171,8 @@ def _parent_problems(
     parent = by_id.get(parent_id)
     if parent is None:
         guess = suggest(parent_id, by_id)
-        hint = f"did you mean {guess!r}?" if guess else "use the id of a trigger or journey, or null"
-        yield _error(path, f"unknown parent experience {parent_id!r}", hint, "unknown-parent")
+        hint = f"did you mean {quoted(guess)}?" if guess else "use the id of a trigger or journey, or null"
+        yield _error(path, f"unknown parent experience {quoted(parent_id)}", hint, "unknown-parent")
         return
     level, parent_level = _level(experience), _level(parent)
     if level is None or parent_level is None or parent is experience:
@@ -184,7 +185,7 @@ def _parent_problems(
         else:
             hint = "a trigger is the top of the tree: set 'parent: null'"
         yield _error(
-            path, f"a {level} cannot sit under the {parent_level} {parent_id!r}", hint, "parent-level"
+            path, f"a {level} cannot sit under the {parent_level} {quoted(parent_id)}", hint, "parent-level"
         )
 
 

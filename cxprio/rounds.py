@@ -76,7 +76,7 @@ from .store import (
     rounds,
 )
 from .store import changes as change_rows
-from .texts import plain
+from .texts import plain, quoted
 from .units import LABELS, UNITS, field_label, is_fact, number, percent, relative_change, with_unit
 
 AMBITION = "ambition"
@@ -342,7 +342,7 @@ def parse_criteria(text: str | Sequence[str]) -> dict[str, str]:
         name, _, kind = item.partition(":")
         name, kind = name.strip().lower().replace("-", "_").replace(" ", "_"), kind.strip().lower()
         if name not in CRITERIA:
-            raise RoundError(f"{name!r} is not a criterion: use any of {_criteria_help()}")
+            raise RoundError(f"{quoted(name)} is not a criterion: use any of {_criteria_help()}")
         if name == AMBITION and kind not in ("", TIER):
             raise RoundError("ambition is voted as a tier: write just 'ambition'")
         if is_fact(name) and kind != NUMBER:
@@ -370,10 +370,10 @@ def _check_criteria(criteria: Mapping[str, str]) -> None:
         )
     for name, kind in criteria.items():
         if name not in CRITERIA:
-            raise RoundError(f"{name!r} is not a criterion: use any of {_criteria_help()}")
+            raise RoundError(f"{quoted(name)} is not a criterion: use any of {_criteria_help()}")
         if kind != kind_of(name):
             raise RoundError(
-                f"{name!r} cannot be scored as {kind!r}: the facts are numbers in their unit, "
+                f"{quoted(name)} cannot be scored as {quoted(kind)}: the facts are numbers in their unit, "
                 "depth a 1-5 judgement, ambition a tier vote"
             )
 
@@ -398,7 +398,7 @@ def select_experiences(
         chosen = list(dict.fromkeys(ids))
     else:
         if level is not None and level not in {lv.value for lv in Level}:
-            raise RoundError(f"{level!r} is not a level: use {', '.join(lv.value for lv in Level)}")
+            raise RoundError(f"{quoted(level)} is not a level: use {', '.join(lv.value for lv in Level)}")
         needle = (contains or "").strip().lower()
         chosen = [
             e.id
@@ -488,14 +488,9 @@ def _read_round(connection: Connection, code: str, *, lock: str | None = None) -
     row = connection.execute(query).first()
     if row is None:
         raise RoundError(
-            f"there is no round with the code {_cut(code.strip())!r}: check the code with the facilitator"
+            f"there is no round with the code {quoted(code.strip())}: check the code with the facilitator"
         )
     return _round(row)
-
-
-def _cut(text: str, most: int = 20) -> str:
-    """What someone typed, cut short enough to quote back to them."""
-    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def list_rounds(store: Store) -> list[Round]:
@@ -530,7 +525,7 @@ def join(store: Store, code: str, name: str, *, user: str | None = None) -> Part
             shown = _free_name(f"{shown} ({user.strip()})", taken)
         if existing is not None or shown.casefold() in taken:
             raise RoundError(
-                f"someone has joined round {found.code} as {shown!r} already: "
+                f"someone has joined round {found.code} as {quoted(shown)} already: "
                 "join under another name (add an initial), or, if that was you, open the "
                 "personal link you were given when you joined"
             )
@@ -538,7 +533,7 @@ def join(store: Store, code: str, name: str, *, user: str | None = None) -> Part
         try:
             participant_id = _new_participant(connection, found.id, identity, shown)
         except sa.exc.IntegrityError:  # the same name at the same moment (PostgreSQL)
-            raise RoundError(f"someone has joined round {found.code} as {shown!r} already") from None
+            raise RoundError(f"someone has joined round {found.code} as {quoted(shown)} already") from None
         row = connection.execute(
             sa.select(round_participants).where(round_participants.c.id == participant_id)
         ).one()
@@ -678,7 +673,7 @@ def check(found: Round, experience: str, criterion: str, value: Any) -> tuple[fl
             raise RoundError(f"round {found.code} has no weights vote")
         if measure not in MEASURES or experience:
             raise RoundError(
-                f"{criterion!r} is not a weight: use weight:{', weight:'.join(MEASURES)}, with no experience"
+                f"{quoted(criterion)} is not a weight: use weight:{', weight:'.join(MEASURES)}, with no experience"
             )
         number = _number(value, criterion)
         if number is not None and not 0 <= number <= 1:
@@ -686,19 +681,19 @@ def check(found: Round, experience: str, criterion: str, value: Any) -> tuple[fl
         return number, None
     if experience not in found.experiences:
         raise RoundError(
-            f"{experience!r} is not scored in round {found.code}: its experiences are {', '.join(found.experiences[:8])}{'...' if len(found.experiences) > 8 else ''}"
+            f"{quoted(experience)} is not scored in round {found.code}: its experiences are {', '.join(found.experiences[:8])}{'...' if len(found.experiences) > 8 else ''}"
         )
     kind = found.criteria.get(criterion)
     if kind is None:
         raise RoundError(
-            f"round {found.code} does not ask for {criterion!r}: it asks for {', '.join(found.criteria)}"
+            f"round {found.code} does not ask for {quoted(criterion)}: it asks for {', '.join(found.criteria)}"
         )
     if kind == TIER:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None, None
         tier = str(value).strip().lower()
         if tier not in {t.value for t in Tier}:
-            raise RoundError(f"{value!r} is not a tier: vote {', '.join(t.value for t in Tier)}")
+            raise RoundError(f"{quoted(value)} is not a tier: vote {', '.join(t.value for t in Tier)}")
         return None, tier
     number = _number(value, criterion)
     if number is None:
@@ -715,13 +710,13 @@ def _number(value: Any, criterion: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise RoundError(f"{criterion}: {value!r} is not a number")
+        raise RoundError(f"{criterion}: {quoted(value)} is not a number")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise RoundError(f"{criterion}: {value!r} is not a number") from None
+        raise RoundError(f"{criterion}: {quoted(value)} is not a number") from None
     if not math.isfinite(number):
-        raise RoundError(f"{criterion}: {value!r} is not a number that can be stored")
+        raise RoundError(f"{criterion}: {quoted(value)} is not a number that can be stored")
     return number
 
 
@@ -962,7 +957,7 @@ def reveal(store: Store, code: str, experience: str | None = None) -> Round:
         if found.closed:
             raise RoundError(f"round {found.code} is closed: everything in it is revealed and read-only")
         if experience is not None and experience not in found.experiences:
-            raise RoundError(f"{experience!r} is not scored in round {found.code}")
+            raise RoundError(f"{quoted(experience)} is not scored in round {found.code}")
         shown = {ALL} if experience is None else set(found.revealed) | {experience}
         connection.execute(
             rounds.update().where(rounds.c.id == found.id).values(revealed=json.dumps(sorted(shown)))
@@ -1623,7 +1618,7 @@ def chosen_proposals(
     changing = [p for p in offered if p.changes]
     if isinstance(accept, str):
         if accept not in ("all", "none"):
-            raise RoundError(f"accept 'all', 'none' or a list of experiences, not {accept!r}")
+            raise RoundError(f"accept 'all', 'none' or a list of experiences, not {quoted(accept)}")
         return changing if accept == "all" else []
     wanted = {a.strip() for a in accept if a.strip()}
     unknown = sorted(

@@ -46,8 +46,9 @@ from typing import Any, NoReturn
 import yaml
 
 from .errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel, in_file_order
-from .limits import CONTAINER_WEIGHT, MAX_BYTES, MAX_DEPTH, MAX_EXPERIENCES, MAX_REFUSALS
+from .limits import CONTAINER_WEIGHT, MAX_BYTES, MAX_DEPTH, MAX_EXPERIENCES, MAX_REFUSALS, QUOTED_LENGTH
 from .limits import max_values as limits_max_values
+from .texts import quoted
 
 try:  # libyaml's C parser is much faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -355,14 +356,26 @@ def _line_end(text: str, at: int) -> int:
 
 
 def format_path(path: Sequence[str | int]) -> str:
-    """``("experiences", 3, "measures", "depth")`` -> ``experiences[3].measures.depth``."""
+    """``("experiences", 3, "measures", "depth")`` -> ``experiences[3].measures.depth``.
+
+    A key that is long, or holds a character that does not print (a control character,
+    a bidirectional control), is quoted and cut short (:func:`cxprio.texts.quoted`): a
+    key is the file's text, shown back in every message about what lies under it."""
     text = ""
     for step in path:
         if isinstance(step, int):
             text += f"[{step}]"
         else:
-            text += f".{step}" if text else str(step)
+            key = str(step)
+            key = key if len(key) <= QUOTED_LENGTH and key.isprintable() else quoted(key)
+            text += f".{key}" if text else key
     return text
+
+
+def _shortened(name: str | None) -> str:
+    """An anchor's name as a message shows it: cut short, like a quoted value."""
+    name = name or ""
+    return name if len(name) <= QUOTED_LENGTH and name.isprintable() else quoted(name)
 
 
 class _Refusal(Exception):
@@ -424,7 +437,7 @@ def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
     tag = event.tag
     if tag is not None and tag != "!" and tag not in _SCALAR_TAGS:
         raise _Refusal(
-            f"the tag {tag!r} is not allowed",
+            f"the tag {quoted(tag)} is not allowed",
             event.start_mark,
             _path(stack),
             "remove the tag: a catalogue holds only plain text, numbers, true/false and null",
@@ -464,7 +477,7 @@ def _scalar(event: yaml.ScalarEvent, stack: list[list[Any]]) -> Any:
         )
     if tag is not None and tag != f"{_CORE}str":
         raise _Refusal(
-            f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
+            f"{quoted(value)} is not a valid {tag.rsplit(':', 1)[-1]}",
             event.start_mark,
             _path(stack),
             "remove the tag or correct the value",
@@ -674,7 +687,7 @@ def _build(
             if tag is not None and tag not in _ALLOWED_TAGS:
                 collected.add(
                     _Refusal(
-                        f"the tag {tag!r} is not allowed",
+                        f"the tag {quoted(tag)} is not allowed",
                         event.start_mark,
                         _path(stack),
                         "remove the tag: a catalogue holds only plain mappings and lists",
@@ -915,11 +928,11 @@ def _add_key(
     if key in keys:
         first, _ = lines.position(keys[key])
         raise _Refusal(
-            f"the key {key!r} appears twice in this mapping (lines {first} and "
+            f"the key {quoted(key)} appears twice in this mapping (lines {first} and "
             f"{event.start_mark.line + 1}); YAML would silently keep only the last",
             event.start_mark,
             _path(stack, key),
-            f"delete or rename one of the two {key!r} entries",
+            f"delete or rename one of the two {quoted(key)} entries",
             "yaml-duplicate-key",
         )
     keys[key] = event.start_mark.index
@@ -929,14 +942,14 @@ def _add_key(
 def _anchor_refusal(event: Any, stack: list[list[Any]]) -> _Refusal:
     if type(event) is yaml.AliasEvent:
         return _Refusal(
-            f"YAML aliases (*{event.anchor}) are not allowed",
+            f"YAML aliases (*{_shortened(event.anchor)}) are not allowed",
             event.start_mark,
             _path(stack),
             "write the value out in full instead of referring to an anchor",
             "yaml-alias",
         )
     return _Refusal(
-        f"YAML anchors (&{event.anchor}) are not allowed",
+        f"YAML anchors (&{_shortened(event.anchor)}) are not allowed",
         event.start_mark,
         _path(stack),
         "remove the anchor and write each value out in full",

@@ -70,7 +70,7 @@ class FileChanged(StaleVersion):
 
     def __init__(self, path: Path) -> None:
         super().__init__(None, None)
-        self.message = f"{path} was changed outside the board"
+        self.message = f"{path.name} was changed outside the board"
         self.hint = (
             "nothing was saved; the board loads the file as the latest version: make your change again there"
         )

@@ -40,6 +40,7 @@ from .model import (
     Catalogue,
     Transform,
 )
+from .texts import quoted
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -254,7 +255,7 @@ def resolve_weights(catalogue: Catalogue, overrides: Mapping[str, float] | None 
     weights = catalogue.scoring.weights.as_dict()
     for name, value in (overrides or {}).items():
         if name not in weights:
-            raise UsageError(f"unknown measure {name!r} in weights; use {', '.join(MEASURES)}")
+            raise UsageError(f"unknown measure {quoted(name)} in weights; use {', '.join(MEASURES)}")
         value = float(value)
         if not np.isfinite(value) or value < 0:
             raise UsageError(f"the weight of {name} must be a number of 0 or more, not {value:g}")

@@ -30,7 +30,7 @@ from .model import Catalogue
 from .ownership import analyse_ownership
 from .scoring import score
 from .store import Store, aware, snapshots
-from .texts import plain
+from .texts import plain, quoted
 
 QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
@@ -57,7 +57,7 @@ def parse_quarter(text: str) -> str:
     """``text`` as a quarter label (``2026-Q4``); :class:`UsageError` saying the form otherwise."""
     label = text.strip().upper()
     if not QUARTER.fullmatch(label):
-        raise UsageError(f"{text!r} is not a quarter: write the year and the quarter, such as 2026-Q4")
+        raise UsageError(f"{quoted(text)} is not a quarter: write the year and the quarter, such as 2026-Q4")
     return label
 
 

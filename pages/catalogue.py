@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import NO_RERUN, csv_download, plain, show_problems
+from board.show import NO_RERUN, csv_download, plain, show_problems, visible
 from board.source import (
     UploadsBusy,
     check_upload,
@@ -42,13 +42,16 @@ WARNINGS_SHOWN = 50  # one list on the page; the download has them all
 
 if loaded.warnings:
     with st.expander(f"{len(loaded.warnings):,} warnings (the catalogue still loads)"):
-        lines = [f"- **{plain(w.location())}**: {plain(w.message)}" for w in loaded.warnings[:WARNINGS_SHOWN]]
+        lines = [
+            f"- **{plain(visible(w).location())}**: {plain(w.message)}"
+            for w in loaded.warnings[:WARNINGS_SHOWN]
+        ]
         if len(loaded.warnings) > WARNINGS_SHOWN:
             lines.append(f"- … and {len(loaded.warnings) - WARNINGS_SHOWN:,} more in the download")
         st.markdown("\n".join(lines))
         csv_download(
             "Download the warnings (CSV)",
-            lambda: pd.DataFrame([w.as_dict() for w in loaded.warnings]),
+            lambda: pd.DataFrame([visible(w).as_dict() for w in loaded.warnings]),
             "catalogue-warnings.csv",
             "download_warnings",
             None,

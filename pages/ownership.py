@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import streamlit as st
 
@@ -238,4 +240,4 @@ if with_steps:
         st.graphviz_chart(swimlane_dot(catalogue.experience(chosen), names), width="stretch")
 else:
     st.info("No experience has more than one step.")
-st.caption(f"Catalogue: {plain(board.loaded.source)}")
+st.caption(f"Catalogue: {plain(Path(board.loaded.source).name)}")

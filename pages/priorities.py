@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -158,7 +160,7 @@ if triggers:
     )
 else:
     st.info("The catalogue has no triggers to drill into.")
-st.caption(f"Catalogue: {plain(board.loaded.source)}")
+st.caption(f"Catalogue: {plain(Path(board.loaded.source).name)}")
 
 if show_ranges and known is None:
     board.rank_ranges(top_n)  # the last step: everything else is on screen

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from board import source
 from cxprio import checking
 from cxprio.generate import many_experiences
-from cxprio.limits import MAX_EXPERIENCES
+from cxprio.limits import MAX_EXPERIENCES, QUOTED_LENGTH
 from cxprio.safeyaml import DEFAULT_MAX_BYTES
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump, release, within
@@ -150,3 +150,68 @@ def test_using_an_upload_waits_for_the_upload_being_checked(monkeypatch: pytest.
     assert not app.exception
     app.switch_page("app.py").run()
     assert app.title[0].value == "Waiting Energy"
+
+
+# --- what messages tell every visitor ----------------------------------------------------------
+
+
+def page_text(app: AppTest) -> str:
+    """Everything the page sends the browser, as text: every element's message, without
+    the backslashes that keep Markdown from reading punctuation."""
+    return "\n".join(
+        str(node.proto) for part in (app.main, app.sidebar) for node in part if getattr(node, "proto", None)
+    ).replace("\\", "")
+
+
+PAGES = [
+    "app.py",
+    "pages/priorities.py",
+    "pages/ambition.py",
+    "pages/ownership.py",
+    "pages/decisions.py",
+    "pages/catalogue.py",
+]
+
+
+def test_a_broken_catalogue_is_named_to_visitors_by_its_file_name_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["level"] = "jorney"
+    path = tmp_path / "broken-catalogue.yaml"
+    path.write_text(dump(data), encoding="utf-8")
+    app = start(monkeypatch, path)
+    assert app.title[0].value == "The catalogue could not be loaded"
+    shown = page_text(app)
+    assert "broken-catalogue.yaml:" in shown and "jorney" in shown
+    assert str(tmp_path) not in shown
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_tells_visitors_where_the_server_keeps_the_catalogue(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, page: str
+) -> None:
+    path = tmp_path / "where.yaml"
+    path.write_text(dump(catalogue_dict(organisation="Where Energy")), encoding="utf-8")
+    app = start(monkeypatch, path, page=page)
+    path.write_text(dump(catalogue_dict(version=2)), encoding="utf-8")  # broken: the last good shows
+    within(WAIT, app.run)
+    assert not app.exception
+    shown = page_text(app)
+    assert "where.yaml" in shown and "version 2 is not supported" in shown
+    assert str(tmp_path) not in shown
+
+
+def test_a_long_value_from_a_file_that_is_not_a_catalogue_is_quoted_cut_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    long = "x" * 10_000
+    key = "k" * 1_000  # YAML keeps a key written in line under 1,024 characters
+    text = f"version: 1\norganisation: Not a catalogue\n{key}: 1\nexperiences:\n  - {{id: a, name: A, level: {long}}}\n"
+    app = start(monkeypatch, SAMPLE, page="pages/catalogue.py")
+    upload(app, "notes.yaml", text.encode())
+    shown = shown_errors(app)
+    assert "unknown field" in shown and "is not allowed here" in shown
+    assert max(len(run) for run in shown.split()) < 2 * QUOTED_LENGTH  # nothing long shown back
+    assert "x" * (QUOTED_LENGTH - 1) in shown and "x" * QUOTED_LENGTH not in shown
+    assert "k" * (QUOTED_LENGTH - 1) in shown and "k" * QUOTED_LENGTH not in shown

@@ -137,6 +137,20 @@ def test_validate_reports_a_value_nested_too_deep_with_the_files_other_problems(
     assert "nested more than 64 levels" in result.stderr and "3 errors" in result.stderr
 
 
+def test_validate_names_the_file_as_typed_and_quotes_a_long_value_cut_short(tmp_path: Path) -> None:
+    folder = tmp_path / "catalogues"
+    folder.mkdir()
+    (folder / "notes.yaml").write_text(
+        "version: 1\norganisation: Notes\nexperiences:\n  - {id: a, name: A, level: " + "z" * 10_000 + "}\n"
+    )
+    result = run("validate", "catalogues/notes.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    column = len("  - {id: a, name: A, ") + 1  # where the key starts
+    assert result.stderr.startswith(f"catalogues/notes.yaml:4:{column}: error: experiences[0].level: 'zzz")
+    assert str(tmp_path) not in result.stderr  # the path as typed, never made absolute
+    assert "z" * 59 + "…'" in result.stderr and "z" * 60 not in result.stderr
+
+
 def test_usage_errors_exit_2() -> None:
     assert run("score", "--weights", "reech=0.3").returncode == 2
     assert run("score", "--weights", "depth=-1").returncode == 2

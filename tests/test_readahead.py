@@ -299,4 +299,7 @@ def test_the_first_page_of_a_server_takes_the_document_read_ahead(generated: Pat
     assert shown.returncode == 0, shown.stderr[-3000:]
     assert "READ_HERE 0 LEFT 0 ENDED True" in shown.stdout, shown.stdout
     first = parse_catalogue(generated.read_bytes(), source=str(generated)).warnings[0]
-    assert f"**{plain(first.location())}**" in shown.stdout, (first.format(), shown.stdout)
+    assert f"**{plain(f'{generated.name}:{first.line}:{first.column}')}**" in shown.stdout, (
+        first.format(),
+        shown.stdout,
+    )

@@ -11,6 +11,7 @@ import pytest
 
 from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue, safeyaml
 from cxprio.errors import Problem
+from cxprio.limits import QUOTED_LENGTH
 from cxprio.safeyaml import DEFAULT_MAX_DEPTH, MAX_REFUSALS
 
 from .conftest import catalogue_dict, dump, within
@@ -587,3 +588,49 @@ def test_realistic_catalogues_hold_fewer_values_than_their_own_size_would_allow(
         else generate_catalogue(experiences=2000, teams=60, seed=2).encode()
     )
     assert parse_catalogue(raw, max_bytes=len(raw)).catalogue.experiences
+
+
+# --- what messages quote --------------------------------------------------------------------
+
+LONG = "z" * 5_000
+
+
+def longest_run(text: str, character: str = "z") -> int:
+    """The most times ``character`` comes in a row in ``text``."""
+    return max((len(part) for part in "".join(c if c == character else " " for c in text).split()), default=0)
+
+
+@pytest.mark.parametrize(
+    "experience",
+    [
+        f"{{id: x, name: X, level: {LONG}}}",  # a value not in a list of choices
+        f"{{id: {LONG}, name: X, level: moment}}",  # not an id
+        f"{{id: x, name: X, level: moment, owner: {LONG}}}",  # an unknown team
+        f"{{id: x, name: X, level: moment, parent: {LONG}}}",  # an unknown parent
+        f"{{id: x, name: X, level: moment, {LONG[:1000]}: 1}}",  # an unknown field (and its path)
+        f"{{id: x, name: X, level: moment, measures: {{reach: !!int {LONG}}}}}",  # a value its tag refuses
+        f"{{id: x, name: [{LONG[:1000]}, 2], level: moment}}",  # a list for a text: described, not quoted
+        f"{{id: x, name: !<{LONG[:1000]}> X, level: moment}}",  # a tag
+        f"{{id: x, name: &{LONG[:1000]} X, level: moment}}",  # an anchor
+        f"{{id: x, name: X, level: moment, {LONG[:1000]}: 1, {LONG[:1000]}: 2}}",  # a duplicate key
+    ],
+    ids=["choice", "id", "team", "parent", "field", "tagged", "list", "tag", "anchor", "duplicate"],
+)
+def test_messages_quote_a_long_value_cut_short(experience: str) -> None:
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(GOOD_HEAD + "experiences:\n  - " + experience + "\n")
+    for problem in exc.value.errors:
+        shown = f"{problem.field} {problem.message} {problem.hint}"
+        assert longest_run(shown) < QUOTED_LENGTH, shown[:300]
+    quoting = [e for e in exc.value.errors if longest_run(f"{e.field} {e.message}")]
+    assert all(longest_run(f"{e.field} {e.message}") == QUOTED_LENGTH - 1 for e in quoting)
+
+
+def test_a_key_is_shown_with_its_invisible_characters_as_escapes() -> None:
+    spoofed = "gnp\u202e.exe"
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(GOOD_HEAD + f'experiences:\n  - {{id: x, name: X, level: moment, "{spoofed}": 1}}\n')
+    error = only_error(exc)
+    assert "unknown field" in error.message
+    for shown in (error.field, error.message):
+        assert "\u202e" not in shown and "\\u202e" in shown
