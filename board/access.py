@@ -42,9 +42,11 @@ from typing import Any
 
 import streamlit as st
 
+from cxprio.limits import PERSON_NAME_LENGTH
+from cxprio.texts import problem_in
 from cxprio.throttle import Throttle, seconds_words
 
-from .show import plain
+from .show import plain, sentence
 
 PASSCODE_KEY = "editor_passcode"
 """The passcode field's widget key."""
@@ -298,11 +300,16 @@ def editor() -> Editor | None:
             )
             return None
         PASSCODES.succeeded(keys)
-    if not (name or "").strip():
+    shown = " ".join((name or "").split())
+    if not shown:
         st.error("Give your name to edit: every change records who made it.", icon=":material/badge:")
         return None
-    token = pass_for(" ".join((name or "").split()), _key())
-    st.session_state[_KEPT] = _Kept(" ".join((name or "").split()), token)
+    wrong = problem_in(shown, limit=PERSON_NAME_LENGTH)
+    if wrong is not None:  # a name shown beside every change must read as it is written
+        st.error(sentence(f"your name {wrong[0]}: {wrong[1]}."), icon=":material/badge:")
+        return None
+    token = pass_for(shown, _key())
+    st.session_state[_KEPT] = _Kept(shown, token)
     st.session_state[_COOKIE_DUE] = token
     st.session_state.pop(_SIGNED_OUT, None)
     st.rerun()  # drawn again as an editor, without the form

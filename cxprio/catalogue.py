@@ -33,7 +33,7 @@ from .safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, decode_text, format_
 from .safeyaml import megabytes as megabytes
 from .safeyaml import read_catalogue_file as read_catalogue_file
 from .scoring import measure_warnings
-from .texts import quoted
+from .texts import TEXT_PATTERN, problem_in, quoted
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
 
@@ -298,6 +298,9 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
         hint = f"write 'key: value' pairs here; see {DOCS}"
     elif kind == "value_error":
         message = str(error.get("ctx", {}).get("error", message))
+    elif kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == TEXT_PATTERN:
+        message, hint = problem_in(str(value), lines=True) or ("this text holds a character it may not", hint)
+        message = f"this text {message}"
     elif kind == "string_pattern_mismatch":
         message = f"{quoted(value)} is not a valid id"
         hint = (
@@ -311,8 +314,13 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
         message = "this must not be empty"
         hint = "write a value, or remove the field if it is optional"
     elif kind == "string_too_long":
-        message = f"this text is longer than {error.get('ctx', {}).get('max_length')} characters"
-        hint = "shorten it; longer notes belong outside the catalogue"
+        limit = int(error.get("ctx", {}).get("max_length", 0))
+        message = f"this text is {len(str(value)):,} characters long, above the limit of {limit:,}"
+        hint = f"shorten it to {limit:,} characters or fewer; longer notes belong outside the catalogue"
+    elif kind == "too_long" and field == "experiences":
+        limit = int(error.get("ctx", {}).get("max_length", 0))
+        message = f"the catalogue has {len(value):,} experiences, above the limit of {limit:,}"
+        hint = f"split it into catalogues of at most {limit:,} experiences ({DOCS})"
     position = document.locate(loc)
     line, column = position if position else (None, None)
     return Problem(

@@ -1,9 +1,9 @@
-"""Every limit cxprio puts on what it reads, in one place.
+"""Every limit cxprio puts on what it reads and on the text people give it, in one place.
 
 A catalogue is uploaded by strangers and a board is open to anonymous visitors, so
 nothing read is unbounded: the file's size, the catalogue's experiences, how deep and how
-many its values are. ``docs/catalogue.md`` documents each for the people who write
-catalogues; the messages that refuse a value name its limit.
+many its values are, and the length of every free text. ``docs/catalogue.md`` documents
+each for the people who write catalogues; the messages that refuse a value name its limit.
 
 This module imports nothing, so the YAML reader (and the process that reads ahead,
 :mod:`cxprio.readahead`) can apply the limits without the schema.
@@ -45,6 +45,32 @@ def max_values(max_bytes: int) -> int:
     """The most values a file read under the size limit ``max_bytes`` may hold."""
     return max_bytes // BYTES_PER_VALUE
 
+
+# --- text in a catalogue ----------------------------------------------------------------
+
+NAME_LENGTH = 200
+"""The longest name, in characters: of the organisation, a team, an experience, a step,
+a decision or a performance measure. A name is read on one line of a table or a button."""
+
+OUTCOME_LENGTH = 500
+"""The longest ``outcome`` of an experience: a sentence or two in the customer's words."""
+
+FUNCTION_LENGTH = 100
+"""The longest ``function`` of a team: a word or two, such as ``operations``."""
+
+UNIT_LENGTH = 40
+"""The longest ``unit`` of a performance measure, such as ``score 1-5`` or ``days``."""
+
+# --- text typed on the board or the command line --------------------------------------------
+
+PERSON_NAME_LENGTH = 80
+"""The longest name of a person: an editor, a facilitator, a workshop participant."""
+
+TITLE_LENGTH = 200
+"""The longest title of a workshop round."""
+
+REASON_LENGTH = 500
+"""The longest reason saved with a change, and the longest note kept with a changed value."""
 
 # --- messages -----------------------------------------------------------------------------
 

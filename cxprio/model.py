@@ -19,6 +19,9 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from .limits import FUNCTION_LENGTH, MAX_EXPERIENCES, NAME_LENGTH, OUTCOME_LENGTH, UNIT_LENGTH
+from .texts import TEXT_PATTERN
+
 MEASURES: tuple[str, ...] = ("reach", "frequency", "depth", "cost", "failure_demand")
 """The five criteria every experience is scored on, in display order."""
 
@@ -182,13 +185,19 @@ class AmbitionConfig(_Strict):
 
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+# Free text: no control character (but tabs and line breaks) and no bidirectional control
+# (TEXT_PATTERN, checked by pydantic's own regular expressions, in Rust), and no longer
+# than its limit; a name is not empty.
+Text = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH, pattern=TEXT_PATTERN)]
+Outcome = Annotated[str, Field(max_length=OUTCOME_LENGTH, pattern=TEXT_PATTERN)]
+Function = Annotated[str, Field(max_length=FUNCTION_LENGTH, pattern=TEXT_PATTERN)]
+Unit = Annotated[str, Field(max_length=UNIT_LENGTH, pattern=TEXT_PATTERN)]
 
 
 class Team(_Strict):
     id: Slug
     name: Text
-    function: str | None = None
+    function: Function | None = None
 
 
 class Measures(_Strict):
@@ -267,7 +276,7 @@ class Performance(_Strict):
     better: Literal["higher", "lower"]
     worst_tenth: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
     bad_share: Annotated[float, Field(strict=True, ge=0, le=1)] | None = None
-    unit: str | None = None
+    unit: Unit | None = None
     target: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
@@ -297,7 +306,7 @@ class Experience(_Strict):
     name: Text
     level: Level
     parent: Slug | None = None
-    outcome: str | None = None
+    outcome: Outcome | None = None
     owner: Slug | None = None
     measures: Measures = Measures()
     ambition: Tier | None = None
@@ -395,7 +404,7 @@ class Catalogue(_Strict):
     scoring: ScoringConfig = ScoringConfig()
     ambition: AmbitionConfig = AmbitionConfig()
     teams: list[Team] = Field(default_factory=list)
-    experiences: list[Experience] = Field(min_length=1)
+    experiences: list[Experience] = Field(min_length=1, max_length=MAX_EXPERIENCES)
 
     _columns: ExperienceColumns = PrivateAttr()
 

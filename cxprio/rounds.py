@@ -63,6 +63,7 @@ from .catalogue import parse_catalogue
 from .edit import Edit
 from .errors import StoreError, UsageError
 from .exports import csv_text, read_back
+from .limits import PERSON_NAME_LENGTH, TITLE_LENGTH
 from .model import DEFAULT_SCALES, MEASURES, Catalogue, Level, Scale, Tier, Transform
 from .saving import Saved, save_edits
 from .scoring import Normalised, normalise, ranking
@@ -76,7 +77,7 @@ from .store import (
     rounds,
 )
 from .store import changes as change_rows
-from .texts import plain, quoted
+from .texts import plain, problem_in, quoted
 from .units import LABELS, UNITS, field_label, is_fact, number, percent, relative_change, with_unit
 
 AMBITION = "ambition"
@@ -91,7 +92,7 @@ WEIGHT = "weight:"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Join codes avoid 0/O and 1/I, which are misread on a projector."""
 CODE_LENGTH = 6
-MAX_NAME = 80
+MAX_NAME = PERSON_NAME_LENGTH
 DEFAULT_MAX_PARTICIPANTS = 100
 """A round's participants at most, unless the facilitator sets another number when
 opening it: a leadership team, a department, a large workshop. A cap stops a script from
@@ -438,8 +439,8 @@ def open_round(
             f"a round takes from 1 to {MOST_PARTICIPANTS:,} participants, not {max_participants}: "
             f"give a number in that range (the default is {DEFAULT_MAX_PARTICIPANTS})"
         )
-    plain(author, "facilitator's name")
-    plain(title, "round's title")
+    _typed(author, "facilitator's name", limit=PERSON_NAME_LENGTH)
+    _typed(title, "round's title", limit=TITLE_LENGTH)
     select_experiences(catalogue, ids=list(experiences))  # every id known, not empty
     _check_criteria(criteria)
     now = datetime.now(UTC)
@@ -447,7 +448,7 @@ def open_round(
         closes_at = closes_at if closes_at.tzinfo else closes_at.replace(tzinfo=UTC)
         if closes_at <= now:
             raise RoundError(f"the closing time {closes_at:%Y-%m-%d %H:%M} UTC has passed: give a later one")
-    heading = title.strip()[:200] or f"Round of {now:%Y-%m-%d %H:%M} UTC"
+    heading = title.strip() or f"Round of {now:%Y-%m-%d %H:%M} UTC"
     with store.transaction() as connection:
         taken = True
         while taken:  # 32^6 codes: a second draw is rare, a third rarer still
@@ -509,7 +510,7 @@ def join(store: Store, code: str, name: str, *, user: str | None = None) -> Part
     account whose name is taken joins under its name and e-mail address. A full round
     (:attr:`Round.max_participants`) takes nobody new."""
     shown = _shown_name(name, "give your name to join: the facilitator sees who has scored")
-    plain(user or "", "account's e-mail")
+    _typed(user or "", "account's e-mail")
     identity = f"user:{user.strip().lower()}" if user else f"name:{shown.casefold()}"
     with store.transaction() as connection:
         found = _joining(connection, code)
@@ -576,10 +577,19 @@ def _check_room(found: Round, taken: set[str]) -> None:
 def _shown_name(name: str, missing: str) -> str:
     """A participant's name as the round keeps it: no control character, spaces folded,
     at most :data:`MAX_NAME` characters; :class:`RoundError` saying ``missing`` if empty."""
-    shown = " ".join(plain(name, "name").split())[:MAX_NAME]
+    shown = _typed(" ".join(name.split()), "name", limit=MAX_NAME)
     if not shown:
         raise RoundError(missing)
     return shown
+
+
+def _typed(value: str, what: str, *, limit: int | None = None) -> str:
+    """``value`` when :func:`cxprio.texts.plain` allows it (no control or bidirectional
+    character, at most ``limit`` characters), else :class:`RoundError` saying why."""
+    try:
+        return plain(value, what, limit=limit)
+    except UsageError as refused:
+        raise RoundError(str(refused)) from None
 
 
 def _new_participant(connection: Connection, round_id: int, identity: str, name: str) -> int:
@@ -850,8 +860,9 @@ def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>
         if not name:
             problems.append(f"{source}:{line}: participant: empty: give the participant's name")
             continue
-        if len(name) > MAX_NAME:
-            problems.append(f"{source}:{line}: participant: longer than {MAX_NAME} characters")
+        wrong = problem_in(name, limit=MAX_NAME)
+        if wrong is not None:
+            problems.append(f"{source}:{line}: participant: {wrong[0]}: {wrong[1]}")
             continue
         key = (name.casefold(), experience, criterion)
         if key in seen:
@@ -1660,7 +1671,7 @@ def close_round(
     to write back, as :func:`cxprio.saving.save_edits` takes them."""
     if not author.strip():
         raise RoundError("say who closes the round: it is recorded")
-    plain(author, "name of who closes the round")
+    _typed(author, "name of who closes the round", limit=PERSON_NAME_LENGTH)
     found = get_round(store, code)
     if found.closed:
         raise RoundError(f"round {found.code} was closed already, at {found.closed_at:%Y-%m-%d %H:%M} UTC")

@@ -44,6 +44,7 @@ from sqlalchemy.engine import Connection
 
 from .edit import Edit, Edited, apply_edits
 from .errors import CatalogueError, StaleVersion, UsageError
+from .limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from .safeyaml import read_catalogue_file
 from .store import ORIGIN_EDIT, AuditRow, Draft, Store, Version, Writing, marked_read_only, versions
 from .texts import plain
@@ -137,8 +138,10 @@ def save_edits(
     """
     if not rationale.strip():
         raise UsageError("say why, in a few words: every change is saved with its reason")
-    plain(author, "editor's name")
-    plain(rationale, "reason", lines=True)
+    plain(author, "editor's name", limit=PERSON_NAME_LENGTH)
+    plain(rationale, "reason", lines=True, limit=REASON_LENGTH)
+    for edit in edits:
+        plain(edit.note, "note of a changed value", lines=True, limit=REASON_LENGTH)
     target = file if file is not None and writable(file) else None
     made: dict[str, Any] = {}  # what the draft made: the edits, the versions merged over
 

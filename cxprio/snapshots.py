@@ -26,6 +26,7 @@ from .ambition import check_ambition
 from .catalogue import parse_catalogue
 from .compare import Comparison, compare
 from .errors import StoreError, StoreUnavailable, UsageError
+from .limits import PERSON_NAME_LENGTH
 from .model import Catalogue
 from .ownership import analyse_ownership
 from .scoring import score
@@ -114,7 +115,7 @@ def take_snapshot(
     (the catalogue's own by default). Raises :class:`SnapshotExists` when the quarter has
     one and ``supersede`` is not set, and :class:`UsageError` for a malformed quarter."""
     label = parse_quarter(quarter)
-    plain(author, "author's name")
+    plain(author, "author's name", limit=PERSON_NAME_LENGTH)
     version = store.version(version_id) if version_id is not None else store.latest()
     if version is None:
         raise StoreError("the store holds no catalogue yet", "import one first: open the board on its file")

@@ -55,6 +55,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .audit import FieldChange
 from .errors import StaleVersion, StoreError, StoreUnavailable
+from .limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from .texts import plain
 
 if TYPE_CHECKING:
@@ -530,8 +531,8 @@ class Store:
         with self._errors("write"), self._writing() as connection:
             parent = connection.execute(sa.select(sa.func.max(versions.c.id))).scalar()
             made = draft(Writing(self, connection, parent))
-            plain(made.author, "author's name")
-            plain(made.rationale, "reason", lines=True)
+            plain(made.author, "author's name", limit=PERSON_NAME_LENGTH)
+            plain(made.rationale, "reason", lines=True, limit=REASON_LENGTH)
             digest = sha256_of(made.text)
             now = datetime.now(UTC)
             storage, body = self._body(connection, made.text, parent, made.origin)

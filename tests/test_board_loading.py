@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from streamlit.testing.v1 import AppTest
 from board import source
 from cxprio import checking
 from cxprio.generate import many_experiences
-from cxprio.limits import MAX_EXPERIENCES, QUOTED_LENGTH
+from cxprio.limits import MAX_EXPERIENCES, OUTCOME_LENGTH, QUOTED_LENGTH
+from cxprio.rounds import get_round, participants
 from cxprio.safeyaml import DEFAULT_MAX_BYTES
+from cxprio.store import Store
 
-from .conftest import ROOT, SAMPLE, catalogue_dict, dump, release, within
+from .conftest import ROOT, SAMPLE, catalogue_dict, dump, release, sign_in, within
 
 WAIT = 60
 """Seconds a run of the board may take: a page that waits on a named pipe fails the test
@@ -215,3 +218,66 @@ def test_a_long_value_from_a_file_that_is_not_a_catalogue_is_quoted_cut_short(
     assert max(len(run) for run in shown.split()) < 2 * QUOTED_LENGTH  # nothing long shown back
     assert "x" * (QUOTED_LENGTH - 1) in shown and "x" * QUOTED_LENGTH not in shown
     assert "k" * (QUOTED_LENGTH - 1) in shown and "k" * QUOTED_LENGTH not in shown
+
+
+# --- spoofed and unbounded text -----------------------------------------------------------------
+
+
+def test_a_catalogue_with_a_spoofed_name_is_refused_on_the_board_at_its_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    data = catalogue_dict()
+    data["experiences"][0]["name"] = "Invoice gnp\u202e.exe"
+    text = dump(data)
+    path = tmp_path / "spoof.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "Invoice" in row)
+    app = start(monkeypatch, path)
+    assert app.title[0].value == "The catalogue could not be loaded"
+    shown = shown_errors(app)
+    assert f"spoof.yaml:{line}:" in shown and "experiences[0].name" in shown
+    assert "bidirectional control character U+202E" in shown
+    assert "\u202e" not in page_text(app)
+
+
+def test_an_upload_with_an_outcome_too_long_is_refused_with_its_line_and_fix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = catalogue_dict()
+    data["experiences"][1]["outcome"] = "o" * 10_000
+    text = dump(data)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "ooo" in row)
+    app = start(monkeypatch, SAMPLE, page="pages/catalogue.py")
+    upload(app, "long.yaml", text.encode())
+    shown = shown_errors(app)
+    assert f"long.yaml:{line}:" in shown and "experiences[1].outcome" in shown
+    assert f"10,000 characters long, above the limit of {OUTCOME_LENGTH}" in shown
+    assert f"shorten it to {OUTCOME_LENGTH} characters or fewer" in shown
+    assert "use_upload" not in [b.key for b in app.button]
+
+
+def test_an_editor_cannot_sign_in_under_a_spoofed_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = start(monkeypatch, SAMPLE, page="pages/edit.py")
+    sign_in(app, "Ana\u202enaS")
+    assert not app.exception
+    assert any("bidirectional control character U+202E" in e.value.replace("\\", "") for e in app.error)
+    assert "editor_sign_out" not in [b.key for b in app.button]  # not signed in
+
+
+def test_a_participant_cannot_join_a_round_under_a_spoofed_name(
+    board: Callable[..., AppTest], tmp_path: Path, own_store: str
+) -> None:
+    from .test_rounds_page import PAGE, facilitator, open_on_page
+
+    catalogue = tmp_path / "experiences.yaml"
+    shutil.copy(SAMPLE, catalogue)
+    code = open_on_page(facilitator(board, catalogue, own_store))
+    app = board(catalogue)
+    app.switch_page(PAGE)
+    app.query_params["round"] = code
+    app.run()
+    app.text_input(key="round_name").input("Ana\u202enaS")
+    app.button(key="round_join_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("bidirectional control character U+202E" in e.value.replace("\\", "") for e in app.error)
+    assert participants(Store(own_store), get_round(Store(own_store), code)) == []

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
 from cxprio import CatalogueError, parse_catalogue
+from cxprio.limits import FUNCTION_LENGTH, NAME_LENGTH, OUTCOME_LENGTH, UNIT_LENGTH
 
-from .conftest import catalogue_dict, load_dict
+from .conftest import catalogue_dict, dump, load_dict
 
 
 def errors_of(data: dict[str, Any]) -> list[str]:
@@ -304,3 +305,116 @@ def test_a_reach_above_the_customer_count_is_a_warning() -> None:
         ("experiences[0].measures.reach", "reach-above-customers")
     ]
     assert "180,000 is more than the organisation's 175,000 customers" in warnings[0].message
+
+
+# --- free text: no spoofing characters, a length limit each --------------------------------
+
+FREE_TEXT: list[tuple[str, tuple[Any, ...], int]] = [
+    ("organisation", ("organisation",), NAME_LENGTH),
+    ("team name", ("teams", 0, "name"), NAME_LENGTH),
+    ("team function", ("teams", 0, "function"), FUNCTION_LENGTH),
+    ("experience name", ("experiences", 0, "name"), NAME_LENGTH),
+    ("outcome", ("experiences", 0, "outcome"), OUTCOME_LENGTH),
+    ("step name", ("experiences", 0, "steps", 0, "name"), NAME_LENGTH),
+    ("decision name", ("experiences", 0, "decisions", 0, "name"), NAME_LENGTH),
+    ("performance name", ("experiences", 0, "performance", 0, "name"), NAME_LENGTH),
+    ("unit", ("experiences", 0, "performance", 0, "unit"), UNIT_LENGTH),
+]
+MARKER = "Marker"
+
+
+def with_text(path: tuple[Any, ...], value: str) -> str:
+    """The small catalogue with ``value`` at ``path``, and a performance measure to hold one."""
+    data = catalogue_dict()
+    data["experiences"][0]["performance"] = [
+        {
+            "name": "Effort",
+            "kind": "perceive",
+            "value": 3,
+            "worst_tenth": 4,
+            "better": "lower",
+            "unit": "score",
+        }
+    ]
+    node: Any = data
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return dump(data)
+
+
+def line_of(text: str, value: str) -> int:
+    """The line the YAML writer put ``value`` on, found in the text."""
+    return next(number for number, line in enumerate(text.splitlines(), 1) if value[:20] in line)
+
+
+@pytest.mark.parametrize(("what", "path", "limit"), FREE_TEXT, ids=[f[0] for f in FREE_TEXT])
+@pytest.mark.parametrize(
+    "control", ["\u202e", "\u2066", "\u200f", "\u061c"], ids=["RLO", "LRI", "RLM", "ALM"]
+)
+def test_a_bidirectional_control_in_free_text_is_refused_at_its_line_and_field(
+    what: str, path: tuple[Any, ...], limit: int, control: str
+) -> None:
+    text = with_text(path, f"{MARKER}gnp{control}.exe")
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, source="spoof.yaml")
+    (error,) = exc.value.errors
+    field = ".".join(f"[{s}]" if isinstance(s, int) else s for s in path).replace(".[", "[")
+    assert error.field == (field if what != "organisation" else "organisation.name")
+    assert error.line == line_of(text, MARKER)
+    assert f"U+{ord(control):04X}" in error.message and "bidirectional control" in error.message
+    assert f"at character {len(MARKER) + 4}" in error.message
+    assert "remove it" in error.hint
+
+
+@pytest.mark.parametrize(("what", "path", "limit"), FREE_TEXT, ids=[f[0] for f in FREE_TEXT])
+def test_free_text_longer_than_its_limit_is_refused_and_at_its_limit_loads(
+    what: str, path: tuple[Any, ...], limit: int
+) -> None:
+    assert parse_catalogue(with_text(path, MARKER + "x" * (limit - len(MARKER))))
+    text = with_text(path, MARKER + "x" * (limit + 1 - len(MARKER)))
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text, source="long.yaml")
+    (error,) = exc.value.errors
+    assert error.line == line_of(text, MARKER) and error.file == "long.yaml"
+    assert error.message == f"this text is {limit + 1:,} characters long, above the limit of {limit:,}"
+    assert f"shorten it to {limit:,} characters or fewer" in error.hint
+
+
+def test_a_control_character_written_as_an_escape_is_refused_in_a_name() -> None:
+    text = dump(catalogue_dict()).replace("name: Moving home", 'name: "Moving\\x1b[31m home"')
+    with pytest.raises(CatalogueError) as exc:
+        parse_catalogue(text)
+    (error,) = exc.value.errors
+    assert error.field == "experiences[0].name" and "control character U+001B" in error.message
+
+
+def test_an_outcome_of_several_lines_with_tabs_still_loads() -> None:
+    text = dump(catalogue_dict()).replace(
+        "  level: trigger\n", "  level: trigger\n  outcome: |\n    Move in\n    \twith energy sorted\n", 1
+    )
+    loaded = parse_catalogue(text)
+    assert loaded.catalogue.experiences[0].outcome == "Move in\n\twith energy sorted\n"
+
+
+def test_the_rule_for_a_catalogues_text_is_the_one_for_typed_text() -> None:
+    """pydantic's pattern (in Rust) refuses exactly what texts.plain refuses, in any text
+    of several lines: every character of the Basic Multilingual Plane, checked both ways."""
+    from pydantic import Field, TypeAdapter, ValidationError
+
+    from cxprio.texts import TEXT_PATTERN, problem_in
+
+    adapter = TypeAdapter(Annotated[str, Field(pattern=TEXT_PATTERN)])
+    differ = []
+    for point in range(0x10000):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        text = f"a{chr(point)}b"
+        try:
+            adapter.validate_python(text)
+            by_pattern = True
+        except ValidationError:
+            by_pattern = False
+        if by_pattern != (problem_in(text, lines=True) is None):
+            differ.append(hex(point))
+    assert differ == []

@@ -151,6 +151,29 @@ def test_validate_names_the_file_as_typed_and_quotes_a_long_value_cut_short(tmp_
     assert "z" * 59 + "…'" in result.stderr and "z" * 60 not in result.stderr
 
 
+def test_validate_refuses_a_spoofed_name_and_an_outcome_too_long_at_their_lines(tmp_path: Path) -> None:
+    data = catalogue_dict()
+    data["teams"][0]["name"] = "gnp\u202e.exe"
+    data["experiences"][0]["outcome"] = "o" * 10_000
+    text = dump(data)
+    path = tmp_path / "spoof.yaml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    spoofed = next(n for n, line in enumerate(lines, 1) if "gnp" in line)
+    long = next(n for n, line in enumerate(lines, 1) if "ooo" in line)
+    result = run("validate", str(path))
+    assert result.returncode == 1 and "2 errors" in result.stderr
+    assert (
+        f"{path}:{spoofed}:" in result.stderr
+        and "teams[0].name: this text holds the bidirectional" in result.stderr
+    )
+    assert (
+        f"{path}:{long}:" in result.stderr
+        and "experiences[0].outcome: this text is 10,000 characters" in result.stderr
+    )
+    assert "\u202e" not in result.stderr
+
+
 def test_usage_errors_exit_2() -> None:
     assert run("score", "--weights", "reech=0.3").returncode == 2
     assert run("score", "--weights", "depth=-1").returncode == 2

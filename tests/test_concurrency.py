@@ -6,6 +6,7 @@ control characters are refused before anything is written."""
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import threading
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from cxprio import UsageError, parse_catalogue
 from cxprio.edit import Edit
+from cxprio.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.rounds import (
     RoundError,
     close_round,
@@ -170,3 +172,47 @@ def test_control_characters_are_refused_before_anything_is_written(sample: Store
     # A reason of several lines is a reason, not a control character.
     saved = save_edits(store, edit, started_from=latest.id, author="Ana", rationale="one\n\ttwo", teams=teams)
     assert saved.version.rationale == "one\n\ttwo"
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2067", "\u200e"], ids=["RLO", "RLI", "LRM"])
+def test_bidirectional_controls_are_refused_before_anything_is_written(sample: Store, control: str) -> None:
+    store = sample
+    latest = store.latest()
+    assert latest is not None
+    teams = {t.id for t in parse_catalogue(store.text(latest.id)).catalogue.teams}
+    edit = [Edit("move-out", "measures.depth", 1)]
+    text = f"gnp{control}.exe"
+    said = re.escape(f"bidirectional control character U+{ord(control):04X}")
+    for options in (
+        {"author": "Ana", "rationale": text},
+        {"author": text, "rationale": "ok"},
+        {"author": "Ana", "rationale": "ok", "edits": [Edit("move-out", "measures.depth", 1, note=text)]},
+    ):
+        with pytest.raises(UsageError, match=said):
+            save_edits(store, options.pop("edits", edit), started_from=latest.id, teams=teams, **options)
+    with pytest.raises(UsageError, match=said):
+        take_snapshot(store, "2026-Q4", author=text)
+    assert store.history() == [latest] and list_snapshots(store) == []
+
+
+def test_text_longer_than_its_limit_is_refused_before_anything_is_written(sample: Store) -> None:
+    store = sample
+    latest = store.latest()
+    assert latest is not None
+    teams = {t.id for t in parse_catalogue(store.text(latest.id)).catalogue.teams}
+    edit = [Edit("move-out", "measures.depth", 1)]
+    reason, name = "r" * (REASON_LENGTH + 1), "n" * (PERSON_NAME_LENGTH + 1)
+    with pytest.raises(UsageError, match=f"above the limit of {REASON_LENGTH}"):
+        save_edits(store, edit, started_from=latest.id, author="Ana", rationale=reason, teams=teams)
+    with pytest.raises(UsageError, match=f"above the limit of {PERSON_NAME_LENGTH}"):
+        save_edits(store, edit, started_from=latest.id, author=name, rationale="ok", teams=teams)
+    with pytest.raises(UsageError, match=f"above the limit of {REASON_LENGTH}"):
+        save_edits(
+            store, [Edit("move-out", "measures.depth", 1, note=reason)], started_from=latest.id,
+            author="Ana", rationale="ok", teams=teams,
+        )  # fmt: skip
+    with pytest.raises(UsageError, match=f"above the limit of {PERSON_NAME_LENGTH}"):
+        take_snapshot(store, "2026-Q4", author=name)
+    assert store.history() == [latest] and list_snapshots(store) == []
+    saved = save_edits(store, edit, started_from=latest.id, author="n" * 80, rationale="r" * 500, teams=teams)
+    assert saved.version.rationale == "r" * REASON_LENGTH

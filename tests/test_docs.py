@@ -33,3 +33,33 @@ def test_the_catalogue_docs_cover_every_field_of_the_model() -> None:
     for model in (Catalogue, Organisation, Team, Experience, Measures, Step, Decision):
         for name, field in model.model_fields.items():
             assert f"`{field.alias or name}`" in docs, f"{model.__name__}.{name} is undocumented"
+
+
+def test_the_catalogue_docs_give_every_limit_its_value() -> None:
+    from cxprio import limits
+
+    docs = (ROOT / "docs" / "catalogue.md").read_text()
+    table = docs.split("\n## Limits\n", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in table.splitlines()
+        if line.startswith("| ")
+    }
+    assert rows["file size"].startswith(f"{limits.MAX_BYTES // 1_048_576} MB")
+    assert rows["experiences"] == f"{limits.MAX_EXPERIENCES:,}"
+    assert rows["values"].startswith(f"one for every {limits.BYTES_PER_VALUE} bytes")
+    assert f"({limits.max_values(limits.MAX_BYTES) / 1e6:.1f} million at 20 MB" in rows["values"]
+    assert f"counts as {limits.CONTAINER_WEIGHT})" in rows["values"]
+    assert rows["nesting"] == f"{limits.MAX_DEPTH} levels"
+    assert rows["problems"] == f"{limits.MAX_REFUSALS}"
+    for label, value in (
+        ("a name", limits.NAME_LENGTH),
+        ("`outcome`", limits.OUTCOME_LENGTH),
+        ("`function`", limits.FUNCTION_LENGTH),
+        ("`unit`", limits.UNIT_LENGTH),
+        ("a person's name (typed)", limits.PERSON_NAME_LENGTH),
+        ("a round's title (typed)", limits.TITLE_LENGTH),
+        ("a reason or a note (typed)", limits.REASON_LENGTH),
+        ("a value quoted in a message", limits.QUOTED_LENGTH),
+    ):
+        assert rows[label] == f"{value} characters", label

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import statistics
 import subprocess
 import threading
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 
 from cxprio import parse_catalogue
 from cxprio.edit import Edit, apply_edits
+from cxprio.limits import PERSON_NAME_LENGTH, TITLE_LENGTH
 from cxprio.model import MEASURES
 from cxprio.rounds import (
     RoundError,
@@ -657,6 +659,43 @@ def test_the_weights_vote_gives_medians_and_how_many_keep_each_top_experience(
     assert list(vote.top["kept"]) == [sum(i in t for t in tops) for i in agreed["id"][:10]]
     with pytest.raises(RoundError, match="between 0 and 1"):
         record(store, code, participants(store, found)[0], [("", "weight:reach", 2)])
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Ana\u202enaS", "bidirectional control character U+202E"),
+        ("A" * (PERSON_NAME_LENGTH + 1), f"{PERSON_NAME_LENGTH + 1} characters long, above the limit of "),
+    ],
+    ids=["spoofed", "too-long"],
+)
+def test_a_name_that_reads_otherwise_or_is_too_long_is_refused_wherever_a_round_takes_one(
+    sample: tuple[Store, Path], name: str, said: str
+) -> None:
+    store, _ = sample
+    code = opened(store)
+    first = get_round(store, code).experiences[0]
+    with pytest.raises(RoundError, match=re.escape(said)):
+        join(store, code, name)
+    with pytest.raises(RoundError, match=re.escape("scores.csv:2: participant: ")) as refused:
+        import_scores(
+            store,
+            code,
+            f"participant,experience,criterion,value\n{name},{first},reach,3\n",
+            source="scores.csv",
+        )
+    assert said in str(refused.value)
+    with pytest.raises(RoundError, match=re.escape(said)):
+        opened(store, author=name)
+    with pytest.raises(RoundError, match=re.escape(said)):
+        close_round(store, code, accept="none", author=name)
+    assert participants(store, get_round(store, code)) == []
+
+
+def test_a_round_title_longer_than_its_limit_is_refused(sample: tuple[Store, Path]) -> None:
+    store, _ = sample
+    with pytest.raises(RoundError, match=f"above the limit of {TITLE_LENGTH}"):
+        opened(store, title="T" * (TITLE_LENGTH + 1))
 
 
 def test_a_scores_file_is_checked_row_by_row_and_saved_whole(sample: tuple[Store, Path]) -> None:
