@@ -10,6 +10,7 @@ experiences, teams and warnings) and ends: what the check held goes with it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -23,6 +24,9 @@ from .errors import CatalogueError, Problem, ProblemLevel
 CHECK_SECONDS = 120.0
 """How long a check may take before it is stopped (a catalogue at the size limit takes a
 few seconds)."""
+
+CHECK_NICENESS = 10
+"""How much lower the check's processor priority is than the server's (``os.nice``)."""
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,6 +141,9 @@ def _from_json(text: bytes) -> Checked:
 def main(argv: list[str]) -> int:
     """The child: ``python -m cxprio.checking SOURCE``, the catalogue's bytes on stdin;
     writes what it found as JSON on stdout."""
+    # A check is no one's page: the server's pages go first when the two want a core.
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(CHECK_NICENESS)
     content = sys.stdin.buffer.read()
     sys.stdout.write(_to_json(check(content, source=argv[0])))
     sys.stdout.flush()
