@@ -604,10 +604,10 @@ def test_a_broken_file_leaves_the_last_good_board_for_this_session_and_every_new
             visitor.close()
 
 
-HOSTILE = (
-    "**Bold** [a link](javascript:alert(1)) ![pixel](http://127.0.0.1:9/tracker.png) "
-    "<img src=x onerror=alert(1)> <script>alert(2)</script> :red[coloured] $x^2$ _it_ `code` "
-    "www.example.com/track mail@example.com"
+HOSTILE = (  # each attack once, within a name's 200 characters with "Trigger " before it
+    "**Bold** [link](javascript:alert(1)) ![p](http://127.0.0.1:9/tracker.png) "
+    "<img src=x onerror=alert(1)> <script>alert(2)</script> :red[hue] $x^2$ _it_ `code` "
+    "www.example.com/track m@example.com"
 )
 
 
@@ -642,9 +642,7 @@ def test_catalogue_text_with_markdown_html_and_links_is_shown_as_plain_text(
             assert page.locator('img[src*="tracker"], img[src="x"]').count() == 0
             assert page.locator("script:has-text('alert(2)')").count() == 0
             assert (
-                page.locator('[data-testid="stMarkdown"] [style*="color"]')
-                .filter(has_text="coloured")
-                .count()
+                page.locator('[data-testid="stMarkdown"] [style*="color"]').filter(has_text="hue").count()
                 == 0
             )
             assert page.locator(".katex").count() == 0

@@ -41,9 +41,11 @@ PEOPLE = (LINK, "+1", "-1+2", "@SUM(A1)")
 """Participants' names: the board refuses control characters (a tab, a CR) in a name."""
 
 TEAMS = {"billing": "+1", "digital": "-1+2", "metering": "@SUM(A1)"}
-EXPERIENCES = {"moving-home": LINK, "move-out": "\tx", "final-reading": "\rx"}
-STEPS = ("@SUM(A1)", "\tx", "-1+2", SPLIT)
-DECISIONS = ("+1", "\rx")
+# A catalogue refuses control characters (a tab, a CR) in its text, as the board refuses
+# them in a typed name; csv_text's own tests cover those.
+EXPERIENCES = {"moving-home": LINK, "move-out": "=1+1", "final-reading": "-x"}
+STEPS = ("@SUM(A1)", "=A1", "-1+2", "+A1")
+DECISIONS = ("+1", "@x")
 
 
 def hostile_catalogue(**measures: float) -> dict[str, Any]:
@@ -278,9 +280,9 @@ def test_seams_csv_from_the_command_line_quotes_hostile_team_and_step_names(tmp_
     seams = [(r["from_step"], r["to_step"], r["from_team_name"], r["to_team_name"]) for r in records(text)]
     assert sorted(seams) == sorted(
         [
-            ("'@SUM(A1)", "'\tx", "'-1+2", "'@SUM(A1)"),
-            ("'\tx", "'-1+2", "'@SUM(A1)", "'+1"),
-            ("'-1+2", SPLIT, "'+1", "'-1+2"),
+            ("'@SUM(A1)", "'=A1", "'-1+2", "'@SUM(A1)"),
+            ("'=A1", "'-1+2", "'@SUM(A1)", "'+1"),
+            ("'-1+2", "'+A1", "'+1", "'-1+2"),
         ]
     )
 
