@@ -48,9 +48,9 @@ def max_values(max_bytes: int) -> int:
 
 # --- text in a catalogue ----------------------------------------------------------------
 
-NAME_LENGTH = 200
+NAME_LENGTH = 500
 """The longest name, in characters: of the organisation, a team, an experience, a step,
-a decision or a performance measure. A name is read on one line of a table or a button."""
+a decision or a performance measure (the limit names always had)."""
 
 OUTCOME_LENGTH = 500
 """The longest ``outcome`` of an experience: a sentence or two in the customer's words."""
