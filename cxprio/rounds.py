@@ -569,8 +569,10 @@ def _free_name(wanted: str, taken: set[str]) -> str:
 def _check_room(found: Round, taken: set[str]) -> None:
     if len(taken) >= found.max_participants:
         raise RoundError(
-            f"round {found.code} is full: it takes {found.max_participants:,} participants and all "
-            "have joined. Ask the facilitator to open another round for the others"
+            f"round {found.code} is full: it takes {found.max_participants:,} "
+            f"participant{'' if found.max_participants == 1 else 's'} and "
+            f"{'they have' if found.max_participants == 1 else 'all have'} joined. Ask the facilitator "
+            "to open another round for the others"
         )
 
 

@@ -169,6 +169,13 @@ def test_a_full_round_takes_nobody_new_and_keeps_everyone_in_it(sample: Store) -
 
 
 @pytest.mark.parametrize("most", [0, -1, 1001])
+def test_a_round_for_one_says_so_in_words(sample: Store) -> None:
+    code = opened(sample, most=1)
+    join(sample, code, "Ana")
+    with pytest.raises(RoundError, match="it takes 1 participant and they have joined"):
+        join(sample, code, "Ben")
+
+
 def test_a_cap_out_of_range_is_refused(sample: Store, most: int) -> None:
     with pytest.raises(RoundError, match="from 1 to 1,000 participants"):
         opened(sample, most=most)
