@@ -111,6 +111,13 @@ def server(catalogue: Path, store: Path | None = None) -> Iterator[str]:
     """A freshly started board on ``catalogue`` and the SQLite store ``store``, by
     default a new, empty one (so the catalogue is imported, in the background, as on a
     first start); yields its address once it answers."""
+    with served(catalogue, store) as (address, _pid):
+        yield address
+
+
+@contextmanager
+def served(catalogue: Path, store: Path | None = None) -> Iterator[tuple[str, int]]:
+    """:func:`server`, yielding the server process's id too (to read its memory)."""
     own = store is None
     store = store or Path(tempfile.mkdtemp(prefix="cxprio-bench-store-")) / "cxprio.db"
     with socket.socket() as probe:
@@ -138,7 +145,7 @@ def server(catalogue: Path, store: Path | None = None) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("the board did not start") from None
                 time.sleep(0.1)  # polling the health check, not waiting for a result
-        yield address
+        yield address, process.pid
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -30,17 +30,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -123,55 +118,17 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
-@contextmanager
-def board(catalogue: Path, folder: Path) -> Iterator[tuple[str, int]]:
-    """A board served on ``catalogue`` (``streamlit run app.py``); its address and pid."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "CXPRIO_CATALOGUE": str(catalogue),
-            "CXPRIO_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the board did not start") from None
-                time.sleep(0.1)  # polling the health check, not waiting for a result
-        yield address, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
 def another_visitor(folder: Path, oversized: Path) -> tuple[float, float, float, float, float, str]:
     """Median seconds of a visitor's Priorities rerun after a weight change, alone and
     while ``UPLOADERS`` other visitors each upload ``oversized``; the server's memory
     before the uploads, at its peak, and once they are answered (MB); how they were
     answered (refused, or told the board is busy checking another)."""
-    from bench_browser import CHROMIUM, DRAWN, LAUNCH_ARGS, Runs, timed
+    from bench_browser import CHROMIUM, DRAWN, LAUNCH_ARGS, Runs, served, timed
     from playwright.sync_api import sync_playwright
 
     catalogue = folder / "catalogue-1000.yaml"
     catalogue.write_text(generate_catalogue(experiences=1000, teams=60, seed=1), encoding="utf-8")
-    with board(catalogue, folder) as (address, pid), sync_playwright() as playwright:
+    with served(catalogue, folder / "store.db") as (address, pid), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         visitor = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
         visitor.set_default_timeout(300_000)
