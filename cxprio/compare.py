@@ -201,7 +201,7 @@ def _performance(
                         severity=Severity.HIGH,
                         message=(
                             f"{after[i]['name']}: {measure.name} got worse ({previous.value:g} -> "
-                            f"{measure.value:g}) while the ambition is {after[i]['ambition']}; "
+                            f"{measure.value:g}) while the ambition is {str(after[i]['ambition']).capitalize()}; "
                             "find out why before the next quarter"
                         ),
                         experience=i,

@@ -306,7 +306,7 @@ def experience_findings(
                     "SEAM_UNOWNED",
                     Severity.HIGH,
                     f"{seam.experience_name}: nobody owns the handoff from {source} "
-                    f"({seam.from_step}) to {target} ({seam.to_step}); name a handoff_owner",
+                    f"({seam.from_step}) to {target} ({seam.to_step}); name a team to own it",
                     experience=seam.experience,
                     teams=(seam.from_team, seam.to_team),
                     risk=seam.risk,
