@@ -1,14 +1,15 @@
 """The board's shell: what every page of the Streamlit app shares.
 
 The pages (``app.py`` for the Overview, ``pages/*.py`` for the rest) are Streamlit's own
-multipage directory mode; each starts with :func:`open_page`, which sets the page up,
-draws the sidebar, loads the catalogue and ranks it under the sliders' weights, and
-returns the :class:`Board` the page draws from. Everything computed comes from
+multipage directory mode; each starts with :func:`open_page`, which sets the page up, draws the sidebar, loads the
+catalogue and ranks it under the sliders' weights, and returns the :class:`Board` the
+page draws from. Everything computed comes from
 ``cxprio``; this package only caches it and draws it.
 
 Modules: :mod:`.startup` (which file, read ahead at start), :mod:`.source` (which
 catalogue, loading), :mod:`.state` (the board and its caches), :mod:`.ranges` (rank
-ranges in the background), :mod:`.sidebar` (page links and weights), :mod:`.show`
+ranges in the background), :mod:`.sidebar` (pages and weights), :mod:`.presenting`
+(presentation mode), :mod:`.show`
 (text, problems, findings, downloads), :mod:`.charts`.
 """
 
@@ -24,7 +25,7 @@ import streamlit as st  # noqa: E402
 from cxprio import CatalogueError  # noqa: E402
 from cxprio.scoring import ranking  # noqa: E402
 
-from . import access, sidebar, source  # noqa: E402
+from . import access, presenting, sidebar, source  # noqa: E402
 from .show import plain, sentence, show_problems  # noqa: E402
 from .state import Board  # noqa: E402
 
@@ -33,6 +34,9 @@ __all__ = ["Board", "open_page"]
 ROOM_STYLE = """<style>
 /* Less blank margin above and beside the page, so a 1280x720 projector shows the page. */
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 2.5rem 4rem; }
+/* The same above the sidebar's page links: the weights under them fit that screen too. */
+[data-testid="stSidebarHeader"] { height: 2.25rem; margin-bottom: 0; }
+[data-testid="stSidebarUserContent"] { padding-top: 0.25rem; }
 </style>"""
 """The one style the board adds to Streamlit's: styles only, so it takes no space on the page."""
 
@@ -47,9 +51,10 @@ by the board itself."""
 def open_page(title: str, *, controls: bool = True) -> Board:
     """Set up a page of the board titled ``title`` and return the board it draws from.
 
-    With ``controls`` off (a projected screen, a workshop participant's page), there is
-    no sidebar: no page links and no weight sliders; the weights are the page address's,
-    else the catalogue's.
+    With ``controls`` off (a projected round, a workshop participant's page), there is
+    no sidebar: no weight sliders; the weights are the page address's, else the
+    catalogue's. In presentation mode (:mod:`.presenting`) the sidebar and every control
+    are hidden, and the weights are the session's.
 
     An invalid catalogue shows its errors: above the last version that loaded, when the
     session has one, or alone, and then the page stops.
@@ -61,9 +66,12 @@ def open_page(title: str, *, controls: bool = True) -> Board:
         initial_sidebar_state="auto" if controls else "collapsed",
     )
     st.html(ROOM_STYLE)
-    if controls:
+    shown = controls and not presenting.on()
+    if shown:
         sidebar.navigation()
-        access.mode_line()  # under the page links: seen on the first screen
+        access.mode_line(closed_only=True)  # editing switched off: said first
+    elif controls:
+        presenting.hide_controls()
     try:
         prepared, stale, where = source.load()
     except CatalogueError as exc:
@@ -72,10 +80,14 @@ def open_page(title: str, *, controls: bool = True) -> Board:
         show_problems(exc.problems)
         st.stop()
     if controls:
-        weights = sidebar.weight_sliders(prepared.loaded, where)
-        editing = access.current()
-        if editing is not None:
-            access.signed_in_line(editing)
+        weights = sidebar.weight_sliders(prepared.loaded, draw=shown)
+        if shown:
+            presenting.switch()
+            access.mode_line(closed_only=False)
+            sidebar.catalogue_line(prepared.loaded, where)
+            editing = access.current()
+            if editing is not None:
+                access.signed_in_line(editing)
         access.keep_in_browser()
     else:
         weights = sidebar.address_weights(prepared.loaded)

@@ -325,14 +325,15 @@ def closed_notice() -> None:
     )
 
 
-def mode_line() -> None:
+def mode_line(*, closed_only: bool) -> None:
     """In the sidebar, what needs saying about access on every page: that the settings
-    are wrong (nobody edits), or that single-user mode is on (anyone edits)."""
+    are wrong (nobody edits: drawn when ``closed_only``, at the top), or that single-user
+    mode is on (anyone edits: drawn otherwise, under the weights)."""
     how = mode()
-    if how == CLOSED:
+    if how == CLOSED and closed_only:
         with st.sidebar:
             st.error(f"Editing is off: {problem()}.", icon=":material/lock:")
-    elif how == "single user":
+    elif how == "single user" and not closed_only:
         with st.sidebar:
             st.caption(
                 ":material/lock_open: Single-user mode: anyone who opens this board can edit. "

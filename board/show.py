@@ -11,17 +11,21 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import streamlit as st
 
 from cxprio.errors import Problem, StoreError
 from cxprio.exports import csv_text
 from cxprio.findings import Finding
+from cxprio.model import Tier
 from cxprio.tables import findings_table, with_weights
 
 if TYPE_CHECKING:
     from cxprio.store import Store
 
+    from .ranges import RankRanges
     from .state import Board
 
 FINDING_COLUMNS = {
@@ -69,6 +73,53 @@ TREE_COLUMNS: dict[str, Any] = {
     "priority": PRIORITY,
 }
 """The drill-down's columns: an experience and everything under it."""
+
+
+def tier_label(value: object) -> str:
+    """An ambition as people write it ("Distinct"); "No ambition" for none."""
+    try:
+        return Tier(str(value)).label
+    except ValueError:
+        return "No ambition"
+
+
+def words_list(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def top_table(board: Board, rows: npt.NDArray[np.intp], spread: RankRanges | None) -> pd.DataFrame:
+    """The top of the ranking as a table that wraps, so no name is cut on a projector:
+    rank, rank range and whether it is stable (given the ranges), name, priority, ambition."""
+    ranked, names = board.ranked, board.prepared.names
+    ambition = board.prepared.columns["ambition"].take(rows).to_pylist()
+    table: dict[str, list[str]] = {"Rank": [f"{r}" for r in ranked.rank[rows]]}
+    if spread is not None:
+        table["Range"] = spread.text.take(rows).to_pylist()
+        table["Stable"] = ["Yes" if s else "No" for s in spread.stable[rows]]
+    table["Experience"] = [plain(names[r]) for r in rows]
+    table["Priority"] = [f"{p:.0f}" for p in ranked.priority[rows]]
+    table["Ambition"] = [tier_label(a) for a in ambition]
+    return pd.DataFrame(table)
+
+
+def how_sure(names: Sequence[str], shown: npt.NDArray[np.intp], spread: RankRanges, top_n: int) -> str:
+    """In words, how far the top ``top_n`` holds when the weights wobble: which of it
+    could drop out, and which experiences below could come in."""
+    low = spread.frame["rank_p5"].to_numpy()
+    unstable = [int(r) for r in shown if not spread.stable[r]]
+    inside = set(int(r) for r in shown)
+    rising = [int(r) for r in np.flatnonzero(low <= top_n) if int(r) not in inside]
+    stable = len(shown) - len(unstable)
+    text = f"**How sure:** {stable} of the top {len(shown)} stay in the top {top_n} under nearby weights"
+    if unstable:
+        text += f"; {words_list([plain(names[r]) for r in unstable[:5]])} could drop out"
+        if len(unstable) > 5:
+            text += f" (and {len(unstable) - 5} more)"
+    if rising:
+        rising.sort(key=lambda r: int(low[r]))
+        text += f"; {words_list([plain(names[r]) for r in rising[:3]])} could come in"
+    return text + "."
 
 
 def ranked_columns(top_n: int) -> dict[str, Any]:

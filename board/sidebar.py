@@ -42,6 +42,15 @@ PAGES = {
 and app.py at ``/``; its own page list is switched off (``client.showSidebarNavigation``)
 so this one, with labels and icons, stands in its place."""
 
+
+def navigation() -> None:
+    """Links to every page, side by side as they fit, so the weights below them are on
+    the first screen at 1280x720; Streamlit marks the page on screen."""
+    with st.sidebar, st.container(horizontal=True, gap="small"):
+        for page in PAGES.values():
+            st.page_link(page.script, label=page.label, icon=page.icon, width="content")
+
+
 MEASURE_LABELS = {
     "reach": "Reach",
     "frequency": "Frequency",
@@ -67,13 +76,6 @@ class _Kept:
     values: dict[str, float]
     address: str | None  # the address's weights as last read or written
     notes: list[str]  # what was ignored in the address, shown until a slider moves
-
-
-def navigation() -> None:
-    """Links to every page; Streamlit marks the page on screen."""
-    with st.sidebar:
-        for page in PAGES.values():
-            st.page_link(page.script, label=page.label, icon=page.icon)
 
 
 def _keep(name: str) -> None:
@@ -143,7 +145,15 @@ def version_line(where: Record) -> str:
     return "Not in the store"
 
 
-def weight_sliders(loaded: LoadedCatalogue, where: Record) -> dict[str, float]:
+def catalogue_line(loaded: LoadedCatalogue, where: Record) -> None:
+    """In the sidebar, under the weights: the organisation, the catalogue's file name
+    (never its folder) and its version in the store."""
+    with st.sidebar:
+        st.markdown(f"**{plain(loaded.catalogue.organisation.name)}**")
+        st.caption(f"Catalogue: {plain(Path(loaded.source).name)}  \n{plain(version_line(where))}")
+
+
+def weight_sliders(loaded: LoadedCatalogue, *, draw: bool = True) -> dict[str, float]:
     """The weights the sliders show, resolved against the catalogue.
 
     The sliders start at the page address's weights, else the catalogue's. They keep
@@ -151,10 +161,16 @@ def weight_sliders(loaded: LoadedCatalogue, where: Record) -> dict[str, float]:
     catalogue's when its own weights change or *Reset* is clicked. The address says the
     weights whenever they differ from the catalogue's, so a refresh or a shared link
     shows the same ranking; what it holds that cannot be used is ignored, with a note.
+    Without ``draw`` (presentation mode) no slider is drawn and the session's weights rank.
     """
     defaults = loaded.catalogue.scoring.weights.as_dict()
     top = max(1.0, *defaults.values())
     kept = _kept_weights(defaults, top)
+    if not draw:
+        try:
+            return resolve_weights(loaded.catalogue, kept.values)
+        except UsageError:
+            return defaults
     for name in MEASURES:
         # Written every run, even when the key already holds the value: after a page
         # switch the key still holds the old page's value, but this page's slider is a
@@ -162,17 +178,18 @@ def weight_sliders(loaded: LoadedCatalogue, where: Record) -> dict[str, float]:
         st.session_state[f"weight_{name}"] = float(kept.values[name])
     with st.sidebar:
         # Few elements, each carrying more: every one costs time at every slider move.
-        st.markdown(f"**{plain(loaded.catalogue.organisation.name)}**")
-        st.caption(f"Catalogue: {plain(Path(loaded.source).name)}  \n{plain(version_line(where))}")
-        st.markdown(
-            "### Weights\n:gray[:small[How much each measure counts in the priority. Move them "
-            "and every page re-ranks; the page address keeps them, to reload or share.]]"
+        st.subheader(
+            "Weights",
+            help="How much each measure counts in the priority. Move them and every page re-ranks; "
+            "the page address keeps them, to reload or share.",
         )
+        # Two to a row: the five fit the first screen of a 1280x720 projector under the links.
+        slots = [*st.columns(2), *st.columns(2), *st.columns(2)]
         weights = {
-            name: st.slider(
+            name: slot.slider(
                 MEASURE_LABELS[name], 0.0, top, step=0.05, key=f"weight_{name}", on_change=_keep, args=(name,)
             )
-            for name in MEASURES
+            for slot, name in zip(slots, MEASURES, strict=False)
         }
         st.button(
             "Reset to the catalogue's weights",
