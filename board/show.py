@@ -29,12 +29,13 @@ if TYPE_CHECKING:
     from .state import Board
 
 FINDING_COLUMNS = {
-    "severity": st.column_config.TextColumn("Severity", width="small"),
-    "code": st.column_config.TextColumn("Finding", width="medium"),
-    "experience": st.column_config.TextColumn("Experience", width="medium"),
-    "teams": st.column_config.TextColumn("Teams", width="small"),
-    "risk": st.column_config.NumberColumn("Risk", format="%.0f", width="small"),
-    "message": st.column_config.TextColumn("What to do", width="large"),
+    "severity": st.column_config.TextColumn("Severity", width=90),
+    "title": st.column_config.TextColumn("Finding", width=260),
+    "experience": st.column_config.TextColumn("Experience", width=300),
+    "teams": st.column_config.TextColumn("Teams", width=300),
+    "risk": st.column_config.NumberColumn("Risk", format="%.0f", width=70),
+    "message": st.column_config.TextColumn("What we found", width=700),
+    "action": st.column_config.TextColumn("What to do", width=400),
 }
 
 FINDING_LABELS = {column: config["label"] for column, config in FINDING_COLUMNS.items()}
@@ -81,6 +82,20 @@ def tier_label(value: object) -> str:
         return Tier(str(value)).label
     except ValueError:
         return "No ambition"
+
+
+def gap_table(gaps: pd.DataFrame, way: str) -> pd.DataFrame:
+    """Rows of :func:`cxprio.ambition.delivery_gap` (with ``gap`` made positive) as a
+    table that wraps: the experience, its aim, where it is today, and how far off."""
+    what = "short" if way == "short" else "above"
+    return pd.DataFrame(
+        {
+            "Experience": [plain(str(n)) for n in gaps["name"]],
+            "Aim": [tier_label(a) for a in gaps["ambition"]],
+            "Today": [tier_label(c) for c in gaps["current"]],
+            "Gap": [f"{g} tier{'s' if g != 1 else ''} {what}" for g in gaps["gap"]],
+        }
+    )
 
 
 def words_list(items: Sequence[str]) -> str:
@@ -287,11 +302,14 @@ def rows_drawn_note(
 
 def show_findings(board: Board, findings: list[Finding], columns: list[str], name: str) -> None:
     """The most important findings as a table that wraps its text, so the advice is read
-    whole on a projector, with experiences and teams by name; all of them in an expander
-    when there are more, and as a CSV download (with ids, and the weights)."""
+    whole on a projector, with plain titles, experiences and teams by name and what to do;
+    all of them in an expander when there are more, and as a CSV download (with codes and
+    ids, and the weights)."""
     names, teams = board.prepared.name_of, board.prepared.team_labels
     table = findings_table(findings)
+    columns = [*columns, "action"]
     readable = table[columns].assign(
+        **({"severity": table["severity"].str.capitalize()} if "severity" in columns else {}),
         **(
             {"experience": table["experience"].map(lambda e: names.get(e, e))}
             if "experience" in columns

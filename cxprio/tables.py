@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .snapshots import Snapshot
     from .store import AuditRow, Version
 
-FINDING_COLUMNS = ["severity", "code", "experience", "teams", "risk", "message"]
+FINDING_COLUMNS = ["severity", "code", "title", "experience", "teams", "risk", "message", "action"]
 
 
 def distinct_names(catalogue: Catalogue) -> dict[str, str]:
@@ -57,10 +57,12 @@ def findings_table(findings: Iterable[Finding]) -> pd.DataFrame:
         {
             "severity": f.severity.value,
             "code": f.code,
+            "title": f.title,
             "experience": f.experience or "",
             "teams": ", ".join(t for t in f.teams if t),
             "risk": round(f.risk, 1),
             "message": f.message,
+            "action": f.action,
         }
         for f in findings
     ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from board import open_page
 from board.charts import readable
-from board.show import ROWS_DRAWN, csv_download, plain, rows_drawn_note, show_findings
+from board.show import ROWS_DRAWN, csv_download, gap_table, plain, rows_drawn_note, show_findings, tier_label
 from cxprio import charts
 from cxprio.ambition import delivery_gap
 from cxprio.model import Tier
@@ -23,98 +24,127 @@ st.title("Ambition board")
 st.caption(
     "Where we choose to stand against competitors. **Unique**: only we can do it. **Distinct**: we "
     "do it better. **Competitive**: as well as others. **Uncompetitive**: we choose to do it less "
-    "well. Choosing is the point: not everything can be Unique, and something must be Uncompetitive."
+    "well. Not everything can be Unique, and something must be Uncompetitive."
 )
 
-columns = st.columns(4, gap="medium")
-by_tier = {tier: table[table["ambition"] == tier.value] for tier in Tier}
-for column, share in zip(columns, report.tiers, strict=True):
-    with column:
-        limit = f" · limit {share.limit:.0%}" if share.limit is not None else ""
-        st.subheader(f"{share.tier.label}")
-        text = f"{share.count} experiences · {share.share:.0%}{limit}"
-        if share.over_limit:
-            st.error(text, icon=":material/warning:")
-        else:
-            st.caption(text)
-        rows = by_tier[share.tier]
-        for row in rows.head(CARDS_PER_TIER).itertuples(index=False):
-            with st.container(border=True):
-                st.markdown(f"**{plain(str(row.name))}**")
-                today = f" · today {str(row.current).capitalize()}" if isinstance(row.current, str) else ""
-                st.caption(f"#{row.rank} · {row.level} · priority {row.priority:.0f}{today}")
-        if len(rows) > CARDS_PER_TIER:
-            st.caption(
-                f"and {len(rows) - CARDS_PER_TIER:,} more: filter Priorities by ambition to see them all"
-            )
+# The answer first: the tiers against their limits, then the worst gaps either way.
+for column, share in zip(st.columns(4), report.tiers, strict=True):
+    limit = f" · limit {share.limit:.0%}" if share.limit is not None else ""
+    column.metric(
+        share.tier.label,
+        f"{share.count:,}",
+        delta=f"{share.share:.0%}{limit}" + (" · over" if share.over_limit else ""),
+        delta_color="inverse" if share.over_limit else "off",
+        delta_arrow="off",
+    )
+
+gaps = board.prepared.keep("delivery-gap", lambda: delivery_gap(catalogue))  # whatever the weights
+ranks = dict(zip(table["id"], table["rank"], strict=True))
+gaps = gaps.assign(rank=gaps["id"].map(ranks)).sort_values(["rank"], kind="stable")
+short = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
+above = gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"]).sort_values("gap", ascending=False, kind="stable")
+WORST = 5
+under_column, over_column = st.columns(2, gap="large")
+with under_column:
+    st.markdown(f"**Below its ambition: a case to invest** ({len(short):,})")
+    if len(short):
+        st.table(gap_table(short.head(WORST), "short"), hide_index=True)
+    else:
+        st.caption("No experience is below its ambition.")
+with over_column:
+    st.markdown(f"**Above its ambition: a candidate for savings** ({len(above):,})")
+    if len(above):
+        st.table(gap_table(above.head(WORST), "above"), hide_index=True)
+    else:
+        st.caption("No experience is above its ambition.")
 
 missing = table[table["ambition"].isna()]
 if len(missing):
     st.warning(
-        f"{len(missing)} experiences have no ambition yet: "
+        f"{len(missing):,} experiences have no ambition yet: "
         + ", ".join(plain(n) for n in missing["name"].head(10))
     )
 
-st.subheader("Tier shares against their limits")
-tiers = tier_table(report)
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.altair_chart(readable(charts.tier_shares(tiers)), width="stretch")
-with right:
-    st.dataframe(
-        tiers,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "share": st.column_config.NumberColumn("Share", format="percent"),
-            "limit": st.column_config.NumberColumn("Limit", format="percent"),
-            "over_limit": st.column_config.CheckboxColumn("Over the limit"),
-        },
-        key="tier_table",
-    )
-
-st.subheader("Priority against ambition")
-points = charts.ambition_points(table)
-if len(points) > charts.POINT_LIMIT:
-    st.caption(
-        f"{len(points):,} experiences are too many to draw one by one: each circle is a band of "
-        f"{charts.BAND_WIDTH:g} priority points, sized by how many of a level sit in it. The download has every one."
-    )
-st.altair_chart(readable(charts.priority_ambition(points)), width="stretch")
-csv_download(
-    "Download these points (CSV)",
-    points[["rank", "name", "level", "priority", "tier"]],
-    "priority-ambition.csv",
-    "download_points",
-    board.weights,
+tiers_tab, chart_tab, shares_tab, findings_tab, gaps_tab = st.tabs(
+    ["The four tiers", "Priority against ambition", "Tier shares", "Findings", "Target against today"]
 )
+with tiers_tab:
+    by_tier = {tier: table[table["ambition"] == tier.value] for tier in Tier}
+    for column, share in zip(st.columns(4, gap="medium"), report.tiers, strict=True):
+        with column:
+            st.subheader(share.tier.label)
+            rows = by_tier[share.tier]
+            for row in rows.head(CARDS_PER_TIER).itertuples(index=False):
+                with st.container(border=True):
+                    st.markdown(f"**{plain(str(row.name))}**")
+                    today = f" · today {tier_label(row.current)}" if isinstance(row.current, str) else ""
+                    st.caption(f"#{row.rank} · {str(row.level).capitalize()} · priority {row.priority:.0f}{today}")
+            if len(rows) > CARDS_PER_TIER:
+                st.caption(
+                    f"and {len(rows) - CARDS_PER_TIER:,} more: filter Priorities by ambition to see them all"
+                )
 
-st.subheader("Findings")
-show_findings(board, list(report.findings), ["severity", "code", "experience", "message"], "ambition")
+with chart_tab:
+    points = charts.ambition_points(table)
+    if len(points) > charts.POINT_LIMIT:
+        st.caption(
+            f"{len(points):,} experiences are too many to draw one by one: each circle is a band of "
+            f"{charts.BAND_WIDTH:g} priority points, sized by how many of a level sit in it. The download has every one."
+        )
+    st.altair_chart(readable(charts.priority_ambition(points)), width="stretch")
+    csv_download(
+        "Download these points (CSV)",
+        points[["rank", "name", "level", "priority", "tier"]],
+        "priority-ambition.csv",
+        "download_points",
+        board.weights,
+    )
 
-st.subheader("Target against today")
-gaps = board.prepared.keep("delivery-gap", lambda: delivery_gap(catalogue))  # whatever the weights
-under, over = st.columns(2, gap="large")
-with under:
-    st.markdown("**Under-delivering: a case to invest**")
-    short = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
-    st.dataframe(
-        short[["name", "ambition", "current", "gap"]].head(ROWS_DRAWN),
-        hide_index=True,
-        width="stretch",
-        column_config={"gap": st.column_config.NumberColumn("Tiers short")},
-        key="under_delivering",
-    )
-    rows_drawn_note(ROWS_DRAWN, len(short), "under-delivering experiences", narrow="")
-with over:
-    st.markdown("**Over-delivering: a candidate for savings**")
-    above = gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"])
-    st.dataframe(
-        above[["name", "ambition", "current", "gap"]].head(ROWS_DRAWN),
-        hide_index=True,
-        width="stretch",
-        column_config={"gap": st.column_config.NumberColumn("Tiers above")},
-        key="over_delivering",
-    )
-    rows_drawn_note(ROWS_DRAWN, len(above), "over-delivering experiences", narrow="")
-csv_download("Download target against today (CSV)", gaps, "target-against-today.csv", "download_gaps", None)
+with shares_tab:
+    tiers = tier_table(report)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.altair_chart(readable(charts.tier_shares(tiers)), width="stretch")
+    with right:
+        st.table(
+            pd.DataFrame(
+                {
+                    "Tier": tiers["tier"],
+                    "Experiences": [f"{c:,}" for c in tiers["count"]],
+                    "Share": [f"{v:.0%}" for v in tiers["share"]],
+                    "Limit": ["No limit" if pd.isna(v) else f"{v:.0%}" for v in tiers["limit"]],
+                    "Over its limit": ["Yes" if v else "No" for v in tiers["over_limit"]],
+                }
+            ),
+            hide_index=True,
+        )
+
+with findings_tab:
+    show_findings(board, list(report.findings), ["severity", "title", "experience", "message"], "ambition")
+
+with gaps_tab:
+    under, over = st.columns(2, gap="large")
+    for place, rows, what, key in (
+        (under, short, "under", "under_delivering"),
+        (over, above, "over", "over_delivering"),
+    ):
+        with place:
+            st.markdown(
+                "**Under-delivering: a case to invest**" if what == "under" else "**Over-delivering: a candidate for savings**"
+            )
+            st.dataframe(
+                rows.head(ROWS_DRAWN).assign(
+                    ambition=lambda g: g["ambition"].map(tier_label), current=lambda g: g["current"].map(tier_label)
+                )[["name", "ambition", "current", "gap"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "name": st.column_config.TextColumn("Experience", width=300),
+                    "ambition": st.column_config.TextColumn("Aim", width=120),
+                    "current": st.column_config.TextColumn("Today", width=120),
+                    "gap": st.column_config.NumberColumn("Tiers short" if what == "under" else "Tiers above", width=100),
+                },
+                key=key,
+            )
+            rows_drawn_note(ROWS_DRAWN, len(rows), f"{what}-delivering experiences", narrow="")
+    csv_download("Download target against today (CSV)", gaps, "target-against-today.csv", "download_gaps", None)

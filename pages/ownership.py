@@ -227,7 +227,7 @@ st.dataframe(
 )
 st.subheader("Ownership findings")
 show_findings(
-    board, report.findings, ["severity", "code", "experience", "teams", "risk", "message"], "ownership"
+    board, report.findings, ["severity", "title", "experience", "teams", "risk", "message"], "ownership"
 )
 
 st.subheader("One experience as swimlanes")

@@ -142,7 +142,7 @@ else:
     st.caption("No performance measure appears in both quarters.")
 if comparison.findings:
     show_findings(
-        board, list(comparison.findings), ["severity", "code", "experience", "risk", "message"], "quarters"
+        board, list(comparison.findings), ["severity", "title", "experience", "risk", "message"], "quarters"
     )
 
 st.subheader("Priority over every quarter")
