@@ -87,13 +87,12 @@ def tier_label(value: object) -> str:
 def gap_table(gaps: pd.DataFrame, way: str) -> pd.DataFrame:
     """Rows of :func:`cxprio.ambition.delivery_gap` (with ``gap`` made positive) as a
     table that wraps: the experience, its aim, where it is today, and how far off."""
-    what = "short" if way == "short" else "above"
     return pd.DataFrame(
         {
             "Experience": [plain(str(n)) for n in gaps["name"]],
             "Aim": [tier_label(a) for a in gaps["ambition"]],
             "Today": [tier_label(c) for c in gaps["current"]],
-            "Gap": [f"{g} tier{'s' if g != 1 else ''} {what}" for g in gaps["gap"]],
+            "Tiers " + ("short" if way == "short" else "above"): [f"{g}" for g in gaps["gap"]],
         }
     )
 

@@ -42,7 +42,9 @@ gaps = board.prepared.keep("delivery-gap", lambda: delivery_gap(catalogue))  # w
 ranks = dict(zip(table["id"], table["rank"], strict=True))
 gaps = gaps.assign(rank=gaps["id"].map(ranks)).sort_values(["rank"], kind="stable")
 short = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
-above = gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"]).sort_values("gap", ascending=False, kind="stable")
+above = (
+    gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"]).sort_values("gap", ascending=False, kind="stable")
+)
 WORST = 5
 under_column, over_column = st.columns(2, gap="large")
 with under_column:
@@ -78,7 +80,9 @@ with tiers_tab:
                 with st.container(border=True):
                     st.markdown(f"**{plain(str(row.name))}**")
                     today = f" · today {tier_label(row.current)}" if isinstance(row.current, str) else ""
-                    st.caption(f"#{row.rank} · {str(row.level).capitalize()} · priority {row.priority:.0f}{today}")
+                    st.caption(
+                        f"#{row.rank} · {str(row.level).capitalize()} · priority {row.priority:.0f}{today}"
+                    )
             if len(rows) > CARDS_PER_TIER:
                 st.caption(
                     f"and {len(rows) - CARDS_PER_TIER:,} more: filter Priorities by ambition to see them all"
@@ -130,11 +134,14 @@ with gaps_tab:
     ):
         with place:
             st.markdown(
-                "**Under-delivering: a case to invest**" if what == "under" else "**Over-delivering: a candidate for savings**"
+                "**Under-delivering: a case to invest**"
+                if what == "under"
+                else "**Over-delivering: a candidate for savings**"
             )
             st.dataframe(
                 rows.head(ROWS_DRAWN).assign(
-                    ambition=lambda g: g["ambition"].map(tier_label), current=lambda g: g["current"].map(tier_label)
+                    ambition=lambda g: g["ambition"].map(tier_label),
+                    current=lambda g: g["current"].map(tier_label),
                 )[["name", "ambition", "current", "gap"]],
                 hide_index=True,
                 width="stretch",
@@ -142,9 +149,13 @@ with gaps_tab:
                     "name": st.column_config.TextColumn("Experience", width=300),
                     "ambition": st.column_config.TextColumn("Aim", width=120),
                     "current": st.column_config.TextColumn("Today", width=120),
-                    "gap": st.column_config.NumberColumn("Tiers short" if what == "under" else "Tiers above", width=100),
+                    "gap": st.column_config.NumberColumn(
+                        "Tiers short" if what == "under" else "Tiers above", width=100
+                    ),
                 },
                 key=key,
             )
             rows_drawn_note(ROWS_DRAWN, len(rows), f"{what}-delivering experiences", narrow="")
-    csv_download("Download target against today (CSV)", gaps, "target-against-today.csv", "download_gaps", None)
+    csv_download(
+        "Download target against today (CSV)", gaps, "target-against-today.csv", "download_gaps", None
+    )

@@ -121,7 +121,9 @@ else:
 
 st.subheader("Findings, most costly first")
 if findings:
-    show_findings(board, findings, ["severity", "title", "experience", "teams", "risk", "message"], "decision")
+    show_findings(
+        board, findings, ["severity", "title", "experience", "teams", "risk", "message"], "decision"
+    )
 else:
     st.success("Every decision has exactly one Accountable team and well-formed roles.")
 
