@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import PurePath
@@ -18,8 +18,8 @@ import streamlit as st
 
 from cxprio.errors import Problem, StoreError
 from cxprio.exports import csv_text
-from cxprio.findings import Finding
-from cxprio.model import Tier
+from cxprio.findings import KINDS, Finding
+from cxprio.model import Decision, Tier
 from cxprio.tables import findings_table, with_weights
 
 if TYPE_CHECKING:
@@ -95,6 +95,39 @@ def gap_table(gaps: pd.DataFrame, way: str) -> pd.DataFrame:
             "Tiers " + ("short" if way == "short" else "above"): [f"{g}" for g in gaps["gap"]],
         }
     )
+
+
+def decision_words(decision: Decision, experience: str, names: Mapping[str, str]) -> str:
+    """Who decides, in words: the decision, its experience, and each role's teams."""
+
+    def teams(ids: Sequence[str]) -> str:
+        # Commas, not "and": team names hold "and" themselves.
+        return ", ".join(plain(names.get(t, t)) for t in dict.fromkeys(ids)) if ids else "nobody"
+
+    return (
+        f"**{plain(decision.name)}** ({plain(experience)})  \n"
+        f"**Accountable**: {teams(decision.accountable)}  \n"
+        f"**Responsible**: {teams(decision.responsible)}  \n"
+        f"**Consulted**: {teams(decision.consulted)}  \n"
+        f"**Informed**: {teams(decision.informed)}"
+    )
+
+
+def defect_titles(codes: str) -> str:
+    """A RACI row's comma-separated finding codes as their plain titles."""
+    return ", ".join(KINDS[code].title if code in KINDS else code for code in codes.split(", ") if code)
+
+
+CHARACTER_PX = 8.5
+"""A generous width of one character in a table cell (Streamlit's grid draws 14 px
+Source Sans): a column this wide per character never cuts its text."""
+
+
+def fit(texts: Iterable[object], *, least: int = 60, most: int = 520) -> int:
+    """A table column's width in pixels that shows the longest of ``texts`` whole, with
+    the cell's padding (within ``least`` and ``most``)."""
+    longest = max((len(str(t)) for t in texts), default=0)
+    return int(min(most, max(least, round(longest * CHARACTER_PX) + 24)))
 
 
 def words_list(items: Sequence[str]) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from board import open_page
 from board.charts import readable
-from board.show import csv_download, show_findings
+from board.show import csv_download, decision_words, defect_titles, fit, plain, show_findings
 from cxprio.ownership import RACI_KEYS, accountability_load, raci_teams, select_decisions
 
 board = open_page("Decision rights")
@@ -19,7 +19,7 @@ names = catalogue.team_names()
 st.title("Decision rights")
 st.caption(
     "Who is Accountable (exactly one team), Responsible (at least one), Consulted and Informed "
-    "(kept small) for each decision. Decisions with a defect come first, the defect highlighted."
+    "(kept small) for each decision."
 )
 
 findings = report.decision_findings
@@ -38,132 +38,191 @@ metrics[2].metric(
 )
 
 PAGE_ROWS = 50  # decisions drawn at once: a projector shows about 15, a laptop 30
+DECISIONS_LISTED = 200  # decisions the picker lists at once; the search box narrows them
+
+# The answer first: who decides X, in words, for the decision found.
+decisions = kept(
+    "decision-list",
+    lambda: [(e.id, e.name, d) for e in catalogue.experiences for d in e.decisions],
+)
+if decisions:
+    find, pick = st.columns([2, 3])
+    query = (
+        find.text_input("Find a decision", key="decision_find", placeholder="Decision, experience or team")
+        .strip()
+        .lower()
+    )
+    found = [
+        item
+        for item in decisions
+        if not query
+        or query in item[2].name.lower()
+        or query in item[1].lower()
+        or any(query in names.get(t, t).lower() for role in item[2].roles().values() for t in role)
+    ]
+    if not query:  # those with a defect first: the ones worth a question
+        faulty = {(f.experience, f.decision) for f in findings if f.decision}
+        found.sort(key=lambda item: (item[0], item[2].name) not in faulty)
+    if found:
+        index = pick.selectbox(
+            f"Decision ({len(found):,} found)" if query else "Decision",
+            range(min(len(found), DECISIONS_LISTED)),
+            format_func=lambda i: f"{found[i][2].name} · {found[i][1]}",
+            key="decision_pick",
+        )
+        experience_id, experience_name, decision = found[index or 0]
+        st.markdown(decision_words(decision, experience_name, names))
+        problems = [f for f in findings if f.experience == experience_id and f.decision == decision.name]
+        for problem in problems:
+            st.markdown(f":red[●] **{problem.title}**: {plain(problem.action)}")
+        if not problems:
+            st.markdown(":green[●] Well formed: one team decides, and the roles are clear.")
+    else:
+        st.info("No decision matches: try part of its name, its experience or a team.")
+
+matrix_tab, findings_tab, load_tab = st.tabs(["RACI matrix", "Findings", "Accountability load"])
+matrix_tab.caption("Decisions with a defect come first, the defect highlighted.")
 
 
 def selected_and_teams(selected: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return selected, raci_teams(selected)
 
 
-if len(shown):
-    filters = st.columns([3, 3, 3])
-    which = filters[0].segmented_control(
-        "Show",
-        ["With a defect", "All decisions"],
-        default="With a defect" if defective else "All decisions",
-        key="raci_which",
-    )
-    team_labels = board.prepared.team_labels
-    team = filters[1].selectbox(
-        "Team involved", list(team_labels), format_func=team_labels.__getitem__, key="raci_team"
-    )
-    search = filters[2].text_input("Search", key="raci_search", placeholder="Experience or decision")
-    # Experiences by name, as people know them (the CSV keeps their ids).
-    labelled = kept(
-        "raci-named", lambda: shown.assign(experience=shown["experience"].map(board.prepared.name_of))
-    )
-    matching, involved = kept(
-        ("raci-selected", which, team, search),
-        lambda: selected_and_teams(
-            select_decisions(labelled, defective_only=which == "With a defect", team=team, search=search)
-        ),
-    )
-    if matching.empty:
-        st.info("No decision matches these filters.")
-    else:
-        pages = (len(matching) - 1) // PAGE_ROWS + 1
-        page = 1
-        if pages > 1:
-            page = int(
-                st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="raci_page")
-            )
-        first = (page - 1) * PAGE_ROWS
-        part = matching.iloc[first : first + PAGE_ROWS]
-        st.caption(
-            f"Decisions {first + 1:,}–{first + len(part):,} of {len(matching):,} matching "
-            f"({len(shown):,} in all), defective first; the {len(involved)} teams they involve."
+with matrix_tab:
+    if len(shown):
+        filters = st.columns([3, 3, 3])
+        which = filters[0].segmented_control(
+            "Show",
+            ["With a defect", "All decisions"],
+            default="With a defect" if defective else "All decisions",
+            key="raci_which",
         )
-
-        def highlight(defects: object) -> str:
-            # The defect's own cell only: a style per cell of a 150-team row is sent for every cell.
-            return "background-color: #fde2e2" if defects else ""
-
-        part_teams = raci_teams(part)
-        st.dataframe(
-            part[[*RACI_KEYS, *part_teams]].style.map(highlight, subset=["defects"]),
-            hide_index=True,
-            width="stretch",
-            height="content",  # at most PAGE_ROWS rows: every one seen, none cut
-            column_config={
-                "experience": st.column_config.TextColumn("Experience", width="medium", pinned=True),
-                "decision": st.column_config.TextColumn("Decision", width="medium", pinned=True),
-                "defects": st.column_config.TextColumn("Defects", width="medium"),
-                **{
-                    team: st.column_config.TextColumn(
-                        names.get(team, team), help=names.get(team, team), width="small"
+        team_labels = board.prepared.team_labels
+        team = filters[1].selectbox(
+            "Team involved", list(team_labels), format_func=team_labels.__getitem__, key="raci_team"
+        )
+        search = filters[2].text_input("Search", key="raci_search", placeholder="Experience or decision")
+        # Experiences by name, as people know them (the CSV keeps their ids).
+        labelled = kept(
+            "raci-named", lambda: shown.assign(experience=shown["experience"].map(board.prepared.name_of))
+        )
+        matching, involved = kept(
+            ("raci-selected", which, team, search),
+            lambda: selected_and_teams(
+                select_decisions(labelled, defective_only=which == "With a defect", team=team, search=search)
+            ),
+        )
+        if matching.empty:
+            st.info("No decision matches these filters.")
+        else:
+            pages = (len(matching) - 1) // PAGE_ROWS + 1
+            page = 1
+            if pages > 1:
+                page = int(
+                    st.number_input(
+                        f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="raci_page"
                     )
-                    for team in part_teams
+                )
+            first = (page - 1) * PAGE_ROWS
+            part = matching.iloc[first : first + PAGE_ROWS]
+            st.caption(
+                f"Decisions {first + 1:,}–{first + len(part):,} of {len(matching):,} matching "
+                f"({len(shown):,} in all), defective first; the {len(involved)} teams they involve."
+            )
+
+            def highlight(defects: object) -> str:
+                # The defect's own cell only: a style per cell of a 150-team row is sent for every cell.
+                return "background-color: #fde2e2" if defects else ""
+
+            part_teams = raci_teams(part)
+            st.dataframe(
+                part[[*RACI_KEYS, *part_teams]]
+                .assign(defects=part["defects"].map(defect_titles))
+                .style.map(highlight, subset=["defects"]),
+                hide_index=True,
+                width="stretch",
+                height="content",  # at most PAGE_ROWS rows: every one seen, none cut
+                column_config={
+                    "experience": st.column_config.TextColumn(
+                        "Experience", width=fit(part["experience"]), pinned=True
+                    ),
+                    "decision": st.column_config.TextColumn(
+                        "Decision", width=fit(part["decision"]), pinned=True
+                    ),
+                    "defects": st.column_config.TextColumn(
+                        "Defects", width=fit(part["defects"].map(defect_titles))
+                    ),
+                    **{
+                        team: st.column_config.TextColumn(
+                            names.get(team, team), width=fit([names.get(team, team)])
+                        )
+                        for team in part_teams
+                    },
                 },
-            },
-            key="raci_matrix",
-        )
+                key="raci_matrix",
+            )
+            csv_download(
+                "Download these decisions (CSV)",
+                matching,
+                "raci-selected.csv",
+                "download_raci_selected",
+                board.weights,
+            )
         csv_download(
-            "Download these decisions (CSV)",
-            matching,
-            "raci-selected.csv",
-            "download_raci_selected",
-            board.weights,
+            "Download the whole RACI matrix (CSV)", shown, "raci-matrix.csv", "download_raci", board.weights
         )
-    csv_download(
-        "Download the whole RACI matrix (CSV)", shown, "raci-matrix.csv", "download_raci", board.weights
-    )
-else:
-    st.info("The catalogue records no decisions yet: add 'decisions' to its experiences.")
+    else:
+        st.info("The catalogue records no decisions yet: add 'decisions' to its experiences.")
 
-st.subheader("Findings, most costly first")
-if findings:
-    show_findings(
-        board, findings, ["severity", "title", "experience", "teams", "risk", "message"], "decision"
-    )
-else:
-    st.success("Every decision has exactly one Accountable team and well-formed roles.")
+with findings_tab:
+    if findings:
+        show_findings(
+            board, findings, ["severity", "title", "experience", "teams", "risk", "message"], "decision"
+        )
+    else:
+        st.success("Every decision has exactly one Accountable team and well-formed roles.")
 
-st.subheader("Accountability load per team")
-load = kept("accountability", lambda: accountability_load(catalogue))
-CHART_TEAMS = 25  # bars a person at the back of the room can still read
-charted = load.head(CHART_TEAMS)
-if len(load) > CHART_TEAMS:
-    st.caption(
-        f"The {CHART_TEAMS} teams accountable for most decisions; the table below has all {len(load)}."
+with load_tab:
+    load = kept("accountability", lambda: accountability_load(catalogue))
+    CHART_TEAMS = 25  # bars a person at the back of the room can still read
+    charted = load.head(CHART_TEAMS)
+    if len(load) > CHART_TEAMS:
+        st.caption(
+            f"The {CHART_TEAMS} teams accountable for most decisions; the table below has all {len(load)}."
+        )
+    long = charted.melt(
+        id_vars=["team", "name"], value_vars=["A", "R", "C", "I"], var_name="role", value_name="decisions"
     )
-long = charted.melt(
-    id_vars=["team", "name"], value_vars=["A", "R", "C", "I"], var_name="role", value_name="decisions"
-)
-long["role"] = long["role"].map({"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"})
-chart = (
-    alt.Chart(long[long["decisions"] > 0])
-    .mark_bar()
-    .encode(
-        x=alt.X("decisions:Q", title="Decisions"),
-        y=alt.Y(
-            "name:N",
-            title="Team",
-            sort=list(charted["name"]),
-            axis=alt.Axis(labelLimit=260, labelOverlap=False),
-        ),
-        color=alt.Color("role:N", title="Role", sort=["Accountable", "Responsible", "Consulted", "Informed"]),
-        tooltip=[
-            alt.Tooltip("name:N", title="Team"),
-            alt.Tooltip("role:N", title="Role"),
-            alt.Tooltip("decisions:Q", title="Decisions"),
-        ],
+    long["role"] = long["role"].map(
+        {"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"}
     )
-    .properties(title="Decisions per team and role", height=max(200, 26 * len(charted)))
-)
-st.altair_chart(readable(chart), width="stretch")
-st.dataframe(
-    load,
-    hide_index=True,
-    width="stretch",
-    column_config={"name": "Team", "team": None},
-    key="accountability_load",
-)
+    chart = (
+        alt.Chart(long[long["decisions"] > 0])
+        .mark_bar()
+        .encode(
+            x=alt.X("decisions:Q", title="Decisions"),
+            y=alt.Y(
+                "name:N",
+                title="Team",
+                sort=list(charted["name"]),
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            ),
+            color=alt.Color(
+                "role:N", title="Role", sort=["Accountable", "Responsible", "Consulted", "Informed"]
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="Team"),
+                alt.Tooltip("role:N", title="Role"),
+                alt.Tooltip("decisions:Q", title="Decisions"),
+            ],
+        )
+        .properties(title="Decisions per team and role", height=max(200, 26 * len(charted)))
+    )
+    st.altair_chart(readable(chart), width="stretch")
+    st.dataframe(
+        load,
+        hide_index=True,
+        width="stretch",
+        column_config={"name": "Team", "team": None},
+        key="accountability_load",
+    )

@@ -38,8 +38,8 @@ def team_graph_dot(graph: nx.MultiDiGraph, metrics: GraphMetrics | None = None) 
     lines = [
         "digraph teams {",
         '  graph [rankdir=LR, fontname="Helvetica", overlap=false, splines=true];',
-        '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", fontname="Helvetica"];',
-        '  edge [fontname="Helvetica", fontsize=10];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", fontname="Helvetica", fontsize=20];',
+        '  edge [fontname="Helvetica", fontsize=16];',
     ]
     for node, data in graph.nodes(data=True):
         attributes = [f"label={_quote(str(data.get('name', node)))}"]
@@ -72,12 +72,12 @@ def swimlane_dot(experience: Experience, team_names: Mapping[str, str] | None = 
         lanes[step.team or ""].append(index)
     lines = [
         f"digraph {_quote(experience.id)} {{",
-        f'  graph [rankdir=LR, fontname="Helvetica", label={_quote(experience.name)}, labelloc=t];',
-        '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica"];',
-        '  edge [fontname="Helvetica", fontsize=10];',
+        f'  graph [rankdir=LR, fontname="Helvetica", label={_quote(experience.name)}, labelloc=t, fontsize=22];',
+        '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=20];',
+        '  edge [fontname="Helvetica", fontsize=16];',
     ]
     for lane_number, (team, indexes) in enumerate(lanes.items()):
-        label = names.get(team, team) if team else "(no team)"
+        label = names.get(team, team) if team else "No team"
         lines.append(f"  subgraph cluster_{lane_number}_{_ID.sub('_', team) or 'unassigned'} {{")
         lines.append(
             f'    label={_quote(label)}; style="rounded,filled"; fillcolor="#eef2f7"; color="#cbd5e1";'
