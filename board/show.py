@@ -130,6 +130,44 @@ def fit(texts: Iterable[object], *, least: int = 60, most: int = 520) -> int:
     return int(min(most, max(least, round(longest * CHARACTER_PX) + 24)))
 
 
+def mover_table(movers: pd.DataFrame) -> pd.DataFrame:
+    """Risers or fallers (:class:`cxprio.compare.Comparison`) as a table that wraps: the
+    experience, its rank then and now, and the reasons recorded for its changes."""
+    return pd.DataFrame(
+        {
+            "Experience": movers["name"].map(plain),
+            "Rank": [f"{a:,} → {b:,}" for a, b in zip(movers["rank_then"], movers["rank_now"], strict=True)],
+            "Why": [
+                plain(str(why)) if isinstance(why, str) and why else "No reason recorded"
+                for why in movers["why"]
+            ],
+        }
+    )
+
+
+def number_words(value: object) -> str:
+    """A figure as people write it: 320,000; 0.86; an empty cell for none."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (int, float)):
+        return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:,.4g}"
+    return plain(str(value))
+
+
+def performance_table(performance: pd.DataFrame, then: str, now: str) -> pd.DataFrame:
+    """Performance then and now (:class:`cxprio.compare.Comparison`) as a table that wraps."""
+    return pd.DataFrame(
+        {
+            "Experience": performance["name"].map(plain),
+            "Measure": performance["measure"].map(plain),
+            then: performance["value_then"].map(number_words),
+            now: performance["value_now"].map(number_words),
+            "Target": performance["target"].map(number_words),
+            "Got worse": ["Yes" if worse else "No" for worse in performance["worse"]],
+        }
+    )
+
+
 def words_list(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
