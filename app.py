@@ -13,8 +13,11 @@ from __future__ import annotations
 import streamlit as st
 
 from board import open_page, packs
-from board.show import plain
+from board.ranges import wait_and_rerun
+from board.show import how_sure, plain, top_table
 from board.sidebar import PAGES
+
+TOP = 10  # the top the room argues about
 
 board = open_page("Overview")
 catalogue = board.catalogue
@@ -24,8 +27,8 @@ seams = board.seams()  # the rest of the ownership analysis is not needed here
 
 st.title(plain(catalogue.organisation.name))
 warnings = (
-    f" :orange[{len(board.loaded.warnings)} catalogue warning(s)], such as a missing measure: the "
-    "Catalogue page lists them."
+    f" :orange[{len(board.loaded.warnings):,} catalogue warning{'s' if len(board.loaded.warnings) != 1 else ''}], "
+    "such as a missing measure: the Catalogue page lists them."
     if board.loaded.warnings
     else ""
 )
@@ -51,21 +54,15 @@ columns[4].metric(
 left, right = st.columns([2, 1], gap="large")
 with left:
     st.subheader("Top 10 priorities")
-    st.dataframe(
-        table.head(10)[["rank", "name", "priority", "ambition"]],
-        hide_index=True,
-        width="stretch",
-        height="content",
-        column_config={
-            "rank": st.column_config.NumberColumn("Rank", width=56),
-            "name": st.column_config.TextColumn("Experience", width=220),
-            "priority": st.column_config.ProgressColumn(
-                "Priority", min_value=0, max_value=100, format="%.0f", width=100
-            ),
-            "ambition": st.column_config.TextColumn("Ambition", width=110),
-        },
-        key="overview_top",
-    )
+    # With their rank ranges when known; the page asks for them as its last step.
+    known = board.known_ranges(TOP)
+    spread = known.result() if known is not None and known.done() and known.exception() is None else None
+    if known is None or not known.done():
+        wait_and_rerun(board.ranges_key(TOP), board.ranges_work(TOP), "Rank ranges on their way…")
+    shown = board.ranked.order[:TOP]
+    st.table(top_table(board, shown, spread), hide_index=True)
+    if spread is not None:
+        st.markdown(how_sure(board.prepared.names, shown, spread, TOP))
     st.page_link(
         PAGES["priorities"].script,
         label="All priorities, filters and rank ranges",
@@ -137,4 +134,6 @@ with st.expander("How to read this board"):
 
 # The last step, once the page is on its way: what waited for it starts in the background
 # (a new catalogue file's import into the store, the whole ownership analysis).
+if known is None:
+    board.rank_ranges(TOP)  # started once everything else is on screen
 board.drawn()
