@@ -21,6 +21,7 @@ from cxprio.exports import csv_text
 from cxprio.findings import KINDS, Finding
 from cxprio.model import Decision, Tier
 from cxprio.tables import findings_table, with_weights
+from cxprio.texts import field_words
 
 if TYPE_CHECKING:
     from cxprio.store import Store
@@ -436,7 +437,7 @@ def show_problems(
     errors = [p for p in problems if p.is_error]
     lines = []
     for problem in errors[:limit]:
-        where = visible(problem).location() + (f" · {problem.field}" if problem.field else "")
+        where = visible(problem).location() + (f" · {field_words(problem.field)}" if problem.field else "")
         fix = f"  \n  ↳ {plain(problem.hint)}" if problem.hint else ""  # on a line of its own
         lines.append(f"- **{plain(where)}**: {plain(problem.message)}{fix}")
     total = len(errors) if total is None else total

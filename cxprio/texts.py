@@ -90,3 +90,45 @@ def quoted(value: object, limit: int = QUOTED_LENGTH) -> str:
         return repr(value[: limit - 1] + "…")
     text = repr(value)
     return text if len(text) <= limit + 2 else text[: limit - 1] + "…"
+
+
+_FIELD_WORDS = {
+    "A": "Accountable",
+    "R": "Responsible",
+    "C": "Consulted",
+    "I": "Informed",
+    "current": "today's tier",
+    "handoff_owner": "handoff owner",
+    "failure_demand": "failure demand",
+    "worst_tenth": "worst tenth",
+    "bad_share": "bad share",
+}
+_SINGULAR = {
+    "experiences": "experience",
+    "steps": "step",
+    "decisions": "decision",
+    "performance": "performance measure",
+    "teams": "team",
+    "parents": "parent",
+}
+_SEGMENT = re.compile(r"^(?P<key>[^\[\]]*)(?:\[(?P<index>\d+)\])?$")
+
+
+def field_words(field: str) -> str:
+    """A catalogue field's path as people say it: ``measures.failure_demand`` is
+    "Failure demand", ``steps[2].handoff_owner`` "Step 3, handoff owner",
+    ``decisions[0].A`` "Decision 1, Accountable". Codes and paths stay in JSON and CSV;
+    this is for what a person reads."""
+    parts: list[str] = []
+    for segment in field.split("."):
+        found = _SEGMENT.match(segment)
+        if found is None:
+            parts.append(segment)
+            continue
+        key, index = found["key"], found["index"]
+        if key in ("measures", "scoring", "organisation") and index is None:
+            continue  # the measure's own name says enough
+        word = _FIELD_WORDS.get(key, _SINGULAR.get(key, key).replace("_", " "))
+        parts.append(f"{word} {int(index) + 1}" if index is not None else word)
+    text = ", ".join(part for part in parts if part) or field
+    return text[:1].upper() + text[1:]

@@ -3,22 +3,28 @@ trail), with CSV downloads."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import ROWS_DRAWN, csv_download, rows_drawn_note, sentence, store_or_stop
+from board.show import csv_download, number_words, plain, rows_drawn_note, sentence, store_or_stop
 from cxprio.errors import StoreError
 from cxprio.tables import audit_table, versions_table
+from cxprio.texts import field_words
 
-WHEN_WHO: dict[str, Any] = {
-    "version": st.column_config.NumberColumn("Version", width="small"),
-    "created_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-    "author": "Who",
-}
-"""The columns both tables start with."""
+LISTED = 100
+"""Versions and changes listed, newest first, in tables that wrap (every reason whole);
+the downloads have them all."""
+ORIGINS = {"file": "Catalogue file", "edit": "Board"}
+
+
+def when(moments: pd.Series) -> list[str]:
+    return [f"{moment:%d %b %Y %H:%M}" for moment in moments]
+
+
+def value(text: object) -> str:
+    return "" if text is None or (isinstance(text, float) and pd.isna(text)) else number_words(text)
+
 
 board = open_page("History")
 st.title("History")
@@ -42,22 +48,21 @@ metrics[1].metric("Values changed", f"{len(audit):,}")
 metrics[2].metric("Edited on the board", f"{int((versions['origin'] == 'edit').sum()):,}")
 
 st.subheader("Versions")
-newest_first = versions.iloc[::-1]
-st.dataframe(
-    newest_first[["version", "created_at", "author", "origin", "rationale", "changes"]].head(ROWS_DRAWN),
+newest_first = versions.iloc[::-1].head(LISTED)
+st.table(
+    pd.DataFrame(
+        {
+            "Version": newest_first["version"].map("{:,}".format),
+            "When (UTC)": when(newest_first["created_at"]),
+            "Who": newest_first["author"].map(plain),
+            "From": newest_first["origin"].map(lambda o: ORIGINS.get(o, o)),
+            "Why": newest_first["rationale"].map(lambda r: plain(str(r)) if isinstance(r, str) else ""),
+            "Values changed": newest_first["changes"].map("{:,}".format),
+        }
+    ),
     hide_index=True,
-    width="stretch",
-    column_config={
-        **WHEN_WHO,
-        "origin": st.column_config.TextColumn(
-            "From", help="file: imported from the catalogue file; edit: saved on the board"
-        ),
-        "rationale": st.column_config.TextColumn("Why", width="large"),
-        "changes": st.column_config.NumberColumn("Values changed", width="small"),
-    },
-    key="history_versions",
 )
-rows_drawn_note(ROWS_DRAWN, len(versions), "versions", narrow="")
+rows_drawn_note(LISTED, len(versions), "versions, newest first", narrow="")
 csv_download("Download the versions (CSV)", versions, "versions.csv", "download_versions", None)
 
 st.subheader("Changes")
@@ -68,7 +73,12 @@ search = (
     .strip()
 )
 origins = filters[1].segmented_control(
-    "From", ["edit", "file"], selection_mode="multi", default=["edit", "file"], key="history_origins"
+    "From",
+    ["edit", "file"],
+    format_func=ORIGINS.__getitem__,
+    selection_mode="multi",
+    default=["edit", "file"],
+    key="history_origins",
 )
 names = board.prepared.name_of
 shown = audit.assign(name=audit["experience"].map(lambda e: names.get(e, e) if isinstance(e, str) else ""))
@@ -81,24 +91,26 @@ if search:
         | shown["field"].str.lower().str.contains(needle, regex=False)
     ]
 shown = shown.iloc[::-1]
-st.dataframe(
-    shown[["version", "created_at", "author", "name", "field", "old", "new", "note", "rationale"]].head(
-        ROWS_DRAWN
+listed = shown.head(LISTED)
+st.table(
+    pd.DataFrame(
+        {
+            "Version": listed["version"].map("{:,}".format),
+            "When (UTC)": when(listed["created_at"]),
+            "Who": listed["author"].map(plain),
+            "Experience": listed["name"].map(plain),
+            "Field": listed["field"].map(field_words),
+            "Was": listed["old"].map(value),
+            "Now": listed["new"].map(value),
+            "Why": [
+                plain(" · ".join(t for t in (r, n) if isinstance(t, str) and t))
+                for r, n in zip(listed["rationale"], listed["note"], strict=True)
+            ],
+        }
     ),
     hide_index=True,
-    width="stretch",
-    column_config={
-        **WHEN_WHO,
-        "name": st.column_config.TextColumn("Experience", width="medium"),
-        "field": "Field",
-        "old": "Was",
-        "new": "Now",
-        "note": st.column_config.TextColumn("From", help="Where the value came from, when its save said"),
-        "rationale": st.column_config.TextColumn("Why", width="large"),
-    },
-    key="history_changes",
 )
-rows_drawn_note(ROWS_DRAWN, len(shown), "matching changes, newest first")
+rows_drawn_note(LISTED, len(shown), "matching changes, newest first")
 csv_download(
     "Download these changes (CSV)",
     lambda: shown.drop(columns=["name"]),
