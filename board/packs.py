@@ -84,6 +84,11 @@ def _start(key: Hashable, work: Any) -> None:
     _JOBS.request(key, work)
 
 
+SHORT = {"html": "Report", "xlsx": "Workbook", "pptx": "Slides", "charts": "Charts", "zip": "Workshop pack"}
+"""Each format's name on its button: the whole label sits beside it, and a long one
+would be cut on a projector."""
+
+
 def offer(
     board: Board, fmt: str, *, key: str, label: str | None = None, round_code: str | None = None
 ) -> None:
@@ -96,7 +101,7 @@ def offer(
     future = _JOBS.peek(job_key)
     if future is None:
         st.button(
-            f"Prepare: {what}",
+            f"Prepare: {label or SHORT[fmt]}",
             key=f"{key}_prepare",
             icon=":material/build:",
             on_click=_start,

@@ -10,6 +10,7 @@ judge depth; it never turns a 1-5 judgement into a fact (see :mod:`cxprio.rounds
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 FACTS: tuple[str, ...] = ("reach", "frequency", "cost", "failure_demand")
 """The measures that are facts with a unit."""
@@ -95,3 +96,9 @@ def field_label(field: str) -> str:
             return f"Step {int(index) + 1} {rest.replace('_', ' ')}"
     name = field.removeprefix("measures.")
     return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def weights_words(weights: Mapping[str, float]) -> str:
+    """Weights as people read them: ``Reach 0.25, Frequency 0.15, ...`` (the machine form
+    for addresses and files is :func:`cxprio.scoring.format_weights`)."""
+    return ", ".join(f"{LABELS.get(measure, measure)} {weight:.2f}" for measure, weight in weights.items())

@@ -41,7 +41,8 @@ if using_upload():
 WARNINGS_SHOWN = 50  # one list on the page; the download has them all
 
 if loaded.warnings:
-    with st.expander(f"{len(loaded.warnings):,} warnings (the catalogue still loads)"):
+    count = len(loaded.warnings)
+    with st.expander(f"{count:,} warning{'s' if count != 1 else ''} (the catalogue still loads)"):
         lines = [
             f"- **{plain(visible(w).location())}**: {plain(w.message)}"
             for w in loaded.warnings[:WARNINGS_SHOWN]

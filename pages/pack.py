@@ -7,7 +7,7 @@ import streamlit as st
 from board import open_page, packs
 from board.show import plain
 from cxprio.report import FORMATS
-from cxprio.scoring import format_weights
+from cxprio.units import weights_words
 
 board = open_page("Workshop pack")
 
@@ -18,7 +18,7 @@ st.caption(
     "pictures. Each is made for the weights on the sliders."
 )
 quarters = packs.history_quarters(board)
-st.markdown(f"**Weights:** {plain(format_weights(board.weights))}")
+st.markdown(f"**Weights:** {plain(weights_words(board.weights))}")
 if quarters:
     st.markdown(f"**Quarter on quarter:** {quarters[0][0]} to {quarters[1][0]} (the two newest snapshots)")
 else:
