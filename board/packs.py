@@ -115,7 +115,7 @@ def offer(
             _JOBS.forget(job_key)
             return
         st.download_button(
-            f"Download: {what}",
+            f"Download: {label or SHORT[fmt]}",
             future.result(),
             file_name=file_name(board.loaded.source, fmt),
             mime=FORMATS[fmt].mime,

@@ -21,6 +21,7 @@ import yaml
 from PIL import Image
 from pptx import Presentation
 
+from board.packs import SHORT
 from cxprio import parse_catalogue
 from cxprio.report import FORMATS, build, gather, newest_history
 from cxprio.scoring import score
@@ -449,14 +450,14 @@ def test_the_pack_page_builds_a_file_in_the_background_then_offers_it(board: Any
 
     app = board(page="pages/pack.py")
     prepare = [b for b in app.button if b.label.startswith("Prepare: ")]
-    assert [b.label for b in prepare] == [f"Prepare: {f.label}" for f in FORMATS.values()]
-    next(b for b in prepare if b.label == "Prepare: Workbook (Excel)").click().run()
+    assert [b.label for b in prepare] == [f"Prepare: {SHORT[f]}" for f in FORMATS]
+    next(b for b in prepare if b.label == "Prepare: Workbook").click().run()
     deadline = time.monotonic() + 120
-    while not [d for d in app.get("download_button") if d.proto.label == "Download: Workbook (Excel)"]:
+    while not [d for d in app.get("download_button") if d.proto.label == "Download: Workbook"]:
         assert time.monotonic() < deadline, "the workbook was not ready within 120 s"
         app.run()  # the page's own poll, as the browser's timer would run it
     assert not app.exception
-    download = next(d for d in app.get("download_button") if d.proto.label == "Download: Workbook (Excel)")
+    download = next(d for d in app.get("download_button") if d.proto.label == "Download: Workbook")
     assert download.proto.ignore_rerun
     # The other formats were not built: each is made when asked for.
     assert len([b for b in app.button if b.label.startswith("Prepare: ")]) == len(FORMATS) - 1
