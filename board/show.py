@@ -51,27 +51,28 @@ MEASURE_INPUTS: dict[str, tuple[str, float, float | None, float, str]] = {
 }
 """How a measure is typed on the board: label, smallest, largest, step, format."""
 
-PRIORITY = st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%.1f")
+PRIORITY = st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%.1f", width=110)
 
 RANKED_COLUMNS: dict[str, Any] = {
-    "rank": st.column_config.NumberColumn("Rank", width="small"),
-    "rank_range": st.column_config.TextColumn("Range", help="5th-95th percentile rank under nearby weights"),
-    "name": st.column_config.TextColumn("Experience", width="medium"),
-    "level": "Level",
+    "rank": st.column_config.NumberColumn("Rank", width=60),
+    "rank_range": st.column_config.TextColumn(
+        "Range", width=75, help="5th-95th percentile rank under nearby weights"
+    ),
+    "name": st.column_config.TextColumn("Experience", width=360),
+    "level_label": st.column_config.TextColumn("Level", width=90),
     "priority": PRIORITY,
     "customer_value": st.column_config.NumberColumn("Customer", format="%.1f", help="Customer value (0-100)"),
     "business_value": st.column_config.NumberColumn("Business", format="%.1f", help="Business value (0-100)"),
-    "ambition": "Ambition",
-    "owner_name": "Owner",
-    "complete": st.column_config.CheckboxColumn("Complete", help="All five measures present"),
+    "ambition_label": st.column_config.TextColumn("Ambition", width=130),
+    "owner_name": st.column_config.TextColumn("Owner", width=260),
 }
 """The ranked table's columns (see :func:`ranked_columns`)."""
 
 TREE_COLUMNS: dict[str, Any] = {
-    "experience": st.column_config.TextColumn("Trigger → journeys → moments", width="large"),
-    "level": "Level",
-    "rank": "Rank",
-    "ambition": "Ambition",
+    "experience": st.column_config.TextColumn("Trigger → journeys → moments", width=420),
+    "level": st.column_config.TextColumn("Level", width=90),
+    "rank": st.column_config.NumberColumn("Rank", width=70),
+    "ambition": st.column_config.TextColumn("Ambition", width=130),
     "priority": PRIORITY,
 }
 """The drill-down's columns: an experience and everything under it."""
@@ -119,9 +120,10 @@ def defect_titles(codes: str) -> str:
     return ", ".join(KINDS[code].title if code in KINDS else code for code in codes.split(", ") if code)
 
 
-CHARACTER_PX = 8.5
+CHARACTER_PX = 7.5
 """A generous width of one character in a table cell (Streamlit's grid draws 14 px
-Source Sans): a column this wide per character never cuts its text."""
+Source Sans, about 6.5 px a character on average, 9 px for the widest capitals): a
+column this wide per character, with its padding, does not cut ordinary text."""
 
 
 def fit(texts: Iterable[object], *, least: int = 60, most: int = 520) -> int:
@@ -178,14 +180,14 @@ def top_table(board: Board, rows: npt.NDArray[np.intp], spread: RankRanges | Non
     """The top of the ranking as a table that wraps, so no name is cut on a projector:
     rank, rank range and whether it is stable (given the ranges), name, priority, ambition."""
     ranked, names = board.ranked, board.prepared.names
-    ambition = board.prepared.columns["ambition"].take(rows).to_pylist()
+    ambition = board.prepared.columns["ambition_label"].take(rows).to_pylist()
     table: dict[str, list[str]] = {"Rank": [f"{r}" for r in ranked.rank[rows]]}
     if spread is not None:
         table["Range"] = spread.text.take(rows).to_pylist()
         table["Stable"] = ["Yes" if s else "No" for s in spread.stable[rows]]
     table["Experience"] = [plain(names[r]) for r in rows]
     table["Priority"] = [f"{p:.0f}" for p in ranked.priority[rows]]
-    table["Ambition"] = [tier_label(a) for a in ambition]
+    table["Ambition"] = ambition
     return pd.DataFrame(table)
 
 
@@ -212,7 +214,7 @@ def ranked_columns(top_n: int) -> dict[str, Any]:
     """The ranked table's columns, with the stable top N named for ``top_n``."""
     return RANKED_COLUMNS | {
         "stable_top_n": st.column_config.CheckboxColumn(
-            f"Top {top_n}", help=f"Stays in the top {top_n} in 90 % of draws"
+            f"Top {top_n}", width=75, help=f"Stays in the top {top_n} in 90 % of draws"
         )
     }
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from cxprio import CatalogueError, LoadedCatalogue
 from cxprio.ambition import AmbitionReport, check_ambition
-from cxprio.model import MEASURES, Catalogue, Level
+from cxprio.model import MEASURES, Catalogue, Level, Tier
 from cxprio.ownership import (
     Handoffs,
     OwnershipReport,
@@ -126,10 +126,9 @@ class Prepared:
         tree = descendants(self.norm.catalogue, experience_id)
         rows = np.array([self.rows_by_id[i] for i in tree["id"]], dtype=np.intp)
         indented = ["\u2003" * int(d) + str(n) for d, n in zip(tree["depth"], tree["name"], strict=True)]
-        ambition = self.columns["ambition"].take(rows)
-        return Tree(
-            rows, pa.table({"experience": indented, "level": tree["level"].tolist(), "ambition": ambition})
-        )
+        level = self.columns["level_label"].take(rows)
+        ambition = self.columns["ambition_label"].take(rows)
+        return Tree(rows, pa.table({"experience": indented, "level": level, "ambition": ambition}))
 
 
 DISPLAYED = ("id", "name", "level", "ambition", "owner_name", "complete", "reach")
@@ -149,7 +148,7 @@ def prepare(loaded: LoadedCatalogue) -> Prepared:
     return Prepared(
         loaded=loaded,
         norm=replace(norm, info=info),
-        columns={name: table.column(name).combine_chunks() for name in DISPLAYED},
+        columns={name: table.column(name).combine_chunks() for name in DISPLAYED} | _labels(info),
         rows_by_id={experience_id: row for row, experience_id in enumerate(norm.ids)},
         names=[str(name) for name in info["name"]],
         triggers=triggers,
@@ -158,6 +157,19 @@ def prepare(loaded: LoadedCatalogue) -> Prepared:
         label_of=distinct_names(loaded.catalogue),
         team_labels=_team_labels(names),
     )
+
+
+def _labels(info: pd.DataFrame) -> dict[str, pa.Array]:
+    """The level and the ambition as people write them ("Journey", "Distinct", "No
+    ambition"), for the tables people read; filters and charts keep the values."""
+    tiers = {tier.value: tier.label for tier in Tier}
+    return {
+        "level_label": pa.array([str(level).capitalize() for level in info["level"]], type=pa.string()),
+        "ambition_label": pa.array(
+            [tiers.get(a, "No ambition") if isinstance(a, str) else "No ambition" for a in info["ambition"]],
+            type=pa.string(),
+        ),
+    }
 
 
 def _team_labels(names: dict[str, str]) -> dict[str | None, str]:

@@ -11,7 +11,7 @@ import streamlit as st
 from board import open_page
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
-from board.show import ROWS_DRAWN, TREE_COLUMNS, csv_download, how_sure, plain, ranked_columns, top_table
+from board.show import ROWS_DRAWN, TREE_COLUMNS, csv_download, fit, how_sure, plain, ranked_columns, top_table
 from cxprio.model import Level, Tier
 from cxprio.scoring import default_top_n
 
@@ -100,17 +100,33 @@ with answer:
         st.markdown(how_sure(names, shown, spread, top_n))
 
 rows = board.matching(levels=levels, team=team, tiers=tiers, search=search)  # by rank
-columns = ["rank", "name", "level", "priority", "customer_value", "business_value", "ambition", "owner_name"]
+columns = [
+    "rank",
+    "name",
+    "level_label",
+    "priority",
+    "ambition_label",
+    "owner_name",
+    "customer_value",
+    "business_value",
+]
 if spread is not None:
     columns[1:1] = ["rank_range", "stable_top_n"]
 total = len(ranked.order)
 with everything:
+    drawn = board.view(rows[:ROWS_DRAWN], columns, spread)
     st.dataframe(
-        board.view(rows[:ROWS_DRAWN], columns, spread),
+        drawn,
         hide_index=True,
         width="stretch",
         height="content" if len(rows) <= 15 else 600,  # a short table whole; a long one scrolls
-        column_config=ranked_columns(top_n),
+        column_config=ranked_columns(top_n)
+        | {  # every name whole: as wide as the longest drawn
+            "name": st.column_config.TextColumn("Experience", width=fit(drawn.column("name").to_pylist())),
+            "owner_name": st.column_config.TextColumn(
+                "Owner", width=fit(drawn.column("owner_name").to_pylist())
+            ),
+        },
         key="ranking",
     )
     if len(rows) > ROWS_DRAWN:
