@@ -29,18 +29,16 @@ if TYPE_CHECKING:
     from .ranges import RankRanges
     from .state import Board
 
-FINDING_COLUMNS = {
-    "severity": st.column_config.TextColumn("Severity", width=90),
-    "title": st.column_config.TextColumn("Finding", width=260),
-    "experience": st.column_config.TextColumn("Experience", width=300),
-    "teams": st.column_config.TextColumn("Teams", width=300),
-    "risk": st.column_config.NumberColumn("Risk", format="%.0f", width=70),
-    "message": st.column_config.TextColumn("What we found", width=700),
-    "action": st.column_config.TextColumn("What to do", width=400),
+FINDING_LABELS = {
+    "severity": "Severity",
+    "title": "Finding",
+    "experience": "Experience",
+    "teams": "Teams",
+    "risk": "Risk",
+    "message": "What we found",
+    "action": "What to do",
 }
-
-FINDING_LABELS = {column: config["label"] for column, config in FINDING_COLUMNS.items()}
-"""The same headings, for the findings shown as a wrapping table."""
+"""The headings of the findings, shown as tables that wrap (every word of the advice)."""
 
 MEASURE_INPUTS: dict[str, tuple[str, float, float | None, float, str]] = {
     "reach": ("Reach (customers a year)", 0.0, None, 1000.0, "%.0f"),
@@ -394,27 +392,21 @@ def show_findings(board: Board, findings: list[Finding], columns: list[str], nam
             else {}
         ),
     )
-    top = readable.head(FINDINGS_SHOWN)
-    st.table(
-        pd.DataFrame(
+
+    def wrapping(rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
             {
-                FINDING_LABELS[column]: top[column].map(lambda v: f"{v:.0f}")
+                FINDING_LABELS[column]: rows[column].map(lambda v: f"{v:.0f}")
                 if column == "risk"
-                else top[column].map(lambda v: plain(str(v)))
+                else rows[column].map(lambda v: plain(str(v)))
                 for column in columns
             }
-        ),
-        hide_index=True,
-    )
+        )
+
+    st.table(wrapping(readable.head(FINDINGS_SHOWN)), hide_index=True)
     if len(readable) > FINDINGS_SHOWN:
         with st.expander(f"{len(readable):,} findings in all (the {FINDINGS_SHOWN} above come first)"):
-            st.dataframe(
-                readable.head(FINDINGS_LISTED),
-                hide_index=True,
-                width="stretch",
-                column_config=FINDING_COLUMNS,
-                key=f"{name}_findings",
-            )
+            st.table(wrapping(readable.iloc[FINDINGS_SHOWN:FINDINGS_LISTED]), hide_index=True)
             rows_drawn_note(FINDINGS_LISTED, len(readable), "findings", narrow="")
     csv_download(
         "Download the findings (CSV)",

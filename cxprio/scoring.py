@@ -41,6 +41,7 @@ from .model import (
     Transform,
 )
 from .texts import quoted
+from .units import LABELS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -120,10 +121,11 @@ def _map_onto_scales(
                 warnings.append(
                     Problem(
                         ProblemLevel.WARNING,
-                        f"{experiences[index].id}: {name} {value:g} is {side} its scale "
+                        f"{experiences[index].name}: {LABELS[name].lower()} {value:g} is {side} its scale "
                         f"({side} {edge:g}) and is scored as {'0' if side == 'below' else '100'}",
                         field=f"experiences[{index}].measures.{name}",
-                        hint=f"check the value, or widen scoring.scales.{name} (this changes every score)",
+                        hint=f"check the value, or widen the scale of {LABELS[name].lower()} under scoring "
+                        "(this changes every score)",
                         code="measure-clamped",
                         path=("experiences", index, "measures", name),
                     )
@@ -146,8 +148,8 @@ def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
         warnings.append(
             Problem(
                 ProblemLevel.WARNING,
-                f"{experiences[index].id}: no {', '.join(missing)}; it is scored on the other "
-                "measures and marked incomplete",
+                f"{experiences[index].name} has no {', '.join(LABELS[m].lower() for m in missing)}: "
+                "it is scored on the other measures and marked incomplete",
                 field=f"experiences[{index}].measures",
                 hint="add the missing measures, even as an estimate",
                 code="measure-missing",
@@ -161,7 +163,7 @@ def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
             warnings.append(
                 Problem(
                     ProblemLevel.WARNING,
-                    f"{experiences[index].id}: reach {reach[index]:,.0f} is more than the "
+                    f"{experiences[index].name}: reach {reach[index]:,.0f} is more than the "
                     f"organisation's {customers:,} customers",
                     field=f"experiences[{index}].measures.reach",
                     hint="check the reach (customers affected a year), or the customer count under organisation",

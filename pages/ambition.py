@@ -7,7 +7,16 @@ import streamlit as st
 
 from board import open_page
 from board.charts import readable
-from board.show import ROWS_DRAWN, csv_download, gap_table, plain, rows_drawn_note, show_findings, tier_label
+from board.show import (
+    ROWS_DRAWN,
+    csv_download,
+    fit,
+    gap_table,
+    plain,
+    rows_drawn_note,
+    show_findings,
+    tier_label,
+)
 from cxprio import charts
 from cxprio.ambition import delivery_gap
 from cxprio.model import Tier
@@ -146,7 +155,9 @@ with gaps_tab:
                 hide_index=True,
                 width="stretch",
                 column_config={
-                    "name": st.column_config.TextColumn("Experience", width=300),
+                    "name": st.column_config.TextColumn(
+                        "Experience", width=fit(rows["name"].head(ROWS_DRAWN))
+                    ),
                     "ambition": st.column_config.TextColumn("Aim", width=120),
                     "current": st.column_config.TextColumn("Today", width=120),
                     "gap": st.column_config.NumberColumn(
