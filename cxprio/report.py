@@ -43,7 +43,6 @@ from .ownership import (
     OwnershipReport,
     analyse_ownership,
     raci_table,
-    riskiest_teams,
     seams_table,
     team_pair_risk,
 )
@@ -67,7 +66,6 @@ REPORT_TOP = 25
 """Priorities listed in the HTML report."""
 LISTED = 15
 """Seams and findings listed in the report and on the slides (the workbook has them all)."""
-HEATMAP_TEAMS = 20
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 """The time stamp of every file inside a ZIP-based format, so the bytes do not depend on the clock."""
@@ -263,7 +261,7 @@ def chart_specs(workshop: Workshop) -> dict[str, alt.TopLevelMixin]:
     }
     heat = _heat(workshop)
     if len(heat):
-        found["seam-risk"] = charts.seam_heatmap(heat).properties(width=480, height=420)
+        found["seam-risk"] = charts.seam_heatmap(heat)
     if workshop.history is not None:
         found["rank-movement"] = _movement_chart(workshop.history).properties(width=420)
     if workshop.round is not None and len(workshop.round.dots[1]):
@@ -276,14 +274,13 @@ def chart_specs(workshop: Workshop) -> dict[str, alt.TopLevelMixin]:
 
 
 def _heat(workshop: Workshop) -> pd.DataFrame:
+    """Every team pair's seam risk, with the teams' names (the heatmap keeps the riskiest)."""
     names = workshop.catalogue.team_names()
     pairs = team_pair_risk(workshop.ownership.seams)
-    top_teams = riskiest_teams(workshop.ownership.metrics, HEATMAP_TEAMS)
-    heat = pairs[pairs["from_team"].isin(top_teams) & pairs["to_team"].isin(top_teams)]
-    return heat.assign(from_name=heat["from_team"].map(names), to_name=heat["to_team"].map(names))
+    return pairs.assign(from_name=pairs["from_team"].map(names), to_name=pairs["to_team"].map(names))
 
 
-def _movement_chart(history: History) -> alt.Chart:
+def _movement_chart(history: History) -> alt.LayerChart:
     from . import charts
 
     comparison = history.comparison
@@ -726,7 +723,7 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
     else:
         add("<p>Every seam has an owner.</p>")
     if "seam-risk" in svgs:
-        add(_figure(svgs["seam-risk"], f"Summed seam risk between the {HEATMAP_TEAMS} riskiest teams."))
+        add(_figure(svgs["seam-risk"], "Summed seam risk from one team to another: darker is riskier."))
     add(_findings_html(workshop.ownership.findings, "Ownership findings", catalogue))
     add("</section>")
 
