@@ -116,6 +116,8 @@ def _raise_text(chart: Any) -> None:
 VALUE_MAP_HEIGHT = 460
 LABEL_GAP = 20
 """Pixels between two labels' baselines on a chart that stacks them: no two names touch."""
+SLOPE_ROW = LABEL_GAP + 2
+"""Pixels per rank row on the slope chart."""
 INK = "#1f2937"
 LEADER = "#94a3b8"
 
@@ -310,7 +312,8 @@ def _ambition_labels(points: pd.DataFrame) -> pd.DataFrame:
     dots, the next just below, then a line further out each, in turn."""
     top = points.nsmallest(LABELLED, "rank")[["name", "rank", "priority", "tier"]]
     line = (top.groupby("tier")["rank"].rank(method="first") - 1).astype(int)
-    away = LABEL_GAP * 0.7 + LABEL_GAP * (line // 2)
+    gap = MIN_TEXT + 4  # lines of one side of a row: close, as in a list, and never touching
+    away = 0.7 * gap + gap * (line // 2)
     return top.assign(dy=away.where(line % 2 == 1, -away))
 
 
