@@ -4,12 +4,16 @@ Pure Altair and pandas (no streamlit): a page draws these charts, and
 :mod:`cxprio.report` renders the same ones to SVG and PNG, so a chart in a report or on
 a slide is the chart the room saw. Each function takes the table it draws and returns an
 unconfigured chart; :func:`readable` sets the text sizes for a projector.
+
+Charts name what they show: the value map and the ambition chart label the top
+:data:`LABELLED` experiences by name, the slope chart names every line at both ends, and
+the seam heatmap labels every team it shows.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import altair as alt
 import pandas as pd
@@ -30,14 +34,27 @@ POINT_LIMIT = 1000
 in bands of :data:`BAND_WIDTH` priority points, and the value map draws the highest."""
 BAND_WIDTH = 5.0
 TIER_ORDER = [t.label for t in Tier] + ["None"]
-MOVEMENT_COLOURS = {"rose": "#16a34a", "held": "#94a3b8", "fell": "#dc2626"}
+MOVEMENT_COLOURS = {"rose": "#16a34a", "held": "#64748b", "fell": "#dc2626"}
 
+LABELLED = 10
+"""Experiences named on the value map and the ambition chart: the top ten by rank."""
+LABEL_LIMIT = 260
+"""The widest a name on a chart may run, in pixels, before it ends in an ellipsis."""
+HEATMAP_TEAMS = 30
+HEAT_STEP = 22
+"""Pixels per team on the seam heatmap: room for a label at :data:`MIN_TEXT` on each."""
+"""Teams on the seam heatmap: the riskiest, when there are more."""
+MIN_TEXT = 14
+"""The smallest text on any chart, in pixels at its drawn size: read from the back of a room."""
 READABLE: dict[str, Any] = {
-    "axis": {"labelFontSize": 14, "titleFontSize": 15},
-    "legend": {"labelFontSize": 14, "titleFontSize": 15},
-    "title": {"fontSize": 17},
+    "axis": {"labelFontSize": MIN_TEXT, "titleFontSize": 15},
+    "legend": {"labelFontSize": MIN_TEXT, "titleFontSize": 15, "titleLimit": 320},
+    "header": {"labelFontSize": MIN_TEXT, "titleFontSize": 15},
+    "title": {"fontSize": 17, "subtitleFontSize": 15},
+    "text": {"fontSize": MIN_TEXT},
 }
-"""Chart text a size up from Vega-Lite's, for the back of a room with a projector."""
+"""Chart text a size up from Vega-Lite's, for the back of a room with a projector: no
+text under :data:`MIN_TEXT` pixels."""
 
 ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart, alt.VConcatChart)
 
@@ -52,22 +69,68 @@ def level_colour(title: str = "Level") -> alt.Color:
 
 
 def readable(chart: ChartT) -> ChartT:
-    """The chart with :data:`READABLE` text sizes (a configured copy, of the same kind)."""
+    """The chart with :data:`READABLE` text sizes (a configured copy, of the same kind),
+    any text mark set smaller than :data:`MIN_TEXT` raised to it."""
+    if _small_text(chart):
+        chart = chart.copy(deep=True)
+        _raise_text(chart)
     configured = (
         chart.configure_axis(**READABLE["axis"])
         .configure_legend(**READABLE["legend"])
+        .configure_header(**READABLE["header"])
         .configure_title(**READABLE["title"])
+        .configure_text(**READABLE["text"])
     )
     return cast(ChartT, configured)
 
 
-def _value_map(data: Any) -> alt.Chart:
-    chart = (
+def _parts(chart: Any) -> list[Any]:
+    """The chart and every chart layered or concatenated inside it."""
+    found = [chart]
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        inner: Any = getattr(chart, key, alt.Undefined)
+        if inner is not alt.Undefined:
+            for part in inner:
+                found += _parts(part)
+    return found
+
+
+def _small_text(chart: Any) -> bool:
+    for part in _parts(chart):
+        mark = getattr(part, "mark", alt.Undefined)
+        size = getattr(mark, "fontSize", alt.Undefined) if isinstance(mark, alt.MarkDef) else alt.Undefined
+        if isinstance(size, (int, float)) and size < MIN_TEXT:
+            return True
+    return False
+
+
+def _raise_text(chart: Any) -> None:
+    for part in _parts(chart):
+        mark = getattr(part, "mark", alt.Undefined)
+        if isinstance(mark, alt.MarkDef):
+            size = mark.fontSize
+            if isinstance(size, (int, float)) and size < MIN_TEXT:
+                mark.fontSize = MIN_TEXT
+
+
+VALUE_MAP_HEIGHT = 460
+LABEL_GAP = 20
+"""Pixels between two labels' baselines on a chart that stacks them: no two names touch."""
+SLOPE_ROW = LABEL_GAP + 2
+"""Pixels per rank row on the slope chart."""
+INK = "#1f2937"
+LEADER = "#94a3b8"
+
+
+def _value_map(data: Any) -> alt.LayerChart:
+    customer = alt.X("customer_value:Q", title="Customer value (0-100)", scale=alt.Scale(domain=[0, 100]))
+    business = alt.Y("business_value:Q", title="Business value (0-100)", scale=alt.Scale(domain=[0, 100]))
+    dots = (
         alt.Chart(data)
         .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("customer_value:Q", title="Customer value (0-100)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("business_value:Q", title="Business value (0-100)", scale=alt.Scale(domain=[0, 100])),
+            x=customer,
+            y=business,
             size=alt.Size("reach:Q", title="Reach (customers a year)", scale=alt.Scale(range=[40, 900])),
             color=level_colour(),
             tooltip=[
@@ -79,9 +142,38 @@ def _value_map(data: Any) -> alt.Chart:
                 alt.Tooltip("reach:Q", title="Reach", format=","),
             ],
         )
-        .properties(title="Top right: valuable to customers and to the business", height=460)
     )
-    return cast(alt.Chart, chart)
+    # The top names, each at its dot's height or pushed down just enough that no two
+    # labels touch: label i sits at min over j <= i of (value_j - (i - j) * gap), the
+    # running minimum of value_j + j * gap, less i * gap (best business value first).
+    gap = 100 * LABEL_GAP / VALUE_MAP_HEIGHT
+    order: list[Any] = [alt.SortField("business_value", order="descending"), alt.SortField("rank")]
+    placed = (
+        alt.Chart(data)
+        .transform_filter(alt.datum.rank <= LABELLED)
+        .transform_window(slot="row_number()", sort=order)
+        .transform_calculate(reach_down=f"datum.business_value + (datum.slot - 1) * {gap}")
+        .transform_window(lowest="min(reach_down)", sort=order, frame=[None, 0])
+        .transform_calculate(label_y=f"datum.lowest - (datum.slot - 1) * {gap}")
+    )
+    # High values are named to the left of their dot, where the map is empty.
+    sides: tuple[tuple[Any, Literal["left", "right"], int], ...] = (
+        (alt.datum.customer_value >= 50, "right", -9),
+        (alt.datum.customer_value < 50, "left", 9),
+    )
+    label_y = alt.Y("label_y:Q", title="Business value (0-100)", scale=alt.Scale(domain=[0, 100]))
+    leaders = placed.mark_rule(color=LEADER, strokeWidth=1).encode(x=customer, y=business, y2="label_y:Q")
+    names = [
+        placed.transform_filter(test)
+        .mark_text(align=align, dx=dx, baseline="middle", color=INK, fontSize=MIN_TEXT, limit=LABEL_LIMIT)
+        .encode(x=customer, y=label_y, text="name:N")
+        for test, align, dx in sides
+    ]
+    chart = alt.layer(dots, leaders, *names).properties(
+        title=f"Top right: valuable to customers and to the business (top {LABELLED} named)",
+        height=VALUE_MAP_HEIGHT,
+    )
+    return cast(alt.LayerChart, chart)
 
 
 @functools.cache
@@ -95,9 +187,10 @@ def scatter_spec() -> dict[str, object]:
     return spec
 
 
-def value_map(ranked: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Chart:
+def value_map(ranked: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.LayerChart:
     """Customer value against business value, sized by reach, for the ``limit`` highest
-    priorities of a ranked table (:func:`cxprio.scoring.rank`)."""
+    priorities of a ranked table (:func:`cxprio.scoring.rank`), the top :data:`LABELLED`
+    named beside their dots."""
     return _value_map(ranked.head(limit)[list(SCATTER_COLUMNS)])
 
 
@@ -143,17 +236,21 @@ def ambition_points(ranked: pd.DataFrame) -> pd.DataFrame:
     return points.assign(tier=points["ambition"].fillna("none").str.capitalize())
 
 
-def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Chart:
+def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.LayerChart:
     """Priority against ambition tier (``points`` from :func:`ambition_points`): one circle
-    per experience up to ``limit`` of them, else one per band of priority and level."""
-    title = "High priorities should not sit low, nor low priorities high"
+    per experience up to ``limit`` of them, else one per band of priority and level; the
+    top :data:`LABELLED` by rank named beside their dots either way."""
+    title = f"High priorities should not sit low, nor low priorities high (top {LABELLED} named)"
+    x = alt.X("priority:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER)
+    top = _ambition_labels(points)
     if len(points) <= limit:
-        chart = (
+        dots = (
             alt.Chart(points[["name", "rank", "priority", "tier", "level"]])
             .mark_circle(size=120, opacity=0.8)
             .encode(
-                x=alt.X("priority:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER),
+                x=x,
+                y=y,
                 color=level_colour(),
                 tooltip=[
                     alt.Tooltip("name:N", title="Experience"),
@@ -163,13 +260,14 @@ def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Cha
                 ],
             )
         )
+        layers: list[Any] = [dots]
     else:
-        chart = (
+        bands = (
             alt.Chart(priority_bands(points, BAND_WIDTH))
             .mark_circle(opacity=0.8)
             .encode(
                 x=alt.X("middle:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER),
+                y=y,
                 yOffset=alt.YOffset("level:N", sort=[lv.value for lv in Level]),
                 size=alt.Size("experiences:Q", title="Experiences", scale=alt.Scale(range=[30, 900])),
                 color=level_colour(),
@@ -182,7 +280,41 @@ def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Cha
                 ],
             )
         )
-    return cast(alt.Chart, chart.properties(title=title, height=260))
+        named = alt.Chart(top).mark_circle(size=60, color=INK, opacity=1).encode(x=x, y=y)
+        layers = [bands, named]
+    # Labels share a tier's row: each a line of its own, above and below the dots in
+    # turn, best first and nearest, so no two touch and none sits on the dots; the row
+    # is tall enough for the most labels any tier has.
+    for (dy, right), group in top.groupby(["dy", top["priority"] >= 50], sort=True):
+        layers.append(
+            alt.Chart(group)
+            .mark_text(
+                align="right" if right else "left",  # to the left of high priorities: the row is empty there
+                dx=-10 if right else 10,
+                dy=float(cast(float, dy)),
+                baseline="middle",
+                color=INK,
+                fontSize=MIN_TEXT,
+                limit=LABEL_LIMIT,
+            )
+            .encode(x=x, y=y, text="name:N")
+        )
+    farthest = float(top["dy"].abs().max()) if len(top) else 0.0
+    tiers = max(points["tier"].nunique(), 1)
+    height = tiers * max(52, int(2 * farthest + 2 * LABEL_GAP))
+    chart = alt.layer(*layers).properties(title=title, height=height)
+    return cast(alt.LayerChart, chart.resolve_scale(yOffset="independent"))
+
+
+def _ambition_labels(points: pd.DataFrame) -> pd.DataFrame:
+    """The top :data:`LABELLED` of ``points`` by rank with ``dy``: how far above (less
+    than 0) or below its tier's middle its label sits, in pixels: the best just above the
+    dots, the next just below, then a line further out each, in turn."""
+    top = points.nsmallest(LABELLED, "rank")[["name", "rank", "priority", "tier"]]
+    line = (top.groupby("tier")["rank"].rank(method="first") - 1).astype(int)
+    gap = MIN_TEXT + 4  # lines of one side of a row: close, as in a list, and never touching
+    away = 0.7 * gap + gap * (line // 2)
+    return top.assign(dy=away.where(line % 2 == 1, -away))
 
 
 def rank_ranges(top: pd.DataFrame) -> alt.LayerChart:
@@ -210,9 +342,30 @@ def rank_ranges(top: pd.DataFrame) -> alt.LayerChart:
     return cast(alt.LayerChart, layered)
 
 
-def seam_heatmap(heat: pd.DataFrame) -> alt.Chart:
-    """Summed seam risk from one team to another (``heat`` has ``from_name, to_name,
-    seams, unowned, risk``)."""
+def riskiest_heat(heat: pd.DataFrame, limit: int = HEATMAP_TEAMS) -> pd.DataFrame:
+    """The rows of ``heat`` (team pairs: ``from_team, to_team, risk``...) between the
+    ``limit`` teams with the most summed seam risk, from them or to them (ties by id)."""
+    totals = (
+        pd.concat([heat[["from_team", "risk"]].set_axis(["team", "risk"], axis=1),
+                   heat[["to_team", "risk"]].set_axis(["team", "risk"], axis=1)])
+        .groupby("team")["risk"]
+        .sum()
+        .reset_index()
+        .sort_values(["risk", "team"], ascending=[False, True], kind="stable")
+    )  # fmt: skip
+    kept = set(totals["team"].head(limit))
+    return heat[heat["from_team"].isin(kept) & heat["to_team"].isin(kept)]
+
+
+def seam_heatmap(heat: pd.DataFrame, limit: int = HEATMAP_TEAMS) -> alt.Chart:
+    """Summed seam risk from one team to another (``heat`` has ``from_team, to_team,
+    from_name, to_name, seams, unowned, risk``), every team named; above ``limit``
+    teams, only the riskiest (:func:`riskiest_heat`), and the title says so."""
+    teams = len(set(heat["from_team"]) | set(heat["to_team"]))
+    title = "Summed risk of the seams from one team to another"
+    if teams > limit:
+        heat = riskiest_heat(heat, limit)
+        title = f"Summed seam risk between the {limit} riskiest of {teams:,} teams"
     chart = (
         alt.Chart(heat)
         .mark_rect()
@@ -220,9 +373,11 @@ def seam_heatmap(heat: pd.DataFrame) -> alt.Chart:
             x=alt.X(
                 "to_name:N",
                 title="Hands the customer to",
-                axis=alt.Axis(labelAngle=-35, labelLimit=200, labelOverlap=False),
+                axis=alt.Axis(labelAngle=-45, labelLimit=220, labelOverlap=False, orient="bottom"),
             ),
-            y=alt.Y("from_name:N", title="Team handing over", axis=alt.Axis(labelLimit=220)),
+            y=alt.Y(
+                "from_name:N", title="Team handing over", axis=alt.Axis(labelLimit=220, labelOverlap=False)
+            ),
             color=alt.Color("risk:Q", title="Risk", scale=alt.Scale(scheme="reds")),
             tooltip=[
                 alt.Tooltip("from_name:N", title="From"),
@@ -232,7 +387,7 @@ def seam_heatmap(heat: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("risk:Q", title="Risk", format=".0f"),
             ],
         )
-        .properties(title="Summed risk of the seams from one team to another", height=480)
+        .properties(title=title, height=alt.Step(HEAT_STEP), width=alt.Step(HEAT_STEP))
     )
     return cast(alt.Chart, chart)
 
@@ -248,21 +403,48 @@ def slope_points(slope: pd.DataFrame, then: str, now: str) -> pd.DataFrame:
     ).assign(direction=lambda p: p["rise"].map(lambda r: "rose" if r > 0 else "fell" if r < 0 else "held"))
 
 
-def rank_movement(points: pd.DataFrame, then: str, now: str, title: str) -> alt.Chart:
+def rank_movement(points: pd.DataFrame, then: str, now: str, title: str) -> alt.LayerChart:
     """Rank in ``then`` and ``now``, one line per experience (``points`` from
-    :func:`slope_points`), green where it rose and red where it fell."""
-    chart = (
-        alt.Chart(points)
-        .mark_line(point=True)
+    :func:`slope_points`), green where it rose and red where it fell, each line named at
+    both ends with its rank there: a row per rank shown, in rank order on each side, so
+    no two names touch (the rank itself is in the label)."""
+    rows = points.assign(
+        row=points.groupby("quarter")["rank"].rank(method="first"),
+        label=[
+            f"{name} {rank:.0f}" if quarter == then else f"{rank:.0f} {name}"
+            for name, rank, quarter in zip(points["name"], points["rank"], points["quarter"], strict=True)
+        ],
+    )
+    count = int(rows["row"].max()) if len(rows) else 1
+    x = alt.X(
+        "quarter:N",
+        title=None,
+        sort=[then, now],
+        scale=alt.Scale(domain=[then, now], padding=0.02),
+        axis=alt.Axis(
+            orient="top", labelAngle=0, labelLimit=0, labelFontWeight="bold", ticks=False, domain=False
+        ),
+    )
+    y = alt.Y(
+        "row:Q",
+        title=None,
+        axis=None,
+        scale=alt.Scale(domain=[0.5, count + 0.5], reverse=True, nice=False, zero=False),
+    )
+    colour = alt.Color(
+        "direction:N",
+        title="Since then",
+        scale=alt.Scale(domain=list(MOVEMENT_COLOURS), range=list(MOVEMENT_COLOURS.values())),
+        legend=alt.Legend(orient="bottom", direction="horizontal"),
+    )
+    lines = (
+        alt.Chart(rows)
+        .mark_line(point=True, strokeWidth=2)
         .encode(
-            x=alt.X("quarter:N", title=None, sort=[then, now], axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("rank:Q", title="Rank", scale=alt.Scale(reverse=True, zero=False, nice=False)),
+            x=x,
+            y=y,
             detail="id:N",
-            color=alt.Color(
-                "direction:N",
-                title="Since then",
-                scale=alt.Scale(domain=list(MOVEMENT_COLOURS), range=list(MOVEMENT_COLOURS.values())),
-            ),
+            color=colour,
             tooltip=[
                 alt.Tooltip("name:N", title="Experience"),
                 alt.Tooltip("rank_then:Q", title=f"Rank {then}"),
@@ -270,9 +452,16 @@ def rank_movement(points: pd.DataFrame, then: str, now: str, title: str) -> alt.
                 alt.Tooltip("why:N", title="Why (recorded changes)"),
             ],
         )
-        .properties(height=460, title=title)
     )
-    return cast(alt.Chart, chart)
+    ends: tuple[tuple[str, Literal["left", "right"], int], ...] = ((then, "right", -10), (now, "left", 10))
+    names = [
+        alt.Chart(rows[rows["quarter"] == quarter])
+        .mark_text(align=align, dx=dx, baseline="middle", fontSize=MIN_TEXT, limit=LABEL_LIMIT)
+        .encode(x=x, y=y, text="label:N", color=colour)
+        for quarter, align, dx in ends
+    ]
+    chart = alt.layer(lines, *names).properties(title=title, height=max(LABEL_GAP + 4, 24) * count, width=240)
+    return cast(alt.LayerChart, chart)
 
 
 DOT_COLOUR = "#2f7ebc"
@@ -327,7 +516,7 @@ def score_dots(dots: pd.DataFrame, marks: pd.DataFrame, *, width: int = 420) -> 
             tooltip=[alt.Tooltip("label:N", title="Scored"), alt.Tooltip("count:Q", title="People")],
         )
         dot = people.mark_circle(color=DOT_COLOUR, opacity=0.9).encode(size=size)
-        count = people.mark_text(color="white", fontWeight="bold", fontSize=13).encode(text="count:Q")
+        count = people.mark_text(color="white", fontWeight="bold", fontSize=MIN_TEXT).encode(text="count:Q")
         median = (
             alt.Chart(rows)
             .mark_tick(color=MEDIAN_COLOUR, thickness=3, size=30)

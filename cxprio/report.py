@@ -12,13 +12,15 @@ decision-rights findings, and the quarter comparison when the store has one);
 * ``charts``: a ZIP of every chart as SVG and PNG, with the team graph as Graphviz DOT;
 * ``zip``: all of the above in one ZIP (the board's "Workshop pack").
 
-The same catalogue text, weights and history give the same bytes, whoever builds them
-(the board or ``python -m cxprio report``): nothing in a file depends on the clock.
+The same catalogue text, weights, history and date give the same bytes, whoever builds
+them (the board or ``python -m cxprio report``): nothing in a file depends on the clock
+but the pack's date, set once by :func:`gather` (today, or the day a chosen round closed).
 Charts are rendered by ``vl-convert-python``, which needs no browser.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import io
 import json
@@ -43,7 +45,6 @@ from .ownership import (
     OwnershipReport,
     analyse_ownership,
     raci_table,
-    riskiest_teams,
     seams_table,
     team_pair_risk,
 )
@@ -52,6 +53,7 @@ from .scoring import Scores, default_top_n, format_weights, robustness, score
 from .snapshots import Snapshot, compare_quarters, quarters
 from .store import Store
 from .tables import findings_table, tier_table
+from .units import field_label
 
 if TYPE_CHECKING:  # altair is imported when a chart is drawn: the command line starts faster
     import altair as alt
@@ -67,7 +69,8 @@ REPORT_TOP = 25
 """Priorities listed in the HTML report."""
 LISTED = 15
 """Seams and findings listed in the report and on the slides (the workbook has them all)."""
-HEATMAP_TEAMS = 20
+MOVERS_SHOWN = 5
+"""Risers and fallers each named on the slope chart: with the top 10, a chart that fits a slide."""
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 """The time stamp of every file inside a ZIP-based format, so the bytes do not depend on the clock."""
@@ -134,6 +137,8 @@ class Workshop:
     history: History | None = None
     round: RoundRecord | None = None
     """A closed workshop round's results and what it changed, when one is chosen."""
+    date: _dt.date = _dt.date(2000, 1, 1)
+    """The pack's date, on its title slide and cover: :func:`gather` sets it."""
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -189,13 +194,15 @@ def gather(
     source: str | None = None,
     history: Comparison | None = None,
     round_record: RoundRecord | None = None,
+    date: _dt.date | None = None,
     progress: Progress | None = None,
 ) -> Workshop:
     """Compute what the pack shows for a catalogue and a weighting (the catalogue's own
     where ``weights`` leaves a measure out). ``sha256`` is the catalogue text's (a loaded
     catalogue's own by default), named in the pack so a reader can tell which version it
     shows; ``history``: the quarter comparison to include; ``round_record``: a closed
-    workshop round's results (:func:`cxprio.rounds.round_record`)."""
+    workshop round's results (:func:`cxprio.rounds.round_record`); ``date``: the pack's
+    date (the round's closing day when there is one, else today)."""
     say = progress or _quiet
     if sha256 is None:
         if not isinstance(loaded, LoadedCatalogue):
@@ -224,7 +231,13 @@ def gather(
         ownership=ownership,
         history=History(history) if history is not None else None,
         round=round_record,
+        date=date or _pack_date(round_record),
     )
+
+
+def _pack_date(record: RoundRecord | None) -> _dt.date:
+    closed = record.round.closed_at if record is not None else None
+    return closed.date() if closed is not None else _dt.date.today()
 
 
 def _quiet(_done: float, _doing: str) -> None:
@@ -263,7 +276,7 @@ def chart_specs(workshop: Workshop) -> dict[str, alt.TopLevelMixin]:
     }
     heat = _heat(workshop)
     if len(heat):
-        found["seam-risk"] = charts.seam_heatmap(heat).properties(width=480, height=420)
+        found["seam-risk"] = charts.seam_heatmap(heat)
     if workshop.history is not None:
         found["rank-movement"] = _movement_chart(workshop.history).properties(width=420)
     if workshop.round is not None and len(workshop.round.dots[1]):
@@ -276,21 +289,20 @@ def chart_specs(workshop: Workshop) -> dict[str, alt.TopLevelMixin]:
 
 
 def _heat(workshop: Workshop) -> pd.DataFrame:
+    """Every team pair's seam risk, with the teams' names (the heatmap keeps the riskiest)."""
     names = workshop.catalogue.team_names()
     pairs = team_pair_risk(workshop.ownership.seams)
-    top_teams = riskiest_teams(workshop.ownership.metrics, HEATMAP_TEAMS)
-    heat = pairs[pairs["from_team"].isin(top_teams) & pairs["to_team"].isin(top_teams)]
-    return heat.assign(from_name=heat["from_team"].map(names), to_name=heat["to_team"].map(names))
+    return pairs.assign(from_name=pairs["from_team"].map(names), to_name=pairs["to_team"].map(names))
 
 
-def _movement_chart(history: History) -> alt.Chart:
+def _movement_chart(history: History) -> alt.LayerChart:
     from . import charts
 
     comparison = history.comparison
     shown = (
         set(comparison.movement.nsmallest(TOP, "rank_now")["id"])
-        | set(comparison.risers["id"])
-        | set(comparison.fallers["id"])
+        | set(comparison.risers["id"].head(MOVERS_SHOWN))
+        | set(comparison.fallers["id"].head(MOVERS_SHOWN))
     )
     slope = comparison.movement[comparison.movement["id"].isin(shown)]
     points = charts.slope_points(slope, history.then, history.now)
@@ -306,7 +318,11 @@ def svg(chart: alt.TopLevelMixin) -> str:
     return text
 
 
-def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+PNG_SCALE = 2.0
+"""Pixels per CSS pixel in a chart's PNG: sharp on a projector and in print."""
+
+
+def png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
     """The chart as a PNG at ``scale`` times its size in CSS pixels."""
     import vl_convert
 
@@ -726,7 +742,7 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
     else:
         add("<p>Every seam has an owner.</p>")
     if "seam-risk" in svgs:
-        add(_figure(svgs["seam-risk"], f"Summed seam risk between the {HEATMAP_TEAMS} riskiest teams."))
+        add(_figure(svgs["seam-risk"], "Summed seam risk from one team to another: darker is riskier."))
     add(_findings_html(workshop.ownership.findings, "Ownership findings", catalogue))
     add("</section>")
 
@@ -752,23 +768,26 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
 
 
 def _weights_text(weights: Mapping[str, float]) -> str:
-    return ", ".join(f"{measure.replace('_', ' ')} {weight:.2f}" for measure, weight in weights.items())
+    """The weights as people read them: ``Reach 0.25, Frequency 0.15, ...``."""
+    return ", ".join(f"{field_label(measure)} {weight:.2f}" for measure, weight in weights.items())
 
 
 def _findings_html(findings: Sequence[Finding], title: str | None, catalogue: Catalogue) -> str:
     names = {e.id: e.name for e in catalogue.experiences}
     heading = f"<h3>{_e(title)}</h3>" if title else ""
     if not findings:
-        return f"{heading}<p>None.</p>"
+        return f"{heading}<p>Nothing found.</p>"
     shown = findings_table(findings[:LISTED]).assign(
-        experience=lambda t: t["experience"].map(names).fillna("")
+        experience=lambda t: t["experience"].map(names).fillna(""),
+        severity=lambda t: t["severity"].str.capitalize(),
+        title=[f.title for f in findings[:LISTED]],
     )
     more = (
         f"<p class=note>{len(findings) - LISTED:,} more in the workbook.</p>"
         if len(findings) > LISTED
         else ""
     )
-    columns = {"severity": "Severity", "experience": "Experience", "message": "Finding"}
+    columns = {"severity": "Severity", "title": "Finding", "experience": "Experience", "message": "Detail"}
     if (shown["risk"] > 0).any():  # ambition findings carry no risk figure
         columns["risk"] = "Risk"
     table = _html_table(shown, columns, numbers=("risk",))
@@ -789,7 +808,7 @@ def _history_html(history: History, chart_svg: str) -> str:
                 numbers=("rank_then", "rank_now"),
             )
             if len(table)
-            else "<p>None.</p>"
+            else "<p>Nobody moved.</p>"
         )  # fmt: skip
     parts.append(
         f"<p class=note>New: {len(comparison.new):,} · retired: {len(comparison.retired):,} · "
@@ -829,181 +848,447 @@ def _round_html(record: RoundRecord, chart_svg: str | None) -> str:
 
 # --- the slides ----------------------------------------------------------------------------
 
+SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5
+"""Inches: a 16:9 deck."""
+MARGIN = 0.5
+BODY_TOP, BODY_BOTTOM = 1.3, 6.95
+"""Inches: where a slide's table or chart may sit, under its title and above its footer."""
+TITLE_PT, TEXT_PT, TABLE_PT, FOOTER_PT = 28, 20, 16, 14
+"""Point sizes on the slides: none under 14, the size a projector's back row can read."""
+FONT = "Arial"
+CHAR_EM = 0.6
+"""A generous width of one character of :data:`FONT`, as a share of its size: column
+widths from it fit the longest word without breaking it."""
+CELL_MARGIN = 0.1
+"""Inches of padding either side of a table cell's text (python-pptx's default)."""
+CELL_SLACK = 0.15
+"""Inches more than the estimate in every column: renderers differ in how they wrap."""
+PX_PER_INCH = 96
+"""A chart's CSS pixel at its own size on a slide: a chart never shrinks below it, so its
+14-pixel text stays 14 pixels (and the slide's 14 points) at any projector's size."""
+SLIDE_HEAT_TEAMS = 15
+"""Teams on a slide's seam heatmap when the full one would not fit at its size."""
+_ACCENT, _INK, _MUTED, _BAND, _WHITE = "1F4E79", "1F2937", "475569", "EEF3F8", "FFFFFF"
 
-def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
-    """A short deck: title, top 10 with ranges, the ambition board, the value map, the
-    unowned seams and the decisions to fix (and the quarter's movement, when there is history)."""
-    from pptx import Presentation
-    from pptx.util import Inches, Pt
 
-    say = progress or _quiet
-    say(0.3, "Drawing the charts as pictures")
-    pngs = _rendered(workshop, "png")
-    say(0.8, "Writing the slides")
-    deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
-    deck.core_properties.title = workshop.title
-    deck.core_properties.author = "cxprio"
-    title_layout, blank_title = deck.slide_layouts[0], deck.slide_layouts[5]
+def slide_date(day: _dt.date) -> str:
+    """A date as people write it: ``12 May 2026``."""
+    return f"{day.day} {day:%B %Y}"
 
-    first = deck.slides.add_slide(title_layout)
-    heading, subtitle = first.shapes.title, first.placeholders[1]
-    heading.left, heading.top, heading.width, heading.height = (
-        Inches(0.8),
-        Inches(1.9),
-        Inches(11.7),
-        Inches(1.6),
-    )
-    heading.text = workshop.title
-    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
-        Inches(0.8),
-        Inches(3.7),
-        Inches(11.7),
-        Inches(2),
-    )
-    subtitle.text = (
-        f"{len(workshop.catalogue.experiences):,} experiences · catalogue {workshop.source} "
-        f"({workshop.sha256[:12]})\nWeights: {_weights_text(workshop.weights)}"
-    )
-    for paragraph in subtitle.text_frame.paragraphs:
-        paragraph.font.size = Pt(20)
 
-    def slide(title: str) -> Any:
-        page = deck.slides.add_slide(blank_title)
-        shape = page.shapes.title
-        shape.left, shape.top, shape.width, shape.height = (
-            Inches(0.5),
-            Inches(0.25),
-            Inches(12.3),
-            Inches(1.0),
+def _text_width(text: str, points: float) -> float:
+    """An upper estimate of ``text``'s width in inches at ``points`` in :data:`FONT`."""
+    return len(text) * CHAR_EM * points / 72
+
+
+def column_widths(rows: Sequence[Sequence[str]], total: float, points: float) -> list[float]:
+    """Widths (inches) for a table's columns that add up to ``total``: each at least wide
+    enough for its longest word (never broken mid-word), the rest shared out by how long
+    each column's longest text is (so the longest texts wrap least)."""
+    columns = list(zip(*rows, strict=True))
+    least = [
+        max(_text_width(word, points) for cell in column for word in (cell.split() or [""]))
+        + 2 * CELL_MARGIN
+        + CELL_SLACK
+        for column in columns
+    ]
+    wants = [
+        max(_text_width(cell, points) for cell in column) + 2 * CELL_MARGIN + CELL_SLACK for column in columns
+    ]
+    spare = total - sum(least)
+    if spare <= 0:
+        return least
+    extra = [max(w - m, 0.0) for w, m in zip(wants, least, strict=True)]
+    wanted = sum(extra)
+    if wanted <= spare:  # every text fits on one line: the spare room goes to the last column
+        widths = [m + e for m, e in zip(least, extra, strict=True)]
+        widths[-1] += spare - wanted
+        return widths
+    return [m + spare * e / wanted for m, e in zip(least, extra, strict=True)]
+
+
+class _Deck:
+    """The deck being written: a designed 16:9 layout drawn in code on python-pptx's
+    plain template, every run's font and size set explicitly."""
+
+    def __init__(self, workshop: Workshop, pngs: Mapping[str, bytes]) -> None:
+        from pptx import Presentation
+        from pptx.util import Inches
+
+        self.workshop = workshop
+        self.pngs = dict(pngs)
+        self.deck = Presentation()
+        self.deck.slide_width, self.deck.slide_height = Inches(SLIDE_WIDTH), Inches(SLIDE_HEIGHT)
+        self.deck.core_properties.title = workshop.title
+        self.deck.core_properties.author = "cxprio"
+        self.footer = f"{workshop.catalogue.organisation.name} · {slide_date(workshop.date)}"
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.deck.save(buffer)
+        return buffer.getvalue()
+
+    @staticmethod
+    def write(frame: Any, lines: Sequence[str], points: float, *, bold: bool = False, colour: str = _INK,
+              align: Any = None) -> None:  # fmt: skip
+        """``lines`` as the paragraphs of a text frame, each one run in :data:`FONT` at ``points``."""
+        from pptx.util import Pt
+
+        frame.clear()
+        frame.word_wrap = True
+        for number, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            if align is not None:
+                paragraph.alignment = align
+            run = paragraph.add_run()
+            run.text = line
+            run.font.size = Pt(points)
+            run.font.name = FONT
+            run.font.bold = bold
+            run.font.color.rgb = _rgb(colour)
+
+    def box(self, page: Any, left: float, top: float, width: float, height: float) -> Any:
+        from pptx.util import Inches
+
+        return page.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
+
+    def rectangle(self, page: Any, left: float, top: float, width: float, height: float, colour: str) -> None:
+        from pptx.enum.shapes import MSO_SHAPE
+        from pptx.util import Inches
+
+        shape = page.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(height)
         )
-        shape.text = title
-        shape.text_frame.paragraphs[0].font.size = Pt(32)
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(colour)
+        shape.line.fill.background()
+
+    def title_slide(self, lines: Sequence[str]) -> None:
+        from pptx.util import Inches
+
+        page = self.deck.slides.add_slide(self.deck.slide_layouts[0])
+        self.rectangle(page, 0, 0, 0.35, SLIDE_HEIGHT, _ACCENT)
+        heading, subtitle = page.shapes.title, page.placeholders[1]
+        heading.left, heading.top, heading.width, heading.height = (
+            Inches(1.0),
+            Inches(1.7),
+            Inches(11.3),
+            Inches(1.8),
+        )
+        self.write(heading.text_frame, [self.workshop.catalogue.organisation.name], 44, bold=True, colour=_ACCENT,
+                   align=_left())  # fmt: skip
+        heading.text_frame.vertical_anchor = _bottom()
+        subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
+            Inches(1.0),
+            Inches(3.6),
+            Inches(11.3),
+            Inches(1.2),
+        )
+        self.write(subtitle.text_frame, ["Workshop pack", slide_date(self.workshop.date)], 28, align=_left())
+        self.write(self.box(page, 1.0, 5.2, 11.3, 1.6), lines, FOOTER_PT + 2, colour=_MUTED)
+
+    def slide(self, title: str) -> Any:
+        """A new slide with ``title`` (its message), the footer and its number."""
+        from pptx.util import Inches
+
+        page = self.deck.slides.add_slide(self.deck.slide_layouts[5])
+        heading = page.shapes.title
+        heading.left, heading.top, heading.width, heading.height = (
+            Inches(MARGIN), Inches(0.15), Inches(SLIDE_WIDTH - 2 * MARGIN), Inches(0.95)
+        )  # fmt: skip
+        self.write(heading.text_frame, [title], TITLE_PT, bold=True, colour=_ACCENT, align=_left())
+        heading.text_frame.vertical_anchor = _middle()
+        self.rectangle(page, MARGIN, 1.13, SLIDE_WIDTH - 2 * MARGIN, 0.03, _ACCENT)
+        self.write(self.box(page, MARGIN, 7.0, 9.0, 0.4), [self.footer], FOOTER_PT, colour=_MUTED)
+        number = self.box(page, SLIDE_WIDTH - MARGIN - 1.5, 7.0, 1.5, 0.4)
+        self.write(number, [str(len(self.deck.slides))], FOOTER_PT, colour=_MUTED, align=_right())
+        page.shapes[-1].name = "Slide number"
         return page
 
-    def table(page: Any, frame: pd.DataFrame, columns: Mapping[str, str], widths: Sequence[float]) -> None:
-        rows = len(frame) + 1
+    def note(self, page: Any, lines: Sequence[str], top: float = BODY_TOP + 0.1) -> None:
+        self.write(self.box(page, MARGIN + 0.1, top, SLIDE_WIDTH - 2 * MARGIN - 0.2, 1.0), lines, TEXT_PT)
+
+    def table(self, page: Any, frame: pd.DataFrame, columns: Mapping[str, str], *, top: float = BODY_TOP,
+              numbers: Sequence[str] = ()) -> None:  # fmt: skip
+        """``frame``'s ``columns`` as a table under the title, headed by the columns' plain
+        names, at :data:`TABLE_PT` with no word broken (see :func:`column_widths`)."""
+        from pptx.enum.text import PP_ALIGN
+        from pptx.util import Inches
+
+        header = list(columns.values())
+        body = [
+            [_slide_value(v) for v in row] for row in frame[list(columns)].itertuples(index=False, name=None)
+        ]
+        total = SLIDE_WIDTH - 2 * MARGIN
+        widths = column_widths([header, *body], total, TABLE_PT)
         shape = page.shapes.add_table(
-            rows, len(columns), Inches(0.5), Inches(1.45), Inches(12.3), Inches(0.4 * rows)
-        )
+            len(body) + 1, len(columns), Inches(MARGIN), Inches(top), Inches(sum(widths)), Inches(0.4 * (len(body) + 1))
+        )  # fmt: skip
         grid = shape.table
         for position, width in enumerate(widths):
             grid.columns[position].width = Inches(width)
-        for position, heading in enumerate(columns.values()):
-            grid.cell(0, position).text = heading
-        for row, values in enumerate(frame[list(columns)].itertuples(index=False, name=None), start=1):
-            for position, value in enumerate(values):
-                plain = _cell(value)
-                grid.cell(row, position).text = (
-                    f"{plain:.0f}" if isinstance(plain, float) else "" if plain is None else str(plain)
-                )
-        for row in range(rows):
-            for position in range(len(columns)):
-                for paragraph in grid.cell(row, position).text_frame.paragraphs:
-                    paragraph.font.size = Pt(16)
+        for row, values in enumerate([header, *body]):
+            grid.rows[row].height = Inches(0.4)
+            for position, (column, value) in enumerate(zip(columns, values, strict=True)):
+                cell = grid.cell(row, position)
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(_ACCENT if row == 0 else _BAND if row % 2 == 0 else _WHITE)
+                align = PP_ALIGN.RIGHT if column in numbers else PP_ALIGN.LEFT
+                self.write(cell.text_frame, [value], TABLE_PT, bold=row == 0, colour=_WHITE if row == 0 else _INK,
+                           align=align)  # fmt: skip
 
-    def picture(page: Any, name: str, left: float = 0.6, width: float = 12.1) -> None:
-        image = io.BytesIO(pngs[name])
-        placed = page.shapes.add_picture(image, Inches(left), Inches(1.4), width=Inches(width))
-        limit = Inches(5.9)
-        if placed.height > limit:  # keep it on the slide: scale down to the height left
-            ratio = limit / placed.height
-            placed.height, placed.width = int(limit), int(placed.width * ratio)
+    def picture(self, page: Any, name: str, *, left: float = MARGIN, width: float = SLIDE_WIDTH - 2 * MARGIN,
+                top: float = BODY_TOP) -> bool:  # fmt: skip
+        """The chart ``name`` centred in the box given, at its own size or larger (never
+        smaller, so its text stays readable); ``False``, and nothing placed, when it does
+        not fit."""
+        from PIL import Image
+        from pptx.util import Inches
+
+        data = self.pngs[name]
+        with Image.open(io.BytesIO(data)) as image:
+            natural_w, natural_h = (side / PNG_SCALE / PX_PER_INCH for side in image.size)
+        height = BODY_BOTTOM - top
+        scale = min(width / natural_w, height / natural_h, 1.5)
+        if scale < 1:
+            return False
+        shown_w, shown_h = natural_w * scale, natural_h * scale
+        page.shapes.add_picture(
+            io.BytesIO(data), Inches(left + (width - shown_w) / 2), Inches(top), Inches(shown_w), Inches(shown_h)
+        )  # fmt: skip
+        return True
+
+
+def _rgb(hex_colour: str) -> Any:
+    from pptx.dml.color import RGBColor
+
+    return cast(Any, RGBColor)(*bytes.fromhex(hex_colour))
+
+
+def _left() -> Any:
+    from pptx.enum.text import PP_ALIGN
+
+    return PP_ALIGN.LEFT
+
+
+def _right() -> Any:
+    from pptx.enum.text import PP_ALIGN
+
+    return PP_ALIGN.RIGHT
+
+
+def _middle() -> Any:
+    from pptx.enum.text import MSO_ANCHOR
+
+    return MSO_ANCHOR.MIDDLE
+
+
+def _bottom() -> Any:
+    from pptx.enum.text import MSO_ANCHOR
+
+    return MSO_ANCHOR.BOTTOM
+
+
+def _slide_value(value: Any) -> str:
+    """A table value as people write it: ``73``, ``320,000``, ``Distinct``; blank for nothing."""
+    plain = _cell(value)
+    if plain is None:
+        return ""
+    if isinstance(plain, bool):
+        return "Yes" if plain else "No"
+    if isinstance(plain, float):
+        return f"{plain:,.0f}"
+    if isinstance(plain, int):
+        return f"{plain:,}"
+    return str(plain)
+
+
+def _count(number: int, thing: str, things: str | None = None) -> str:
+    return f"{number:,} {thing if number == 1 else things or thing + 's'}"
+
+
+def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
+    """A deck a leader can present as it is: a title slide, then one message per slide as
+    its title: the top 10 with their ranges, the ambition board, priority against
+    ambition, the value map, the unowned seams and where seam risk sits, the decisions to
+    fix, the quarter's movement (with history) and a closed round's results (with one)."""
+    say = progress or _quiet
+    say(0.3, "Drawing the charts as pictures")
+    pngs = dict(_rendered(workshop, "png"))
+    say(0.8, "Writing the slides")
+    deck = _Deck(workshop, pngs)
+    catalogue = workshop.catalogue
+    deck.title_slide(
+        [
+            f"{_count(len(catalogue.experiences), 'experience')} and {_count(len(catalogue.teams), 'team')}, "
+            f"from the catalogue {workshop.source}",
+            f"Weights: {_weights_text(workshop.weights)}",
+        ]
+    )
 
     top = workshop.top(TOP)
-    table(
-        slide(f"Top {len(top)} priorities"),
+    stable = int(top["stable_top_n"].fillna(False).astype(bool).sum())
+    page = deck.slide(f"{top.iloc[0]['name']} leads; {stable} of the top {len(top)} are stable")
+    deck.table(
+        page,
         top,
-        {
-            "rank": "Rank",
-            "name": "Experience",
-            "priority": "Priority",
-            "range": "Rank range",
-            "ambition": "Ambition",
-        },
-        [1.0, 6.3, 1.6, 1.8, 1.6],
-    )
-    page = slide("The ambition board")
-    picture(page, "ambition-tiers", left=0.4, width=8.2)
-    box = page.shapes.add_textbox(Inches(8.8), Inches(1.8), Inches(4.3), Inches(5)).text_frame
-    box.word_wrap = True
-    for number, share in enumerate(workshop.ambition.tiers):
-        paragraph = box.paragraphs[0] if number == 0 else box.add_paragraph()
+        {"rank": "Rank", "name": "Experience", "priority": "Priority", "range": "Rank range", "ambition": "Ambition"},
+        numbers=("rank", "priority"),
+    )  # fmt: skip
+    deck.write(
+        deck.box(page, MARGIN, 6.4, SLIDE_WIDTH - 2 * MARGIN, 0.5),
+        [f"Stable: in the top {workshop.top_n} in at least 9 of 10 weightings near the chosen one. "
+         "Rank range: the 5th to 95th percentile rank as the weights wobble."],
+        FOOTER_PT,
+        colour=_MUTED,
+    )  # fmt: skip
+
+    tiers = workshop.ambition.tiers
+    over = [t for t in tiers if t.over_limit]
+    uncompetitive = next((t for t in tiers if t.tier.label == "Uncompetitive"), None)
+    if over:
+        message = "; ".join(f"{t.tier.label} is over its limit, at {t.share:.0%}" for t in over)
+    elif uncompetitive is not None and uncompetitive.count == 0:
+        message = "Every tier is within its limit, but nothing is chosen as Uncompetitive"
+    else:
+        message = "Every ambition tier is within its limit"
+    page = deck.slide(message)
+    deck.picture(page, "ambition-tiers", left=MARGIN, width=7.6)
+    lines = []
+    for share in tiers:
         limit = f", limit {share.limit:.0%}" if share.limit is not None else ""
-        over = " (over the limit)" if share.over_limit else ""
-        paragraph.text = f"{share.tier.label}: {share.count:,} ({share.share:.0%}{limit}){over}"
-        paragraph.font.size = Pt(20)
-    picture(slide("The value map"), "value-map", left=2.2, width=8.9)
-    unowned = workshop.unowned_seams().head(TOP)
-    page = slide("Unowned seams most worth fixing")
+        lines.append(f"{share.tier.label}: {share.count:,} ({share.share:.0%}{limit})"
+                     + (" over the limit" if share.over_limit else ""))  # fmt: skip
+    deck.write(deck.box(page, 8.4, BODY_TOP + 0.3, SLIDE_WIDTH - 8.4 - MARGIN, 4.5), lines, TEXT_PT)
+
+    findings = workshop.ambition.findings
+    high_low = sum(1 for f in findings if f.code == "UNCOMPETITIVE_HIGH_PRIORITY")
+    low_high = sum(1 for f in findings if f.code == "UNIQUE_LOW_PRIORITY")
+    if high_low or low_high:
+        message = (f"{_count(high_low, 'high priority', 'high priorities')} chosen Uncompetitive; "
+                   f"{_count(low_high, 'low priority', 'low priorities')} aiming to be Unique")  # fmt: skip
+    else:
+        message = "Ambition follows priority: no high priority aims low, no low one aims to be Unique"
+    page = deck.slide(message)
+    if not deck.picture(page, "priority-ambition"):
+        deck.note(page, ["The chart is in the HTML report and the charts of this pack."])
+
+    table = workshop.scores.table
+    customers = str(table.sort_values("customer_value", ascending=False, kind="stable")["name"].iloc[0])
+    business = str(table.sort_values("business_value", ascending=False, kind="stable")["name"].iloc[0])
+    page = deck.slide(
+        f"{customers} matters most to customers, {business} to the business"
+        if customers != business
+        else f"{customers} matters most to customers and to the business"
+    )
+    if not deck.picture(page, "value-map"):
+        deck.note(page, ["The chart is in the HTML report and the charts of this pack."])
+
+    unowned = workshop.unowned_seams()
     if len(unowned):
-        table(
+        first = unowned.iloc[0]
+        page = deck.slide(
+            f"{_count(len(unowned), 'handoff')} between teams {'has' if len(unowned) == 1 else 'have'} no owner; "
+            f"the riskiest is in {first['experience_name']}"
+        )
+        deck.table(
             page,
-            unowned,
-            {"experience_name": "Experience", "from_team_name": "From", "to_team_name": "To", "risk": "Risk"},
-            [4.6, 3.3, 3.3, 1.1],
-        )
+            unowned.head(TOP),
+            {"experience_name": "Experience", "from_team_name": "From team", "to_team_name": "To team", "risk": "Risk"},
+            numbers=("risk",),
+        )  # fmt: skip
     else:
-        _note(page, "Every seam has an owner.")
-    decisions = workshop.ownership.decision_findings[:TOP]
-    page = slide("Decisions to fix")
-    if decisions:
-        names = {e.id: e.name for e in workshop.catalogue.experiences}
-        frame = findings_table(decisions).assign(experience=lambda t: t["experience"].map(names).fillna(""))
-        table(
-            page,
-            frame,
-            {"experience": "Experience", "message": "What is wrong", "risk": "Risk"},
-            [3.0, 8.2, 1.1],
+        deck.note(deck.slide("Every handoff between teams has an owner"), ["No unowned seams."])
+
+    heat = _heat(workshop)
+    if "seam-risk" in pngs and len(heat):
+        worst = heat.iloc[0]
+        page = deck.slide(
+            f"Most seam risk sits where {worst['from_name']} hands customers to {worst['to_name']}"
         )
-        for row in range(1, len(frame) + 1):
-            for paragraph in page.shapes[-1].table.cell(row, 1).text_frame.paragraphs:
-                paragraph.font.size = Pt(12)
-    else:
-        _note(page, "No decision-rights defects.")
-    if workshop.history is not None:
-        picture(
-            slide(f"Quarter on quarter: {workshop.history.then} to {workshop.history.now}"),
-            "rank-movement",
-            left=3.0,
-            width=7.3,
-        )
-    if workshop.round is not None:
-        record = workshop.round
-        page = slide(f"Round {record.round.code}: where the room disagreed")
-        if len(record.results):
-            table(
-                page,
-                record.results.head(TOP),
-                {"experience": "Experience", "criterion": "Criterion", "n": "Scores", "median": "Median",
-                 "range": "Range or votes"},
-                [3.6, 3.0, 1.1, 1.6, 3.0],
-            )  # fmt: skip
-        else:
-            _note(page, "Nobody scored.")
-        if "round-scores" in pngs:
-            picture(slide(f"Round {record.round.code}: every score"), "round-scores", left=2.0, width=9.3)
-        page = slide(f"Round {record.round.code}: what the room agreed")
-        if len(record.accepted):
-            table(
-                page,
-                record.accepted.head(TOP),
-                {"experience": "Experience", "what": "What", "was": "Was", "now": "Now"},
-                [5.0, 2.6, 2.3, 2.4],
+        if not deck.picture(page, "seam-risk"):
+            from . import charts
+
+            deck.pngs["seam-risk-slide"] = png(
+                charts.readable(charts.seam_heatmap(heat, limit=SLIDE_HEAT_TEAMS))
             )
-        else:
-            _note(page, "No value in the catalogue changed.")
-    buffer = io.BytesIO()
-    deck.save(buffer)
-    return _steady_zip(buffer.getvalue())
+            if not deck.picture(page, "seam-risk-slide"):
+                deck.note(page, ["The heatmap is in the HTML report and the charts of this pack."])
+
+    decisions = workshop.ownership.decision_findings
+    if decisions:
+        names = {e.id: e.name for e in catalogue.experiences}
+        kinds = pd.Series([f.title for f in decisions]).value_counts()
+        page = deck.slide(
+            f"{_count(len(decisions), 'decision-rights defect')} to fix; the commonest: {kinds.index[0].lower()}"
+        )
+        frame = pd.DataFrame(
+            {
+                "experience": [names.get(f.experience or "", "") for f in decisions[:TOP]],
+                "decision": [f.decision or "" for f in decisions[:TOP]],
+                "title": [f.title for f in decisions[:TOP]],
+                "action": [f.action for f in decisions[:TOP]],
+            }
+        )
+        deck.table(page, frame, {"experience": "Experience", "decision": "Decision", "title": "What is wrong",
+                                 "action": "What to do"})  # fmt: skip
+    else:
+        deck.note(deck.slide("Every decision has one team that decides and one that does the work"),
+                  ["No decision-rights defects."])  # fmt: skip
+
+    if workshop.history is not None:
+        history = workshop.history
+        comparison = history.comparison
+        parts = []
+        if len(comparison.risers):
+            parts.append(f"{comparison.risers.iloc[0]['name']} rose most")
+        if len(comparison.fallers):
+            parts.append(f"{comparison.fallers.iloc[0]['name']} fell most")
+        page = deck.slide(
+            f"Since {history.then}: " + (" and ".join(parts) if parts else "no experience changed rank")
+        )
+        if not deck.picture(page, "rank-movement"):
+            deck.note(page, ["The chart is in the HTML report and the charts of this pack."])
+
+    if workshop.round is not None:
+        _round_slides(deck, workshop.round)
+    return _steady_zip(deck.save())
 
 
-def _note(page: Any, text: str) -> None:
-    from pptx.util import Inches, Pt
-
-    frame = page.shapes.add_textbox(Inches(0.6), Inches(1.6), Inches(12), Inches(1)).text_frame
-    frame.text = text
-    frame.paragraphs[0].font.size = Pt(24)
+def _round_slides(deck: _Deck, record: RoundRecord) -> None:
+    """The round's results: where the room disagreed, every score, and what it agreed."""
+    results = record.results
+    if len(results):
+        widest = results.iloc[0]
+        page = deck.slide(
+            f"Round {record.round.code}: {record.participants} people scored; "
+            f"they disagreed most on {widest['experience']}, {str(widest['criterion']).split(' (')[0].lower()}"
+        )
+        deck.table(
+            page,
+            results.head(TOP),
+            {"experience": "Experience", "criterion": "Criterion", "n": "Scores", "median": "Median",
+             "range": "Range or votes", "disagreement": "Disagreement"},
+            numbers=("n", "disagreement"),
+        )  # fmt: skip
+    else:
+        deck.note(deck.slide(f"Round {record.round.code}: nobody scored"), [record.about()])
+    if "round-scores" in deck.pngs:
+        page = deck.slide(f"Round {record.round.code}: every score, and where today's value stands")
+        if not deck.picture(page, "round-scores"):
+            deck.note(page, ["Every score is in the HTML report and the charts of this pack."])
+    accepted = record.accepted
+    page = deck.slide(
+        f"Round {record.round.code}: the room agreed {_count(len(accepted), 'change')} to the catalogue"
+        if len(accepted)
+        else f"Round {record.round.code}: no value in the catalogue changed"
+    )
+    if len(accepted):
+        deck.table(
+            page, accepted.head(TOP), {"experience": "Experience", "what": "What", "was": "Was", "now": "Now"}
+        )
+    deck.write(deck.box(page, MARGIN, 6.2, SLIDE_WIDTH - 2 * MARGIN, 0.7), [record.about()], FOOTER_PT,
+               colour=_MUTED)  # fmt: skip
 
 
 # --- the pack ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 import yaml
 from PIL import Image
 from pptx import Presentation
+from pptx.util import Inches, Pt
 
 from board.packs import SHORT
 from cxprio import parse_catalogue
@@ -160,22 +162,185 @@ def slide_titles(deck: Any) -> list[str]:
     return [slide.shapes.title.text for slide in deck.slides]
 
 
-def test_the_deck_has_one_slide_per_subject_and_the_top_ten(sample: Any) -> None:
+def test_the_deck_has_a_title_slide_then_one_message_per_slide_and_the_top_ten(sample: Any) -> None:
     deck = Presentation(io.BytesIO(build(sample, "pptx")))
-    assert slide_titles(deck) == [
-        "Northwind Energy: workshop pack",
-        "Top 10 priorities",
-        "The ambition board",
-        "The value map",
-        "Unowned seams most worth fixing",
-        "Decisions to fix",
-    ]
-    table = next(shape for shape in deck.slides[1].shapes if shape.has_table).table
     expected = score(parse_catalogue(SAMPLE.read_bytes()).catalogue).table.head(10)
+    titles = slide_titles(deck)
+    assert titles[0] == "Northwind Energy"
+    assert titles[1].startswith(f"{expected.iloc[0]['name']} leads; ") and titles[1].endswith(
+        " of the top 10 are stable"
+    )
+    assert len(titles) == len(set(titles)) >= 8
+    table = next(shape for shape in deck.slides[1].shapes if shape.has_table).table
     assert [table.cell(row, 1).text for row in range(1, 11)] == list(expected["name"])
     assert table.cell(1, 2).text == f"{expected.iloc[0]['priority']:.0f}"
-    pictures = [shape for shape in deck.slides[3].shapes if shape.shape_type == 13]
-    assert len(pictures) == 1 and pictures[0].top + pictures[0].height <= deck.slide_height
+    for page in deck.slides:
+        for picture in (shape for shape in page.shapes if shape.shape_type == 13):
+            assert picture.top + picture.height <= deck.slide_height
+            assert picture.left + picture.width <= deck.slide_width
+
+
+def deck_text(deck: Any) -> Iterator[tuple[int, str]]:
+    for number, page in enumerate(deck.slides, start=1):
+        for shape in page.shapes:
+            if shape.has_text_frame:
+                yield number, shape.text_frame.text
+            if shape.has_table:
+                for row in shape.table.rows:
+                    for cell in row.cells:
+                        yield number, cell.text_frame.text
+
+
+def runs(deck: Any) -> Iterator[Any]:
+    for page in deck.slides:
+        for shape in page.shapes:
+            frames = [shape.text_frame] if shape.has_text_frame else []
+            if shape.has_table:
+                frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+            for frame in frames:
+                for paragraph in frame.paragraphs:
+                    yield from paragraph.runs
+
+
+CODE_LIKE = re.compile(r"\b[A-Z]+_[A-Z_]+\b|\bNone\b|measures\.|reach:0\.|[a-z]+_[a-z_]+")
+
+
+@pytest.fixture(scope="module")
+def full_deck(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A deck with history and a closed round, from a catalogue named by its full path."""
+    from cxprio.rounds import round_record
+
+    root = tmp_path_factory.mktemp("deck")
+    store, code = make_closed_round(root)
+    quarters = make_two_quarters(root / "history")
+    history = newest_history(quarters)
+    record = round_record(store, code, parse_catalogue(SAMPLE.read_bytes()).catalogue)
+    loaded = parse_catalogue(SAMPLE.read_bytes(), source=str(SAMPLE.resolve()))
+    workshop = gather(loaded, history=history, round_record=record)
+    return workshop, code
+
+
+def test_the_deck_is_sixteen_by_nine_with_every_run_at_fourteen_points_or_more(full_deck: Any) -> None:
+    workshop, _ = full_deck
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
+    sizes = [run.font.size for run in runs(deck) if run.text.strip()]
+    assert sizes and None not in sizes
+    assert min(sizes) >= Pt(14)
+
+
+def test_every_slide_but_the_title_has_its_number_and_the_title_slide_names_the_organisation_and_date(
+    full_deck: Any,
+) -> None:
+    workshop, _ = full_deck
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    title = [text for number, text in deck_text(deck) if number == 1]
+    assert "Northwind Energy" in title and any("Workshop pack" in t for t in title)
+    assert any(re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December) \d{4}\b", t) for t in title)  # fmt: skip
+    for number, page in enumerate(deck.slides, start=1):
+        texts = [shape.text_frame.text for shape in page.shapes if shape.has_text_frame]
+        if number == 1:
+            assert str(number) not in texts
+        else:
+            assert str(number) in texts, number
+            assert any("Northwind Energy" in t for t in texts), number
+
+
+def test_no_slide_shows_a_code_a_none_or_a_field_path(full_deck: Any) -> None:
+    workshop, _ = full_deck
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    for number, text in deck_text(deck):
+        assert not CODE_LIKE.search(text), (number, text)
+        assert "/" not in text or "–" in text or re.search(r"\d/\d", text) is None, (number, text)
+        assert str(SAMPLE.parent) not in text, (number, text)
+
+
+def word_width(word: str, points: float, bold: bool) -> float:
+    """Inches: measured with Liberation Sans (Arial's metrics) where the machine has it,
+    else 0.6 of the size a character."""
+    from PIL import ImageFont
+
+    name = "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf"
+    path = Path("/usr/share/fonts/truetype/liberation") / name
+    if not path.exists():
+        return len(word) * 0.6 * points / 72
+    font = ImageFont.truetype(str(path), size=100)
+    return font.getlength(word) / 100 * points / 72
+
+
+def test_every_table_column_is_wide_enough_for_its_longest_word(full_deck: Any) -> None:
+    workshop, _ = full_deck
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    tables = [shape.table for page in deck.slides for shape in page.shapes if shape.has_table]
+    assert len(tables) >= 5
+    for table in tables:
+        for position, column in enumerate(table.columns):
+            room = (column.width - Inches(0.2)) / 914400  # inches, less the cell's margins
+            for row_number, row in enumerate(table.rows):
+                cell = row.cells[position]
+                for paragraph in cell.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        for word in run.text.split():
+                            width = word_width(word, run.font.size.pt, bool(run.font.bold))
+                            assert width <= room, (word, row_number, width, room)
+
+
+def test_tier_names_fit_their_column_whole() -> None:
+    from cxprio.report import column_widths
+
+    rows = [["Rank", "Experience", "Ambition"], ["1", "Moving home", "Uncompetitive"]]
+    widths = column_widths(rows, 12.3, 16)
+    assert widths[2] - 0.2 >= word_width("Uncompetitive", 16, bold=False)
+    assert sum(widths) == pytest.approx(12.3)
+
+
+def test_a_closed_round_gives_a_slide_of_its_results(full_deck: Any) -> None:
+    workshop, code = full_deck
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    titles = slide_titles(deck)
+    results = next(i for i, t in enumerate(titles) if t.startswith(f"Round {code}: 3 people scored"))
+    table = next(shape for shape in deck.slides[results].shapes if shape.has_table).table
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert cells[0][:3] == ["Experience", "Criterion", "Scores"]
+    assert cells[1][:5] == ["Moving home", "Depth (1-5)", "3", "5", "2 to 5"]
+    agreed = next(i for i, t in enumerate(titles) if "agreed 1 change" in t)
+    table = next(shape for shape in deck.slides[agreed].shapes if shape.has_table).table
+    assert [cell.text for cell in table.rows[1].cells] == ["Query a bill", "Reach", "320,000", "410,000"]
+
+
+def visible_text(data: bytes) -> list[str]:
+    """The HTML report's text a reader sees: outside tags, styles and the charts."""
+
+    class Visible(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hidden = 0
+            self.text: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.hidden += tag in {"style", "svg", "title"}
+
+        def handle_endtag(self, tag: str) -> None:
+            self.hidden -= tag in {"style", "svg", "title"}
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden and data.strip():
+                self.text.append(data.strip())
+
+    page = Visible()
+    page.feed(data.decode("utf-8"))
+    return page.text
+
+
+def test_the_report_shows_words_not_codes(full_deck: Any) -> None:
+    workshop, _ = full_deck
+    text = visible_text(build(workshop, "html"))
+    assert text
+    for piece in text:
+        assert not CODE_LIKE.search(piece), piece
+        assert str(SAMPLE.parent) not in piece, piece
+    assert any(piece.startswith("Weights: Reach 0.") for piece in text)
 
 
 # --- the charts ------------------------------------------------------------------------------
@@ -224,6 +389,11 @@ def test_the_whole_pack_holds_every_file_and_the_same_bytes_each_time(sample: An
 
 @pytest.fixture
 def two_quarters(tmp_path: Path) -> Store:
+    return make_two_quarters(tmp_path)
+
+
+def make_two_quarters(tmp_path: Path) -> Store:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     store = Store(f"sqlite:///{tmp_path / 'history.db'}")
     import_file(store, SAMPLE)
     take_snapshot(store, "2026-Q3", author="ana")
@@ -251,7 +421,8 @@ def test_with_two_quarters_the_pack_compares_the_newest_two(two_quarters: Store)
     page = parsed(build(workshop, "html"))
     assert "quarters" in [attrs.get("id") for tag, attrs in page.tags if tag == "section"]
     deck = Presentation(io.BytesIO(build(workshop, "pptx")))
-    assert slide_titles(deck)[-1] == "Quarter on quarter: 2026-Q3 to 2026-Q4"
+    riser = RAW["experiences"][-1]["name"]
+    assert slide_titles(deck)[-1].startswith(f"Since 2026-Q3: {riser} rose most")
 
 
 def test_one_quarter_is_no_history(tmp_path: Path) -> None:
@@ -264,7 +435,11 @@ def test_one_quarter_is_no_history(tmp_path: Path) -> None:
 @pytest.fixture
 def closed_round(tmp_path: Path) -> tuple[Store, str]:
     """A store holding the sample and a round closed on two experiences: reach as a
-    number and depth, three participants, two values accepted."""
+    number and depth, three participants, one value accepted."""
+    return make_closed_round(tmp_path)
+
+
+def make_closed_round(tmp_path: Path) -> tuple[Store, str]:
     from cxprio.rounds import close_round, join, open_round, parse_criteria, record
 
     store = Store(f"sqlite:///{tmp_path / 'round.db'}")
@@ -323,9 +498,9 @@ def test_a_closed_rounds_results_and_changes_go_in_every_part_of_the_pack(
     assert depth == [["Moving home", "Depth (1-5)", 3, "5", "2 to 5", f"{expected:.2f}"]]
     deck = Presentation(io.BytesIO(build(workshop, "pptx")))
     assert slide_titles(deck)[-3:] == [
-        f"Round {code}: where the room disagreed",
-        f"Round {code}: every score",
-        f"Round {code}: what the room agreed",
+        f"Round {code}: 3 people scored; they disagreed most on Moving home, depth",
+        f"Round {code}: every score, and where today's value stands",
+        f"Round {code}: the room agreed 1 change to the catalogue",
     ]
     with zipfile.ZipFile(io.BytesIO(build(workshop, "charts"))) as charts:
         assert {"charts/round-scores.svg", "charts/round-scores.png"} <= set(charts.namelist())
