@@ -60,11 +60,12 @@ ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart, alt.VConcatChart)
 
 
 def level_colour(title: str = "Level") -> alt.Color:
-    """The same colour for each level on every chart."""
+    """The same colour for each level on every chart, its legend in words ("Journey")."""
     return alt.Color(
         "level:N",
         title=title,
         scale=alt.Scale(domain=list(LEVEL_COLOURS), range=list(LEVEL_COLOURS.values())),
+        legend=alt.Legend(labelExpr="upper(slice(datum.label, 0, 1)) + slice(datum.label, 1)"),
     )
 
 

@@ -12,11 +12,10 @@ from board import open_page
 from board.charts import readable
 from board.show import csv_download, pick_experience, plain, rows_drawn_note, show_findings
 from cxprio import charts
-from cxprio.ownership import filter_seams, riskiest_teams, seams_table, swimlane_dot, team_pair_risk
+from cxprio.ownership import filter_seams, seams_table, swimlane_dot, team_pair_risk
 from cxprio.tables import graph_layout
 
 GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
-HEATMAP_LIMIT = 30
 SEAMS_LISTED = 100  # seams in the wrapping table; the download has them all
 
 board = open_page("Ownership & seams")
@@ -146,17 +145,13 @@ with graph_tab:
         st.info(f"{teams_in_graph} teams are too many to draw legibly; the heatmap shows the same seams.")
 
 with heat_tab:
-    top_teams = riskiest_teams(report.metrics, HEATMAP_LIMIT)
-    heat = pairs[pairs["from_team"].isin(top_teams) & pairs["to_team"].isin(top_teams)].assign(
-        from_name=lambda p: p["from_team"].map(names), to_name=lambda p: p["to_team"].map(names)
-    )
+    # Every team named; above 30 teams the chart keeps the riskiest, and its title says so.
+    heat = pairs.assign(from_name=pairs["from_team"].map(names), to_name=pairs["to_team"].map(names))
     heatmap = charts.seam_heatmap(heat)
     st.altair_chart(readable(heatmap), width="stretch")
     csv_download(
         "Download team-pair risk (CSV)", pairs, "team-pair-risk.csv", "download_pairs", board.weights
     )
-    if pairs["from_team"].nunique() > HEATMAP_LIMIT:
-        st.caption(f"The {HEATMAP_LIMIT} teams with the most seam risk.")
 
 with seams_tab:
     filters = st.columns([2, 3, 2])
