@@ -181,9 +181,11 @@ def _value_map(data: Any) -> alt.LayerChart:
 def scatter_spec() -> dict[str, object]:
     """The value map as a Vega-Lite spec without data, built and validated by Altair once
     per process: on the board only the data changes from run to run."""
-    spec: dict[str, object] = _value_map(alt.Undefined).to_dict(validate=True)
+    spec: dict[str, Any] = _value_map(alt.Undefined).to_dict(validate=True)
     for key in ("data", "datasets", "$schema"):
         spec.pop(key, None)
+    for layer in spec.get("layer", ()):
+        layer.pop("data", None)  # Altair names an empty dataset: every layer takes the page's
     spec["config"] = READABLE
     return spec
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import vl_convert
 
 from cxprio import charts, parse_catalogue
 from cxprio.generate import generate_catalogue
@@ -72,10 +73,17 @@ def test_the_value_map_names_the_top_ten_beside_their_dots(ranked: pd.DataFrame,
     assert eleventh not in drawn_text(chart)
 
 
-def test_the_value_map_spec_the_board_fills_labels_the_top_ten_too() -> None:
+def test_the_value_map_spec_the_board_fills_labels_the_top_ten_too(
+    ranked: pd.DataFrame, top_ten: set[str]
+) -> None:
     spec = charts.scatter_spec()
     text = [layer for layer in layers(spec) if mark_type(layer) == "text"]
     assert text and all(layer["encoding"]["text"]["field"] == "name" for layer in text)
+    # Drawn as the board draws it: the page's rows given to the spec as its one dataset.
+    rows = ranked[list(charts.SCATTER_COLUMNS)].to_dict("records")
+    drawn = vl_convert.vegalite_to_svg({**spec, "data": {"values": rows}})
+    assert top_ten <= {t.replace("&amp;", "&") for t in re.findall(r"<text[^>]*>([^<]*)</text>", drawn)}
+    assert len(re.findall(r'<path[^>]*aria-roledescription="circle"', drawn)) == len(rows)
 
 
 @pytest.mark.parametrize("limit", [charts.POINT_LIMIT, 10], ids=["every-dot", "in-bands"])

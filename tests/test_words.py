@@ -122,9 +122,7 @@ def cut_names(app: AppTest) -> list[str]:
             shown = [str(v) for v in frame[name].head(200) if isinstance(v, str)]
             label = str(config.get("label") or name)
             # The header also holds the sort arrow and, with help, its icon.
-            needed = max(
-                [CHARACTER_PX * len(v) + 16 for v in shown] + [CHARACTER_PX * len(label) + 16]
-            )
+            needed = max([CHARACTER_PX * len(v) + 16 for v in shown] + [CHARACTER_PX * len(label) + 16])
             if width < needed:
                 cut.append(f"{label!r}: {width} px for {needed:.0f} px")
     return cut
