@@ -245,7 +245,8 @@ def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Lay
     top :data:`LABELLED` by rank named beside their dots either way."""
     title = f"High priorities should not sit low, nor low priorities high (top {LABELLED} named)"
     x = alt.X("priority:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100]))
-    y = alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER)
+    # A line between tiers: each name reads as its own row's.
+    y = alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER, axis=alt.Axis(grid=True, tickBand="extent"))
     top = _ambition_labels(points)
     if len(points) <= limit:
         dots = (
@@ -292,8 +293,10 @@ def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Lay
         layers.append(
             alt.Chart(group)
             .mark_text(
-                align="right" if right else "left",  # to the left of high priorities: the row is empty there
-                dx=-10 if right else 10,
+                # Hanging over (or under) its dot, the name's end at the dot: to the left of
+                # high priorities, where the row is emptier, and to the right of low ones.
+                align="right" if right else "left",
+                dx=6 if right else -6,
                 dy=float(cast(float, dy)),
                 baseline="middle",
                 color=INK,
@@ -304,7 +307,7 @@ def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Lay
         )
     farthest = float(top["dy"].abs().max()) if len(top) else 0.0
     tiers = max(points["tier"].nunique(), 1)
-    height = tiers * max(52, int(2 * farthest + 2 * LABEL_GAP))
+    height = tiers * max(60, int(2 * farthest + 3 * LABEL_GAP))
     chart = alt.layer(*layers).properties(title=title, height=height)
     return cast(alt.LayerChart, chart.resolve_scale(yOffset="independent"))
 
