@@ -40,6 +40,9 @@ LABELLED = 10
 """Experiences named on the value map and the ambition chart: the top ten by rank."""
 LABEL_LIMIT = 260
 """The widest a name on a chart may run, in pixels, before it ends in an ellipsis."""
+SLOPE_LABEL_LIMIT = 380
+"""Pixels for a name beside the slope chart, where each has a row to itself: room for a
+name of about 50 characters, whole."""
 HEATMAP_TEAMS = 30
 HEAT_STEP = 22
 """Pixels per team on the seam heatmap: room for a label at :data:`MIN_TEXT` on each."""
@@ -462,7 +465,7 @@ def rank_movement(points: pd.DataFrame, then: str, now: str, title: str) -> alt.
     ends: tuple[tuple[str, Literal["left", "right"], int], ...] = ((then, "right", -10), (now, "left", 10))
     names = [
         alt.Chart(rows[rows["quarter"] == quarter])
-        .mark_text(align=align, dx=dx, baseline="middle", fontSize=MIN_TEXT, limit=LABEL_LIMIT)
+        .mark_text(align=align, dx=dx, baseline="middle", fontSize=MIN_TEXT, limit=SLOPE_LABEL_LIMIT)
         .encode(x=x, y=y, text="label:N", color=colour)
         for quarter, align, dx in ends
     ]
