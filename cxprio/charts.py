@@ -242,15 +242,17 @@ def ambition_points(ranked: pd.DataFrame) -> pd.DataFrame:
     return points.assign(tier=points["ambition"].fillna("none").str.capitalize())
 
 
-def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.LayerChart:
+def priority_ambition(
+    points: pd.DataFrame, limit: int = POINT_LIMIT, *, named: int = LABELLED
+) -> alt.LayerChart:
     """Priority against ambition tier (``points`` from :func:`ambition_points`): one circle
     per experience up to ``limit`` of them, else one per band of priority and level; the
-    top :data:`LABELLED` by rank named beside their dots either way."""
-    title = f"High priorities should not sit low, nor low priorities high (top {LABELLED} named)"
+    top ``named`` by rank named beside their dots either way."""
+    title = f"High priorities should not sit low, nor low priorities high (top {named} named)"
     x = alt.X("priority:Q", title="Priority (0-100)", scale=alt.Scale(domain=[0, 100]))
     # A line between tiers: each name reads as its own row's.
     y = alt.Y("tier:N", title="Ambition tier", sort=TIER_ORDER, axis=alt.Axis(grid=True, tickBand="extent"))
-    top = _ambition_labels(points)
+    top = _ambition_labels(points, named)
     if len(points) <= limit:
         dots = (
             alt.Chart(points[["name", "rank", "priority", "tier", "level"]])
@@ -310,16 +312,18 @@ def priority_ambition(points: pd.DataFrame, limit: int = POINT_LIMIT) -> alt.Lay
         )
     farthest = float(top["dy"].abs().max()) if len(top) else 0.0
     tiers = max(points["tier"].nunique(), 1)
-    height = tiers * max(60, int(2 * farthest + 3 * LABEL_GAP))
+    # A row holds its farthest names (half a line of text beyond their offset) and a
+    # line's breadth more, so names of two rows never meet at the line between them.
+    height = tiers * max(56, int(2 * farthest + 2 * MIN_TEXT))
     chart = alt.layer(*layers).properties(title=title, height=height)
     return cast(alt.LayerChart, chart.resolve_scale(yOffset="independent"))
 
 
-def _ambition_labels(points: pd.DataFrame) -> pd.DataFrame:
-    """The top :data:`LABELLED` of ``points`` by rank with ``dy``: how far above (less
-    than 0) or below its tier's middle its label sits, in pixels: the best just above the
-    dots, the next just below, then a line further out each, in turn."""
-    top = points.nsmallest(LABELLED, "rank")[["name", "rank", "priority", "tier"]]
+def _ambition_labels(points: pd.DataFrame, named: int = LABELLED) -> pd.DataFrame:
+    """The top ``named`` of ``points`` by rank with ``dy``: how far above (less than 0)
+    or below its tier's middle its label sits, in pixels: the best just above the dots,
+    the next just below, then a line further out each, in turn."""
+    top = points.nsmallest(named, "rank")[["name", "rank", "priority", "tier"]]
     line = (top.groupby("tier")["rank"].rank(method="first") - 1).astype(int)
     gap = MIN_TEXT + 4  # lines of one side of a row: close, as in a list, and never touching
     away = 0.7 * gap + gap * (line // 2)

@@ -866,6 +866,8 @@ CELL_SLACK = 0.15
 PX_PER_INCH = 96
 """A chart's CSS pixel at its own size on a slide: a chart never shrinks below it, so its
 14-pixel text stays 14 pixels (and the slide's 14 points) at any projector's size."""
+SLIDE_NAMED = 5
+"""Experiences named on a slide's ambition chart when the top 10 would not fit at its size."""
 SLIDE_HEAT_TEAMS = 15
 """Teams on a slide's seam heatmap when the full one would not fit at its size."""
 _ACCENT, _INK, _MUTED, _BAND, _WHITE = "1F4E79", "1F2937", "475569", "EEF3F8", "FFFFFF"
@@ -1171,7 +1173,18 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
         message = "Ambition follows priority: no high priority aims low, no low one aims to be Unique"
     page = deck.slide(message)
     if not deck.picture(page, "priority-ambition"):
-        deck.note(page, ["The chart is in the HTML report and the charts of this pack."])
+        from . import charts
+
+        # Fewer names stack fewer lines in a tier's row: the chart then fits at its size.
+        points = charts.ambition_points(workshop.scores.table)
+        for named in (SLIDE_NAMED, 3):
+            deck.pngs["priority-ambition-slide"] = png(
+                charts.readable(charts.priority_ambition(points, named=named).properties(width=900))
+            )
+            if deck.picture(page, "priority-ambition-slide"):
+                break
+        else:
+            deck.note(page, ["The chart is in the HTML report and the charts of this pack."])
 
     table = workshop.scores.table
     customers = str(table.sort_values("customer_value", ascending=False, kind="stable")["name"].iloc[0])
