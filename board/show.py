@@ -137,9 +137,13 @@ def mover_table(movers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Experience": movers["name"].map(plain),
-            "Rank": [f"{a:,} → {b:,}" for a, b in zip(movers["rank_then"], movers["rank_now"], strict=True)],
+            # No-break spaces: "10 → 41" never splits over two lines.
+            "Rank": [
+                f"{a:,}\u00a0→\u00a0{b:,}"
+                for a, b in zip(movers["rank_then"], movers["rank_now"], strict=True)
+            ],
             "Why": [
-                plain(str(why)) if isinstance(why, str) and why else "No reason recorded"
+                sentence(why) if isinstance(why, str) and why else "No reason recorded"
                 for why in movers["why"]
             ],
         }

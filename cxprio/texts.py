@@ -119,6 +119,8 @@ def field_words(field: str) -> str:
     "Failure demand", ``steps[2].handoff_owner`` "Step 3, handoff owner",
     ``decisions[0].A`` "Decision 1, Accountable". Codes and paths stay in JSON and CSV;
     this is for what a person reads."""
+    if field.startswith("(") and field.endswith(")"):  # "(added)": a whole experience
+        return field[1:-1].capitalize()
     parts: list[str] = []
     for segment in field.split("."):
         found = _SEGMENT.match(segment)

@@ -18,6 +18,15 @@ from cxprio.tables import graph_layout
 GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
 SEAMS_LISTED = 100  # seams in the wrapping table; the download has them all
 
+
+def seam_priority(priority: float, parent: object, own: object) -> str:
+    """A seam's priority in words, and whose it is when a parent's is higher."""
+    if not isinstance(parent, str):
+        return f"{priority:.0f}"
+    mine = f"its own {own:.0f}" if isinstance(own, float) and own == own else "none of its own"  # NaN: none
+    return f"{priority:.0f}, from {plain(parent)} ({mine})"
+
+
 board = open_page("Ownership & seams")
 catalogue = board.catalogue
 with st.spinner("Finding seams and measuring the team graph…"):
@@ -186,6 +195,13 @@ with seams_tab:
                 "Handoff owner": [
                     plain(names.get(owner, owner)) if isinstance(owner, str) else "Nobody"
                     for owner in table["handoff_owner"]
+                ],
+                # A seam takes its parent's priority when that is higher: say whose.
+                "Seam priority": [
+                    seam_priority(priority, parent, own)
+                    for priority, parent, own in zip(
+                        table["priority"], table["priority_from"], table["own_priority"], strict=True
+                    )
                 ],
                 "Risk": [f"{r:.0f}" for r in table["risk"]],
             }

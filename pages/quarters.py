@@ -70,7 +70,8 @@ def snapshot_form(expanded: bool) -> None:
                     frozen = quarters(store)
 
 
-if len(frozen) < 2:
+form_first = len(frozen) < 2  # a snapshot taken in it may make two: the form stays where it is
+if form_first:
     snapshot_form(expanded=True)
 if len(frozen) < 2:
     st.info(
@@ -210,4 +211,5 @@ st.download_button(
     icon=":material/folder_zip:",
     on_click=NO_RERUN,
 )
-snapshot_form(expanded=False)
+if not form_first:
+    snapshot_form(expanded=False)

@@ -235,7 +235,7 @@ def test_a_catalogue_with_a_spoofed_name_is_refused_on_the_board_at_its_line(
     app = start(monkeypatch, path)
     assert app.title[0].value == "The catalogue could not be loaded"
     shown = shown_errors(app)
-    assert f"spoof.yaml:{line}:" in shown and "experiences[0].name" in shown
+    assert f"spoof.yaml:{line}:" in shown and "Experience 1, name" in shown  # the field in words
     assert "bidirectional control character U+202E" in shown
     assert "\u202e" not in page_text(app)
 
@@ -250,7 +250,7 @@ def test_an_upload_with_an_outcome_too_long_is_refused_with_its_line_and_fix(
     app = start(monkeypatch, SAMPLE, page="pages/catalogue.py")
     upload(app, "long.yaml", text.encode())
     shown = shown_errors(app)
-    assert f"long.yaml:{line}:" in shown and "experiences[1].outcome" in shown
+    assert f"long.yaml:{line}:" in shown and "Experience 2, outcome" in shown
     assert f"10,000 characters long, above the limit of {OUTCOME_LENGTH}" in shown
     assert f"shorten it to {OUTCOME_LENGTH} characters or fewer" in shown
     assert "use_upload" not in [b.key for b in app.button]

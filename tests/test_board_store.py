@@ -194,18 +194,15 @@ def test_the_history_page_lists_versions_and_changes_newest_first(
         "Values changed": str(len(BASE["experiences"]) + 1),
         "Edited on the board": "1",
     }
-    versions, changes = app.dataframe[0].value, app.dataframe[1].value
-    assert list(versions["version"]) == [2, 1] and list(versions["changes"]) == [1, len(BASE["experiences"])]
-    assert (changes.iloc[0]["field"], changes.iloc[0]["old"], changes.iloc[0]["new"]) == (
-        "measures.depth",
-        "4",
-        "2",
-    )
+    versions, changes = app.table[0].value, app.table[1].value  # tables that wrap, in words
+    assert list(versions["Version"]) == ["2", "1"]
+    assert list(versions["Values changed"]) == ["1", f"{len(BASE['experiences']):,}"]
+    assert tuple(changes.iloc[0][["Field", "Was", "Now"]]) == ("Depth", "4", "2")
     app.text_input(key="history_search").input("depth").run()
-    assert list(app.dataframe[1].value["rationale"]) == ["re-scored"]
+    assert [why.replace("\\", "") for why in app.table[1].value["Why"]] == ["re-scored"]
     app.text_input(key="history_search").input("").run()
     app.segmented_control(key="history_origins").set_value(["file"]).run()
-    assert set(app.dataframe[1].value["field"]) == {"(added)"}
+    assert set(app.table[1].value["Field"]) == {"Added"}
 
 
 def test_a_replica_with_an_older_copy_of_the_file_shows_the_latest_and_never_brings_it_back(

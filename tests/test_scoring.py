@@ -124,7 +124,8 @@ def test_values_outside_the_scale_are_clamped_with_a_warning_naming_the_experien
     }
     result = score(hand_catalogue(loud).catalogue)
     (warning,) = result.warnings
-    assert "loud" in warning.message and "reach 250 is above its scale" in warning.message
+    assert warning.message.startswith("Loud:")  # by its name, "loud".title()
+    assert "loud" not in warning.message and "reach 250 is above its scale" in warning.message
     assert warning.path == ("experiences", 0, "measures", "reach")
     norm = normalise(hand_catalogue(loud).catalogue)
     assert norm.normalised[0, 0] == 1.0
