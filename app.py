@@ -26,20 +26,14 @@ ambition = board.ambition()
 seams = board.seams()  # the rest of the ownership analysis is not needed here
 
 st.title(plain(catalogue.organisation.name))
-warnings = (
-    f" :orange[{len(board.loaded.warnings):,} catalogue warning{'s' if len(board.loaded.warnings) != 1 else ''}], "
-    "such as a missing measure: the Catalogue page lists them."
-    if board.loaded.warnings
-    else ""
-)
 st.caption(
     "Which customer experiences matter most, how good we choose to be at each, and who owns the "
-    "handoffs between teams." + warnings
+    "handoffs between teams."
 )
 
 levels = table["level"].value_counts()
 columns = st.columns(5)
-columns[0].metric("Experiences", len(table), help="Triggers, journeys and moments in the catalogue")
+columns[0].metric("Experiences", f"{len(table):,}", help="Triggers, journeys and moments in the catalogue")
 columns[1].metric("Triggers", int(levels.get("trigger", 0)), help="Life events that start a need")
 columns[2].metric("Journeys", int(levels.get("journey", 0)), help="Multi-stage experiences")
 columns[3].metric("Moments", int(levels.get("moment", 0)), help="One-step interactions")
@@ -60,9 +54,16 @@ with left:
     if known is None or not known.done():
         wait_and_rerun(board.ranges_key(TOP), board.ranges_work(TOP), "Rank ranges on their way…")
     shown = board.ranked.order[:TOP]
-    st.table(top_table(board, shown, spread), hide_index=True)
+    # No "Stable" column here: the sentence under it says how many hold, Priorities which.
+    st.table(top_table(board, shown, spread).drop(columns="Stable", errors="ignore"), hide_index=True)
     if spread is not None:
-        st.markdown(how_sure(board.prepared.names, shown, spread, TOP))
+        st.markdown(how_sure(board.prepared.names, shown, spread, TOP, which=False))
+    warned = len(board.loaded.warnings)
+    if warned:
+        st.caption(
+            f":orange[{warned:,} catalogue warning{'s' if warned != 1 else ''}], such as a missing "
+            "measure: the Catalogue page lists them."
+        )
     st.page_link(
         PAGES["priorities"].script,
         label="All priorities, filters and rank ranges",

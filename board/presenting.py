@@ -50,7 +50,8 @@ STYLE = (
     + ", ".join(f"{name}:not(.st-key-leave_presentation *)" for name in (".stExpander", ".stForm"))
     + " { display: none !important; }\n"
     # The way out waits in a corner, over the page rather than above its answer.
-    ".st-key-leave_presentation { position: fixed; bottom: 0.5rem; right: 1.5rem; z-index: 999990; }\n"
+    ".st-key-leave_presentation { position: fixed; bottom: 0.5rem; right: 1.5rem; z-index: 999990;"
+    " width: auto !important; background: rgba(255, 255, 255, 0.92); border-radius: 0.5rem; }\n"
     "</style>"
 )
 """What presenting hides: the sidebar and its opener, every widget, form and expander (a

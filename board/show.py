@@ -193,15 +193,20 @@ def top_table(board: Board, rows: npt.NDArray[np.intp], spread: RankRanges | Non
     return pd.DataFrame(table)
 
 
-def how_sure(names: Sequence[str], shown: npt.NDArray[np.intp], spread: RankRanges, top_n: int) -> str:
+def how_sure(
+    names: Sequence[str], shown: npt.NDArray[np.intp], spread: RankRanges, top_n: int, *, which: bool = True
+) -> str:
     """In words, how far the top ``top_n`` holds when the weights wobble: which of it
-    could drop out, and which experiences below could come in."""
+    could drop out, and which experiences below could come in (without ``which``, only
+    how many stay)."""
     low = spread.frame["rank_p5"].to_numpy()
     unstable = [int(r) for r in shown if not spread.stable[r]]
     inside = set(int(r) for r in shown)
     rising = [int(r) for r in np.flatnonzero(low <= top_n) if int(r) not in inside]
     stable = len(shown) - len(unstable)
     text = f"**How sure:** {stable} of the top {len(shown)} stay in the top {top_n} under nearby weights"
+    if not which:
+        return text + "."
     if unstable:
         text += f"; {words_list([plain(names[r]) for r in unstable[:5]])} could drop out"
         if len(unstable) > 5:

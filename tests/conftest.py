@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -285,3 +287,59 @@ def imported(url: str, sha256: str | None = None, limit: float = 60.0) -> Versio
             time.sleep(0.05)  # the poll's interval, not a wait for a result
     finally:
         store.close()
+
+
+# --- a store after a quarter: the board as a leadership room has it ---------------
+
+
+def _cli(url: str, *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "cxprio", *args],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "CXPRIO_DATABASE_URL": url, "HOME": str(ROOT)},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def after_a_quarter(folder: Path) -> tuple[Path, str]:
+    """In ``folder``, a copy of the sample and a store after a quarter, as a leadership
+    room has them: two snapshots (the second after some depths moved), a round revealed
+    and a round closed. Returns the catalogue file and the store's address."""
+    catalogue = folder / "experiences.yaml"
+    shutil.copy(SAMPLE, catalogue)
+    url = f"sqlite:///{folder / 'cxprio.db'}"
+    _cli(url, "snapshot", "--quarter", "2026-Q3", "--author", "Ana", str(catalogue))
+    text = catalogue.read_text(encoding="utf-8")
+    count = 0
+
+    def flip(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        depth = int(match.group(2))
+        return match.group(1) + str(6 - depth if count % 3 == 0 else depth)
+
+    catalogue.write_text(
+        re.sub(r"(measures: \{reach: \d+, frequency: [\d.]+, depth: )(\d)", flip, text), encoding="utf-8"
+    )
+    _cli(url, "snapshot", "--quarter", "2026-Q4", "--author", "Ben", str(catalogue))
+    for title, close in (("Depth check", True), ("Q4 depth", False)):
+        code = _cli(url, "round", "open", "--title", title, "--criteria", "depth", "--level", "journey")
+        ids = [e["id"] for e in yaml.safe_load(text)["experiences"] if e.get("level") == "journey"]
+        rows = "participant,experience,criterion,value\n" + "".join(
+            f"{who},{experience},depth,{1 + (n + len(who)) % 5}\n"
+            for n, experience in enumerate(ids[:6])
+            for who in ("Ana", "Ben", "=Chloe", "Dev")
+        )
+        scores = folder / f"{code}.csv"
+        scores.write_text(rows, encoding="utf-8")
+        _cli(url, "round", "import", code, str(scores))
+        _cli(url, "round", "reveal", code)
+        if close:
+            _cli(url, "round", "close", code, "--accept", "all", "--author", "Ana")
+    return catalogue, url

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, SAMPLE, sign_in
+from .conftest import ROOT, after_a_quarter, sign_in
 
 PAGES = [
     "app.py",
@@ -128,58 +124,9 @@ def cut_names(app: AppTest) -> list[str]:
     return cut
 
 
-def cli(url: str, *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cxprio", *args],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "CXPRIO_DATABASE_URL": url, "HOME": str(ROOT)},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A copy of the sample and a store after a quarter: two snapshots, whose second
-    moved some depths with a reason, a round revealed and a round closed."""
-    folder = tmp_path_factory.mktemp("room")
-    catalogue = folder / "experiences.yaml"
-    shutil.copy(SAMPLE, catalogue)
-    url = f"sqlite:///{folder / 'cxprio.db'}"
-    cli(url, "snapshot", "--quarter", "2026-Q3", "--author", "Ana", str(catalogue))
-    text = catalogue.read_text(encoding="utf-8")
-    count = 0
-
-    def flip(match: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        depth = int(match.group(2))
-        return match.group(1) + str(6 - depth if count % 3 == 0 else depth)
-
-    catalogue.write_text(
-        re.sub(r"(measures: \{reach: \d+, frequency: [\d.]+, depth: )(\d)", flip, text), encoding="utf-8"
-    )
-    cli(url, "snapshot", "--quarter", "2026-Q4", "--author", "Ben", str(catalogue))
-    for title, close in (("Depth check", True), ("Q4 depth", False)):
-        code = cli(url, "round", "open", "--title", title, "--criteria", "depth", "--level", "journey")
-        ids = [e["id"] for e in yaml.safe_load(text)["experiences"] if e.get("level") == "journey"]
-        rows = "participant,experience,criterion,value\n" + "".join(
-            f"{who},{experience},depth,{1 + (n + len(who)) % 5}\n"
-            for n, experience in enumerate(ids[:6])
-            for who in ("Ana", "Ben", "=Chloe", "Dev")
-        )
-        scores = folder / f"{code}.csv"
-        scores.write_text(rows, encoding="utf-8")
-        cli(url, "round", "import", code, str(scores))
-        cli(url, "round", "reveal", code)
-        if close:
-            cli(url, "round", "close", code, "--accept", "all", "--author", "Ana")
-    return catalogue, url
+    return after_a_quarter(tmp_path_factory.mktemp("room"))
 
 
 @pytest.mark.parametrize("page", PAGES)
