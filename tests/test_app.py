@@ -21,6 +21,7 @@ from cxprio.model import MEASURES
 from cxprio.scoring import DEFAULT_TOP_N, robustness, score
 
 from .conftest import SAMPLE, catalogue_dict, dump
+from .test_words import cut_names, problems_in, texts
 
 PAGES = [
     "app.py",
@@ -79,6 +80,10 @@ def test_every_page_works_at_10000_experiences_and_300_teams(
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == title
     assert not app.error, [e.value for e in app.error]
+    # In words at this size too: no code, None, field path or machine weights; no name cut.
+    problems = [p for where, text in texts(app) for p in problems_in(text, where, str(large.parent))]
+    assert not problems, "\n".join(problems[:20])
+    assert not cut_names(app), cut_names(app)
 
 
 @pytest.mark.parametrize("page", PAGES)
