@@ -37,6 +37,7 @@ metrics[2].metric(
     help="Experiences whose owner is Accountable for none of their decisions",
 )
 
+ROLES = {"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"}
 PAGE_ROWS = 50  # decisions drawn at once: a projector shows about 15, a laptop 30
 DECISIONS_LISTED = 200  # decisions the picker lists at once; the search box narrows them
 
@@ -193,9 +194,7 @@ with load_tab:
     long = charted.melt(
         id_vars=["team", "name"], value_vars=["A", "R", "C", "I"], var_name="role", value_name="decisions"
     )
-    long["role"] = long["role"].map(
-        {"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"}
-    )
+    long["role"] = long["role"].map(ROLES)
     chart = (
         alt.Chart(long[long["decisions"] > 0])
         .mark_bar()
@@ -208,7 +207,14 @@ with load_tab:
                 axis=alt.Axis(labelLimit=260, labelOverlap=False),
             ),
             color=alt.Color(
-                "role:N", title="Role", sort=["Accountable", "Responsible", "Consulted", "Informed"]
+                "role:N",
+                title="Role",
+                sort=list(ROLES.values()),
+                # Deciding and doing in strong colours, being asked and told in quiet ones; no
+                # red, which would read as a fault.
+                scale=alt.Scale(
+                    domain=list(ROLES.values()), range=["#1f4e79", "#2a9d8f", "#e9c46a", "#cbd5e1"]
+                ),
             ),
             tooltip=[
                 alt.Tooltip("name:N", title="Team"),
@@ -216,13 +222,18 @@ with load_tab:
                 alt.Tooltip("decisions:Q", title="Decisions"),
             ],
         )
-        .properties(title="Decisions per team and role", height=max(200, 26 * len(charted)))
+        # A row per team, tall enough that no two team names touch.
+        .properties(title="Decisions per team and role", height=alt.Step(28))
     )
     st.altair_chart(readable(chart), width="stretch")
     st.dataframe(
         load,
         hide_index=True,
         width="stretch",
-        column_config={"name": "Team", "team": None},
+        column_config={
+            "name": st.column_config.TextColumn("Team", width=fit(load["name"])),
+            "team": None,
+            **{key: st.column_config.NumberColumn(role, width=120) for key, role in ROLES.items()},
+        },
         key="accountability_load",
     )
