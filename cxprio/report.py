@@ -39,7 +39,8 @@ from . import __version__
 from .ambition import AmbitionReport, check_ambition
 from .catalogue import LoadedCatalogue
 from .compare import Comparison
-from .findings import Finding
+from .findings import KINDS, Finding
+from .headings import for_people
 from .model import Catalogue
 from .ownership import (
     OwnershipReport,
@@ -49,11 +50,11 @@ from .ownership import (
     team_pair_risk,
 )
 from .ownership.dot import team_graph_dot
-from .scoring import Scores, default_top_n, format_weights, robustness, score
+from .scoring import Scores, default_top_n, robustness, score
 from .snapshots import Snapshot, compare_quarters, quarters
 from .store import Store
 from .tables import findings_table, tier_table
-from .units import field_label
+from .units import LABELS, field_label, weights_words
 
 if TYPE_CHECKING:  # altair is imported when a chart is drawn: the command line starts faster
     import altair as alt
@@ -440,7 +441,8 @@ SHEETS = {
 
 
 def workbook_tables(workshop: Workshop) -> dict[str, pd.DataFrame]:
-    """The workbook's sheets after the cover, by sheet name."""
+    """The workbook's sheets after the cover, by sheet name, as people read them
+    (:func:`cxprio.headings.for_people`: the CSVs keep the machine form)."""
     ownership = workshop.ownership
     findings = pd.concat(
         [
@@ -459,16 +461,15 @@ def workbook_tables(workshop: Workshop) -> dict[str, pd.DataFrame]:
         "RACI matrix": raci_table(workshop.catalogue, ownership.decision_findings),
     }
     if workshop.history is not None:
-        comparison = workshop.history.comparison
-        tables["Quarter comparison"] = comparison.movement.merge(
-            pd.concat([comparison.risers, comparison.fallers])[["id", "why"]].drop_duplicates("id"),
-            on="id",
-            how="left",
-        )
+        tables["Quarter comparison"] = workshop.history.comparison.movement  # with every reason
     if workshop.round is not None:
         tables["Round results"] = workshop.round.results
         tables["Round changes"] = workshop.round.accepted
-    return tables
+    catalogue = workshop.catalogue
+    teams = catalogue.team_names()
+    experiences = {e.id: e.name for e in catalogue.experiences}
+    titles = {code: kind.title for code, kind in KINDS.items()}
+    return {name: for_people(frame, teams, experiences, titles) for name, frame in tables.items()}
 
 
 def _text_cell(sheet: Any, text: str) -> Any:
@@ -521,7 +522,7 @@ def xlsx(workshop: Workshop, progress: Progress | None = None) -> bytes:
     heading.font = bold
     cover.append([heading])
     for measure, weight in workshop.weights.items():
-        cover.append([measure, float(weight)])
+        cover.append([LABELS.get(measure, measure), float(weight)])
     cover.append([])
     heading = _text_cell(cover, "Sheets")
     heading.font = bold
@@ -569,7 +570,7 @@ def _about(workshop: Workshop) -> list[tuple[str, str]]:
         ("Catalogue SHA-256", workshop.sha256),
         ("Experiences", f"{len(catalogue.experiences):,}"),
         ("Teams", f"{len(catalogue.teams):,}"),
-        ("Weights", format_weights(workshop.weights)),
+        ("Weights", weights_words(workshop.weights)),
         (
             "Rank range",
             "the 5th to 95th percentile rank when the weights wobble around the chosen ones "

@@ -252,7 +252,7 @@ def test_every_text_in_the_workbook_is_a_text_cell_and_numbers_are_numbers(
     priorities = book["Priorities"]
     header = [c.value for c in priorities[1]]
     reach = {
-        row[header.index("id")].value: row[header.index("reach")] for row in priorities.iter_rows(min_row=2)
+        row[header.index("Id")].value: row[header.index("Reach")] for row in priorities.iter_rows(min_row=2)
     }
     assert reach["moving-home"].value == 1000 and reach["moving-home"].data_type == "n"
     assert reach["move-out"].value == 170000 and reach["move-out"].data_type == "n"

@@ -71,9 +71,29 @@ def test_the_workbook_has_a_sheet_per_table_with_frozen_filtered_headers(sample:
         assert sheet.column_dimensions["A"].width >= 8, name
     priorities = book["Priorities"]
     header = [cell.value for cell in priorities[1]]
-    assert header[:4] == ["rank", "rank_p5", "rank_p95", "id"]
-    assert {"priority", "ambition", "top_n_share", "stable_top_n"} <= set(header)
+    assert header[:4] == ["Rank", "Rank range from", "Rank range to", "Id"]  # headings in words
+    assert {"Priority", "Ambition", "Share of draws in the top", "Stable in the top"} <= set(header)
     assert priorities.max_row == len(RAW["experiences"]) + 1
+
+
+def test_the_workbook_reads_in_words_with_teams_and_tiers_by_name(sample: Any) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(build(sample, "xlsx")))
+    team_ids = {t["id"] for t in RAW["teams"]}
+    tiers = {"unique", "distinct", "competitive", "uncompetitive"}
+    for sheet in book.worksheets[1:]:
+        header = [str(cell.value) for cell in sheet[1]]
+        for heading in header:
+            assert "_" not in heading and heading[:1].isupper(), (sheet.title, heading)
+            assert heading not in team_ids, (sheet.title, heading)
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    assert not re.search(r"\b[A-Z]+_[A-Z_]+\b", value), (sheet.title, value)
+                    assert value not in tiers, (sheet.title, value)
+    raci = [str(c.value) for c in book["RACI matrix"][1]]
+    assert {t["name"] for t in RAW["teams"]} & set(raci)  # teams by name as its headings
+    cover = [str(c.value) for row in book["Cover"].iter_rows() for c in row if c.value is not None]
+    assert not any(re.search(r"\b(reach|failure_demand):\d", text) for text in cover), cover
 
 
 def test_the_workbook_stores_the_scorings_numbers_as_numbers(sample: Any) -> None:
@@ -83,12 +103,12 @@ def test_the_workbook_stores_the_scorings_numbers_as_numbers(sample: Any) -> Non
     expected = score(parse_catalogue(SAMPLE.read_bytes()).catalogue).table
     for row in (2, 5, len(expected) + 1):
         values = dict(zip(header, (cell.value for cell in sheet[row]), strict=True))
-        truth = expected[expected["id"] == values["id"]].iloc[0]
-        assert isinstance(values["priority"], float)
-        assert values["priority"] == pytest.approx(float(truth["priority"]))
-        assert values["rank"] == int(truth["rank"])
-        assert values["rank_p5"] <= values["rank"] <= values["rank_p95"]
-        assert sheet.cell(row, header.index("priority") + 1).data_type == "n"
+        truth = expected[expected["id"] == values["Id"]].iloc[0]
+        assert isinstance(values["Priority"], float)
+        assert values["Priority"] == pytest.approx(float(truth["priority"]))
+        assert values["Rank"] == int(truth["rank"])
+        assert values["Rank range from"] <= values["Rank"] <= values["Rank range to"]
+        assert sheet.cell(row, header.index("Priority") + 1).data_type == "n"
 
 
 def test_the_cover_sheet_gives_the_weights_used(sample: Any) -> None:
@@ -97,7 +117,12 @@ def test_the_cover_sheet_gives_the_weights_used(sample: Any) -> None:
     rows = [[cell.value for cell in row] for row in cover.iter_rows()]
     start = next(i for i, row in enumerate(rows) if row[0] == "Weights used")
     weights = {row[0]: row[1] for row in rows[start + 1 : start + 6]}
-    assert weights == {**RAW["scoring"]["weights"], "reach": 0.4}
+    said = {"Reach": "reach", "Frequency": "frequency", "Depth": "depth", "Cost": "cost"}
+    said["Failure demand"] = "failure_demand"
+    assert {said[label]: value for label, value in weights.items()} == {
+        **RAW["scoring"]["weights"],
+        "reach": 0.4,
+    }
     assert all(isinstance(value, float) for value in weights.values())
 
 
@@ -416,8 +441,8 @@ def test_with_two_quarters_the_pack_compares_the_newest_two(two_quarters: Store)
     sheet = book["Quarter comparison"]
     header = [cell.value for cell in sheet[1]]
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
-    riser = next(r for r in rows if r["id"] == RAW["experiences"][-1]["id"])
-    assert riser["rank_now"] < riser["rank_then"] and riser["rise"] > 0
+    riser = next(r for r in rows if r["Id"] == RAW["experiences"][-1]["id"])
+    assert riser["Rank now"] < riser["Rank then"] and riser["Places risen"] > 0
     page = parsed(build(workshop, "html"))
     assert "quarters" in [attrs.get("id") for tag, attrs in page.tags if tag == "section"]
     deck = Presentation(io.BytesIO(build(workshop, "pptx")))
@@ -489,7 +514,7 @@ def test_a_closed_rounds_results_and_changes_go_in_every_part_of_the_pack(
     book = openpyxl.load_workbook(io.BytesIO(build(workshop, "xlsx")))
     assert book.sheetnames[-2:] == ["Round results", "Round changes"]
     changes = [[c.value for c in row] for row in book["Round changes"].iter_rows()]
-    assert changes == [["experience", "what", "was", "now"], ["Query a bill", "Reach", "320,000", "410,000"]]
+    assert changes == [["Experience", "What", "Was", "Now"], ["Query a bill", "Reach", "320,000", "410,000"]]
     results = [[c.value for c in row] for row in book["Round results"].iter_rows()]
     depth = [row for row in results if row[1] == "Depth (1-5)"]
     values = [2, 5, 5]
