@@ -19,7 +19,8 @@ ORIGINS = {"file": "Catalogue file", "edit": "Board"}
 
 
 def when(moments: pd.Series) -> list[str]:
-    return [f"{moment:%d %b %Y %H:%M}" for moment in moments]
+    # No-break spaces: a moment is read on one line, never split over three.
+    return [f"{moment:%d %b %Y %H:%M}".replace(" ", "\u00a0") for moment in moments]
 
 
 def value(text: object) -> str:
