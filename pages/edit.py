@@ -14,6 +14,7 @@ from cxprio.edit import Edit
 from cxprio.errors import StaleVersion, StoreError
 from cxprio.model import Tier
 from cxprio.saving import FileChanged, SameValues, save_edits
+from cxprio.texts import field_words
 from cxprio.units import field_label
 
 TIERS = [None, *(t.value for t in Tier)]
@@ -240,22 +241,21 @@ except StoreError as problem:
     st.caption(f"The changes cannot be read just now: {plain(str(problem))}")
     st.stop()
 if history:
-    st.dataframe(
+    # A table that wraps: every reason read whole, the field in words.
+    st.table(
         [
             {
-                "Version": row.version_id,
-                "When (UTC)": f"{row.created_at:%Y-%m-%d %H:%M}",
-                "Who": row.author,
-                "Field": row.field,
-                "Was": row.old,
-                "Now": row.new,
-                "Why": row.rationale,
+                "Version": f"{row.version_id:,}",
+                "When (UTC)": f"{row.created_at:%d %b %Y %H:%M}".replace(" ", "\u00a0"),
+                "Who": plain(row.author),
+                "Field": field_words(row.field),
+                "Was": plain(row.old or ""),
+                "Now": plain(row.new or ""),
+                "Why": plain(row.rationale or ""),
             }
             for row in reversed(history)
         ],
         hide_index=True,
-        width="stretch",
-        key="edit_history",
     )
 else:
     st.caption("No recorded changes yet.")

@@ -19,6 +19,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cxprio.store import Store
+
 from .conftest import ROOT, after_a_quarter, sign_in
 
 PAGES = [
@@ -141,6 +143,12 @@ def test_every_page_reads_in_words_after_a_quarter(
         app.switch_page(page).run()
     if page in ("pages/rounds.py", "pages/edit.py"):
         sign_in(app, "Ana")
+    if page == "pages/edit.py":  # one the round changed, so its history of changes shows
+        store = Store(url)
+        changed = next(row.experience for row in store.audit() if row.field.startswith("measures."))
+        store.close()
+        app.selectbox(key="edit_experience").set_value(changed).run()
+        assert app.table, "the experience's changes are listed"
     assert not app.exception, [e.value for e in app.exception]
     read = list(texts(app))
     assert len(read) > 15, read  # the collection found the page
