@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cxprio.rounds import list_rounds
 from cxprio.store import Store
 
 from .conftest import ROOT, after_a_quarter, sign_in
@@ -152,6 +153,33 @@ def test_every_page_reads_in_words_after_a_quarter(
     assert not app.exception, [e.value for e in app.exception]
     read = list(texts(app))
     assert len(read) > 15, read  # the collection found the page
+    problems = [p for where, text in read for p in problems_in(text, where, str(catalogue.parent))]
+    assert not problems, "\n".join(problems)
+    assert not cut_names(app), cut_names(app)
+
+
+@pytest.mark.parametrize("view", ["participant", "projector"])
+def test_a_rounds_participant_and_projector_read_in_words(
+    view: str, room: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue, url = room
+    monkeypatch.setenv("CXPRIO_CATALOGUE", str(catalogue))
+    monkeypatch.setenv("CXPRIO_DATABASE_URL", url)
+    store = Store(url)
+    revealed = next(r for r in list_rounds(store) if not r.closed)  # the round still open, revealed
+    store.close()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params.update(
+        {"round": revealed.code, **({"view": "projector"} if view == "projector" else {})}
+    )
+    app.run()
+    app.switch_page("pages/rounds.py").run()
+    if view == "participant":
+        app.text_input(key="round_name").input("Eve")
+        app.button(key="round_join_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    read = list(texts(app))
+    assert any("Q4 depth" in text for _, text in read), read  # the round's own page
     problems = [p for where, text in read for p in problems_in(text, where, str(catalogue.parent))]
     assert not problems, "\n".join(problems)
     assert not cut_names(app), cut_names(app)
