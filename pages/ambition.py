@@ -55,19 +55,19 @@ above = (
     gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"]).sort_values("gap", ascending=False, kind="stable")
 )
 WORST = 5
-under_column, over_column = st.columns(2, gap="large")
-with under_column:
-    st.markdown(f"**Below its ambition: a case to invest** ({len(short):,})")
-    if len(short):
-        st.table(gap_table(short.head(WORST), "short"), hide_index=True)
+for place, rows, way, heading, none in zip(
+    st.columns(2, gap="large"),
+    (short, above),
+    ("short", "above"),
+    ("Below its ambition: a case to invest", "Above its ambition: a candidate for savings"),
+    ("below", "above"),
+    strict=True,
+):
+    place.markdown(f"**{heading}** ({len(rows):,})")
+    if len(rows):
+        place.table(gap_table(rows.head(WORST), way), hide_index=True)
     else:
-        st.caption("No experience is below its ambition.")
-with over_column:
-    st.markdown(f"**Above its ambition: a candidate for savings** ({len(above):,})")
-    if len(above):
-        st.table(gap_table(above.head(WORST), "above"), hide_index=True)
-    else:
-        st.caption("No experience is above its ambition.")
+        place.caption(f"No experience is {none} its ambition.")
 
 missing = table[table["ambition"].isna()]
 if len(missing):

@@ -78,6 +78,21 @@ BASE: dict[str, Any] = {
 }
 
 
+PAGES = [  # every page of the board, in the sidebar's order
+    "app.py",
+    "pages/priorities.py",
+    "pages/ambition.py",
+    "pages/ownership.py",
+    "pages/decisions.py",
+    "pages/catalogue.py",
+    "pages/edit.py",
+    "pages/history.py",
+    "pages/quarters.py",
+    "pages/rounds.py",
+    "pages/pack.py",
+]
+
+
 @pytest.fixture(autouse=True)
 def sample_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
     """The repository's sample catalogue is the same after every test: a board keeps its

@@ -20,22 +20,9 @@ from cxprio.generate import generate_catalogue
 from cxprio.model import MEASURES
 from cxprio.scoring import DEFAULT_TOP_N, robustness, score
 
-from .conftest import SAMPLE, catalogue_dict, dump
+from .conftest import PAGES, SAMPLE, catalogue_dict, dump
 from .test_words import cut_names, problems_in, texts
 
-PAGES = [
-    "app.py",
-    "pages/priorities.py",
-    "pages/ambition.py",
-    "pages/ownership.py",
-    "pages/decisions.py",
-    "pages/catalogue.py",
-    "pages/edit.py",
-    "pages/history.py",
-    "pages/quarters.py",
-    "pages/rounds.py",
-    "pages/pack.py",
-]
 TITLES = [
     "Northwind Energy",
     "Priorities",

@@ -22,21 +22,7 @@ from streamlit.testing.v1 import AppTest
 from cxprio.rounds import list_rounds
 from cxprio.store import Store
 
-from .conftest import ROOT, after_a_quarter, sign_in
-
-PAGES = [
-    "app.py",
-    "pages/priorities.py",
-    "pages/ambition.py",
-    "pages/ownership.py",
-    "pages/decisions.py",
-    "pages/catalogue.py",
-    "pages/edit.py",
-    "pages/history.py",
-    "pages/quarters.py",
-    "pages/rounds.py",
-    "pages/pack.py",
-]
+from .conftest import PAGES, ROOT, after_a_quarter, sign_in
 
 CODE = re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b")
 """A finding code such as SEAM_UNOWNED (an environment variable's name is allowed: an
@@ -127,6 +113,16 @@ def cut_names(app: AppTest) -> list[str]:
     return cut
 
 
+def assert_in_words(app: AppTest, server_folder: Path) -> list[tuple[str, str]]:
+    """The page read as a person reads it: no machine text, no server folder, no name cut."""
+    assert not app.exception, [e.value for e in app.exception]
+    read = list(texts(app))
+    problems = [p for where, text in read for p in problems_in(text, where, str(server_folder))]
+    assert not problems, "\n".join(problems)
+    assert not cut_names(app), cut_names(app)
+    return read
+
+
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return after_a_quarter(tmp_path_factory.mktemp("room"))
@@ -150,12 +146,8 @@ def test_every_page_reads_in_words_after_a_quarter(
         store.close()
         app.selectbox(key="edit_experience").set_value(changed).run()
         assert app.table, "the experience's changes are listed"
-    assert not app.exception, [e.value for e in app.exception]
-    read = list(texts(app))
+    read = assert_in_words(app, catalogue.parent)
     assert len(read) > 15, read  # the collection found the page
-    problems = [p for where, text in read for p in problems_in(text, where, str(catalogue.parent))]
-    assert not problems, "\n".join(problems)
-    assert not cut_names(app), cut_names(app)
 
 
 @pytest.mark.parametrize("view", ["participant", "projector"])
@@ -177,12 +169,8 @@ def test_a_rounds_participant_and_projector_read_in_words(
     if view == "participant":
         app.text_input(key="round_name").input("Eve")
         app.button(key="round_join_button").click().run()
-    assert not app.exception, [e.value for e in app.exception]
-    read = list(texts(app))
+    read = assert_in_words(app, catalogue.parent)
     assert any("Q4 depth" in text for _, text in read), read  # the round's own page
-    problems = [p for where, text in read for p in problems_in(text, where, str(catalogue.parent))]
-    assert not problems, "\n".join(problems)
-    assert not cut_names(app), cut_names(app)
 
 
 def test_the_scan_finds_each_kind_of_machine_text() -> None:
