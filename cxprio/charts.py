@@ -33,7 +33,8 @@ POINT_LIMIT = 1000
 """Experiences drawn one circle each; above this, the priority-ambition chart counts them
 in bands of :data:`BAND_WIDTH` priority points, and the value map draws the highest."""
 BAND_WIDTH = 5.0
-TIER_ORDER = [t.label for t in Tier] + ["None"]
+NO_AMBITION = "No ambition"
+TIER_ORDER = [t.label for t in Tier] + [NO_AMBITION]
 MOVEMENT_COLOURS = {"rose": "#16a34a", "held": "#64748b", "fell": "#dc2626"}
 
 LABELLED = 10
@@ -44,9 +45,9 @@ SLOPE_LABEL_LIMIT = 380
 """Pixels for a name beside the slope chart, where each has a row to itself: room for a
 name of about 50 characters, whole."""
 HEATMAP_TEAMS = 30
+"""Teams on the seam heatmap: the riskiest, when there are more."""
 HEAT_STEP = 22
 """Pixels per team on the seam heatmap: room for a label at :data:`MIN_TEXT` on each."""
-"""Teams on the seam heatmap: the riskiest, when there are more."""
 MIN_TEXT = 14
 """The smallest text on any chart, in pixels at its drawn size: read from the back of a room."""
 READABLE: dict[str, Any] = {
@@ -237,9 +238,13 @@ def tier_shares(tiers: pd.DataFrame) -> alt.LayerChart:
 
 
 def ambition_points(ranked: pd.DataFrame) -> pd.DataFrame:
-    """The ranked experiences with a priority, and ``tier``: the ambition's label or "None"."""
+    """The ranked experiences with a priority, and ``tier``: the ambition's label, or
+    :data:`NO_AMBITION`."""
     points = ranked.dropna(subset=["priority"])
-    return points.assign(tier=points["ambition"].fillna("none").str.capitalize())
+    labels = {tier.value: tier.label for tier in Tier}
+    return points.assign(
+        tier=[labels.get(a, NO_AMBITION) if isinstance(a, str) else NO_AMBITION for a in points["ambition"]]
+    )
 
 
 def priority_ambition(

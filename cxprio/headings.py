@@ -8,11 +8,12 @@ workshop pack, opened by people, goes through :func:`for_people`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 
 from .model import Tier
+from .units import LABELS
 
 HEADINGS: dict[str, str] = {
     "rank": "Rank",
@@ -107,11 +108,15 @@ def for_people(
     teams: Mapping[str, str],
     experiences: Mapping[str, str],
     codes: Mapping[str, str] | None = None,
+    *,
+    team_columns: Collection[str] = (),
 ) -> pd.DataFrame:
     """``frame`` as people read it: headings in words, tiers (``distinct`` -> Distinct),
-    levels and severities capitalised, team ids by name (in cells and as the RACI matrix's
-    headings), experience ids by name where no name column sits beside them, finding codes
-    (given ``codes``: code -> title) by title, and :data:`MACHINE_ONLY` columns left out."""
+    levels and severities capitalised, team ids by name, experience ids by name where no
+    name column sits beside them, finding codes (given ``codes``: code -> title) by title,
+    and :data:`MACHINE_ONLY` columns left out. ``team_columns`` are a RACI matrix's
+    columns of one team each: headed by the team's name, their roles in words (a team's
+    id never renames any other column, whatever it is)."""
     shown = frame.drop(columns=[c for c in MACHINE_ONLY if c in frame.columns])
     changes: dict[str, pd.Series] = {}
     for column in shown.columns:
@@ -130,16 +135,24 @@ def for_people(
             column == "experience" and not {"name", "experience_name"} & set(shown.columns)
         ):
             changes[column] = values.map(lambda e: experiences.get(e, e) if isinstance(e, str) else e)
+        elif column == "missing":  # "failure_demand, depth" -> "failure demand, depth"
+            changes[column] = values.map(
+                lambda m: (
+                    ", ".join(LABELS.get(x, x).lower() for x in m.split(", ") if x)
+                    if isinstance(m, str)
+                    else m
+                )
+            )
         elif column == "defects" and codes is not None:
             changes[column] = values.map(
                 lambda d: ", ".join(codes.get(c, c) for c in d.split(", ") if c) if isinstance(d, str) else d
             )
-        elif column in teams:  # a RACI matrix's team column: its roles ("AC") in words
+        elif column in team_columns:  # a RACI matrix's team column: its roles ("AC") in words
             changes[column] = values.map(
                 lambda r: ", ".join(ROLE_NAMES.get(x, x) for x in r) if isinstance(r, str) else r
             )
     shown = shown.assign(**changes) if changes else shown
-    named = {c: teams.get(str(c), heading(c)) for c in shown.columns}
+    named = {c: teams.get(str(c), str(c)) if c in team_columns else heading(c) for c in shown.columns}
     if "experience" in named and {"name", "experience_name"} & set(named):
         named["experience"] = "Experience id"  # its name sits beside it
     return shown.rename(columns=named)

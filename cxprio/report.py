@@ -43,6 +43,7 @@ from .findings import KINDS, Finding
 from .headings import for_people
 from .model import Catalogue
 from .ownership import (
+    RACI_KEYS,
     OwnershipReport,
     analyse_ownership,
     raci_table,
@@ -469,7 +470,13 @@ def workbook_tables(workshop: Workshop) -> dict[str, pd.DataFrame]:
     teams = catalogue.team_names()
     experiences = {e.id: e.name for e in catalogue.experiences}
     titles = {code: kind.title for code, kind in KINDS.items()}
-    return {name: for_people(frame, teams, experiences, titles) for name, frame in tables.items()}
+    matrix_teams = set(tables["RACI matrix"].columns) - set(RACI_KEYS)
+    return {
+        name: for_people(
+            frame, teams, experiences, titles, team_columns=matrix_teams if name == "RACI matrix" else ()
+        )
+        for name, frame in tables.items()
+    }
 
 
 def _text_cell(sheet: Any, text: str) -> Any:

@@ -30,7 +30,7 @@ from cxprio.scoring import score
 from cxprio.snapshots import take_snapshot
 from cxprio.store import Store, import_file
 
-from .conftest import ROOT, SAMPLE
+from .conftest import BASE, ROOT, SAMPLE, dump
 
 RAW = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
 HOSTILE_ORGANISATION = '<script>alert("org")</script> & [Co](javascript:alert(1))'
@@ -94,6 +94,24 @@ def test_the_workbook_reads_in_words_with_teams_and_tiers_by_name(sample: Any) -
     assert {t["name"] for t in RAW["teams"]} & set(raci)  # teams by name as its headings
     cover = [str(c.value) for row in book["Cover"].iter_rows() for c in row if c.value is not None]
     assert not any(re.search(r"\b(reach|failure_demand):\d", text) for text in cover), cover
+
+
+def test_a_team_whose_id_is_a_column_name_renames_nothing_but_its_own_column() -> None:
+    data = copy.deepcopy(BASE)
+    data["teams"] += [{"id": "risk", "name": "Risk and Compliance"}, {"id": "name", "name": "Naming"}]
+    data["experiences"][0]["decisions"] = [{"name": "Approve a refund", "A": "risk", "R": ["name"]}]
+    book = openpyxl.load_workbook(io.BytesIO(build(workshop_of(dump(data)), "xlsx")))
+    priorities = [[c.value for c in row] for row in book["Priorities"].iter_rows()]
+    assert "Experience" in priorities[0] and "Naming" not in priorities[0]
+    names = [row[priorities[0].index("Experience")] for row in priorities[1:]]
+    assert set(names) == {e["name"] for e in data["experiences"]}  # whole, not split into letters
+    for sheet in ("Ambition findings", "Seams", "Findings"):
+        header = [c.value for c in book[sheet][1]]
+        assert "Risk and Compliance" not in header, (sheet, header)
+    raci = [[c.value for c in row] for row in book["RACI matrix"].iter_rows()]
+    assert {"Risk and Compliance", "Naming"} <= set(raci[0])
+    assert raci[1][raci[0].index("Risk and Compliance")] == "Accountable"
+    assert raci[1][raci[0].index("Naming")] == "Responsible"
 
 
 def test_the_workbook_stores_the_scorings_numbers_as_numbers(sample: Any) -> None:
