@@ -22,6 +22,7 @@ from cxprio.findings import KINDS, Finding
 from cxprio.model import Decision, Tier
 from cxprio.tables import findings_table, with_weights
 from cxprio.texts import field_words
+from cxprio.units import as_written
 
 if TYPE_CHECKING:
     from cxprio.store import Store
@@ -150,24 +151,15 @@ def mover_table(movers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def number_words(value: object) -> str:
-    """A figure as people write it: 320,000; 0.86; an empty cell for none."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, (int, float)):
-        return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:,.4g}"
-    return plain(str(value))
-
-
 def performance_table(performance: pd.DataFrame, then: str, now: str) -> pd.DataFrame:
     """Performance then and now (:class:`cxprio.compare.Comparison`) as a table that wraps."""
     return pd.DataFrame(
         {
             "Experience": performance["name"].map(plain),
             "Measure": performance["measure"].map(plain),
-            then: performance["value_then"].map(number_words),
-            now: performance["value_now"].map(number_words),
-            "Target": performance["target"].map(number_words),
+            then: performance["value_then"].map(as_written),
+            now: performance["value_now"].map(as_written),
+            "Target": performance["target"].map(as_written),
             "Got worse": ["Yes" if worse else "No" for worse in performance["worse"]],
         }
     )
@@ -188,7 +180,9 @@ def top_table(board: Board, rows: npt.NDArray[np.intp], spread: RankRanges | Non
         table["Range"] = spread.text.take(rows).to_pylist()
         table["Stable"] = ["Yes" if s else "No" for s in spread.stable[rows]]
     table["Experience"] = [plain(names[r]) for r in rows]
-    table["Priority"] = [f"{p:.0f}" for p in ranked.priority[rows]]
+    table["Priority"] = [
+        f"{p:.0f}" if p == p else "Not scored" for p in ranked.priority[rows]
+    ]  # NaN: no measures
     table["Ambition"] = ambition
     return pd.DataFrame(table)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from .model import Tier
+
 FACTS: tuple[str, ...] = ("reach", "frequency", "cost", "failure_demand")
 """The measures that are facts with a unit."""
 JUDGEMENTS: tuple[str, ...] = ("depth",)
@@ -102,3 +104,21 @@ def weights_words(weights: Mapping[str, float]) -> str:
     """Weights as people read them: ``Reach 0.25, Frequency 0.15, ...`` (the machine form
     for addresses and files is :func:`cxprio.scoring.format_weights`)."""
     return ", ".join(f"{LABELS.get(measure, measure)} {weight:.2f}" for measure, weight in weights.items())
+
+
+def as_written(value: object, missing: str = "") -> str:
+    """A stored value (a number, or the text the audit trail keeps) as people write it:
+    ``2,400,000``, ``0.35``, ``Distinct`` for ``distinct``; other text as it is, and
+    ``missing`` for none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    if isinstance(value, str) and value in _TIERS:
+        return Tier(value).label
+    try:
+        figure = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return number(figure) if math.isfinite(figure) else str(value)
+
+
+_TIERS = frozenset(tier.value for tier in Tier)

@@ -89,9 +89,8 @@ with tiers_tab:
                 with st.container(border=True):
                     st.markdown(f"**{plain(str(row.name))}**")
                     today = f" · today {tier_label(row.current)}" if isinstance(row.current, str) else ""
-                    st.caption(
-                        f"#{row.rank} · {str(row.level).capitalize()} · priority {row.priority:.0f}{today}"
-                    )
+                    scored = f"priority {row.priority:.0f}" if row.priority == row.priority else "not scored"
+                    st.caption(f"#{row.rank} · {str(row.level).capitalize()} · {scored}{today}")
             if len(rows) > CARDS_PER_TIER:
                 st.caption(
                     f"and {len(rows) - CARDS_PER_TIER:,} more: filter Priorities by ambition to see them all"

@@ -15,7 +15,7 @@ from cxprio.errors import StaleVersion, StoreError
 from cxprio.model import Tier
 from cxprio.saving import FileChanged, SameValues, save_edits
 from cxprio.texts import field_words
-from cxprio.units import field_label
+from cxprio.units import as_written, field_label
 
 TIERS = [None, *(t.value for t in Tier)]
 
@@ -249,8 +249,8 @@ if history:
                 "When (UTC)": f"{row.created_at:%d %b %Y %H:%M}".replace(" ", "\u00a0"),
                 "Who": plain(row.author),
                 "Field": field_words(row.field),
-                "Was": plain(row.old or ""),
-                "Now": plain(row.new or ""),
+                "Was": plain(as_written(row.old)),
+                "Now": plain(as_written(row.new)),
                 "Why": plain(row.rationale or ""),
             }
             for row in reversed(history)

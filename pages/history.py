@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import csv_download, number_words, plain, rows_drawn_note, sentence, store_or_stop
+from board.show import csv_download, plain, rows_drawn_note, sentence, store_or_stop
 from cxprio.errors import StoreError
 from cxprio.tables import audit_table, versions_table
 from cxprio.texts import field_words
+from cxprio.units import as_written
 
 LISTED = 100
 """Versions and changes listed, newest first, in tables that wrap (every reason whole);
@@ -24,7 +25,8 @@ def when(moments: pd.Series) -> list[str]:
 
 
 def value(text: object) -> str:
-    return "" if text is None or (isinstance(text, float) and pd.isna(text)) else number_words(text)
+    """A value the audit trail keeps ("2400000", "distinct") as people write it."""
+    return plain(as_written(text))
 
 
 board = open_page("History")

@@ -90,16 +90,16 @@ comparison = compare_quarters(store, then, now, found=frozen)
 # The answer first: who rose and who fell, and the reasons recorded for it.
 MOVERS_SHOWN = 5
 movers = st.columns(2, gap="large")
-for column, title, table in (
-    (movers[0], "Biggest risers", comparison.risers),
-    (movers[1], "Biggest fallers", comparison.fallers),
+for column, title, table, nobody in (
+    (movers[0], "Biggest risers", comparison.risers, "Nothing rose."),
+    (movers[1], "Biggest fallers", comparison.fallers, "Nothing fell."),
 ):
     with column:
         st.markdown(f"**{title}, {then} to {now}**")
         if len(table):
             st.table(mover_table(table.head(MOVERS_SHOWN)), hide_index=True)
         else:
-            st.caption("None.")
+            st.caption(nobody)
 
 coverage = {r["figure"]: (r["then"], r["now"]) for r in comparison.coverage.to_dict("records")}
 metrics = st.columns(4)

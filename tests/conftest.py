@@ -324,8 +324,8 @@ def _cli(url: str, *args: str, stdin: str | None = None) -> str:
 
 def after_a_quarter(folder: Path) -> tuple[Path, str]:
     """In ``folder``, a copy of the sample and a store after a quarter, as a leadership
-    room has them: two snapshots (the second after some depths moved), a round revealed
-    and a round closed. Returns the catalogue file and the store's address."""
+    room has them: two snapshots (the second after some depths and an ambition moved), a
+    round revealed and a round closed. Returns the catalogue file and the store's address."""
     catalogue = folder / "experiences.yaml"
     shutil.copy(SAMPLE, catalogue)
     url = f"sqlite:///{folder / 'cxprio.db'}"
@@ -339,9 +339,9 @@ def after_a_quarter(folder: Path) -> tuple[Path, str]:
         depth = int(match.group(2))
         return match.group(1) + str(6 - depth if count % 3 == 0 else depth)
 
-    catalogue.write_text(
-        re.sub(r"(measures: \{reach: \d+, frequency: [\d.]+, depth: )(\d)", flip, text), encoding="utf-8"
-    )
+    moved = re.sub(r"(measures: \{reach: \d+, frequency: [\d.]+, depth: )(\d)", flip, text)
+    moved = moved.replace("ambition: competitive", "ambition: distinct", 1)  # and a choice changed
+    catalogue.write_text(moved, encoding="utf-8")
     _cli(url, "snapshot", "--quarter", "2026-Q4", "--author", "Ben", str(catalogue))
     for title, close in (("Depth check", True), ("Q4 depth", False)):
         code = _cli(url, "round", "open", "--title", title, "--criteria", "depth", "--level", "journey")

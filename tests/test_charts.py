@@ -208,3 +208,11 @@ def test_readable_raises_a_small_text_mark_and_leaves_the_chart_it_was_given(ran
     small = alt.Chart(ranked).mark_text(fontSize=9).encode(x="priority:Q", text="name:N")
     assert charts.readable(small).to_dict()["mark"]["fontSize"] == 14
     assert small.to_dict()["mark"]["fontSize"] == 9
+
+
+def test_an_experience_without_an_ambition_sits_on_a_row_called_no_ambition(ranked: pd.DataFrame) -> None:
+    some = ranked.copy()
+    some.loc[some.index[0], "ambition"] = None
+    chart = charts.priority_ambition(charts.ambition_points(some))
+    drawn = drawn_text(chart)
+    assert "No ambition" in drawn and "None" not in drawn

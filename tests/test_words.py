@@ -47,8 +47,8 @@ def problems_in(text: str, where: str, forbidden: str) -> list[str]:
     codes = [c for c in CODE.findall(clean) if not ENVIRONMENT.match(c)]
     if codes:
         found.append(f"{where}: a code {codes} in {clean!r}")
-    if re.search(r"\bNone\b", clean):
-        found.append(f"{where}: 'None' in {clean!r}")
+    if re.search(r"\bNone\b|\bnan\b", clean):
+        found.append(f"{where}: 'None' or 'nan' in {clean!r}")
     paths = [p for p in FIELD_PATH.findall(clean) if p not in ("secrets.toml",)]
     if paths:
         found.append(f"{where}: a field path {paths} in {clean!r}")
