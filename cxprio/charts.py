@@ -155,7 +155,9 @@ def _value_map(data: Any) -> alt.LayerChart:
     order: list[Any] = [alt.SortField("business_value", order="descending"), alt.SortField("rank")]
     placed = (
         alt.Chart(data)
-        .transform_filter(alt.datum.rank <= LABELLED)
+        # The best LABELLED of the rows drawn, whatever a filter left: not global ranks.
+        .transform_window(position="row_number()", sort=[alt.SortField("rank")])
+        .transform_filter(alt.datum.position <= LABELLED)
         .transform_window(slot="row_number()", sort=order)
         .transform_calculate(reach_down=f"datum.business_value + (datum.slot - 1) * {gap}")
         .transform_window(lowest="min(reach_down)", sort=order, frame=[None, 0])

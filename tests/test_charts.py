@@ -216,3 +216,14 @@ def test_an_experience_without_an_ambition_sits_on_a_row_called_no_ambition(rank
     chart = charts.priority_ambition(charts.ambition_points(some))
     drawn = drawn_text(chart)
     assert "No ambition" in drawn and "None" not in drawn
+
+
+def test_a_filtered_value_map_names_the_best_ten_of_what_it_draws(ranked: pd.DataFrame) -> None:
+    moments = ranked[ranked["level"] == "moment"].sort_values("rank")
+    assert not set(moments["rank"].head(10)) <= set(range(1, 11))  # not the catalogue's top 10
+    spec = charts.scatter_spec()
+    rows = moments[list(charts.SCATTER_COLUMNS)].to_dict("records")
+    drawn = vl_convert.vegalite_to_svg({**spec, "data": {"values": rows}})
+    names = {t.replace("&amp;", "&") for t in re.findall(r"<text[^>]*>([^<]*)</text>", drawn)}
+    assert set(moments["name"].head(10)) <= names
+    assert not set(moments["name"].iloc[10:]) & names
