@@ -1006,7 +1006,9 @@ class _Deck:
         heading.left, heading.top, heading.width, heading.height = (
             Inches(MARGIN), Inches(0.15), Inches(SLIDE_WIDTH - 2 * MARGIN), Inches(0.95)
         )  # fmt: skip
-        self.write(heading.text_frame, [title], TITLE_PT, bold=True, colour=_ACCENT, align=_left())
+        # A long message a size or two smaller, so two lines still fit above the rule.
+        size = TITLE_PT if len(title) <= 80 else TITLE_PT - 4 if len(title) <= 110 else TITLE_PT - 8
+        self.write(heading.text_frame, [title], size, bold=True, colour=_ACCENT, align=_left())
         heading.text_frame.vertical_anchor = _middle()
         self.rectangle(page, MARGIN, 1.13, SLIDE_WIDTH - 2 * MARGIN, 0.03, _ACCENT)
         self.write(self.box(page, MARGIN, 7.0, 9.0, 0.4), [self.footer], FOOTER_PT, colour=_MUTED)
@@ -1113,6 +1115,11 @@ def _slide_value(value: Any) -> str:
     return str(plain)
 
 
+def _round_name(record: RoundRecord) -> str:
+    """A round as a slide names it: by its title, as the room knew it."""
+    return f"Round “{record.round.title}”" if record.round.title else "The workshop round"
+
+
 def _count(number: int, thing: str, things: str | None = None) -> str:
     return f"{number:,} {thing if number == 1 else things or thing + 's'}"
 
@@ -1138,7 +1145,10 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
 
     top = workshop.top(TOP)
     stable = int(top["stable_top_n"].fillna(False).astype(bool).sum())
-    page = deck.slide(f"{top.iloc[0]['name']} leads; {stable} of the top {len(top)} are stable")
+    page = deck.slide(
+        f"{top.iloc[0]['name']} leads; {stable} of the top {len(top)} stay in the top {workshop.top_n} "
+        "as the weights wobble"
+    )
     deck.table(
         page,
         top,
@@ -1175,8 +1185,14 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
     high_low = sum(1 for f in findings if f.code == "UNCOMPETITIVE_HIGH_PRIORITY")
     low_high = sum(1 for f in findings if f.code == "UNIQUE_LOW_PRIORITY")
     if high_low or low_high:
-        message = (f"{_count(high_low, 'high priority', 'high priorities')} chosen Uncompetitive; "
-                   f"{_count(low_high, 'low priority', 'low priorities')} aiming to be Unique")  # fmt: skip
+        parts = (
+            [f"{_count(high_low, 'high priority', 'high priorities')} chosen Uncompetitive"]
+            if high_low
+            else []
+        ) + (
+            [f"{_count(low_high, 'low priority', 'low priorities')} aiming to be Unique"] if low_high else []
+        )
+        message = "; ".join(parts)
     else:
         message = "Ambition follows priority: no high priority aims low, no low one aims to be Unique"
     page = deck.slide(message)
@@ -1253,9 +1269,12 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
         )
         deck.table(page, frame, {"experience": "Experience", "decision": "Decision", "title": "What is wrong",
                                  "action": "What to do"})  # fmt: skip
-    else:
+    elif any(e.decisions for e in catalogue.experiences):
         deck.note(deck.slide("Every decision has one team that decides and one that does the work"),
                   ["No decision-rights defects."])  # fmt: skip
+    else:
+        deck.note(deck.slide("No decision rights recorded yet"),
+                  ["Add the decisions of each experience, and who decides them, to the catalogue."])  # fmt: skip
 
     if workshop.history is not None:
         history = workshop.history
@@ -1282,7 +1301,7 @@ def _round_slides(deck: _Deck, record: RoundRecord) -> None:
     if len(results):
         widest = results.iloc[0]
         page = deck.slide(
-            f"Round {record.round.code}: {record.participants} people scored; "
+            f"{_round_name(record)}: {record.participants} people scored; "
             f"they disagreed most on {widest['experience']}, {str(widest['criterion']).split(' (')[0].lower()}"
         )
         deck.table(
@@ -1293,16 +1312,16 @@ def _round_slides(deck: _Deck, record: RoundRecord) -> None:
             numbers=("n", "disagreement"),
         )  # fmt: skip
     else:
-        deck.note(deck.slide(f"Round {record.round.code}: nobody scored"), [record.about()])
+        deck.note(deck.slide(f"{_round_name(record)}: nobody scored"), [record.about()])
     if "round-scores" in deck.pngs:
-        page = deck.slide(f"Round {record.round.code}: every score, and where today's value stands")
+        page = deck.slide(f"{_round_name(record)}: every score, and where today's value stands")
         if not deck.picture(page, "round-scores"):
             deck.note(page, ["Every score is in the HTML report and the charts of this pack."])
     accepted = record.accepted
     page = deck.slide(
-        f"Round {record.round.code}: the room agreed {_count(len(accepted), 'change')} to the catalogue"
+        f"{_round_name(record)}: the room agreed {_count(len(accepted), 'change')} to the catalogue"
         if len(accepted)
-        else f"Round {record.round.code}: no value in the catalogue changed"
+        else f"{_round_name(record)}: no value in the catalogue changed"
     )
     if len(accepted):
         deck.table(

@@ -211,7 +211,7 @@ def test_the_deck_has_a_title_slide_then_one_message_per_slide_and_the_top_ten(s
     titles = slide_titles(deck)
     assert titles[0] == "Northwind Energy"
     assert titles[1].startswith(f"{expected.iloc[0]['name']} leads; ") and titles[1].endswith(
-        " of the top 10 are stable"
+        " of the top 10 stay in the top 10 as the weights wobble"
     )
     assert len(titles) == len(set(titles)) >= 8
     table = next(shape for shape in deck.slides[1].shapes if shape.has_table).table
@@ -342,7 +342,7 @@ def test_a_closed_round_gives_a_slide_of_its_results(full_deck: Any) -> None:
     workshop, code = full_deck
     deck = Presentation(io.BytesIO(build(workshop, "pptx")))
     titles = slide_titles(deck)
-    results = next(i for i, t in enumerate(titles) if t.startswith(f"Round {code}: 3 people scored"))
+    results = next(i for i, t in enumerate(titles) if t.startswith("Round “Q4 workshop”: 3 people scored"))
     table = next(shape for shape in deck.slides[results].shapes if shape.has_table).table
     cells = [[cell.text for cell in row.cells] for row in table.rows]
     assert cells[0][:3] == ["Experience", "Criterion", "Scores"]
@@ -541,9 +541,9 @@ def test_a_closed_rounds_results_and_changes_go_in_every_part_of_the_pack(
     assert depth == [["Moving home", "Depth (1-5)", 3, "5", "2 to 5", f"{expected:.2f}"]]
     deck = Presentation(io.BytesIO(build(workshop, "pptx")))
     assert slide_titles(deck)[-3:] == [
-        f"Round {code}: 3 people scored; they disagreed most on Moving home, depth",
-        f"Round {code}: every score, and where today's value stands",
-        f"Round {code}: the room agreed 1 change to the catalogue",
+        "Round “Q4 workshop”: 3 people scored; they disagreed most on Moving home, depth",
+        "Round “Q4 workshop”: every score, and where today's value stands",  # by its title, not its code
+        "Round “Q4 workshop”: the room agreed 1 change to the catalogue",
     ]
     with zipfile.ZipFile(io.BytesIO(build(workshop, "charts"))) as charts:
         assert {"charts/round-scores.svg", "charts/round-scores.png"} <= set(charts.namelist())
@@ -716,3 +716,12 @@ def get_closed(store: Store, code: str) -> str:
     closed = get_round(store, code).closed_at
     assert closed is not None
     return f"{closed:%d %b %Y}"
+
+
+def test_a_catalogue_with_no_decisions_gets_no_claim_about_them() -> None:
+    data = copy.deepcopy(BASE)
+    assert not any(e.get("decisions") for e in data["experiences"])
+    titles = slide_titles(Presentation(io.BytesIO(build(workshop_of(dump(data)), "pptx"))))
+    assert "No decision rights recorded yet" in titles
+    assert not any(t.startswith("Every decision has") for t in titles)
+    assert not any(t.startswith("0 ") or "; 0 " in t for t in titles)  # no "0 high priorities ..."
