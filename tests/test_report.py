@@ -339,7 +339,7 @@ def test_tier_names_fit_their_column_whole() -> None:
 
 
 def test_a_closed_round_gives_a_slide_of_its_results(full_deck: Any) -> None:
-    workshop, code = full_deck
+    workshop, _code = full_deck
     deck = Presentation(io.BytesIO(build(workshop, "pptx")))
     titles = slide_titles(deck)
     results = next(i for i, t in enumerate(titles) if t.startswith("Round “Q4 workshop”: 3 people scored"))
