@@ -1144,10 +1144,16 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
     )
 
     top = workshop.top(TOP)
-    stable = int(top["stable_top_n"].fillna(False).astype(bool).sum())
+    # Stability is measured for the top N (10, or a quarter of a small catalogue): said of it.
+    held = top.head(workshop.top_n)["stable_top_n"].fillna(False).astype(bool)
+    if workshop.top_n == 1:
+        said = "and stays first as the weights wobble" if bool(held.iloc[0]) else "but may not stay first"
+    else:
+        said = f"{int(held.sum())} of the top {workshop.top_n} stay there as the weights wobble"
     page = deck.slide(
-        f"{top.iloc[0]['name']} leads; {stable} of the top {len(top)} stay in the top {workshop.top_n} "
-        "as the weights wobble"
+        f"{top.iloc[0]['name']} leads; {said}"
+        if workshop.top_n != 1
+        else f"{top.iloc[0]['name']} leads {said}"
     )
     deck.table(
         page,

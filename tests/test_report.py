@@ -211,7 +211,7 @@ def test_the_deck_has_a_title_slide_then_one_message_per_slide_and_the_top_ten(s
     titles = slide_titles(deck)
     assert titles[0] == "Northwind Energy"
     assert titles[1].startswith(f"{expected.iloc[0]['name']} leads; ") and titles[1].endswith(
-        " of the top 10 stay in the top 10 as the weights wobble"
+        " of the top 10 stay there as the weights wobble"
     )
     assert len(titles) == len(set(titles)) >= 8
     table = next(shape for shape in deck.slides[1].shapes if shape.has_table).table
@@ -720,7 +720,8 @@ def get_closed(store: Store, code: str) -> str:
 
 def test_a_catalogue_with_no_decisions_gets_no_claim_about_them() -> None:
     data = copy.deepcopy(BASE)
-    assert not any(e.get("decisions") for e in data["experiences"])
+    for experience in data["experiences"]:
+        experience.pop("decisions", None)
     titles = slide_titles(Presentation(io.BytesIO(build(workshop_of(dump(data)), "pptx"))))
     assert "No decision rights recorded yet" in titles
     assert not any(t.startswith("Every decision has") for t in titles)
