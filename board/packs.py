@@ -10,6 +10,7 @@ click, or a second person, gets it at once. The board's file is byte for byte th
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Hashable
 from typing import Any
@@ -62,7 +63,9 @@ def closed_rounds(board: Board) -> list[Round]:
 def _job(
     board: Board, fmt: str, quarters: tuple[tuple[str, int], ...], round_code: str | None
 ) -> tuple[Hashable, Any]:
-    key = (board.sha256, board.weight_key, quarters, round_code, fmt)
+    # The day too: the slides carry the date they are made (a pack asked for before
+    # midnight is made again the next day, not served with yesterday's date).
+    key = (board.sha256, board.weight_key, quarters, round_code, fmt, datetime.date.today())
     loaded, weights, store = board.loaded, dict(board.weights), board.record.store
 
     def progress(done: float, doing: str) -> None:

@@ -22,6 +22,7 @@ _SESSION = "presenting"  # session key: True while presenting
 _HIDDEN = (
     ".stButton",
     ".stDownloadButton",
+    ".stLinkButton",
     ".stFormSubmitButton",
     ".stSelectbox",
     ".stMultiSelect",
@@ -76,7 +77,7 @@ def _start() -> None:
 
 def _stop() -> None:
     st.session_state[_SESSION] = False
-    del st.query_params[ADDRESS_KEY]
+    st.query_params.pop(ADDRESS_KEY, None)
 
 
 def switch() -> None:

@@ -125,10 +125,11 @@ Source Sans, about 6.5 px a character on average, 9 px for the widest capitals):
 column this wide per character, with its padding, does not cut ordinary text."""
 
 
-def fit(texts: Iterable[object], *, least: int = 60, most: int = 520) -> int:
-    """A table column's width in pixels that shows the longest of ``texts`` whole, with
-    the cell's padding (within ``least`` and ``most``)."""
-    longest = max((len(str(t)) for t in texts), default=0)
+def fit(texts: Iterable[object], *, heading: str = "", least: int = 60, most: int = 520) -> int:
+    """A table column's width in pixels that shows its ``heading`` and the longest of
+    ``texts`` whole, with the cell's padding and the heading's sort arrow (within
+    ``least`` and ``most``)."""
+    longest = max((len(str(t)) for t in [heading, *texts]), default=0)
     return int(min(most, max(least, round(longest * CHARACTER_PX) + 24)))
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from cxprio import LoadedCatalogue, UsageError
 from cxprio.model import MEASURES
 from cxprio.scoring import format_weights, parse_weights, resolve_weights
+from cxprio.units import LABELS
 
 from .record import Record
 from .show import plain
@@ -51,13 +52,8 @@ def navigation() -> None:
             st.page_link(page.script, label=page.label, icon=page.icon, width="content")
 
 
-MEASURE_LABELS = {
-    "reach": "Reach",
-    "frequency": "Frequency",
-    "depth": "Depth",
-    "cost": "Cost",
-    "failure_demand": "Failure demand",
-}
+MEASURE_LABELS = LABELS
+"""Each weight slider's label: the measure's name (:data:`cxprio.units.LABELS`)."""
 
 ADDRESS_KEY = "weights"
 """The page address keeps weights that differ from the catalogue's as

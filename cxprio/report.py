@@ -55,7 +55,7 @@ from .scoring import Scores, default_top_n, robustness, score
 from .snapshots import Snapshot, compare_quarters, quarters
 from .store import Store
 from .tables import findings_table, tier_table
-from .units import LABELS, field_label, weights_words
+from .units import LABELS, weights_words
 
 if TYPE_CHECKING:  # altair is imported when a chart is drawn: the command line starts faster
     import altair as alt
@@ -693,7 +693,7 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
     add(f"<header><h1>{_e(workshop.title)}</h1>")
     add(f"<p class=meta>Catalogue {_e(workshop.source)} · SHA-256 {_e(workshop.sha256[:12])} · "
         f"{len(catalogue.experiences):,} experiences, {len(catalogue.teams):,} teams</p>")  # fmt: skip
-    add(f"<p class=meta>Weights: {_e(_weights_text(workshop.weights))}</p></header>")
+    add(f"<p class=meta>Weights: {_e(weights_words(workshop.weights))}</p></header>")
 
     add('<section id="headline"><h2>Headline figures</h2><div class="figures">')
     for value, label in headline(workshop):
@@ -773,11 +773,6 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
         + "</body></html>\n"
     )
     return document.encode("utf-8")
-
-
-def _weights_text(weights: Mapping[str, float]) -> str:
-    """The weights as people read them: ``Reach 0.25, Frequency 0.15, ...``."""
-    return ", ".join(f"{field_label(measure)} {weight:.2f}" for measure, weight in weights.items())
 
 
 def _findings_html(findings: Sequence[Finding], title: str | None, catalogue: Catalogue) -> str:
@@ -1139,7 +1134,7 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
         [
             f"{_count(len(catalogue.experiences), 'experience')} and {_count(len(catalogue.teams), 'team')}, "
             f"from the catalogue {workshop.source}",
-            f"Weights: {_weights_text(workshop.weights)}",
+            f"Weights: {weights_words(workshop.weights)}",
         ]
     )
 

@@ -89,7 +89,8 @@ with tiers_tab:
                 with st.container(border=True):
                     st.markdown(f"**{plain(str(row.name))}**")
                     today = f" · today {tier_label(row.current)}" if isinstance(row.current, str) else ""
-                    scored = f"priority {row.priority:.0f}" if row.priority == row.priority else "not scored"
+                    priority = float(row.priority)  # type: ignore[arg-type]
+                    scored = f"priority {priority:.0f}" if priority == priority else "not scored"  # NaN: none
                     st.caption(f"#{row.rank} · {str(row.level).capitalize()} · {scored}{today}")
             if len(rows) > CARDS_PER_TIER:
                 st.caption(
@@ -155,7 +156,7 @@ with gaps_tab:
                 width="stretch",
                 column_config={
                     "name": st.column_config.TextColumn(
-                        "Experience", width=fit(rows["name"].head(ROWS_DRAWN))
+                        "Experience", width=fit(rows["name"].head(ROWS_DRAWN), heading="Experience")
                     ),
                     "ambition": st.column_config.TextColumn("Aim", width=120),
                     "current": st.column_config.TextColumn("Today", width=120),

@@ -9,6 +9,7 @@ import streamlit as st
 from board import open_page
 from board.charts import readable
 from board.show import csv_download, decision_words, defect_titles, fit, plain, show_findings
+from cxprio.headings import ROLE_NAMES
 from cxprio.ownership import RACI_KEYS, accountability_load, raci_teams, select_decisions
 
 board = open_page("Decision rights")
@@ -37,7 +38,7 @@ metrics[2].metric(
     help="Experiences whose owner is Accountable for none of their decisions",
 )
 
-ROLES = {"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"}
+ROLES = ROLE_NAMES  # A, R, C and I in words
 PAGE_ROWS = 50  # decisions drawn at once: a projector shows about 15, a laptop 30
 DECISIONS_LISTED = 200  # decisions the picker lists at once; the search box narrows them
 
@@ -145,13 +146,13 @@ with matrix_tab:
                 height="content",  # at most PAGE_ROWS rows: every one seen, none cut
                 column_config={
                     "experience": st.column_config.TextColumn(
-                        "Experience", width=fit(part["experience"]), pinned=True
+                        "Experience", width=fit(part["experience"], heading="Experience"), pinned=True
                     ),
                     "decision": st.column_config.TextColumn(
-                        "Decision", width=fit(part["decision"]), pinned=True
+                        "Decision", width=fit(part["decision"], heading="Decision"), pinned=True
                     ),
                     "defects": st.column_config.TextColumn(
-                        "Defects", width=fit(part["defects"].map(defect_titles))
+                        "Defects", width=fit(part["defects"].map(defect_titles), heading="Defects")
                     ),
                     **{
                         team: st.column_config.TextColumn(
@@ -231,7 +232,7 @@ with load_tab:
         hide_index=True,
         width="stretch",
         column_config={
-            "name": st.column_config.TextColumn("Team", width=fit(load["name"])),
+            "name": st.column_config.TextColumn("Team", width=fit(load["name"], heading="Team")),
             "team": None,
             **{key: st.column_config.NumberColumn(role, width=120) for key, role in ROLES.items()},
         },

@@ -184,28 +184,29 @@ with seams_tab:
     unowned_only = filters[2].toggle("Unowned only", key="seam_unowned_only")
     seams = filter_seams(report.seams, team=team, experience=experience, unowned_only=unowned_only)
     table = seams_table(seams, names)
+    listed = table.head(SEAMS_LISTED)  # worded for these only: a large catalogue has thousands
     # A table that wraps: every name whole on a projector; the download has every seam.
     st.table(
         pd.DataFrame(
             {
-                "Experience": table["experience_name"].map(plain),
-                "From team": table["from_team_name"].map(plain),
-                "To team": table["to_team_name"].map(plain),
-                "Into step": table["to_step"].map(plain),
+                "Experience": listed["experience_name"].map(plain),
+                "From team": listed["from_team_name"].map(plain),
+                "To team": listed["to_team_name"].map(plain),
+                "Into step": listed["to_step"].map(plain),
                 "Handoff owner": [
                     plain(names.get(owner, owner)) if isinstance(owner, str) else "Nobody"
-                    for owner in table["handoff_owner"]
+                    for owner in listed["handoff_owner"]
                 ],
                 # A seam takes its parent's priority when that is higher: say whose.
                 "Seam priority": [
                     seam_priority(priority, parent, own)
                     for priority, parent, own in zip(
-                        table["priority"], table["priority_from"], table["own_priority"], strict=True
+                        listed["priority"], listed["priority_from"], listed["own_priority"], strict=True
                     )
                 ],
-                "Risk": [f"{r:.0f}" for r in table["risk"]],
+                "Risk": [f"{r:.0f}" for r in listed["risk"]],
             }
-        ).head(SEAMS_LISTED),
+        ),
         hide_index=True,
     )
     rows_drawn_note(SEAMS_LISTED, len(table), "matching seams, riskiest first")

@@ -122,9 +122,11 @@ with everything:
         height="content" if len(rows) <= 15 else 600,  # a short table whole; a long one scrolls
         column_config=ranked_columns(top_n)
         | {  # every name whole: as wide as the longest drawn
-            "name": st.column_config.TextColumn("Experience", width=fit(drawn.column("name").to_pylist())),
+            "name": st.column_config.TextColumn(
+                "Experience", width=fit(drawn.column("name").to_pylist(), heading="Experience")
+            ),
             "owner_name": st.column_config.TextColumn(
-                "Owner", width=fit(drawn.column("owner_name").to_pylist())
+                "Owner", width=fit(drawn.column("owner_name").to_pylist(), heading="Owner")
             ),
         },
         key="ranking",

@@ -187,7 +187,9 @@ with history_tab:
         hide_index=True,
         width="stretch",
         column_config={
-            "name": st.column_config.TextColumn("Experience", width=fit(history["name"].head(50))),
+            "name": st.column_config.TextColumn(
+                "Experience", width=fit(history["name"].head(50), heading="Experience")
+            ),
             **{
                 label: st.column_config.NumberColumn(label, format="%.0f", width=fit([label]))
                 for label in labels
