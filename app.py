@@ -34,9 +34,9 @@ st.caption(
 levels = table["level"].value_counts()
 columns = st.columns(5)
 columns[0].metric("Experiences", f"{len(table):,}", help="Triggers, journeys and moments in the catalogue")
-columns[1].metric("Triggers", int(levels.get("trigger", 0)), help="Life events that start a need")
-columns[2].metric("Journeys", int(levels.get("journey", 0)), help="Multi-stage experiences")
-columns[3].metric("Moments", int(levels.get("moment", 0)), help="One-step interactions")
+columns[1].metric("Triggers", f"{int(levels.get('trigger', 0)):,}", help="Life events that start a need")
+columns[2].metric("Journeys", f"{int(levels.get('journey', 0)):,}", help="Multi-stage experiences")
+columns[3].metric("Moments", f"{int(levels.get('moment', 0)):,}", help="One-step interactions")
 coverage = "–" if seams.coverage is None else f"{seams.coverage:.0%}"
 columns[4].metric(
     "Seam coverage",

@@ -173,7 +173,8 @@ class Workshop:
             .head(count)
             .assign(
                 range=lambda t: [f"{a}–{b}" for a, b in zip(t["rank_p5"], t["rank_p95"], strict=True)],
-                ambition=lambda t: t["ambition"].fillna("").str.capitalize(),
+                ambition=lambda t: t["ambition"].fillna("no ambition").str.capitalize(),
+                level=lambda t: t["level"].str.capitalize(),
             )
         )
 

@@ -46,8 +46,8 @@ metrics[0].metric(
     "–" if report.coverage is None else f"{report.coverage:.0%}",
     help="Share of seams that have a handoff owner, weighted by the priority of their experience",
 )
-metrics[1].metric("Seams", len(report.seams))
-metrics[2].metric("Unowned seams", len(unowned))
+metrics[1].metric("Seams", f"{len(report.seams):,}")
+metrics[2].metric("Unowned seams", f"{len(unowned):,}")
 metrics[3].metric(
     "Single points of failure",
     len(report.metrics.articulation_points),

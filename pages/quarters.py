@@ -113,9 +113,11 @@ metrics[0].metric(
     f"{moved_points:+d} points" if moved_points else None,
 )
 unowned_then, unowned_now = (int(v) for v in coverage["unowned seams"])
-metrics[1].metric("Unowned seams", unowned_now, (unowned_now - unowned_then) or None, delta_color="inverse")
-metrics[2].metric("New experiences", len(comparison.new))
-metrics[3].metric("Retired", len(comparison.retired))
+metrics[1].metric(
+    "Unowned seams", f"{unowned_now:,}", (unowned_now - unowned_then) or None, delta_color="inverse"
+)
+metrics[2].metric("New experiences", f"{len(comparison.new):,}")
+metrics[3].metric("Retired", f"{len(comparison.retired):,}")
 
 slope_tab, changes_tab, performance_tab, history_tab = st.tabs(
     ["Rank movement", "New, retired and ambition", "Performance", "Priority over every quarter"]

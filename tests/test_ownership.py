@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from cxprio import load_catalogue
 from cxprio.findings import Finding
 from cxprio.generate import generate_catalogue
 from cxprio.model import Catalogue
@@ -22,6 +23,7 @@ from cxprio.ownership import (
     effective_priorities,
     filter_findings,
     filter_seams,
+    find_decisions,
     find_seams,
     graph_metrics,
     priority_sources,
@@ -34,8 +36,9 @@ from cxprio.ownership import (
     team_graph_dot,
     team_pair_risk,
 )
+from cxprio.scoring import score
 
-from .conftest import load_dict
+from .conftest import SAMPLE, load_dict
 
 TEAMS = [{"id": t, "name": f"Team {t.upper()}"} for t in ("a", "b", "c", "d", "e")]
 
@@ -669,3 +672,44 @@ def test_select_decisions_by_team_and_by_search() -> None:
     assert list(select_decisions(RACI, search="  MOVING ")["decision"]) == ["Refund", "Set the date"]
     assert list(select_decisions(RACI, search="fee")["decision"]) == ["Fee"]
     assert list(select_decisions(RACI, search="pay", defective_only=True, team="b")["decision"]) == ["Fee"]
+
+
+def test_a_decision_is_found_by_its_name_its_experience_or_a_team_and_the_faulty_come_first() -> None:
+    catalogue = load_catalogue(SAMPLE).catalogue
+    raw = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    teams = {t["id"]: t["name"] for t in raw["teams"]}
+    every = [(e["id"], d["name"]) for e in raw["experiences"] for d in e.get("decisions", [])]
+    assert [(f.experience, f.decision.name) for f in find_decisions(catalogue)] != [] and len(every) > 5
+
+    def involves(decision: dict[str, Any], name: str) -> bool:
+        ids = [
+            t
+            for key in "ARCI"
+            for t in ([decision[key]] if isinstance(decision.get(key), str) else decision.get(key, []))
+        ]
+        return any(name.lower() in teams[t].lower() for t in ids)
+
+    by_experience = next(  # an experience's name that no decision or team name holds
+        e["name"]
+        for e in raw["experiences"]
+        if e.get("decisions")
+        and not any(
+            e["name"].lower() in d["name"].lower() for x in raw["experiences"] for d in x.get("decisions", [])
+        )
+    )
+    for query in ("pricing", "MOVING", "rules", by_experience):
+        expected = [
+            (e["id"], d["name"])
+            for e in raw["experiences"]
+            for d in e.get("decisions", [])
+            if query.lower() in d["name"].lower() or query.lower() in e["name"].lower() or involves(d, query)
+        ]
+        assert [(f.experience, f.decision.name) for f in find_decisions(catalogue, query)] == expected, query
+    table = score(catalogue).table
+    faulty = analyse_ownership(
+        catalogue, dict(zip(table["id"], table["priority"], strict=True))
+    ).decision_findings
+    first = find_decisions(catalogue, "", faulty)
+    flagged = {(f.experience, f.decision) for f in faulty if f.decision}
+    marks = [(f.experience, f.decision.name) in flagged for f in first]
+    assert any(marks) and marks == sorted(marks, reverse=True)  # every faulty one before the rest

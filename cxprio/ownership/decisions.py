@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ..findings import Finding, Severity, severity_risk
-from ..model import Catalogue
+from ..model import Catalogue, Decision
 
 DEFAULT_MAX_CONSULTED = 4
 RACI_KEYS = ("experience", "decision", "defects")
@@ -242,3 +243,35 @@ def select_decisions(
     kept = table[keep]
     kept = kept.iloc[(kept["defects"] == "").to_numpy().argsort(kind="stable")]
     return kept[[*RACI_KEYS, *raci_teams(kept)]].reset_index(drop=True)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDecision:
+    """A decision and the experience it belongs to."""
+
+    experience: str  # id
+    experience_name: str
+    decision: Decision
+
+
+def find_decisions(
+    catalogue: Catalogue, query: str = "", findings: Iterable[Finding] = ()
+) -> list[FoundDecision]:
+    """The decisions whose name, experience's name or any team's name (in any role)
+    holds ``query`` (case-insensitive), in catalogue order; with no query, every decision,
+    those with a finding in ``findings`` first: the ones worth a question."""
+    names = catalogue.team_names()
+    words = query.strip().lower()
+    found = [
+        FoundDecision(experience.id, experience.name, decision)
+        for experience in catalogue.experiences
+        for decision in experience.decisions
+        if not words
+        or words in decision.name.lower()
+        or words in experience.name.lower()
+        or any(words in names.get(team, team).lower() for role in decision.roles().values() for team in role)
+    ]
+    if not words:
+        faulty = {(f.experience, f.decision) for f in findings if f.decision}
+        found.sort(key=lambda item: (item.experience, item.decision.name) not in faulty)
+    return found
