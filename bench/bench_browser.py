@@ -165,10 +165,9 @@ def timed(action: Callable[[], None], runs: Runs, ready: Callable[[], None]) -> 
     return time.perf_counter() - start
 
 
-def top_three(page: Any) -> str:
-    return str(
-        page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Top 3 now:").first.inner_text()
-    )
+def top_ten(page: Any) -> str:
+    """The Priorities page's answer: its top table, as text."""
+    return str(page.locator('[data-testid="stTable"] tbody').first.inner_text())
 
 
 def one_run(browser: Any, catalogue: Path, organisation: str) -> dict[str, float]:
@@ -207,15 +206,17 @@ def one_run(browser: Any, catalogue: Path, organisation: str) -> dict[str, float
             runs,
             lambda: page.get_by_text("the 5th to 95th percentile rank").first.wait_for(),
         )
-        before = top_three(page)
+        before = top_ten(page)
         slider = page.locator('[data-testid="stSlider"]').filter(has_text="Reach").get_by_role("slider")
         slider.focus()
         figures["slider to re-ordered table"] = timed(
             lambda: slider.press("End"),
             runs,
             lambda: page.wait_for_function(
-                """(before) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
-                    .some(e => e.innerText.startsWith('Top 3 now:') && e.innerText !== before)""",
+                """(before) => {
+                    const top = document.querySelector('[data-testid="stTable"] tbody');
+                    return top !== null && top.innerText !== before;
+                }""",
                 arg=before,
                 polling=20,
             ),

@@ -534,8 +534,8 @@ def test_a_large_catalogue_bands_the_ambition_chart_and_draws_the_first_1000_gap
     assert any(f"{measured:,} experiences are too many to draw one by one" in c.value for c in app.caption)
     (listed,) = [x for x in app.expander if "findings in all" in x.label]
     total = int(listed.label.split()[0].replace(",", ""))
-    assert total > 200 and len(listed.table[0].value) == 180  # the most important 200, after the first 20
-    assert any(f"The first 200 of {total:,} findings" in c.value for c in listed.caption)
+    assert total > 100 and len(listed.table[0].value) == 80  # the most important 100, after the first 20
+    assert any(f"The first 100 of {total:,} findings" in c.value for c in listed.caption)
     under = next(d.value for d in app.dataframe if "gap" in d.value.columns)  # the first: under
     assert len(under) == 1000 and list(under["gap"]) == sorted(under["gap"], reverse=True)
     assert any(f"The first 1,000 of {short:,} under-delivering" in c.value for c in app.caption)
