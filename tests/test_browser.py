@@ -595,7 +595,7 @@ def test_a_page_opened_first_on_a_fresh_server_gets_the_whole_board(
         reach = page.locator('[data-testid="stSlider"]').filter(has_text="Reach")
         weight = load_catalogue(SAMPLE).catalogue.scoring.weights.reach
         expect(reach.locator('[data-testid="stSliderThumbValue"]')).to_have_text(f"{weight:.2f}")
-        assert page.get_by_text("Reset to the catalogue's weights").first.is_visible()
+        expect(page.get_by_text("Reset to the catalogue's weights").first).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0
         context.close()
 

@@ -227,6 +227,7 @@ def test_presentation_mode_hides_the_sidebar_and_every_control_and_stays_on(scre
     screen.get_by_text("How sure:").first.wait_for()
     settle(screen)
     expect(screen.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(screen.get_by_role("button", name="Leave presentation mode")).to_be_visible()  # drawn, the way out
     # Tabs stay: they are how the presenter shows a page's details (its charts).
     controls = screen.locator(
         "input, textarea, select, [role=slider], [role=combobox], button:not([role=tab])"
