@@ -39,9 +39,9 @@ from streamlit.testing.v1 import AppTest
 
 from board.sidebar import PAGES
 from cxprio import Catalogue, load_catalogue
-from cxprio.generate import generate_catalogue
-from cxprio.scoring import robustness, score
-from cxprio.tables import descendants
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.method.scoring import robustness, score
+from cxprio.outputs.tables import descendants
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 21

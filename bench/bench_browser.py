@@ -47,7 +47,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cxprio.generate import generate_catalogue  # noqa: E402
+from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
 
 CHROMIUM = os.environ.get("CXPRIO_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

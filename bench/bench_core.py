@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cxprio import load_catalogue
-from cxprio.generate import generate_catalogue
-from cxprio.scoring import rank, robustness, score
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.method.scoring import rank, robustness, score
 
 TEAMS = {1_000: 60, 10_000: 300}
 

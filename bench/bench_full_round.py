@@ -46,7 +46,7 @@ from cxprio.rounds import (  # noqa: E402
     record,
     reveal,
 )
-from cxprio.store import Store, import_file  # noqa: E402
+from cxprio.store.versions import Store, import_file  # noqa: E402
 
 EXPERIENCES = ["query-a-bill", "moving-home", "move-in", "change-tariff", "resolve-a-complaint"]
 TIERS = ["unique", "distinct", "competitive", "uncompetitive"]

@@ -24,9 +24,9 @@ import networkx as nx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cxprio import parse_catalogue
-from cxprio.generate import generate_catalogue
-from cxprio.ownership import analyse_ownership, team_graph_dot
-from cxprio.scoring import score
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.method.ownership import analyse_ownership, team_graph_dot
+from cxprio.method.scoring import score
 
 
 def main() -> int:

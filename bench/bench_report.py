@@ -1,4 +1,4 @@
-"""Benchmark of the workshop pack (cxprio.report): each format made from a catalogue file.
+"""Benchmark of the workshop pack (cxprio.outputs.report): each format made from a catalogue file.
 
 For generated catalogues of 1,000 and 10,000 experiences (60 and 300 teams), with a
 quarter comparison of two snapshots, it times the HTML report, the Excel workbook and
@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cxprio import parse_catalogue  # noqa: E402
-from cxprio.generate import generate_catalogue  # noqa: E402
-from cxprio.report import build, gather, newest_history  # noqa: E402
-from cxprio.snapshots import take_snapshot  # noqa: E402
-from cxprio.store import Store, import_file  # noqa: E402
+from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
+from cxprio.outputs.report import build, gather, newest_history  # noqa: E402
+from cxprio.store.snapshots import take_snapshot  # noqa: E402
+from cxprio.store.versions import Store, import_file  # noqa: E402
 
 SIZES = {1_000: (60, 3, 5.0), 10_000: (300, 1, 30.0)}  # experiences: teams, runs, target (s)
 FORMATS = ("html", "xlsx", "pptx")

@@ -45,12 +45,12 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from cxprio import parse_catalogue  # noqa: E402
-from cxprio.edit import Edit  # noqa: E402
+from cxprio.catalogue.edit import Edit  # noqa: E402
+from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
 from cxprio.errors import StaleVersion, UsageError  # noqa: E402
-from cxprio.generate import generate_catalogue  # noqa: E402
-from cxprio.saving import save_edits  # noqa: E402
-from cxprio.snapshots import compare_quarters, take_snapshot  # noqa: E402
-from cxprio.store import Store, import_file  # noqa: E402
+from cxprio.store.saving import save_edits  # noqa: E402
+from cxprio.store.snapshots import compare_quarters, take_snapshot  # noqa: E402
+from cxprio.store.versions import Store, import_file  # noqa: E402
 
 EDITORS = 20
 SAVES_EACH = 10

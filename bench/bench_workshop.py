@@ -51,8 +51,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_store import database  # noqa: E402
 
 from cxprio import parse_catalogue  # noqa: E402
-from cxprio.generate import generate_catalogue  # noqa: E402
-from cxprio.model import MEASURES  # noqa: E402
+from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
+from cxprio.catalogue.model import MEASURES  # noqa: E402
 from cxprio.rounds import (  # noqa: E402
     CRITERIA,
     facilitator_view,
@@ -65,7 +65,7 @@ from cxprio.rounds import (  # noqa: E402
     reveal,
     scores,
 )
-from cxprio.store import Store, import_file  # noqa: E402
+from cxprio.store.versions import Store, import_file  # noqa: E402
 
 PARTICIPANTS = 20
 SCORES_EACH = 50

@@ -6,7 +6,7 @@ catalogue and ranks it under the sliders' weights, and returns the :class:`Board
 page draws from. Everything computed comes from
 ``cxprio``; this package only caches it and draws it.
 
-Modules: :mod:`.startup` (which file, read ahead at start), :mod:`.source` (which
+Modules: :mod:`.startup` (which file, the interpreter's settings), :mod:`.source` (which
 catalogue, loading), :mod:`.state` (the board and its caches), :mod:`.ranges` (rank
 ranges in the background), :mod:`.sidebar` (pages and weights), :mod:`.presenting`
 (presentation mode), :mod:`.show`
@@ -15,19 +15,14 @@ ranges in the background), :mod:`.sidebar` (pages and weights), :mod:`.presentin
 
 from __future__ import annotations
 
-from . import startup
+import streamlit as st
 
-# First of all, while the libraries below load: start reading the catalogue file.
-startup.read_ahead()
+from cxprio import CatalogueError
+from cxprio.method.scoring import ranking
 
-import streamlit as st  # noqa: E402
-
-from cxprio import CatalogueError  # noqa: E402
-from cxprio.scoring import ranking  # noqa: E402
-
-from . import access, presenting, sidebar, source  # noqa: E402
-from .show import plain, sentence, show_problems  # noqa: E402
-from .state import Board  # noqa: E402
+from . import access, presenting, sidebar, source, startup
+from .show import plain, sentence, show_problems
+from .state import Board
 
 __all__ = ["Board", "open_page"]
 
@@ -59,6 +54,7 @@ def open_page(title: str, *, controls: bool = True) -> Board:
     An invalid catalogue shows its errors: above the last version that loaded, when the
     session has one, or alone, and then the page stops.
     """
+    startup.configure()
     st.set_page_config(
         page_title=f"{title} · cxprio",
         page_icon=PAGE_ICON,

@@ -42,7 +42,7 @@ from typing import Any
 
 import streamlit as st
 
-from cxprio.limits import PERSON_NAME_LENGTH
+from cxprio.catalogue.limits import PERSON_NAME_LENGTH
 from cxprio.texts import problem_in
 from cxprio.throttle import Throttle, seconds_words
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import streamlit as st
 
-from cxprio.edit import Edit
-from cxprio.model import MEASURES, Experience
-from cxprio.store import Store, Version
+from cxprio.catalogue.edit import Edit
+from cxprio.catalogue.model import MEASURES, Experience
+from cxprio.store.versions import Store, Version
 
 from .show import keep_message, message_once
 
@@ -50,7 +50,7 @@ class Conflict:
 
 
 def values_of(experience: Experience) -> dict[str, Any]:
-    """The editable values of an experience, by field (as :mod:`cxprio.edit` names them)."""
+    """The editable values of an experience, by field (as :mod:`cxprio.catalogue.edit` names them)."""
     values: dict[str, Any] = {f"measures.{m}": getattr(experience.measures, m) for m in MEASURES}
     values["ambition"] = experience.ambition.value if experience.ambition else None
     values["current"] = experience.current.value if experience.current else None

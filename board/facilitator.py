@@ -16,8 +16,8 @@ from datetime import UTC, datetime, time
 import streamlit as st
 
 from cxprio import CatalogueError
+from cxprio.catalogue.model import Catalogue, Level
 from cxprio.errors import StaleVersion, StoreError, UsageError
-from cxprio.model import Catalogue, Level
 from cxprio.rounds import (
     CRITERIA,
     DEFAULT_MAX_PARTICIPANTS,
@@ -47,8 +47,8 @@ from cxprio.rounds import (
     scores_csv,
     select_experiences,
 )
-from cxprio.snapshots import parse_quarter, take_snapshot
-from cxprio.store import Store
+from cxprio.store.snapshots import parse_quarter, take_snapshot
+from cxprio.store.versions import Store
 
 from . import access, source
 from .rounds import (

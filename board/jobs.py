@@ -2,18 +2,12 @@
 for what it will need and finds it done, or waits for the same computation rather than
 starting another.
 
-A job is pure Python work (the ownership analysis of 10,000 experiences holds the
-interpreter for half a second), and the server's web thread needs the same interpreter
-lock to send each message and file to the browser. At Python's default switch interval
-(5 ms) the web thread waited up to 5 ms for the lock after every send, which made the
-first page on a fresh server 0.3 s slower at that size while the analysis ran. Importing
-this module sets the interval to :data:`SWITCH_INTERVAL`: the web thread takes its turn
-sooner, and the job loses well under 1% of its speed.
+A job is pure Python work, which shares the interpreter with the server's web thread:
+see :data:`board.startup.SWITCH_INTERVAL`.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -22,17 +16,6 @@ from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-
-AFTER_RUN_THREAD = "cxprio-after-run"
-"""The name of each thread :func:`after_this_run` starts."""
-
-AFTER_RUN_LIMIT = 5.0
-"""How long (seconds) :func:`after_this_run` waits at most for the run to end."""
-
-SWITCH_INTERVAL = 0.001
-"""Seconds a thread holding the interpreter lock runs before another waiting for it may
-take it (Python's default: 0.005)."""
-sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
 
 
 class Jobs(Generic[K, V]):
@@ -77,24 +60,3 @@ class Jobs(Generic[K, V]):
         """Drop ``key``'s future (one that failed, say), so the next request starts it again."""
         with self._lock:
             self._futures.pop(key, None)
-
-
-def after_this_run(work: Callable[[], object], *, limit: float = AFTER_RUN_LIMIT) -> None:
-    """Call ``work`` on a thread of its own once the calling thread has ended, or after
-    ``limit`` seconds.
-
-    Called from a page, the calling thread is that page's script run, which ends once the
-    run is over and its last messages are on their way to the browser. Work started from
-    the page's last line took the interpreter from that end of the run: at 10,000
-    experiences, the store's import and the ownership analysis made the first Overview
-    show in full about 0.3 s later than no work at all did (0.95 s against 0.67 s from
-    the last line to the browser, means of three runs); started this way, about half of
-    that remains (0.8 s, nine runs).
-    """
-    caller = threading.current_thread()
-
-    def when_ended() -> None:
-        caller.join(limit)
-        work()
-
-    threading.Thread(target=when_ended, name=AFTER_RUN_THREAD, daemon=True).start()

@@ -1,4 +1,4 @@
-"""The workshop pack on the board (:mod:`cxprio.report`): built in the background, with
+"""The workshop pack on the board (:mod:`cxprio.outputs.report`): built in the background, with
 its progress on screen, then downloaded.
 
 A pack of 10,000 experiences takes several seconds to build, so a click starts it on a
@@ -18,9 +18,9 @@ from typing import Any
 import streamlit as st
 
 from cxprio.errors import StoreError
-from cxprio.report import FORMATS, build, file_name, gather, newest_history
+from cxprio.outputs.report import FORMATS, build, file_name, gather, newest_history
 from cxprio.rounds import Round, list_rounds, round_record
-from cxprio.snapshots import list_snapshots
+from cxprio.store.snapshots import list_snapshots
 
 from .jobs import Jobs
 from .show import NO_RERUN, plain

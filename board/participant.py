@@ -16,8 +16,8 @@ from typing import Any
 
 import streamlit as st
 
+from cxprio.catalogue.model import Catalogue, Tier
 from cxprio.errors import StoreError
-from cxprio.model import Catalogue, Tier
 from cxprio.rounds import (
     JUDGEMENT,
     TIER,
@@ -34,7 +34,7 @@ from cxprio.rounds import (
     rejoin,
     scores,
 )
-from cxprio.store import Store
+from cxprio.store.versions import Store
 from cxprio.throttle import Throttle, seconds_words
 from cxprio.units import LABELS, is_fact, with_unit
 

@@ -18,10 +18,10 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
+from cxprio.catalogue.model import Catalogue
 from cxprio.errors import StoreError
-from cxprio.model import Catalogue
 from cxprio.rounds import FacilitatorView, RoundError, facilitator_view, get_round
-from cxprio.store import Store
+from cxprio.store.versions import Store
 from cxprio.units import LABELS
 
 from .rounds import (

@@ -1,7 +1,7 @@
 """Rank ranges computed in the background, so the ranked table never waits for them.
 
 The ranges re-rank every experience under 500 nearby weightings (see
-:func:`cxprio.scoring.robustness`): about 10 ms at 1,000 experiences and over 100 ms at
+:func:`cxprio.method.scoring.robustness`): about 10 ms at 1,000 experiences and over 100 ms at
 10,000, at every new weighting. A page looks up what is known with :func:`RangeJobs.peek`,
 draws what it has, and asks for the missing ranges with :func:`RangeJobs.request` as its
 last step, once everything else is on screen, so the work never competes with drawing
@@ -39,7 +39,7 @@ POLL_SECONDS = 0.25
 @dataclass(frozen=True)
 class RankRanges:
     """One weighting's rank ranges, one row per experience in id order: the table
-    :func:`cxprio.scoring.robustness` returns, and the two displayed columns built once."""
+    :func:`cxprio.method.scoring.robustness` returns, and the two displayed columns built once."""
 
     frame: pd.DataFrame
     text: pa.Array  # "p5–p95"

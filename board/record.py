@@ -6,9 +6,7 @@ behind the latest version is rewritten from it; a file holding a text no version
 held is imported as a new version. The import (parsing the version before, comparing
 them and writing) runs in the background, so the first page never waits for it: until
 it is done, the board shows the file itself, which is what the import makes the
-latest. A server's first import also waits for its first page to be drawn
-(:func:`page_drawn`), up to :data:`FIRST_PAGE_WAIT` seconds: run alongside, it took
-the interpreter from that page half the time.
+latest.
 """
 
 from __future__ import annotations
@@ -20,10 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxprio.catalogue.loading import LoadedCatalogue
 from cxprio.errors import StoreError
-from cxprio.model import Catalogue
-from cxprio.saving import clean_temporary, mirror
-from cxprio.store import Imported, Store, Version, database_url, import_file
+from cxprio.store.saving import clean_temporary, mirror
+from cxprio.store.versions import Imported, Store, Version, database_url, import_file
 
 from .jobs import Jobs
 
@@ -33,10 +31,6 @@ RETRY_SECONDS = 30.0
 LATEST_MAX_AGE = 1.0
 """How old (seconds) the board's knowledge of the latest version may be: every click
 asks, and a save on another replica shows within a second."""
-
-FIRST_PAGE_WAIT = 3.0
-"""How long (seconds) a server's first import waits at most for :func:`page_drawn`: a
-first visitor may land on a page that does not say it was drawn, or stop early."""
 
 _STORES: dict[str, Store] = {}
 _FAILED: dict[str, tuple[float, StoreError]] = {}
@@ -48,7 +42,6 @@ _LOOKED: set[tuple[str, str]] = set()
 _HELD: set[tuple[str, str]] = set()
 """(database, SHA-256) of texts the store is known to hold."""
 _MIRROR_LOCKS: dict[tuple[str, str], threading.Lock] = {}
-_DRAWN = threading.Event()  # set once a page of this server has been drawn
 
 
 @dataclass(frozen=True)
@@ -69,7 +62,7 @@ class Record:
 
 
 def open_store() -> Store:
-    """The store of :func:`cxprio.store.database_url`, opened (and migrated) once per
+    """The store of :func:`cxprio.store.versions.database_url`, opened (and migrated) once per
     server. Raises :class:`StoreError`; after a failure, tries again only after
     :data:`RETRY_SECONDS`, so a database that is down does not slow every click."""
     url = database_url()
@@ -90,7 +83,10 @@ def open_store() -> Store:
 
 
 def sync(
-    store: Store, source: str, sha256: str, known: Callable[[str], Catalogue | None] = lambda _sha256: None
+    store: Store,
+    source: str,
+    sha256: str,
+    known: Callable[[str], LoadedCatalogue | None] = lambda _sha256: None,
 ) -> Record:
     """Where the file ``source`` (content ``sha256``, valid) stands, by the rule that
     the store is the one truth and the file its mirror:
@@ -160,13 +156,9 @@ def _mirroring(key: tuple[str, str]) -> Iterator[None]:
         yield
 
 
-def page_drawn() -> None:
-    """Say that a page has been drawn: imports no longer wait for it (see the module's text)."""
-    _DRAWN.set()
-
-
-def _import(store: Store, source: str, sha256: str, known: Callable[[str], Catalogue | None]) -> Imported:
-    _DRAWN.wait(FIRST_PAGE_WAIT)  # a set event returns at once
+def _import(
+    store: Store, source: str, sha256: str, known: Callable[[str], LoadedCatalogue | None]
+) -> Imported:
     imported = import_file(store, source, known=known)
     if imported.version.sha256 != sha256:  # the file changed again while it was imported
         raise StoreError(

@@ -28,8 +28,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pandas as pd
 import streamlit as st
 
-from cxprio import charts
-from cxprio.model import Catalogue
+from cxprio.catalogue.model import Catalogue
+from cxprio.outputs import charts
 from cxprio.rounds import AMBITION, Aggregate, Round, dot_tables, readable_results
 from cxprio.units import LABELS
 
@@ -150,7 +150,7 @@ def dots_chart(
     *,
     width: int = 420,
 ) -> None:
-    """The scores of ``summaries`` as anonymous dots (:func:`cxprio.charts.score_dots`),
+    """The scores of ``summaries`` as anonymous dots (:func:`cxprio.outputs.charts.score_dots`),
     each panel ``width`` pixels wide beside its labels."""
     if not summaries:
         return

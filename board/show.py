@@ -16,16 +16,16 @@ import numpy.typing as npt
 import pandas as pd
 import streamlit as st
 
+from cxprio.catalogue.model import Decision, Tier
 from cxprio.errors import Problem, StoreError
-from cxprio.exports import csv_text
-from cxprio.findings import KINDS, Finding
-from cxprio.model import Decision, Tier
-from cxprio.tables import findings_table, with_weights
+from cxprio.method.findings import KINDS, Finding
+from cxprio.outputs.exports import csv_text
+from cxprio.outputs.tables import findings_table, with_weights
 from cxprio.texts import field_words
 from cxprio.units import as_written
 
 if TYPE_CHECKING:
-    from cxprio.store import Store
+    from cxprio.store.versions import Store
 
     from .ranges import RankRanges
     from .state import Board
@@ -86,7 +86,7 @@ def tier_label(value: object) -> str:
 
 
 def gap_table(gaps: pd.DataFrame, way: str) -> pd.DataFrame:
-    """Rows of :func:`cxprio.ambition.delivery_gap` (with ``gap`` made positive) as a
+    """Rows of :func:`cxprio.method.ambition.delivery_gap` (with ``gap`` made positive) as a
     table that wraps: the experience, its aim, where it is today, and how far off."""
     return pd.DataFrame(
         {
@@ -134,7 +134,7 @@ def fit(texts: Iterable[object], *, heading: str = "", least: int = 60, most: in
 
 
 def mover_table(movers: pd.DataFrame) -> pd.DataFrame:
-    """Risers or fallers (:class:`cxprio.compare.Comparison`) as a table that wraps: the
+    """Risers or fallers (:class:`cxprio.method.compare.Comparison`) as a table that wraps: the
     experience, its rank then and now, and the reasons recorded for its changes."""
     return pd.DataFrame(
         {
@@ -153,7 +153,7 @@ def mover_table(movers: pd.DataFrame) -> pd.DataFrame:
 
 
 def performance_table(performance: pd.DataFrame, then: str, now: str) -> pd.DataFrame:
-    """Performance then and now (:class:`cxprio.compare.Comparison`) as a table that wraps."""
+    """Performance then and now (:class:`cxprio.method.compare.Comparison`) as a table that wraps."""
     return pd.DataFrame(
         {
             "Experience": performance["name"].map(plain),
@@ -293,8 +293,8 @@ def csv_download(
 ) -> None:
     """A download button whose CSV (and, given a function, whose table) is only built when
     someone clicks it. Given ``weights``, every row ends with the weights the figures come
-    from (:func:`cxprio.tables.with_weights`); ``None`` is for a table that has them already
-    or needs none. No text in it runs as a formula (:func:`cxprio.exports.csv_text`)."""
+    from (:func:`cxprio.outputs.tables.with_weights`); ``None`` is for a table that has them already
+    or needs none. No text in it runs as a formula (:func:`cxprio.outputs.exports.csv_text`)."""
 
     def csv() -> bytes:
         table = frame if isinstance(frame, pd.DataFrame) else frame()

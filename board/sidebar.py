@@ -9,8 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from cxprio import LoadedCatalogue, UsageError
-from cxprio.model import MEASURES
-from cxprio.scoring import format_weights, parse_weights, resolve_weights
+from cxprio.catalogue.model import MEASURES
+from cxprio.method.scoring import format_weights, parse_weights, resolve_weights
 from cxprio.units import LABELS
 
 from .record import Record
@@ -57,7 +57,7 @@ MEASURE_LABELS = LABELS
 
 ADDRESS_KEY = "weights"
 """The page address keeps weights that differ from the catalogue's as
-``?weights=reach:0.40,frequency:0.10,...`` (:func:`cxprio.scoring.format_weights`)."""
+``?weights=reach:0.40,frequency:0.10,...`` (:func:`cxprio.method.scoring.format_weights`)."""
 
 _WEIGHTS = "weights"  # session key: the session's _Kept weights
 
@@ -88,7 +88,7 @@ def _reset() -> None:
 def from_address(text: str, defaults: dict[str, float], top: float) -> tuple[dict[str, float], list[str]]:
     """The weights an address asks for, over the catalogue's, and a note for each part
     ignored: one that does not read as ``measure:weight`` (see
-    :func:`cxprio.scoring.parse_weights`), or a weight above the sliders' ``top``."""
+    :func:`cxprio.method.scoring.parse_weights`), or a weight above the sliders' ``top``."""
     given, notes = parse_weights(text)
     for name, value in list(given.items()):
         if value > top:

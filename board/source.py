@@ -1,14 +1,15 @@
 """Which catalogue the board shows, and loading it: a file (``-- PATH``,
 ``$CXPRIO_CATALOGUE`` or the sample) or, for one session, an upload.
 
-Reading goes through the core (:func:`cxprio.catalogue.read_catalogue_file`, with its
+Reading goes through the core (:func:`cxprio.catalogue.loading.read_catalogue_file`, with its
 size cap); the loaded catalogue is cached per source and content hash, so an edited file
-is loaded again and an unchanged one is not.
+is loaded again and an unchanged one is not. A file that holds the store's latest version
+is not parsed at all: the store keeps that version's catalogue, validated when its text
+entered the store (:meth:`cxprio.store.versions.Store.catalogue`).
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import threading
 from dataclasses import replace
@@ -17,14 +18,12 @@ from typing import cast
 import streamlit as st
 
 from cxprio import CatalogueError, parse_catalogue
-from cxprio._gc import collector_paused
-from cxprio.catalogue import read_catalogue_file
-from cxprio.checking import Checked, check_apart
+from cxprio.catalogue.checking import Checked, check_apart
+from cxprio.catalogue.loading import LoadedCatalogue, read_catalogue_file
 from cxprio.errors import CatalogueReadError, Problem, ProblemLevel, StoreError
-from cxprio.model import Catalogue
-from cxprio.store import Store, Version
+from cxprio.store.versions import Store, Version
 
-from . import record, startup
+from . import record
 from .record import Record
 from .startup import configured_path as configured_path  # which file: decided at start
 from .state import Memo, Prepared, prepare
@@ -53,7 +52,7 @@ _CHECKED = "checked_upload"  # session key: (sha256, Checked) of the last upload
 
 def check_upload(name: str, content: bytes) -> Checked:
     """An upload (or pasted text) named ``name``, checked in a process of its own
-    (:func:`cxprio.checking.check_apart`), once per session for the same bytes and one
+    (:func:`cxprio.catalogue.checking.check_apart`), once per session for the same bytes and one
     upload at a time on this server; raises :class:`UploadsBusy` when another session's
     check held the server for longer than :data:`UPLOAD_WAIT`.
 
@@ -152,25 +151,7 @@ def _load(source: str, sha256: str, _content: bytes | None) -> Prepared:
                     )
                 ]
             )
-    # A catalogue of 10,000 experiences is about a million objects that live as long as
-    # the server keeps the version. Left to the cyclic garbage collector, they were
-    # scanned again and again (0.3 s of the first page at that size); frozen, they are
-    # skipped by every collection and still freed, by reference counting, when the
-    # version leaves the cache. What else is alive now is frozen too: the server's
-    # long-lived objects, for the most part. The collector stays off until then, so
-    # preparing the board does not scan the new objects first (0.1 s at that size).
-    document, reading = startup.take(source, content)  # read in another process at start
-    try:
-        with collector_paused():
-            references = reading.references if reading is not None else None
-            prepared = prepare(
-                parse_catalogue(content, source=source, document=document, references=references)
-            )
-            gc.freeze()
-    finally:
-        if reading is not None:
-            reading.close()
-    return prepared
+    return prepare(parse_catalogue(content, source=source))
 
 
 _KNOWN: Memo[tuple[str, str], Prepared] = Memo(8)
@@ -195,10 +176,7 @@ def load() -> tuple[Prepared, CatalogueError | None, Record]:
     as it is, falling back to the last version of it that loaded on this server; with
     nothing to fall back on, the :class:`CatalogueError` is raised.
     """
-    try:
-        return _load_shown()
-    finally:
-        startup.discard()  # at most the first load of a server takes it
+    return _load_shown()
 
 
 def _load_shown() -> tuple[Prepared, CatalogueError | None, Record]:
@@ -212,7 +190,9 @@ def _load_shown() -> tuple[Prepared, CatalogueError | None, Record]:
         return prepared, stale, Record(None, problem=problem)
     try:
         source, sha256, content = source_version()
-        shown = _KNOWN.get((source, sha256), lambda: _load(source, sha256, content))
+        shown = _kept(store, source, sha256) or _KNOWN.get(
+            (source, sha256), lambda: _load(source, sha256, content)
+        )
     except CatalogueError as exc:
         try:
             latest = store.latest()
@@ -234,6 +214,18 @@ def _load_shown() -> tuple[Prepared, CatalogueError | None, Record]:
     return _load_version(store, source, where.version), None, where
 
 
+def _kept(store: Store, source: str, sha256: str) -> Prepared | None:
+    """The store's latest version when the file holds its text, as the store keeps it
+    (valid, and not parsed again); None otherwise, or when the store cannot say."""
+    try:
+        latest = store.latest(max_age=record.LATEST_MAX_AGE)
+        if latest is None or latest.sha256 != sha256:
+            return None
+        return _load_version(store, source, latest)
+    except StoreError:
+        return None
+
+
 def _load_upload(source: str, sha256: str, content: bytes | None) -> Prepared:
     """An upload, checked already, loaded for the board: one at a time on this server,
     like every check of an upload, waiting for its turn."""
@@ -241,10 +233,10 @@ def _load_upload(source: str, sha256: str, content: bytes | None) -> Prepared:
         return _load(source, sha256, content)
 
 
-def _parsed(source: str, sha256: str) -> Catalogue | None:
-    """The catalogue with this SHA-256 when the board has it parsed already."""
+def _parsed(source: str, sha256: str) -> LoadedCatalogue | None:
+    """The catalogue with this SHA-256 when the board has it validated already."""
     prepared = _KNOWN.peek((source, sha256))
-    return prepared.loaded.catalogue if prepared is not None else None
+    return prepared.loaded if prepared is not None else None
 
 
 def _load_file(error: CatalogueError | None = None) -> tuple[Prepared, CatalogueError | None]:
@@ -279,6 +271,4 @@ def _load_version(store: Store, source: str, version: Version) -> Prepared:
 
 @st.cache_resource(show_spinner="Loading the catalogue…", max_entries=8)
 def _load_stored(source: str, sha256: str, _store: Store, version_id: int) -> Prepared:
-    prepared = prepare(parse_catalogue(_store.text(version_id), source=source))
-    gc.freeze()  # as in _load
-    return prepared
+    return prepare(_store.catalogue(version_id, source=source))

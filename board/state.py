@@ -17,9 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from cxprio import CatalogueError, LoadedCatalogue
-from cxprio.ambition import AmbitionReport, check_ambition
-from cxprio.model import MEASURES, Catalogue, Level, Tier
-from cxprio.ownership import (
+from cxprio.catalogue.model import MEASURES, Catalogue, Level, Tier
+from cxprio.method.ambition import AmbitionReport, check_ambition
+from cxprio.method.ownership import (
     Handoffs,
     OwnershipReport,
     Seam,
@@ -27,11 +27,11 @@ from cxprio.ownership import (
     priority_sources,
     raci_table,
 )
-from cxprio.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
-from cxprio.tables import descendants, distinct_names, matching, table_makers
+from cxprio.method.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
+from cxprio.outputs.tables import descendants, distinct_names, matching, table_makers
 
-from . import ranges, record
-from .jobs import Jobs, after_this_run
+from . import ranges
+from .jobs import Jobs
 from .ranges import RankRanges
 from .record import Record
 
@@ -104,7 +104,7 @@ class Prepared:
     def matching(
         self, levels: tuple[str, ...], team: str | None, tiers: tuple[str, ...], search: str
     ) -> npt.NDArray[np.bool_] | None:
-        """The id-order mask of :func:`cxprio.tables.matching` (None: every experience)."""
+        """The id-order mask of :func:`cxprio.outputs.tables.matching` (None: every experience)."""
         return self._matches.get(
             (levels, team, tiers, search),
             lambda: matching(self.norm, levels=levels, team=team, tiers=tiers, search=search),
@@ -240,7 +240,7 @@ class Board:
 
     @functools.cached_property
     def table(self) -> pd.DataFrame:
-        """Every experience ranked, as :func:`cxprio.scoring.rank` returns it (plus ``owner_name``)."""
+        """Every experience ranked, as :func:`cxprio.method.scoring.rank` returns it (plus ``owner_name``)."""
         return ranked_table(self.norm, self.ranked)
 
     @property
@@ -249,7 +249,7 @@ class Board:
 
     @functools.cached_property
     def scores(self) -> Scores:
-        """The ranking as :func:`cxprio.scoring.score` returns it, built once per run."""
+        """The ranking as :func:`cxprio.method.scoring.score` returns it, built once per run."""
         return Scores(self.table.drop(columns=["owner_name"]), self.weights, self.norm.warnings, self.norm)
 
     def ambition(self) -> AmbitionReport:
@@ -278,15 +278,9 @@ class Board:
         return self.prefetch_ownership().result()
 
     def drawn(self) -> None:
-        """Say the page is drawn: once its run has ended (:func:`board.jobs.after_this_run`),
-        what waited for that starts: the store's import of a new catalogue file (see
-        :func:`board.record.page_drawn`) and the whole ownership analysis under these
-        weights, for the Ownership and Decision rights pages."""
-
-        def start() -> None:  # one after the other: each takes the interpreter while it runs
-            self.prefetch_ownership().add_done_callback(lambda _: record.page_drawn())
-
-        after_this_run(start)
+        """Say the page is drawn: the whole ownership analysis under these weights starts
+        in the background, for the Ownership and Decision rights pages."""
+        self.prefetch_ownership()
 
     def prefetch_ownership(self) -> Future[OwnershipReport]:
         """The ownership analysis under these weights, started in the background unless it
@@ -302,13 +296,13 @@ class Board:
         return _ANALYSES.request((self.sha256, self.weight_key), work)
 
     def raci(self) -> pd.DataFrame:
-        """The RACI table with each decision's defects (:func:`cxprio.ownership.raci_table`),
+        """The RACI table with each decision's defects (:func:`cxprio.method.ownership.raci_table`),
         kept for the catalogue version: roles and defects do not depend on the weights."""
         return _raci(self.prepared, self.ownership())
 
     def table_makers(self) -> dict[str, Callable[[], pd.DataFrame]]:
         """Every table the board shows, by CSV name, each built when called (see
-        :func:`cxprio.tables.table_makers`)."""
+        :func:`cxprio.outputs.tables.table_makers`)."""
         return table_makers(self.catalogue, self.scores, self.ambition(), self.ownership())
 
     def ranges_key(self, top_n: int) -> Hashable:
@@ -338,7 +332,7 @@ class Board:
         tiers: Sequence[str] = (),
         search: str = "",
     ) -> npt.NDArray[np.intp]:
-        """The rows that pass the filters (see :func:`cxprio.tables.matching`), by rank."""
+        """The rows that pass the filters (see :func:`cxprio.outputs.tables.matching`), by rank."""
         mask = self.prepared.matching(tuple(levels), team, tuple(tiers), search.strip())
         order = self.ranked.order
         return order if mask is None else order[mask[order]]

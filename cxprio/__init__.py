@@ -13,11 +13,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogueError, CatalogueReadError, CxprioError, Problem, UsageError
+from cxprio.errors import CatalogueError, CatalogueReadError, CxprioError, Problem, UsageError
 
 if TYPE_CHECKING:
-    from .catalogue import DEFAULT_CATALOGUE, LoadedCatalogue, load_catalogue, parse_catalogue
-    from .model import MEASURES, Catalogue, Experience, Level, Tier
+    from cxprio.catalogue.loading import DEFAULT_CATALOGUE, LoadedCatalogue, load_catalogue, parse_catalogue
+    from cxprio.catalogue.model import MEASURES, Catalogue, Experience, Level, Tier
 
 __all__ = [
     "DEFAULT_CATALOGUE",
@@ -40,9 +40,9 @@ __version__ = "0.1.0"
 
 _LAZY = {
     **dict.fromkeys(
-        ("DEFAULT_CATALOGUE", "LoadedCatalogue", "load_catalogue", "parse_catalogue"), "catalogue"
+        ("DEFAULT_CATALOGUE", "LoadedCatalogue", "load_catalogue", "parse_catalogue"), "catalogue.loading"
     ),
-    **dict.fromkeys(("MEASURES", "Catalogue", "Experience", "Level", "Tier"), "model"),
+    **dict.fromkeys(("MEASURES", "Catalogue", "Experience", "Level", "Tier"), "catalogue.model"),
 }
 
 

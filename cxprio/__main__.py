@@ -1,10 +1,10 @@
-"""``python -m cxprio``: see :mod:`cxprio.cli`."""
+"""``python -m cxprio``: see :mod:`cxprio.cli.main`."""
 
 from __future__ import annotations
 
 import sys
 
-from .cli import main
+from cxprio.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

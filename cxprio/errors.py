@@ -6,7 +6,7 @@ Every error the library raises on purpose derives from :class:`CxprioError`::
     ├── CatalogueError        the catalogue cannot be used; carries every Problem found
     │   └── CatalogueReadError    the file itself cannot be read (missing, too big, not UTF-8)
     ├── UsageError            a caller passed a bad option (unknown weight, negative N, ...)
-    └── StoreError            the store cannot do what was asked (see :mod:`cxprio.store`)
+    └── StoreError            the store cannot do what was asked (see :mod:`cxprio.store.versions`)
         ├── StoreUnavailable      the database cannot be reached, or stayed locked
         └── StaleVersion          a change started from a version that is no longer the latest
 

@@ -27,7 +27,7 @@ moved more than :data:`IMPLAUSIBLE_RATIO` times either way, or a reach above the
 organisation's customers, as implausible: it needs its own confirmation.
 :func:`preview` shows how the ranking would move if they were accepted, and
 :func:`close_round` saves the accepted ones through the audited save
-(:func:`cxprio.saving.save_edits`), each value noting where it came from, marking the
+(:func:`cxprio.store.saving.save_edits`), each value noting where it came from, marking the
 round closed in the same transaction. A closed round is read-only and keeps its raw
 scores.
 
@@ -59,15 +59,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from .catalogue import parse_catalogue
-from .edit import Edit
-from .errors import StoreError, UsageError
-from .exports import csv_text, read_back
-from .limits import PERSON_NAME_LENGTH, TITLE_LENGTH
-from .model import DEFAULT_SCALES, MEASURES, Catalogue, Level, Scale, Tier, Transform
-from .saving import Saved, save_edits
-from .scoring import Normalised, normalise, ranking
-from .store import (
+from cxprio.catalogue.edit import Edit
+from cxprio.catalogue.limits import PERSON_NAME_LENGTH, TITLE_LENGTH
+from cxprio.catalogue.model import DEFAULT_SCALES, MEASURES, Catalogue, Level, Scale, Tier, Transform
+from cxprio.errors import StoreError, UsageError
+from cxprio.method.scoring import Normalised, normalise, ranking
+from cxprio.outputs.exports import csv_text, read_back
+from cxprio.store.saving import Saved, save_edits
+from cxprio.store.versions import (
     TRANSACTION_CACHE,
     Store,
     Version,
@@ -76,9 +75,9 @@ from .store import (
     round_scores,
     rounds,
 )
-from .store import changes as change_rows
-from .texts import plain, problem_in, quoted
-from .units import LABELS, UNITS, field_label, is_fact, number, percent, relative_change, with_unit
+from cxprio.store.versions import changes as change_rows
+from cxprio.texts import plain, problem_in, quoted
+from cxprio.units import LABELS, UNITS, field_label, is_fact, number, percent, relative_change, with_unit
 
 AMBITION = "ambition"
 CRITERIA = (*MEASURES, AMBITION)
@@ -114,7 +113,7 @@ _NUMBER_LIMITS: dict[str, tuple[float, float | None]] = {
     "cost": (0.0, None),
     "failure_demand": (0.0, 1.0),
 }
-"""A number's limits per measure: the catalogue's own rules (:class:`cxprio.model.Measures`)."""
+"""A number's limits per measure: the catalogue's own rules (:class:`cxprio.catalogue.model.Measures`)."""
 
 
 class RoundError(UsageError):
@@ -740,7 +739,7 @@ def record(
 ) -> int:
     """Save ``(experience, criterion, value)`` scores of ``participant``, all or none,
     once committed (with the other scores being saved at that moment:
-    :meth:`cxprio.store.Store.batched`); returns how many. Refuses (:class:`RoundError`) a closed round,
+    :meth:`cxprio.store.versions.Store.batched`); returns how many. Refuses (:class:`RoundError`) a closed round,
     one past its closing time, a participant of another round, and any bad value; a
     value of ``None`` removes that score."""
     items = list(entries)
@@ -833,7 +832,7 @@ def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>
     scores collected offline or in a spreadsheet), all or none, in one transaction;
     participants join by name as they first appear. A ``'`` before a cell starting with a
     formula's character, as :func:`scores_csv` writes it, is dropped
-    (:func:`cxprio.exports.read_back`). Every bad row is reported with its line
+    (:func:`cxprio.outputs.exports.read_back`). Every bad row is reported with its line
     (:class:`RoundError`); returns ``(scores, new participants)``."""
     if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
         raise RoundError(f"{source} is over {MAX_IMPORT_BYTES // 1_048_576} MB: split it")
@@ -856,7 +855,7 @@ def import_scores(store: Store, code: str, text: str, *, source: str = "<scores>
                 f"{source}:{line}: {len(cells)} cells where 4 are expected ({','.join(SCORE_COLUMNS)})"
             )
             continue
-        # A ' that a file of ours put before a formula's character goes (cxprio.exports).
+        # A ' that a file of ours put before a formula's character goes (cxprio.outputs.exports).
         name, experience, criterion, value = (read_back(c.strip()) for c in cells)
         name = " ".join(name.split())
         if not name:
@@ -1079,7 +1078,7 @@ def criterion_label(criterion: str, kind: str) -> str:
 def dot_tables(
     summaries: Sequence[Aggregate], found: Round, catalogue: Catalogue, names: Mapping[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What :func:`cxprio.charts.score_dots` draws for ``summaries``, in their order:
+    """What :func:`cxprio.outputs.charts.score_dots` draws for ``summaries``, in their order:
     the dots (``label, panel, x, count``: how many gave each value, no names) and the
     marks (``label, panel, axis, median, today``)."""
     scales = catalogue.scoring.scales.as_dict()
@@ -1436,7 +1435,7 @@ def scores_csv(rows: Sequence[Score]) -> str:
     """The raw scores as CSV (:data:`SCORE_COLUMNS` and when each was last changed),
     readable back by :func:`import_scores` once the last column is dropped. A name that a
     spreadsheet would run as a formula is written with a ``'`` before it
-    (:func:`cxprio.exports.csv_text`), which :func:`import_scores` drops."""
+    (:func:`cxprio.outputs.exports.csv_text`), which :func:`import_scores` drops."""
     table = pd.DataFrame(
         [
             {
@@ -1670,7 +1669,7 @@ def close_round(
     :class:`Unconfirmed` and nothing is saved. ``expected``: the values the person
     reviewed, by key; when a late score has moved one since, the close is refused, so
     nothing is written that nobody saw. ``file`` and ``file_sha256``: the catalogue file
-    to write back, as :func:`cxprio.saving.save_edits` takes them."""
+    to write back, as :func:`cxprio.store.saving.save_edits` takes them."""
     if not author.strip():
         raise RoundError("say who closes the round: it is recorded")
     _typed(author, "name of who closes the round", limit=PERSON_NAME_LENGTH)
@@ -1716,7 +1715,7 @@ def _close(
     latest = store.latest()
     if latest is None:
         raise StoreError("the store holds no catalogue", "import one first")
-    catalogue = parse_catalogue(store.text(latest.id)).catalogue
+    catalogue = store.catalogue(latest.id).catalogue
     offered = proposals(found, aggregate(found, scores(store, found), catalogue), catalogue)
     taken = tuple(chosen_proposals(found, offered, accept))
     confirmed = {p.key for p in taken} if confirm == "all" else set(confirm)

@@ -7,8 +7,8 @@ are worse: a right-to-left override makes ``gnp.exe`` show as ``exe.png`` on the
 in the report and in the charts, so a name can pass for another. Both are refused
 wherever text comes in, with the same words: names and reasons typed on the board or
 the command line (:func:`plain`), and every free text of a catalogue
-(:data:`TEXT_PATTERN`, which :mod:`cxprio.model` applies and :func:`problem_in`
-explains). Every free text has a length limit too (:mod:`cxprio.limits`).
+(:data:`TEXT_PATTERN`, which :mod:`cxprio.catalogue.model` applies and :func:`problem_in`
+explains). Every free text has a length limit too (:mod:`cxprio.catalogue.limits`).
 
 Messages quote values through :func:`quoted`, which cuts them short, so a file that is
 not a catalogue is never shown back to the visitors of a board through its messages.
@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import UsageError
-from .limits import QUOTED_LENGTH
+from cxprio.catalogue.limits import QUOTED_LENGTH
+from cxprio.errors import UsageError
 
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """The characters that change the order text is shown in: the embeddings, overrides and

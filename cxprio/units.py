@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from .model import Tier
+from cxprio.catalogue.model import Tier
 
 FACTS: tuple[str, ...] = ("reach", "frequency", "cost", "failure_demand")
 """The measures that are facts with a unit."""
@@ -102,7 +102,7 @@ def field_label(field: str) -> str:
 
 def weights_words(weights: Mapping[str, float]) -> str:
     """Weights as people read them: ``Reach 0.25, Frequency 0.15, ...`` (the machine form
-    for addresses and files is :func:`cxprio.scoring.format_weights`)."""
+    for addresses and files is :func:`cxprio.method.scoring.format_weights`)."""
     return ", ".join(f"{LABELS.get(measure, measure)} {weight:.2f}" for measure, weight in weights.items())
 
 

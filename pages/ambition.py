@@ -17,10 +17,10 @@ from board.show import (
     show_findings,
     tier_label,
 )
-from cxprio import charts
-from cxprio.ambition import delivery_gap
-from cxprio.model import Tier
-from cxprio.tables import tier_table
+from cxprio.catalogue.model import Tier
+from cxprio.method.ambition import delivery_gap
+from cxprio.outputs import charts
+from cxprio.outputs.tables import tier_table
 
 CARDS_PER_TIER = 12
 

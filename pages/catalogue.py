@@ -17,9 +17,9 @@ from board.source import (
     use_upload,
     using_upload,
 )
-from cxprio.catalogue import DEFAULT_MAX_BYTES, megabytes
-from cxprio.checking import Checked
-from cxprio.tables import tables_zip
+from cxprio.catalogue.checking import Checked
+from cxprio.catalogue.loading import DEFAULT_MAX_BYTES, megabytes
+from cxprio.outputs.tables import tables_zip
 
 board = open_page("Catalogue")
 loaded = board.loaded

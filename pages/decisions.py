@@ -9,8 +9,14 @@ import streamlit as st
 from board import open_page
 from board.charts import readable
 from board.show import csv_download, decision_words, defect_titles, fit, plain, show_findings
-from cxprio.headings import ROLE_NAMES
-from cxprio.ownership import RACI_KEYS, accountability_load, find_decisions, raci_teams, select_decisions
+from cxprio.method.ownership import (
+    RACI_KEYS,
+    accountability_load,
+    find_decisions,
+    raci_teams,
+    select_decisions,
+)
+from cxprio.outputs.headings import ROLE_NAMES
 
 board = open_page("Decision rights")
 catalogue = board.catalogue

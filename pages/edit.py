@@ -10,10 +10,10 @@ import streamlit as st
 from board import access, editing, open_page, record, source
 from board.show import MEASURE_INPUTS, pick_experience, plain, sentence, show_problems
 from cxprio import CatalogueError, UsageError
-from cxprio.edit import Edit
+from cxprio.catalogue.edit import Edit
+from cxprio.catalogue.model import Tier
 from cxprio.errors import StaleVersion, StoreError
-from cxprio.model import Tier
-from cxprio.saving import FileChanged, SameValues, save_edits
+from cxprio.store.saving import FileChanged, SameValues, save_edits
 from cxprio.texts import field_words
 from cxprio.units import as_written, field_label
 

@@ -9,7 +9,7 @@ import streamlit as st
 from board import open_page
 from board.show import csv_download, plain, rows_drawn_note, sentence, store_or_stop
 from cxprio.errors import StoreError
-from cxprio.tables import audit_table, versions_table
+from cxprio.outputs.tables import audit_table, versions_table
 from cxprio.texts import field_words
 from cxprio.units import as_written
 

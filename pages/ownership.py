@@ -11,9 +11,9 @@ import streamlit as st
 from board import open_page
 from board.charts import readable
 from board.show import csv_download, pick_experience, plain, rows_drawn_note, show_findings
-from cxprio import charts
-from cxprio.ownership import filter_seams, seams_table, swimlane_dot, team_pair_risk
-from cxprio.tables import graph_layout
+from cxprio.method.ownership import filter_seams, seams_table, swimlane_dot, team_pair_risk
+from cxprio.outputs import charts
+from cxprio.outputs.tables import graph_layout
 
 GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
 SEAMS_LISTED = 100  # seams in the wrapping table; the download has them all

@@ -6,7 +6,7 @@ import streamlit as st
 
 from board import open_page, packs
 from board.show import plain
-from cxprio.report import FORMATS
+from cxprio.outputs.report import FORMATS
 from cxprio.units import weights_words
 
 board = open_page("Workshop pack")

@@ -12,8 +12,8 @@ from board import open_page
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
 from board.show import ROWS_DRAWN, TREE_COLUMNS, csv_download, fit, how_sure, plain, ranked_columns, top_table
-from cxprio.model import Level, Tier
-from cxprio.scoring import default_top_n
+from cxprio.catalogue.model import Level, Tier
+from cxprio.method.scoring import default_top_n
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
 

@@ -19,11 +19,12 @@ from board.show import (
     store_or_stop,
     tier_label,
 )
-from cxprio import UsageError, charts
-from cxprio.compare import priority_over_quarters
+from cxprio import UsageError
 from cxprio.errors import StoreError
-from cxprio.snapshots import SnapshotExists, compare_quarters, quarters, take_snapshot
-from cxprio.tables import tables_zip
+from cxprio.method.compare import priority_over_quarters
+from cxprio.outputs import charts
+from cxprio.outputs.tables import tables_zip
+from cxprio.store.snapshots import SnapshotExists, compare_quarters, quarters, take_snapshot
 
 SLOPE_TOP = 15
 """The slope chart draws this many experiences of the later quarter's top, with the risers

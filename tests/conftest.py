@@ -22,7 +22,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from cxprio import LoadedCatalogue, parse_catalogue
-from cxprio.store import Store, Version
+from cxprio.store.versions import Store, Version
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "config" / "experiences.yaml"

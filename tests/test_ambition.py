@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxprio.ambition import check_ambition, delivery_gap, tier_shares
-from cxprio.model import Tier
-from cxprio.scoring import score
+from cxprio.catalogue.model import Tier
+from cxprio.method.ambition import check_ambition, delivery_gap, tier_shares
+from cxprio.method.scoring import score
 
 from .conftest import load_dict
 

@@ -16,9 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from board.ranges import jobs
 from cxprio import load_catalogue
-from cxprio.generate import generate_catalogue
-from cxprio.model import MEASURES
-from cxprio.scoring import DEFAULT_TOP_N, robustness, score
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.catalogue.model import MEASURES
+from cxprio.method.scoring import DEFAULT_TOP_N, robustness, score
 
 from .conftest import PAGES, SAMPLE, catalogue_dict, dump
 from .test_words import cut_names, problems_in, texts

@@ -14,12 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from board import source
-from cxprio import checking
-from cxprio.generate import many_experiences
-from cxprio.limits import MAX_EXPERIENCES, OUTCOME_LENGTH, QUOTED_LENGTH
+from cxprio.catalogue import checking
+from cxprio.catalogue.generate import many_experiences
+from cxprio.catalogue.limits import MAX_EXPERIENCES, OUTCOME_LENGTH, QUOTED_LENGTH
+from cxprio.catalogue.safeyaml import DEFAULT_MAX_BYTES
 from cxprio.rounds import get_round, participants
-from cxprio.safeyaml import DEFAULT_MAX_BYTES
-from cxprio.store import Store
+from cxprio.store.versions import Store
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump, release, sign_in, within
 

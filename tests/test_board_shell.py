@@ -148,9 +148,9 @@ def test_the_overview_starts_the_ownership_analysis_its_other_pages_use(tmp_path
     from streamlit.testing.v1 import AppTest
 
     from board.state import _ANALYSES
-    from cxprio.model import MEASURES
-    from cxprio.ownership import analyse_ownership
-    from cxprio.scoring import score
+    from cxprio.catalogue.model import MEASURES
+    from cxprio.method.ownership import analyse_ownership
+    from cxprio.method.scoring import score
 
     from .conftest import ROOT, catalogue_dict, dump
 

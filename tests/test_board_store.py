@@ -5,17 +5,16 @@ never empties the board."""
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from board import record
-from cxprio.audit import FieldChange
-from cxprio.model import Catalogue
-from cxprio.store import Imported, Store, import_file
+from board import source
+from cxprio.catalogue.audit import FieldChange
+from cxprio.store.versions import Store, import_file
 
 from .conftest import BASE, catalogue_dict, dump, imported
 
@@ -54,74 +53,21 @@ def test_the_board_imports_its_catalogue_file_into_the_store(
     assert rows == [("final-reading", "ambition", "uncompetitive", "competitive")]
 
 
-class Gate(threading.Event):
-    """The board's "a page has been drawn" event, which also tells when an import began
-    to wait for it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.waited_on = threading.Event()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self.waited_on.set()
-        return super().wait(timeout)
-
-
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
-    """A server that has drawn no page yet, and a record of whether each import
-    began before one was."""
-    fresh = Gate()
-    monkeypatch.setattr(record, "_DRAWN", fresh)
-    return fresh
-
-
-def first_import(
-    monkeypatch: pytest.MonkeyPatch, gate: Gate, folder: Path, wait: float
-) -> tuple[Path, list[bool]]:
-    """A catalogue file new to the store, synced by a server whose first import waits
-    ``wait`` seconds at most for a page; and, as it goes, whether a page had been drawn
-    when each import began."""
-    seen: list[bool] = []
-
-    def watched(store: Store, source: str, *, known: Callable[[str], Catalogue | None]) -> Imported:
-        seen.append(gate.is_set())
-        return import_file(store, source, known=known)
-
-    monkeypatch.setattr(record, "import_file", watched)
-    monkeypatch.setattr(record, "FIRST_PAGE_WAIT", wait)
-    path = written(folder)
-    assert record.sync(record.open_store(), str(path), sha_of(path)).importing
-    return path, seen
-
-
-def test_a_servers_first_import_waits_until_a_page_is_drawn(
-    gate: Gate, monkeypatch: pytest.MonkeyPatch, own_store: str, tmp_path: Path
-) -> None:
-    path, seen = first_import(monkeypatch, gate, tmp_path, wait=120.0)
-    assert gate.waited_on.wait(30), "the import did not wait for a page to be drawn"
-    assert record.open_store().latest() is None
-    record.page_drawn()
-    assert imported(own_store, sha_of(path)).source == str(path)
-    assert seen == [True]
-
-
-def test_without_a_page_drawn_the_first_import_still_happens(
-    gate: Gate, monkeypatch: pytest.MonkeyPatch, own_store: str, tmp_path: Path
-) -> None:
-    path, seen = first_import(monkeypatch, gate, tmp_path, wait=0.05)
-    assert imported(own_store, sha_of(path)).source == str(path)
-    assert seen == [False]
-
-
-def test_the_overview_says_when_it_is_drawn(
-    gate: Gate, board: Callable[..., AppTest], own_store: str, tmp_path: Path
+def test_a_fresh_server_shows_the_file_the_store_holds_without_parsing_it(
+    board: Callable[..., AppTest], own_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = written(tmp_path)
+    store = Store(own_store)
+    import_file(store, str(path))  # a server before this one imported it
+    store.close()
+    parsed: list[str] = []
+    real = source.parse_catalogue
+    monkeypatch.setattr(source, "parse_catalogue", lambda *a, **k: parsed.append("file") or real(*a, **k))
+    st.cache_resource.clear()
     app = board(path)
     assert app.title[0].value == BASE["organisation"]
-    assert gate.wait(60), "the Overview did not say it was drawn"
-    assert imported(own_store, sha_of(path)).source == str(path)
+    assert parsed == []
+    assert any("Version 1" in c.value for c in app.sidebar.caption)
 
 
 def test_the_board_shows_the_latest_version_not_the_older_file(

@@ -28,10 +28,10 @@ import pytest
 import yaml
 
 from cxprio import load_catalogue
-from cxprio.ambition import check_ambition
-from cxprio.ownership import analyse_ownership, decision_matrix
-from cxprio.scoring import score
-from cxprio.store import Store
+from cxprio.method.ambition import check_ambition
+from cxprio.method.ownership import analyse_ownership, decision_matrix
+from cxprio.method.scoring import score
+from cxprio.store.versions import Store
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump, imported
 
@@ -269,7 +269,7 @@ def test_no_page_asks_another_server_for_anything(browser: Any, tmp_path: Path) 
     from urllib.parse import urlsplit
 
     from cxprio.rounds import open_round, parse_criteria
-    from cxprio.store import import_file
+    from cxprio.store.versions import import_file
 
     live = tmp_path / "experiences.yaml"
     shutil.copy(SAMPLE, live)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import pytest
 
 from cxprio import CatalogueError, parse_catalogue
-from cxprio.limits import FUNCTION_LENGTH, NAME_LENGTH, OUTCOME_LENGTH, UNIT_LENGTH
+from cxprio.catalogue.limits import FUNCTION_LENGTH, NAME_LENGTH, OUTCOME_LENGTH, UNIT_LENGTH
 
 from .conftest import catalogue_dict, dump, load_dict
 

@@ -1,4 +1,4 @@
-"""The charts (cxprio.charts) name what they show, and every word on them reads from the
+"""The charts (cxprio.outputs.charts) name what they show, and every word on them reads from the
 back of a room: checked on the specs and on the drawn SVG."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from cxprio import charts, parse_catalogue
-from cxprio.generate import generate_catalogue
-from cxprio.ownership import analyse_ownership, team_pair_risk
-from cxprio.report import svg
-from cxprio.scoring import score
+from cxprio import parse_catalogue
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.method.ownership import analyse_ownership, team_pair_risk
+from cxprio.method.scoring import score
+from cxprio.outputs import charts
+from cxprio.outputs.report import svg
 
 from .conftest import SAMPLE
 
@@ -163,10 +164,10 @@ def test_a_heatmap_of_few_teams_shows_them_all(forty_teams: pd.DataFrame) -> Non
 
 
 def every_chart(ranked: pd.DataFrame, heat: pd.DataFrame) -> dict[str, Any]:
-    from cxprio.report import gather
+    from cxprio.outputs.report import gather
 
     workshop = gather(parse_catalogue(SAMPLE.read_bytes()))
-    from cxprio.report import chart_specs
+    from cxprio.outputs.report import chart_specs
 
     found = dict(chart_specs(workshop))
     points = charts.slope_points(movement(), "2026-Q3", "2026-Q4")

@@ -9,8 +9,8 @@ import tracemalloc
 import pytest
 
 from cxprio import CatalogueError, parse_catalogue
-from cxprio.checking import check, check_apart
-from cxprio.generate import many_experiences
+from cxprio.catalogue.checking import check, check_apart
+from cxprio.catalogue.generate import many_experiences
 
 from .conftest import catalogue_dict, dump
 
@@ -52,7 +52,7 @@ def test_checking_apart_builds_nothing_of_the_catalogue_in_this_process() -> Non
 
 
 def test_a_check_keeps_the_first_errors_and_counts_them_all() -> None:
-    from cxprio.checking import ERRORS_KEPT
+    from cxprio.catalogue.checking import ERRORS_KEPT
 
     data = catalogue_dict()
     data["experiences"] = [{"id": f"e{i}", "name": "E", "level": "jorney"} for i in range(ERRORS_KEPT + 20)]

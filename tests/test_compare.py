@@ -1,4 +1,4 @@
-"""Quarter on quarter (cxprio.compare): movement, risers and fallers with their reasons,
+"""Quarter on quarter (cxprio.method.compare): movement, risers and fallers with their reasons,
 new and retired experiences, ambition and performance changes, and the finding for
 performance that got worse where the ambition is high. Figures are written by hand."""
 
@@ -8,8 +8,8 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
-from cxprio.compare import PERFORMANCE_WORSENED, compare, priority_over_quarters
-from cxprio.store import AuditRow, Store
+from cxprio.method.compare import PERFORMANCE_WORSENED, compare, priority_over_quarters
+from cxprio.store.versions import AuditRow, Store
 
 from .conftest import SAMPLE, store_cli
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from cxprio import UsageError, parse_catalogue
-from cxprio.edit import Edit
-from cxprio.limits import PERSON_NAME_LENGTH, REASON_LENGTH
+from cxprio.catalogue.edit import Edit
+from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.rounds import (
     RoundError,
     close_round,
@@ -28,9 +28,9 @@ from cxprio.rounds import (
     record,
     scores,
 )
-from cxprio.saving import save_edits
-from cxprio.snapshots import list_snapshots, take_snapshot
-from cxprio.store import Store, import_file
+from cxprio.store.saving import save_edits
+from cxprio.store.snapshots import list_snapshots, take_snapshot
+from cxprio.store.versions import Store, import_file
 
 from .conftest import SAMPLE
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from board import record
-from cxprio.store import Store, import_file
+from cxprio.store.versions import Store, import_file
 
 from .conftest import ROOT, SAMPLE
 
@@ -28,9 +28,9 @@ CHILD = textwrap.dedent(
 
     import yaml
 
-    import cxprio.saving as saving
-    from cxprio.edit import Edit
-    from cxprio.store import Store
+    import cxprio.store.saving as saving
+    from cxprio.catalogue.edit import Edit
+    from cxprio.store.versions import Store
 
     url, path, step, marker = sys.argv[1:5]
 

@@ -27,7 +27,7 @@ def test_ci_runs_the_readmes_test_command_verbatim() -> None:
 
 
 def test_the_catalogue_docs_cover_every_field_of_the_model() -> None:
-    from cxprio.model import Catalogue, Decision, Experience, Measures, Organisation, Step, Team
+    from cxprio.catalogue.model import Catalogue, Decision, Experience, Measures, Organisation, Step, Team
 
     docs = (ROOT / "docs" / "catalogue.md").read_text()
     for model in (Catalogue, Organisation, Team, Experience, Measures, Step, Decision):
@@ -36,7 +36,7 @@ def test_the_catalogue_docs_cover_every_field_of_the_model() -> None:
 
 
 def test_the_catalogue_docs_give_every_limit_its_value() -> None:
-    from cxprio import limits
+    from cxprio.catalogue import limits
 
     docs = (ROOT / "docs" / "catalogue.md").read_text()
     table = docs.split("\n## Limits\n", 1)[1].split("\n## ", 1)[0]

@@ -1,4 +1,4 @@
-"""Edits in place (cxprio.edit): only the edited values' text changes, the result is
+"""Edits in place (cxprio.catalogue.edit): only the edited values' text changes, the result is
 checked by the catalogue's rules, and it reads back as the values asked for."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from cxprio import CatalogueError, UsageError, parse_catalogue
-from cxprio.edit import Edit, apply_edits, render
-from cxprio.generate import generate_catalogue
-from cxprio.model import MEASURES
+from cxprio.catalogue.edit import Edit, apply_edits, render
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.catalogue.model import MEASURES
 
 from .conftest import SAMPLE
 

@@ -14,8 +14,8 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from cxprio import load_catalogue
-from cxprio.scoring import score
-from cxprio.store import Store
+from cxprio.method.scoring import score
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE, imported, sign_in
 

@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cxprio.exports import csv_text, neutral, read_back
+from cxprio.outputs.exports import csv_text, neutral, read_back
 
 from .conftest import BASE, ROOT, store_cli
 
@@ -366,14 +366,14 @@ def test_the_boards_csv_downloads_quote_hostile_names() -> None:
 
 
 def test_every_csv_the_board_and_command_line_write_goes_through_csv_text() -> None:
-    """A CSV written straight by pandas anywhere but cxprio/exports.py would be unprotected."""
+    """A CSV written straight by pandas anywhere but cxprio/outputs/exports.py would be unprotected."""
     writers = []
     for folder in ("cxprio", "board", "pages"):
         for path in sorted((ROOT / folder).rglob("*.py")):
-            if path == ROOT / "cxprio" / "exports.py":
+            if path == ROOT / "cxprio" / "outputs" / "exports.py":
                 continue
             text = path.read_text(encoding="utf-8")
             if ".to_csv(" in text or "csv.writer(" in text or "DictWriter(" in text:
                 writers.append(str(path.relative_to(ROOT)))
-    assert not writers, f"CSV written without cxprio.exports.csv_text in {writers}"
+    assert not writers, f"CSV written without cxprio.outputs.exports.csv_text in {writers}"
     assert (ROOT / "app.py").read_text(encoding="utf-8").count(".to_csv(") == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cxprio.findings import KINDS, Finding, Severity
+from cxprio.method.findings import KINDS, Finding, Severity
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cxprio"
 

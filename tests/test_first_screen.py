@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from cxprio import parse_catalogue
-from cxprio.ownership import analyse_ownership
-from cxprio.scoring import score
+from cxprio.method.ownership import analyse_ownership
+from cxprio.method.scoring import score
 
 from .conftest import ROOT, after_a_quarter
 from .test_browser import (

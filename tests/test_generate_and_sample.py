@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from cxprio import UsageError, load_catalogue, parse_catalogue
-from cxprio.generate import generate_catalogue
-from cxprio.scoring import score
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.method.scoring import score
 
 from .conftest import SAMPLE
 

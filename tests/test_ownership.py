@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from cxprio import load_catalogue
-from cxprio.findings import Finding
-from cxprio.generate import generate_catalogue
-from cxprio.model import Catalogue
-from cxprio.ownership import (
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.catalogue.model import Catalogue
+from cxprio.method.findings import Finding
+from cxprio.method.ownership import (
     Handoffs,
     accountability_load,
     analyse_ownership,
@@ -36,7 +36,7 @@ from cxprio.ownership import (
     team_graph_dot,
     team_pair_risk,
 )
-from cxprio.scoring import score
+from cxprio.method.scoring import score
 
 from .conftest import SAMPLE, load_dict
 
@@ -579,7 +579,7 @@ def test_riskiest_teams_rank_teams_by_the_risk_of_their_seams() -> None:
 
 
 def test_graph_metrics_are_computed_once_and_only_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cxprio.ownership as ownership
+    import cxprio.method.ownership as ownership
 
     seeds: list[int] = []
     real = ownership.graph_metrics

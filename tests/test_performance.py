@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from cxprio import CatalogueError
-from cxprio.model import Performance
+from cxprio.catalogue.model import Performance
 
 from .conftest import BASE, load_dict
 

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from board import record
-from cxprio.edit import Edit
-from cxprio.saving import save_edits
-from cxprio.store import Store, import_file
+from cxprio.catalogue.edit import Edit
+from cxprio.store.saving import save_edits
+from cxprio.store.versions import Store, import_file
 
 from .conftest import SAMPLE
 

@@ -1,4 +1,4 @@
-"""The workshop pack (cxprio.report): the Excel workbook, the HTML report, the slides and
+"""The workshop pack (cxprio.outputs.report): the Excel workbook, the HTML report, the slides and
 the charts, opened as their readers open them; and ``python -m cxprio report``."""
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from pptx.util import Inches, Pt
 
 from board.packs import SHORT
 from cxprio import parse_catalogue
-from cxprio.report import FORMATS, build, gather, newest_history
-from cxprio.scoring import score
-from cxprio.snapshots import take_snapshot
-from cxprio.store import Store, import_file
+from cxprio.method.scoring import score
+from cxprio.outputs.report import FORMATS, build, gather, newest_history
+from cxprio.store.snapshots import take_snapshot
+from cxprio.store.versions import Store, import_file
 
 from .conftest import BASE, ROOT, SAMPLE, dump
 
@@ -330,7 +330,7 @@ def test_every_table_column_is_wide_enough_for_its_longest_word(full_deck: Any) 
 
 
 def test_tier_names_fit_their_column_whole() -> None:
-    from cxprio.report import column_widths
+    from cxprio.outputs.report import column_widths
 
     rows = [["Rank", "Experience", "Ambition"], ["1", "Moving home", "Uncompetitive"]]
     widths = column_widths(rows, 12.3, 16)

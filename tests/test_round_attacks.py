@@ -30,7 +30,7 @@ from cxprio.rounds import (
     rejoin,
     reveal,
 )
-from cxprio.store import Store, import_file
+from cxprio.store.versions import Store, import_file
 from cxprio.throttle import Throttle
 
 from .conftest import SAMPLE, Clock, store_cli

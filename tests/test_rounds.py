@@ -23,9 +23,10 @@ import pytest
 import sqlalchemy as sa
 
 from cxprio import parse_catalogue
-from cxprio.edit import Edit, apply_edits
-from cxprio.limits import PERSON_NAME_LENGTH, TITLE_LENGTH
-from cxprio.model import MEASURES
+from cxprio.catalogue.edit import Edit, apply_edits
+from cxprio.catalogue.limits import PERSON_NAME_LENGTH, TITLE_LENGTH
+from cxprio.catalogue.model import MEASURES
+from cxprio.method.scoring import score
 from cxprio.rounds import (
     RoundError,
     aggregate,
@@ -47,8 +48,7 @@ from cxprio.rounds import (
     select_experiences,
     weights_vote,
 )
-from cxprio.scoring import score
-from cxprio.store import Store, import_file, round_scores
+from cxprio.store.versions import Store, import_file, round_scores
 
 from .conftest import SAMPLE, store_cli
 

@@ -19,7 +19,7 @@ import pytest
 
 from cxprio import load_catalogue
 from cxprio.rounds import get_round, list_rounds, open_round, parse_criteria, reveal, scores
-from cxprio.store import Store, import_file
+from cxprio.store.versions import Store, import_file
 
 from .conftest import SAMPLE, imported
 from .test_browser import ARTIFACTS, CHROMIUM, IDLE, LAUNCH_ARGS, _require_browser, serve, settle

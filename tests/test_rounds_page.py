@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from board.participant import widget_key
 from cxprio import parse_catalogue
 from cxprio.rounds import get_round, participants, scores
-from cxprio.store import Store
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE, imported, sign_in
 
@@ -408,7 +408,7 @@ def test_with_sign_in_a_participant_joins_as_their_account_and_comes_back_to_it(
     catalogue: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cxprio.rounds import open_round, parse_criteria
-    from cxprio.store import import_file
+    from cxprio.store.versions import import_file
 
     store = Store(own_store)
     import_file(store, catalogue)

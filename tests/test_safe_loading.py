@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue, safeyaml
+from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue
+from cxprio.catalogue import safeyaml
+from cxprio.catalogue.limits import QUOTED_LENGTH
+from cxprio.catalogue.safeyaml import DEFAULT_MAX_DEPTH, MAX_REFUSALS
 from cxprio.errors import Problem
-from cxprio.limits import QUOTED_LENGTH
-from cxprio.safeyaml import DEFAULT_MAX_DEPTH, MAX_REFUSALS
 
 from .conftest import catalogue_dict, dump, within
 
@@ -512,7 +513,7 @@ def test_a_link_to_a_named_pipe_is_refused(fifo: Path, tmp_path: Path) -> None:
 
 
 def test_a_save_never_waits_on_a_catalogue_file_that_became_a_named_pipe(fifo: Path) -> None:
-    from cxprio.saving import replace_file
+    from cxprio.store.saving import replace_file
 
     assert within(30, lambda: replace_file(fifo, "version: 1\n", expected="0" * 64)) is False
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # left as it was
@@ -561,7 +562,7 @@ def test_experiences_past_the_limit_are_counted_as_far_as_the_yaml_can_be_read()
 
 
 def test_a_file_of_more_values_than_its_size_allows_is_refused_where_the_limit_is_passed() -> None:
-    from cxprio.limits import CONTAINER_WEIGHT, max_values
+    from cxprio.catalogue.limits import CONTAINER_WEIGHT, max_values
 
     text = "version: 1\norganisation: X\nflood: [" + "{}, " * 120 + "]\n"  # under 600 bytes
     limit = max_values(600)
@@ -578,7 +579,7 @@ def test_a_file_of_more_values_than_its_size_allows_is_refused_where_the_limit_i
 
 @pytest.mark.parametrize("name", ["sample", "generated"])
 def test_realistic_catalogues_hold_fewer_values_than_their_own_size_would_allow(name: str) -> None:
-    from cxprio.generate import generate_catalogue
+    from cxprio.catalogue.generate import generate_catalogue
 
     from .conftest import SAMPLE
 

@@ -1,4 +1,4 @@
-"""Saving edits (cxprio.saving): the store is the truth and the catalogue file its
+"""Saving edits (cxprio.store.saving): the store is the truth and the catalogue file its
 mirror; a save from an old version goes on top when nobody changed the same values and
 is refused when somebody did; a file changed outside is never overwritten; a save cut
 at any step is completed or rolled back, never half made. On SQLite and on a real
@@ -19,10 +19,10 @@ import sqlalchemy as sa
 import yaml
 
 from cxprio import CatalogueError, UsageError
-from cxprio.edit import Edit
+from cxprio.catalogue.edit import Edit
 from cxprio.errors import StaleVersion
-from cxprio.saving import FileChanged, SameValues, Saved, clean_temporary, mirror, save_edits
-from cxprio.store import Store, Version, import_file
+from cxprio.store.saving import FileChanged, SameValues, Saved, clean_temporary, mirror, save_edits
+from cxprio.store.versions import Store, Version, import_file
 
 from .conftest import BASE, dump
 
@@ -139,9 +139,9 @@ def test_a_file_write_that_fails_after_the_commit_is_completed_from_the_store(
     with monkeypatch.context() as broken:
         broken.setattr(
             {
-                "write": "cxprio.saving.os.fdopen",
-                "fsync": "cxprio.saving.os.fsync",
-                "replace": "cxprio.saving.os.replace",
+                "write": "cxprio.store.saving.os.fdopen",
+                "fsync": "cxprio.store.saving.os.fsync",
+                "replace": "cxprio.store.saving.os.replace",
             }[step],
             _fail,
         )
@@ -261,7 +261,7 @@ def test_a_save_lands_on_the_latest_when_newer_versions_changed_other_values(
 def test_twenty_editors_saving_onto_the_latest_at_once_all_land(store: Store, tmp_path: Path) -> None:
     import threading
 
-    from cxprio.generate import generate_catalogue
+    from cxprio.catalogue.generate import generate_catalogue
 
     path = tmp_path / "catalogue.yaml"
     path.write_text(generate_catalogue(experiences=100, teams=10, seed=2), encoding="utf-8")

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from cxprio import UsageError
-from cxprio.generate import generate_catalogue
-from cxprio.model import MEASURES
-from cxprio.scoring import (
+from cxprio.catalogue.generate import generate_catalogue
+from cxprio.catalogue.model import MEASURES
+from cxprio.method.scoring import (
     _weight_draws,
     default_top_n,
     format_weights,

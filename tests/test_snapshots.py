@@ -1,4 +1,4 @@
-"""Snapshots (cxprio.snapshots): a quarter's figures frozen, append-only, on SQLite and
+"""Snapshots (cxprio.store.snapshots): a quarter's figures frozen, append-only, on SQLite and
 PostgreSQL, and the command line that takes and lists them."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from cxprio import UsageError
-from cxprio.snapshots import SnapshotExists, list_snapshots, parse_quarter, quarters, take_snapshot
-from cxprio.store import Store, import_file
+from cxprio.store.snapshots import SnapshotExists, list_snapshots, parse_quarter, quarters, take_snapshot
+from cxprio.store.versions import Store, import_file
 
 from .conftest import SAMPLE, store_cli
 
@@ -27,9 +27,9 @@ def stored(store: Store) -> Store:
 
 def test_a_snapshot_computes_no_graph_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
     """It keeps none: the betweenness of a large team graph would only slow it down."""
-    import cxprio.ownership as ownership
+    import cxprio.method.ownership as ownership
     from cxprio import load_catalogue
-    from cxprio.snapshots import freeze
+    from cxprio.store.snapshots import freeze
 
     def refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("a snapshot computed the graph metrics")

@@ -1,4 +1,4 @@
-"""The store (cxprio.store): versions, conflicts, imports, the audit trail, migrations.
+"""The store (cxprio.store.versions): versions, conflicts, imports, the audit trail, migrations.
 
 Every test runs on SQLite and on a real PostgreSQL. PostgreSQL comes from
 ``CXPRIO_TEST_POSTGRES_URL`` (an administrator's address; each test gets a database of
@@ -18,13 +18,15 @@ import pytest
 import sqlalchemy as sa
 
 from cxprio import CatalogueError
-from cxprio.audit import ADDED, REMOVED, FieldChange, field_changes
+from cxprio.catalogue.audit import ADDED, REMOVED, FieldChange, field_changes
 from cxprio.errors import StaleVersion, StoreError, StoreUnavailable
-from cxprio.store import CHECKPOINT_EVERY, ORIGIN_FILE, Store, import_file, versions
+from cxprio.store.versions import CHECKPOINT_EVERY, ORIGIN_FILE, Store, import_file, versions
 
 from .conftest import BASE, ROOT, catalogue_dict, dump, load_dict, store_cli
 
-HEAD = sorted(p.name for p in (ROOT / "cxprio" / "migrations" / "versions").glob("[0-9]*.py"))[-1][:4]
+HEAD = sorted(p.name for p in (ROOT / "cxprio" / "store" / "migrations" / "versions").glob("[0-9]*.py"))[-1][
+    :4
+]
 """The newest migration, by its file's number."""
 
 
@@ -272,7 +274,7 @@ def test_latest_may_be_as_old_as_asked_and_a_store_knows_its_own_saves(store: St
 def test_an_older_schema_is_migrated_with_its_versions_kept(url: str) -> None:
     from alembic import command
 
-    from cxprio.migrations import config
+    from cxprio.store.migrations import config
 
     engine = sa.create_engine(url)
     settings = config()
@@ -293,7 +295,7 @@ def test_an_older_schema_is_migrated_with_its_versions_kept(url: str) -> None:
 def test_a_patch_is_the_one_span_that_changed_and_rebuilds_the_new_text() -> None:
     import random
 
-    from cxprio.store import _patch
+    from cxprio.store.versions import _patch
 
     pick = random.Random(3)
     for _ in range(2000):

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from cxprio.edit import Edit
+from cxprio.catalogue.edit import Edit
 from cxprio.errors import StoreUnavailable
-from cxprio.saving import save_edits
-from cxprio.store import _WRITE_LOCK, Store, import_file
+from cxprio.store.saving import save_edits
+from cxprio.store.versions import _WRITE_LOCK, Store, import_file
 
 from .conftest import POSTGRES, ROOT, SAMPLE, postgres_database, store_cli
 

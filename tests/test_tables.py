@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from cxprio import load_catalogue
-from cxprio.scoring import Normalised, normalise, rank, ranking, resolve_weights
-from cxprio.tables import matching, teams_of
+from cxprio.method.scoring import Normalised, normalise, rank, ranking, resolve_weights
+from cxprio.outputs.tables import matching, teams_of
 
 from .conftest import SAMPLE
 
@@ -62,10 +62,10 @@ def test_the_ranking_arrays_agree_with_the_ranked_table(norm: Normalised) -> Non
 def test_table_makers_build_a_table_only_when_asked_and_as_every_table_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cxprio.tables as tables
-    from cxprio.ambition import check_ambition
-    from cxprio.ownership import analyse_ownership
-    from cxprio.scoring import score
+    import cxprio.outputs.tables as tables
+    from cxprio.method.ambition import check_ambition
+    from cxprio.method.ownership import analyse_ownership
+    from cxprio.method.scoring import score
 
     catalogue = load_catalogue(SAMPLE).catalogue
     scores = score(catalogue, weights={"reach": 0.9})
@@ -93,7 +93,7 @@ def test_table_makers_build_a_table_only_when_asked_and_as_every_table_does(
 
 
 def test_priority_bands_count_each_tier_level_and_band_of_priority() -> None:
-    from cxprio.tables import priority_bands
+    from cxprio.outputs.tables import priority_bands
 
     rng = np.random.default_rng(3)
     tiers = rng.choice(["Unique", "Distinct", "None"], size=500)

@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxprio.rounds import list_rounds
-from cxprio.store import Store
+from cxprio.store.versions import Store
 
 from .conftest import PAGES, ROOT, after_a_quarter, sign_in
 

@@ -1,0 +1,1300 @@
+"""The catalogue's one shared record: its versions, append-only, in a database.
+
+Each version keeps the full YAML text (rebuilt on read: see below), its SHA-256, the
+version it follows, who made it, when, why, and where it came from (``file``: imported
+from the catalogue file; ``edit``: saved on the board). Its field-level changes from the
+version before are the audit trail (:func:`cxprio.catalogue.audit.field_changes`).
+
+Where:
+    :func:`database_url` picks the database: ``$CXPRIO_DATABASE_URL``, else
+    ``[cxprio] database_url`` in ``.streamlit/secrets.toml``, else the SQLite file
+    ``data/cxprio.db`` (created on first use). PostgreSQL URLs use psycopg 3
+    (``postgresql+psycopg://user:password@host/db``), so several app replicas share one
+    store.
+
+Safety:
+    - History is one line: every version names the one it follows, and a unique
+      constraint lets only one version follow any other. A change that started from a
+      version that is no longer the latest is refused (:class:`StaleVersion`) inside the
+      database transaction, so the check holds across processes and replicas.
+    - SQLite runs in WAL mode with a busy timeout, and writes in ``BEGIN IMMEDIATE``
+      transactions, so concurrent writers queue instead of failing.
+    - The schema is migrated by Alembic (``cxprio/store/migrations``) when a store opens, and
+      by ``python -m cxprio db upgrade``.
+
+Size:
+    A version stores its text compressed in full every :data:`CHECKPOINT_EVERY` versions
+    and for every import; in between it stores only the span of text that changed from
+    the version before. A one-value save on a 10,000-experience catalogue so costs a few
+    hundred bytes, not another 6 MB.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import queue
+import socket
+import sqlite3
+import threading
+import time
+import tomllib
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from cxprio.catalogue.audit import FieldChange
+from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
+from cxprio.errors import StaleVersion, StoreError, StoreUnavailable
+from cxprio.texts import plain
+
+if TYPE_CHECKING:
+    from cxprio.catalogue.loading import LoadedCatalogue
+
+DATABASE_URL_VARIABLE = "CXPRIO_DATABASE_URL"
+DEFAULT_DATABASE = Path("data") / "cxprio.db"
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+CHECKPOINT_EVERY = 50
+"""A version's full text is stored at least once in this many versions."""
+TIMEOUT_VARIABLE = "CXPRIO_DATABASE_TIMEOUT"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+"""How long (seconds) one database call may take before the person is told so: a
+SQLite writer waiting for another, a PostgreSQL statement or lock, a PostgreSQL server
+that stopped answering. Set :data:`TIMEOUT_VARIABLE` to change it."""
+BUSY_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
+"""How long a SQLite writer waits for another to finish before giving up."""
+SERVER_SHARE = 0.7
+"""The share of the timeout PostgreSQL's own statement and lock timeouts get."""
+PING_SECONDS = 3.0
+"""How long a pooled PostgreSQL connection may take to answer ``SELECT 1`` before it is
+taken for dead and a new one is made: a server that answers nothing (stopped, or its
+machine hung) is then found out quickly."""
+
+TRANSACTION_CACHE = "cxprio_transaction_cache"
+"""The key of :meth:`Store.transaction`'s per-transaction dict in ``connection.info``."""
+_WRITE_LOCK = 0x6378_7072_696E  # the advisory lock PostgreSQL writers queue for
+ORIGIN_FILE = "file"
+ORIGIN_EDIT = "edit"
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+versions = sa.Table(
+    "catalogue_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=True),
+    # The version this one follows, 0 for the first: unique, so history is one line.
+    sa.Column("follows", sa.Integer, nullable=False, unique=True),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("storage", sa.String(8), nullable=False),  # "full" or "patch"
+    sa.Column("body", sa.LargeBinary, nullable=False),  # zlib of the text, or of a JSON patch
+    sa.Column("size", sa.Integer, nullable=False),  # characters of the full text
+    sa.Column("origin", sa.String(16), nullable=False),
+    sa.Column("source", sa.Text, nullable=True),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rationale", sa.Text, nullable=False),
+)
+
+changes = sa.Table(
+    "catalogue_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False, index=True),
+    sa.Column("experience", sa.Text, nullable=True),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("old", sa.Text, nullable=True),
+    sa.Column("new", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=True),  # where the value came from (migration 0005)
+)
+
+parsed = sa.Table(
+    "catalogue_parsed",
+    metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), primary_key=True),
+    sa.Column("format", sa.Integer, nullable=False),  # cxprio.store.parsed.FORMAT
+    sa.Column("catalogue", sa.LargeBinary, nullable=False),  # zlib of the model's JSON
+    sa.Column("warnings", sa.Text, nullable=False),  # JSON: the warnings found, located
+)
+"""Each version's validated catalogue (:mod:`cxprio.store.parsed`), so a version's YAML
+is parsed once, ever (migration 0007)."""
+
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("quarter", sa.String(7), nullable=False),
+    # 1 for a quarter's first snapshot, one more for each that supersedes it: unique with
+    # the quarter, so two snapshots of one quarter taken at once cannot both be first.
+    sa.Column("generation", sa.Integer, nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),  # zlib of the frozen figures, as JSON
+    sa.UniqueConstraint("quarter", "generation"),
+)
+
+
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(12), nullable=False, unique=True),  # the join code
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("experiences", sa.Text, nullable=False),  # JSON: the ids scored, in order
+    sa.Column("criteria", sa.Text, nullable=False),  # JSON: {criterion: "judgement" | "number" | "tier"}
+    sa.Column("weights_vote", sa.Boolean, nullable=False),
+    sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),  # scoring stops then
+    sa.Column("revealed", sa.Text, nullable=False),  # JSON: the experiences revealed, or ["*"]
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("closed_by", sa.Text, nullable=True),
+    sa.Column("accepted", sa.Text, nullable=True),  # JSON: the values accepted at closing
+    sa.Column("result_version_id", sa.Integer, nullable=True),  # the version they made
+    sa.Column("max_participants", sa.Integer, nullable=True),  # NULL: the default (migration 0006)
+)
+
+round_participants = sa.Table(
+    "round_participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+    # "name:<the name, folded>" or "user:<e-mail>": one participant per identity and round.
+    sa.Column("identity", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),  # their private link
+    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("round_id", "identity"),
+)
+
+round_scores = sa.Table(
+    "round_scores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("round_participants.id"), nullable=False),
+    sa.Column("experience", sa.Text, nullable=False),  # "" for a weight
+    sa.Column("criterion", sa.String(32), nullable=False),  # a measure, "ambition", "weight:<measure>"
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("tier", sa.String(16), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # One score per participant, experience and criterion: a new value replaces the old.
+    sa.UniqueConstraint("round_id", "participant_id", "experience", "criterion"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of the catalogue, without its text (see :meth:`Store.text`)."""
+
+    id: int
+    parent_id: int | None
+    sha256: str
+    origin: str
+    source: str | None
+    author: str
+    created_at: datetime
+    rationale: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A version to be written (see :meth:`Store.commit_onto`)."""
+
+    text: str
+    author: str
+    rationale: str = ""
+    origin: str = ORIGIN_EDIT
+    source: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    loaded: LoadedCatalogue | None = None
+    """The text validated, when the writer parsed all of it: kept with the version."""
+
+
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """Inside a write transaction: the latest version's id, and reading on the
+    transaction's connection (a writer that asked the pool for another could wait for
+    one held by writers queued behind it)."""
+
+    store: Store
+    connection: Connection
+    latest: int | None
+
+    def text(self, version_id: int) -> str:
+        return self.store.text(version_id, within=self.connection)
+
+    def audit(self, *, after: int, experience: str | None = None) -> list[AuditRow]:
+        return self.store.audit(after=after, experience=experience, within=self.connection)
+
+    def versions_after(self, version_id: int) -> list[Version]:
+        """The versions after ``version_id``, oldest first."""
+        rows = self.connection.execute(
+            _VERSION_COLUMNS.where(versions.c.id > version_id).order_by(versions.c.id)
+        ).all()
+        return [_version(row) for row in rows]
+
+    def last_written(self, source: str) -> str | None:
+        """The SHA-256 of the newest version imported from, or written to, ``source``."""
+        found = self.connection.execute(
+            sa.select(versions.c.sha256)
+            .where(versions.c.source == source)
+            .order_by(versions.c.id.desc())
+            .limit(1)
+        ).scalar()
+        return str(found) if found is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One field-level change with the version that made it: when, who and why."""
+
+    version_id: int
+    created_at: datetime
+    author: str
+    origin: str
+    rationale: str
+    experience: str | None
+    field: str
+    old: str | None
+    new: str | None
+    note: str | None = None
+    """Where the value came from, when its save said so (``round ABC234: median of 5 numbers``)."""
+
+
+def database_url(secrets: Path = SECRETS_FILE) -> str:
+    """``$CXPRIO_DATABASE_URL``, else ``[cxprio] database_url`` in ``secrets``, else
+    the SQLite file :data:`DEFAULT_DATABASE` (relative to the working directory)."""
+    if os.environ.get(DATABASE_URL_VARIABLE):
+        return os.environ[DATABASE_URL_VARIABLE]
+    if secrets.is_file():
+        try:
+            configured = tomllib.loads(secrets.read_text(encoding="utf-8")).get("cxprio", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise StoreError(f"{secrets} cannot be read: {exc}", "fix the file, or remove it") from None
+        if isinstance(configured, dict) and configured.get("database_url"):
+            return str(configured["database_url"])
+    return f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def database_timeout() -> float:
+    """:data:`TIMEOUT_VARIABLE` in seconds, else :data:`DEFAULT_TIMEOUT_SECONDS`."""
+    given = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not given:
+        return DEFAULT_TIMEOUT_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = float("nan")
+    if not 1 <= seconds <= 600:
+        raise StoreError(
+            f"{TIMEOUT_VARIABLE} is {given!r}, not a number of seconds from 1 to 600",
+            f"set {TIMEOUT_VARIABLE}=10, say, or unset it",
+        )
+    return seconds
+
+
+def describe(url: str) -> str:
+    """The database's address without its password, for messages."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<an address that cannot be read>"
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _common(old: str, new: str, limit: int, *, from_end: bool = False) -> int:
+    """How many characters ``old`` and ``new`` share at their start (or end), up to
+    ``limit``: compared in long slices, then shorter ones, so a 6 MB text takes a few
+    hundred comparisons, not six million."""
+    same = 0
+    step = 1 << 16
+    while step:
+        while same + step <= limit:
+            if from_end:
+                a, b = (
+                    old[len(old) - same - step : len(old) - same],
+                    new[len(new) - same - step : len(new) - same],
+                )
+            else:
+                a, b = old[same : same + step], new[same : same + step]
+            if a != b:
+                break
+            same += step
+        step //= 2
+    return same
+
+
+def _patch(old: str, new: str) -> tuple[int, int, str]:
+    """The one span of ``old`` to replace to make ``new``: ``(start, end, replacement)``,
+    from the longest common start and end."""
+    start = _common(old, new, min(len(old), len(new)))
+    tail = _common(old, new, min(len(old), len(new)) - start, from_end=True)
+    return start, len(old) - tail, new[start : len(new) - tail]
+
+
+class Store:
+    """The versions of one catalogue in one database (see the module's text).
+
+    Safe to share between threads: each call takes a connection from the engine's pool.
+    Every failure to reach the database is raised as :class:`StoreUnavailable`, with the
+    database named and what to do.
+    """
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True, timeout: float | None = None) -> None:
+        self.url = url or database_url()
+        self.timeout = timeout if timeout is not None else database_timeout()
+        """How long one database call may take (seconds): see :data:`DEFAULT_TIMEOUT_SECONDS`."""
+        self._watchdog = _Watchdog()
+        self.engine = _engine(self.url, self.timeout, self._watchdog)
+        self._texts: dict[int, str] = {}
+        self._catalogues: dict[int, LoadedCatalogue] = {}
+        self._latest: tuple[Version | None, float | None] = (None, None)
+        self._lock = threading.Lock()
+        self._write_queue = threading.Lock()
+        self._batches = _Batches(self)
+        if migrate:
+            self.upgrade()
+
+    # --- schema -------------------------------------------------------------------
+
+    def upgrade(self) -> str | None:
+        """Bring the schema to the newest migration; returns the revision now in place."""
+        from cxprio.store.migrations import upgrade
+
+        with self._errors("migrate"):
+            return upgrade(self.engine)
+
+    def close(self) -> None:
+        self._batches.stop()
+        self.engine.dispose()
+        self._watchdog.stop()
+
+    def read_only(self) -> str | None:
+        """Why this SQLite database cannot be written now (its file or folder is
+        read-only), or ``None``; always ``None`` for PostgreSQL, which says so itself."""
+        path = _sqlite_file(self.url)
+        return _read_only(path) if path is not None else None
+
+    # --- reading --------------------------------------------------------------------
+
+    def latest(self, *, max_age: float = 0.0) -> Version | None:
+        """The newest version, or ``None`` for an empty store. With ``max_age`` (seconds),
+        the answer this object last read or wrote, when no older than that: a page rerun
+        asks at every click, and another replica's save can wait a second."""
+        with self._lock:
+            seen, when = self._latest
+        if max_age > 0 and when is not None and time.monotonic() - when <= max_age:
+            return seen
+        with self._errors("read"), self.engine.connect() as connection:
+            row = connection.execute(_VERSION_COLUMNS.order_by(versions.c.id.desc()).limit(1)).first()
+        found = _version(row) if row is not None else None
+        self._saw(found)
+        return found
+
+    def _saw(self, version: Version | None) -> None:
+        with self._lock:
+            seen, _when = self._latest
+            # A read that began before another thread's commit may end after it: the
+            # newer version wins, so what this object knows never goes back.
+            if seen is not None and (version is None or version.id < seen.id):
+                version = seen
+            self._latest = (version, time.monotonic())
+
+    def version(self, version_id: int) -> Version:
+        with self._errors("read"), self.engine.connect() as connection:
+            row = connection.execute(_VERSION_COLUMNS.where(versions.c.id == version_id)).first()
+        if row is None:
+            raise StoreError(f"there is no version {version_id}", "see `python -m cxprio history`")
+        return _version(row)
+
+    def history(self) -> list[Version]:
+        """Every version, oldest first."""
+        with self._errors("read"), self.engine.connect() as connection:
+            rows = connection.execute(_VERSION_COLUMNS.order_by(versions.c.id)).all()
+        return [_version(row) for row in rows]
+
+    def holds(self, sha256: str) -> bool:
+        """Whether some version's text has this SHA-256."""
+        with self._errors("read"), self.engine.connect() as connection:
+            found = connection.execute(
+                sa.select(versions.c.id).where(versions.c.sha256 == sha256).limit(1)
+            ).first()
+        return found is not None
+
+    def text(self, version_id: int, *, within: Connection | None = None) -> str:
+        """The full YAML text of a version: its last full copy, with the changes since
+        applied. ``within``: read on this connection (see :meth:`audit`)."""
+        with self._lock:
+            known = self._texts.get(version_id)
+        if known is not None:
+            return known
+        with self._lock:
+            known_texts = dict(self._texts)
+        if within is not None:
+            text = _rebuild(within, version_id, known_texts)
+        else:
+            with self._errors("read"), self.engine.connect() as connection:
+                text = _rebuild(connection, version_id, known_texts)
+        self._remember(version_id, text)
+        return text
+
+    def catalogue(self, version_id: int, *, source: str = "<catalogue>") -> LoadedCatalogue:
+        """A version's validated catalogue, its warnings naming ``source``: as kept when
+        its text entered the store, so its YAML is not parsed again. A version stored
+        without it (before migration 0007, or saved from an edit of part of the text) is
+        parsed once, here, and what was parsed is kept for every later reader; a store
+        that cannot be written (read-only, say) only costs the next reader a parse.
+
+        Raises :class:`cxprio.CatalogueError` for a stored text today's rules refuse."""
+        from cxprio.catalogue.loading import parse_catalogue
+        from cxprio.store.parsed import FORMAT, decode
+
+        with self._lock:
+            known = self._catalogues.get(version_id)
+        if known is not None:
+            return known if known.source == source else _renamed(known, source)
+        text = self.text(version_id)
+        with self._errors("read"), self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(parsed.c.format, parsed.c.catalogue, parsed.c.warnings).where(
+                    parsed.c.version_id == version_id
+                )
+            ).first()
+        loaded = None
+        if row is not None and row.format == FORMAT:
+            loaded = decode(row.catalogue, row.warnings, text=text, source=source, sha256=sha256_of(text))
+        if loaded is None:
+            loaded = parse_catalogue(text, source=source)
+            with contextlib.suppress(StoreError):
+                self._keep_parsed(version_id, loaded)
+        self._remember_catalogue(version_id, loaded)
+        return loaded
+
+    def _keep_parsed(self, version_id: int, loaded: LoadedCatalogue) -> None:
+        """Keep a version's catalogue, parsed by a reader; another reader may have kept
+        it first, or a kept one of an older form is replaced."""
+        if self.read_only() is not None:
+            return
+        with self._errors("write"), self.engine.connect() as connection:
+            connection = connection.execution_options(cxprio_write=True)
+            with connection.begin():
+                connection.execute(parsed.delete().where(parsed.c.version_id == version_id))
+                try:
+                    with connection.begin_nested():
+                        _keep(connection, version_id, loaded)
+                except sa.exc.IntegrityError:
+                    pass  # another reader kept it meanwhile
+
+    def _remember_catalogue(self, version_id: int, loaded: LoadedCatalogue) -> None:
+        with self._lock:
+            self._catalogues[version_id] = loaded
+            while len(self._catalogues) > 2:  # the latest two; one of 10,000 experiences is large
+                del self._catalogues[min(self._catalogues)]
+
+    def audit(
+        self,
+        version_id: int | None = None,
+        *,
+        after: int | None = None,
+        experience: str | None = None,
+        within: Connection | None = None,
+    ) -> list[AuditRow]:
+        """The field-level changes of one version, of the versions after ``after``, or of
+        all, and of one experience only if given; oldest first. ``within``: read on this
+        connection (a write transaction's, see :class:`Writing`)."""
+        query = (
+            sa.select(
+                changes.c.version_id,
+                versions.c.created_at,
+                versions.c.author,
+                versions.c.origin,
+                versions.c.rationale,
+                changes.c.experience,
+                changes.c.field,
+                changes.c.old,
+                changes.c.new,
+                changes.c.note,
+            )
+            .join(versions, versions.c.id == changes.c.version_id)
+            .order_by(changes.c.version_id, changes.c.id)
+        )
+        if version_id is not None:
+            query = query.where(changes.c.version_id == version_id)
+        if after is not None:
+            query = query.where(changes.c.version_id > after)
+        if experience is not None:
+            query = query.where(changes.c.experience == experience)
+        if within is not None:
+            rows = within.execute(query).all()
+        else:
+            with self._errors("read"), self.engine.connect() as connection:
+                rows = connection.execute(query).all()
+        return [AuditRow(**row._asdict()) for row in rows]
+
+    # --- writing --------------------------------------------------------------------
+
+    def commit(
+        self,
+        text: str,
+        *,
+        parent: int | None,
+        author: str,
+        rationale: str = "",
+        origin: str = ORIGIN_EDIT,
+        source: str | None = None,
+        field_changes: Sequence[FieldChange] = (),
+        before_commit: Callable[[Version], None] | None = None,
+        loaded: LoadedCatalogue | None = None,
+    ) -> Version:
+        """Add ``text`` as the version after ``parent`` (``None``: the first version),
+        with its field-level changes, in one transaction.
+
+        Raises :class:`StaleVersion` when ``parent`` is not the latest version (checked,
+        and enforced by a unique constraint, inside the transaction): nothing is written.
+        ``before_commit`` runs with the new version once it is written and before the
+        transaction commits; if it raises, nothing is written and its error goes on.
+        ``loaded``: ``text`` as validated, kept with it (see :meth:`catalogue`).
+        """
+
+        def draft(writing: Writing) -> Draft:
+            if writing.latest != parent:
+                raise StaleVersion(parent, writing.latest)
+            return Draft(text, author, rationale, origin, source, tuple(field_changes), loaded)
+
+        return self.commit_onto(draft, before_commit=before_commit)
+
+    def commit_onto(
+        self, draft: Callable[[Writing], Draft], *, before_commit: Callable[[Version], None] | None = None
+    ) -> Version:
+        """Add the version ``draft`` makes from the latest version's id, in one write
+        transaction: writers queue for it (``BEGIN IMMEDIATE`` on SQLite, an advisory
+        lock on PostgreSQL), so ``draft`` sees the latest version as it will stay until
+        the commit and its work is never thrown away by a race. ``draft`` may refuse by
+        raising (:class:`StaleVersion`, say); nothing is then written. It reads through
+        the :class:`Writing` it is given, on the transaction's own connection."""
+        with self._errors("write"), self._writing() as connection:
+            parent = connection.execute(sa.select(sa.func.max(versions.c.id))).scalar()
+            made = draft(Writing(self, connection, parent))
+            plain(made.author, "author's name", limit=PERSON_NAME_LENGTH)
+            plain(made.rationale, "reason", lines=True, limit=REASON_LENGTH)
+            digest = sha256_of(made.text)
+            now = datetime.now(UTC)
+            storage, body = self._body(connection, made.text, parent, made.origin)
+            try:
+                version_id = connection.execute(
+                    versions.insert()
+                    .values(
+                        parent_id=parent,
+                        follows=parent or 0,
+                        sha256=digest,
+                        storage=storage,
+                        body=body,
+                        size=len(made.text),
+                        origin=made.origin,
+                        source=made.source,
+                        author=made.author,
+                        created_at=now,
+                        rationale=made.rationale,
+                    )
+                    .returning(versions.c.id)
+                ).scalar_one()
+            except sa.exc.IntegrityError:  # another writer took this place first
+                raise StaleVersion(parent, None) from None
+            if made.changes:
+                connection.execute(
+                    changes.insert(),
+                    [
+                        {
+                            "version_id": version_id,
+                            "experience": change.experience,
+                            "field": change.field,
+                            "old": change.old,
+                            "new": change.new,
+                            "note": change.note,
+                        }
+                        for change in made.changes
+                    ],
+                )
+            version = Version(
+                version_id,
+                parent,
+                digest,
+                made.origin,
+                made.source,
+                made.author,
+                now,
+                made.rationale,
+                len(made.text),
+            )
+            if made.loaded is not None:
+                _keep(connection, version_id, made.loaded)
+            if before_commit is not None:
+                before_commit(version)
+        self._remember(version_id, made.text)
+        if made.loaded is not None:
+            self._remember_catalogue(version_id, made.loaded)
+        self._saw(version)
+        return version
+
+    def _body(self, connection: Connection, text: str, parent: int | None, origin: str) -> tuple[str, bytes]:
+        """How to store ``text``: in full (the first version, an import, every
+        :data:`CHECKPOINT_EVERY` versions, or a change of more than a quarter of it), or as
+        the span that changed from ``parent``."""
+        if parent is None or origin == ORIGIN_FILE:
+            return "full", zlib.compress(text.encode("utf-8"))
+        last_full = connection.execute(
+            sa.select(sa.func.max(versions.c.id)).where(versions.c.storage == "full")
+        ).scalar()
+        since = connection.execute(
+            sa.select(sa.func.count()).select_from(versions).where(versions.c.id > (last_full or 0))
+        ).scalar_one()
+        if since + 1 >= CHECKPOINT_EVERY:
+            return "full", zlib.compress(text.encode("utf-8"))
+        with self._lock:
+            before = self._texts.get(parent)
+        if before is None:
+            with self._lock:
+                known_texts = dict(self._texts)
+            before = _rebuild(connection, parent, known_texts)
+        start, end, replacement = _patch(before, text)
+        if len(replacement) + (end - start) > len(text) // 4:
+            return "full", zlib.compress(text.encode("utf-8"))
+        return "patch", zlib.compress(json.dumps([start, end, replacement]).encode("utf-8"))
+
+    def _remember(self, version_id: int, text: str) -> None:
+        with self._lock:
+            self._texts[version_id] = text
+            while len(self._texts) > 4:  # the latest few; a 10,000-experience text is 6 MB
+                del self._texts[min(self._texts)]
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+        PostgreSQL, so writers queue at the start. Writers of this process queue first on
+        a lock of their own, in order: SQLite's busy handler would have them poll and
+        sleep instead."""
+        with self._queued(), self.engine.connect() as connection:
+            connection = connection.execution_options(cxprio_write=True)
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
+                yield connection
+
+    @contextmanager
+    def _queued(self) -> Iterator[None]:
+        """This process's place in the queue of writers, given up after a while: a
+        writer ahead that takes too long is a database that does not answer. On SQLite,
+        a read-only file is refused here, before a write can reach its journal."""
+        why = self.read_only()
+        if why is not None:
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} cannot be written: {why}",
+                "make it writable again (chmod u+w on the file and its folder); the board "
+                "notices at the next save, with no restart",
+            )
+        # Each writer ahead may take up to the timeout; a queue of a few is normal.
+        if not self._write_queue.acquire(timeout=self.timeout * 3):
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} is busy: the saves ahead of this one did not finish "
+                f"within {self.timeout * 3:.0f} s",
+                "try again in a moment",
+            )
+        try:
+            yield
+        finally:
+            self._write_queue.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A small write transaction of its own (a workshop score, say), with database
+        failures raised as :class:`StoreUnavailable`. On SQLite, writers of this process
+        queue in order and the database's writers in ``BEGIN IMMEDIATE``; on PostgreSQL it
+        does not queue behind catalogue saves (row locks are the caller's to take)."""
+        with self._errors("write"):
+            if self.engine.dialect.name == "postgresql":
+                with self.engine.begin() as connection:
+                    connection.info[TRANSACTION_CACHE] = {}
+                    yield connection
+                return
+            with self._queued(), self.engine.connect() as connection:
+                connection = connection.execution_options(cxprio_write=True)
+                with connection.begin():
+                    connection.info[TRANSACTION_CACHE] = {}
+                    yield connection
+
+    def batched(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in a write transaction shared with the other small writes waiting
+        at that moment (a group commit), and return its result once that transaction
+        has committed. Each ``work`` runs in a savepoint of its own: if it raises, only
+        its writes are undone and its error is raised here; the others still land.
+        Many small writes at once (twenty people scoring) so cost one commit, and one
+        disk flush, between them instead of one each."""
+        return self._batches.run(work)
+
+    def reading(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection to read on, with database failures raised as :class:`StoreUnavailable`."""
+        return _reading(self)
+
+    def guard(self, doing: str) -> contextlib.AbstractContextManager[None]:
+        """Database failures inside it raised as :class:`StoreUnavailable` (``doing``
+        names what was being done), for code that works on :attr:`engine` directly."""
+        return self._errors(doing)
+
+    def _no_answer(self, doing: str) -> StoreUnavailable:
+        """The watchdog cut a call of this thread: the database answered nothing."""
+        return StoreUnavailable(
+            f"the store at {describe(self.url)} did not answer within {self.timeout:.0f} s ({doing})",
+            "check that the database server is running and not overloaded; nothing was saved by this attempt",
+        )
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:  # StaleVersion and StoreUnavailable included
+            raise
+        except sa.exc.OperationalError as exc:
+            if self._watchdog.fired():
+                raise self._no_answer(doing) from None
+            if _says_read_only(exc):
+                self.engine.dispose()  # connections opened read-only stay so: open new ones next time
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} cannot be written ({doing}): "
+                    + (self.read_only() or "the database is read-only"),
+                    "make it writable again (chmod u+w on the file and its folder), then try again",
+                ) from None
+            if "statement timeout" in str(exc.orig).lower() or "lock timeout" in str(exc.orig).lower():
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} did not finish within {self.timeout:.0f} s ({doing})",
+                    "try again in a moment; if it keeps happening, the database is overloaded",
+                ) from None
+            locked = "locked" in str(exc.orig).lower()
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} is "
+                + ("locked by another writer" if locked else "unreachable")
+                + f" ({doing}): {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}",
+                "try again in a moment"
+                if locked
+                else f"check that the database is running and that {DATABASE_URL_VARIABLE} is right",
+            ) from None
+        except sa.exc.DBAPIError as exc:
+            if _says_read_only(exc):
+                self.engine.dispose()  # sessions keep the setting they began with: new ones next time
+                raise StoreUnavailable(
+                    f"the store at {describe(self.url)} cannot be written ({doing}): the database is read-only",
+                    "make it writable again (on PostgreSQL: default_transaction_read_only off, or the "
+                    "primary server), then try again",
+                ) from None
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} failed ({doing}): {exc.orig}",
+                f"check the database and {DATABASE_URL_VARIABLE}",
+            ) from None
+        except sa.exc.PendingRollbackError:  # a connection cut inside a transaction
+            if self._watchdog.fired():
+                raise self._no_answer(doing) from None
+            raise StoreUnavailable(
+                f"the store at {describe(self.url)} lost its connection ({doing})",
+                "try again in a moment; nothing was saved by this attempt",
+            ) from None
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(
+                f"the database address cannot be used: {exc}",
+                f"set {DATABASE_URL_VARIABLE} to an address such as "
+                "postgresql+psycopg://user:password@host/db or sqlite:///data/cxprio.db",
+            ) from None
+
+
+T = TypeVar("T")
+BATCH_LIMIT = 200
+"""Most writes one group commit takes (:meth:`Store.batched`)."""
+
+
+class _Batches:
+    """The writer behind :meth:`Store.batched`: one thread, started on first use, that
+    takes every write waiting, runs them in one transaction (a savepoint each), commits,
+    and only then hands each caller its result."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._waiting: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        future: Future[T] = Future()
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="cxprio-batched-writes", daemon=True)
+                self._thread.start()
+            self._waiting.put((work, future))
+        return future.result()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                self._waiting.put(None)
+                self._thread.join(timeout=30)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while True:
+            first = self._waiting.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < BATCH_LIMIT:
+                try:
+                    item = self._waiting.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._waiting.put(None)  # stop after this batch
+                    break
+                batch.append(item)
+            self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
+        outcomes: list[tuple[Future[Any], BaseException | None, Any]] = []
+        try:
+            with self._store.transaction() as connection:
+                for work, future in batch:
+                    try:
+                        with connection.begin_nested():
+                            outcomes.append((future, None, work(connection)))
+                    except Exception as exc:
+                        outcomes.append((future, exc, None))
+        except BaseException as exc:
+            for _work, future in batch:
+                future.set_exception(exc)
+            return
+        for future, error, result in outcomes:
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+
+@contextmanager
+def _reading(store: Store) -> Iterator[Connection]:
+    with store.guard("read"), store.engine.connect() as connection:
+        yield connection
+
+
+_VERSION_COLUMNS = sa.select(
+    versions.c.id,
+    versions.c.parent_id,
+    versions.c.sha256,
+    versions.c.origin,
+    versions.c.source,
+    versions.c.author,
+    versions.c.created_at,
+    versions.c.rationale,
+    versions.c.size,
+)
+
+
+def _rebuild(connection: Connection, version_id: int, known: Mapping[int, str] | None = None) -> str:
+    """The text of ``version_id``: its last full copy, with every change since applied,
+    checked against the version's SHA-256. ``known``: texts of versions at hand (this
+    store's own latest saves); the newest of them since that full copy is the start, so
+    a replica that wrote version 4 reads another's version 5 as one small change."""
+    base = connection.execute(
+        sa.select(sa.func.max(versions.c.id)).where(versions.c.id <= version_id, versions.c.storage == "full")
+    ).scalar()
+    start = max((k for k in known or {} if base is not None and base <= k <= version_id), default=None)
+    if start is not None and known is not None:
+        text = known[start]
+        rows = connection.execute(
+            sa.select(versions.c.id, versions.c.storage, versions.c.body, versions.c.sha256)
+            .where(versions.c.id > start, versions.c.id <= version_id)
+            .order_by(versions.c.id)
+        ).all()
+        if not rows:  # the text at hand is the one asked for
+            return text
+        return _applied(text, rows, version_id)
+    rows = (
+        connection.execute(
+            sa.select(versions.c.id, versions.c.storage, versions.c.body, versions.c.sha256)
+            .where(versions.c.id >= base, versions.c.id <= version_id)
+            .order_by(versions.c.id)
+        ).all()
+        if base is not None
+        else []
+    )
+    if not rows or rows[-1].id != version_id:
+        raise StoreError(f"there is no version {version_id}", "see `python -m cxprio history`")
+    return _applied("", rows, version_id)
+
+
+def _applied(text: str, rows: Sequence[Any], version_id: int) -> str:
+    """``text`` with the stored ``rows`` (full copies and changes, in order) applied,
+    checked against the last one's SHA-256."""
+    if rows[-1].id != version_id:
+        raise StoreError(f"there is no version {version_id}", "see `python -m cxprio history`")
+    for row in rows:
+        body = zlib.decompress(row.body).decode("utf-8")
+        if row.storage == "full":
+            text = body
+        else:
+            start, end, replacement = json.loads(body)
+            text = text[:start] + replacement + text[end:]
+    if sha256_of(text) != rows[-1].sha256:
+        raise StoreError(
+            f"version {version_id} cannot be rebuilt: the store is damaged",
+            "restore the database from a backup",
+        )
+    return text
+
+
+def _keep(connection: Connection, version_id: int, loaded: LoadedCatalogue) -> None:
+    from cxprio.store.parsed import FORMAT, encode
+
+    body, warnings = encode(loaded)
+    connection.execute(
+        parsed.insert().values(version_id=version_id, format=FORMAT, catalogue=body, warnings=warnings)
+    )
+
+
+def _renamed(loaded: LoadedCatalogue, source: str) -> LoadedCatalogue:
+    """``loaded`` named ``source``, in itself and in its warnings."""
+    from dataclasses import replace
+
+    return replace(loaded, source=source, warnings=tuple(replace(w, file=source) for w in loaded.warnings))
+
+
+def aware(moment: datetime) -> datetime:
+    """A time read from the database, in UTC: SQLite gives back times without their zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _version(row: Any) -> Version:
+    created = aware(row.created_at)
+    return Version(
+        row.id,
+        row.parent_id,
+        row.sha256,
+        row.origin,
+        row.source,
+        row.author,
+        created,
+        row.rationale,
+        row.size,
+    )
+
+
+def _wal(cursor: Any, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
+    """Put a SQLite database in WAL mode (it stays so). Switching needs the database to
+    itself, which SQLite does not wait for: while another connection is writing to a
+    new database, try again until the busy timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)  # another connection holds the database for a moment
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite address, ``None`` for any other database (or memory)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _says_read_only(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the database refused a write as read-only (SQLite: "attempt to write a
+    readonly database"; PostgreSQL: "cannot execute ... in a read-only transaction")."""
+    return "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", "")
+
+
+def marked_read_only(path: Path) -> bool:
+    """Whether the file is marked read-only (no write bit), which a process run as root
+    could still write: the mark is honoured, not only the permission. Raises OSError."""
+    return not os.stat(path).st_mode & 0o222
+
+
+def _read_only(path: Path) -> str | None:
+    """Why the SQLite database at ``path`` cannot be written, or ``None``. Its mode is
+    read, not only :func:`os.access`: a server run as root could otherwise write a file
+    marked read-only."""
+    folder = path.parent
+    try:
+        if path.exists() and (marked_read_only(path) or not os.access(path, os.W_OK)):
+            return f"the database file {path} is read-only"
+        if not os.access(folder, os.W_OK) or marked_read_only(folder):
+            return f"the folder of the database, {folder}, is read-only"
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"the database {path} is on a read-only file system"
+    except OSError as exc:
+        return f"the database file {path} cannot be reached ({exc.strerror})"
+    return None
+
+
+class _Watchdog:
+    """Cuts a PostgreSQL connection whose server has not answered in time.
+
+    A server that is stopped (or whose machine hangs) keeps its connections open and
+    answers nothing; its own ``statement_timeout`` cannot fire, and psycopg waits for
+    ever. Each call is armed with a deadline; one thread shuts down the socket of any
+    call past it, so the call fails at once (psycopg: "server closed the connection")
+    and the pool drops the connection. :meth:`fired` tells the caller's thread that
+    this, not a lost network, was why.
+    """
+
+    def __init__(self) -> None:
+        self._armed: dict[int, tuple[float, int, int]] = {}  # connection -> deadline, socket, thread
+        self._fired: set[int] = set()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    def arm(self, dbapi_connection: Any, seconds: float) -> None:
+        try:
+            socket_fd = int(dbapi_connection.pgconn.socket)
+        except Exception:  # closed already, or not psycopg: nothing to cut
+            return
+        with self._changed:
+            self._armed[id(dbapi_connection)] = (time.monotonic() + seconds, socket_fd, threading.get_ident())
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="cxprio-db-watchdog", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def disarm(self, dbapi_connection: Any) -> None:
+        with self._changed:
+            self._armed.pop(id(dbapi_connection), None)
+
+    def fired(self) -> bool:
+        """Whether a call of this thread was cut since it last asked."""
+        with self._changed:
+            mine = threading.get_ident() in self._fired
+            self._fired.discard(threading.get_ident())
+        return mine
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify()
+
+    def _watch(self) -> None:
+        with self._changed:
+            while not self._stopping:
+                now = time.monotonic()
+                for key, (deadline, socket_fd, thread) in list(self._armed.items()):
+                    if deadline <= now:
+                        del self._armed[key]
+                        self._fired.add(thread)
+                        _cut(socket_fd)
+                nearest = min((deadline for deadline, _fd, _t in self._armed.values()), default=None)
+                self._changed.wait(None if nearest is None else max(nearest - now, 0.01))
+
+
+def _cut(socket_fd: int) -> None:
+    """Shut a connection's socket down both ways: its reader wakes with an error."""
+    try:
+        with socket.socket(fileno=os.dup(socket_fd)) as connection:
+            connection.shutdown(socket.SHUT_RDWR)
+    except OSError:  # closed meanwhile
+        pass
+
+
+def _watched(engine: Engine, timeout: float, watchdog: _Watchdog) -> None:
+    """Arm ``watchdog`` around every statement, commit, rollback and pool reset of
+    ``engine``, and ping a pooled connection (under :data:`PING_SECONDS`) before it is
+    handed out."""
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _before(connection: Connection, *_args: Any) -> None:
+        if not connection.get_execution_options().get("cxprio_unbounded", False):
+            watchdog.arm(connection.connection.dbapi_connection, timeout)
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def _after(connection: Connection, *_args: Any) -> None:
+        watchdog.disarm(connection.connection.dbapi_connection)
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _failed(context: Any) -> None:
+        if context.connection is not None and not context.connection.invalidated:
+            with contextlib.suppress(Exception):
+                watchdog.disarm(context.connection.connection.dbapi_connection)
+
+    @sa.event.listens_for(engine, "commit")
+    @sa.event.listens_for(engine, "rollback")
+    def _ending(connection: Connection) -> None:
+        watchdog.arm(connection.connection.dbapi_connection, timeout)  # disarmed at check-in
+
+    @sa.event.listens_for(engine, "reset")
+    def _reset(dbapi_connection: Any, *_args: Any) -> None:
+        watchdog.arm(dbapi_connection, timeout)
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checkin(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:
+            watchdog.disarm(dbapi_connection)
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        watchdog.arm(dbapi_connection, min(PING_SECONDS, timeout))
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as exc:
+            raise sa.exc.DisconnectionError(f"the connection did not answer: {exc}") from None
+        finally:
+            watchdog.disarm(dbapi_connection)
+
+
+def _engine(url: str, timeout: float = DEFAULT_TIMEOUT_SECONDS, watchdog: _Watchdog | None = None) -> Engine:
+    """An engine for ``url``. PostgreSQL: statements and locks limited to ``timeout``
+    seconds by the server, and, for a server that answers nothing, by ``watchdog``.
+    SQLite: WAL, a busy timeout of ``timeout``, foreign keys, and ``BEGIN IMMEDIATE``
+    for write transactions (the driver's own BEGIN is turned off)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(
+            f"the database address cannot be used: {exc}",
+            f"set {DATABASE_URL_VARIABLE} to an address such as postgresql+psycopg://user:password@host/db",
+        ) from None
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
+    if parsed.get_backend_name() != "sqlite":
+        try:
+            # The server's own limits fall short of the watchdog's, so a server that is
+            # alive answers first, and the watchdog only cuts one that answers nothing.
+            milliseconds = int(timeout * SERVER_SHARE * 1000)
+            engine = sa.create_engine(
+                parsed,
+                pool_size=10,
+                max_overflow=30,
+                pool_timeout=timeout,
+                connect_args={
+                    "connect_timeout": max(2, int(timeout // 2)),
+                    "options": f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}",
+                },
+            )
+        except (ImportError, sa.exc.ArgumentError) as exc:
+            raise StoreError(
+                f"the database address cannot be used: {exc}", "use PostgreSQL or SQLite"
+            ) from None
+        if parsed.get_backend_name() == "postgresql":
+            _watched(engine, timeout, watchdog or _Watchdog())
+        return engine
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(parsed, connect_args={"timeout": timeout, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        _wal(cursor, timeout)
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("cxprio_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What :func:`import_file` did: the latest version now, and whether it is new."""
+
+    version: Version
+    created: bool
+    changes: int = 0
+
+
+IMPORT_AUTHOR = "file"
+IMPORT_RATIONALE = "imported from file"
+
+
+def import_file(
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int | None = None,
+    known: Callable[[str], LoadedCatalogue | None] = lambda _sha256: None,
+) -> Imported:
+    """Make the catalogue file at ``path`` the latest version, when it differs from it.
+
+    The file is validated first: an invalid file raises :class:`CatalogueError` with
+    every problem, and the store is left as it was. Two processes importing the same
+    file at once make one version between them. ``known`` gives the catalogues the
+    caller has validated already, by SHA-256, so they are not parsed again.
+    """
+    from cxprio.catalogue.audit import field_changes
+    from cxprio.catalogue.loading import DEFAULT_MAX_BYTES, parse_catalogue, read_catalogue_file
+
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    source = str(path)
+    raw = read_catalogue_file(path, max_bytes=limit)
+    digest = hashlib.sha256(raw).hexdigest()
+    loaded: LoadedCatalogue | None = None
+    for _attempt in range(5):
+        latest = store.latest()
+        if latest is not None and digest == latest.sha256:
+            return Imported(latest, False)
+        loaded = loaded or known(digest) or parse_catalogue(raw, source=source, max_bytes=limit)
+        before = None
+        if latest is not None:
+            before = (known(latest.sha256) or store.catalogue(latest.id)).catalogue
+        found = field_changes(before, loaded.catalogue)
+        try:
+            version = store.commit(
+                raw.decode("utf-8"),
+                parent=latest.id if latest else None,
+                author=IMPORT_AUTHOR,
+                rationale=IMPORT_RATIONALE,
+                origin=ORIGIN_FILE,
+                source=source,
+                field_changes=found,
+                loaded=loaded,
+            )
+        except StaleVersion:
+            continue  # someone saved meanwhile: compare with their version
+        return Imported(version, True, len(found))
+    raise StoreUnavailable(
+        f"{source} could not be imported: the store kept changing under it", "try again in a moment"
+    )
