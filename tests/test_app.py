@@ -60,6 +60,7 @@ def test_every_page_runs_on_the_sample(board: Callable[..., AppTest], page: str,
 
 
 @pytest.mark.parametrize(("page", "title"), list(zip(PAGES[1:], TITLES[1:], strict=True)))
+@pytest.mark.scale
 def test_every_page_works_at_10000_experiences_and_300_teams(
     board: Callable[..., AppTest], large: Path, page: str, title: str
 ) -> None:
@@ -349,6 +350,7 @@ def test_uploading_a_valid_catalogue_can_be_switched_to(board: Callable[..., App
     assert set(ranking(app)["name"]) == {"Moving home", "Move out", "Give a final reading"}
 
 
+@pytest.mark.scale
 def test_rank_ranges_show_on_a_catalogue_of_10000_too(board: Callable[..., AppTest], large: Path) -> None:
     path = large
     app = board(path, page="pages/priorities.py")
@@ -394,6 +396,7 @@ def test_a_deleted_catalogue_file_keeps_the_last_good_board_without_an_error(
     assert "no such file" in " ".join(e.value for e in app.error)
 
 
+@pytest.mark.scale
 def test_decision_rights_at_scale_show_a_page_of_defective_decisions_and_only_their_teams(
     board: Callable[..., AppTest], large: Path
 ) -> None:
@@ -426,6 +429,7 @@ def test_decision_rights_at_scale_show_a_page_of_defective_decisions_and_only_th
     assert any(f"of {len(involving):,} matching" in c.value for c in app.caption)
 
 
+@pytest.mark.scale
 def test_a_large_catalogue_draws_the_first_1000_seams_and_says_so(
     board: Callable[..., AppTest], large: Path
 ) -> None:
@@ -465,6 +469,7 @@ def _seams_per_experience(raw: dict[str, object]) -> dict[str, int]:
     return {e: n for e, n in counts.items() if n}
 
 
+@pytest.mark.scale
 def test_a_large_catalogue_lists_200_experiences_to_pick_and_a_search_finds_the_others(
     board: Callable[..., AppTest], large: Path
 ) -> None:
@@ -512,6 +517,7 @@ def _chart_rows(app: AppTest, title: str) -> pd.DataFrame:
     raise AssertionError(f"no chart titled {title!r}")
 
 
+@pytest.mark.scale
 def test_a_large_catalogue_bands_the_ambition_chart_and_draws_the_first_1000_gaps(
     board: Callable[..., AppTest], large: Path
 ) -> None:
@@ -550,6 +556,7 @@ def test_a_small_catalogue_draws_every_experience_on_the_ambition_chart(
     assert sorted(set(points["name"])) == sorted(e["name"] for e in raw["experiences"])
 
 
+@pytest.mark.scale
 def test_the_catalogue_page_lists_the_first_50_warnings_in_one_list_and_counts_the_rest(
     board: Callable[..., AppTest], large: Path
 ) -> None:

@@ -274,6 +274,7 @@ PARTICIPANTS = 20
 EXPERIENCES = 3
 
 
+@pytest.mark.scale
 def test_twenty_participants_at_once_lose_no_score(served: tuple[str, str, Path]) -> None:
     """A load test with a real client: twenty browser contexts join and score at once."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
