@@ -18,6 +18,10 @@ For generated catalogues of 1,000 and 10,000 experiences, on SQLite and (when
   Target: under 50 MB (a save stores the change, not another copy).
 - **snapshot** of that 10,000-experience catalogue, and a **compare** of it with a
   snapshot of the catalogue as imported. Targets: each under 2 s.
+- **reading a stored version** of 10,000 experiences by a fresh reader (a new server):
+  its YAML parsed, against the validated catalogue the store keeps beside it, with
+  Python's default collector threshold and with the board's
+  (:data:`cxprio.startup.YOUNG_COLLECTION_THRESHOLD`). Figures only.
 
     python bench/bench_store.py            # figures; exit 0
     python bench/bench_store.py --check    # exit 1 if a target is missed
@@ -219,6 +223,46 @@ def size_after_saves(url: str, catalogue: Path) -> tuple[float, float, float, fl
     return before, after, took, compared
 
 
+def stored_reads(url: str, catalogue: Path) -> list[tuple[str, float]]:
+    """Seconds to read the catalogue's stored version by a fresh reader: parsing its
+    YAML, and loading the kept catalogue at two collector thresholds (median of 3)."""
+    import gc
+
+    from cxprio.startup import YOUNG_COLLECTION_THRESHOLD
+
+    store = Store(url)
+    try:
+        version = import_file(store, catalogue).version
+        text = store.text(version.id)
+    finally:
+        store.close()
+    threshold = gc.get_threshold()
+
+    def timed(work: object) -> float:
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            work()  # type: ignore[operator]
+            runs.append(time.perf_counter() - started)
+        return statistics.median(runs)
+
+    def kept() -> None:
+        fresh = Store(url, migrate=False)
+        try:
+            fresh.catalogue(version.id)
+        finally:
+            fresh.close()
+
+    figures = [("YAML parsed, default collector", timed(lambda: parse_catalogue(text)))]
+    figures.append(("kept catalogue, default collector", timed(kept)))
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *threshold[1:])
+    try:
+        figures.append((f"kept catalogue, threshold {YOUNG_COLLECTION_THRESHOLD:,}", timed(kept)))
+    finally:
+        gc.set_threshold(*threshold)
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
@@ -284,6 +328,12 @@ def main() -> int:
             lines.append(
                 f"  {kind:10} compare of two such quarters {compared:5.2f} s   target < {SNAPSHOT_TARGET:.0f} s  {verdict}"
             )
+        catalogue = folder / "catalogue-read.yaml"
+        catalogue.write_text(text, encoding="utf-8")
+        say("sqlite: reading a stored version of 10,000 experiences ...")
+        with database("sqlite", folder) as url:
+            for what, seconds in stored_reads(url, catalogue):
+                lines.append(f"  sqlite     stored version of 10,000 experiences, {what}: {seconds:5.2f} s")
     print("\n".join(lines))
     return 1 if args.check and missed else 0
 

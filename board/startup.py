@@ -1,5 +1,7 @@
 """What a board server sets up once: which catalogue file it shows, and the two
-interpreter settings that measurably earn their place (:func:`configure`).
+interpreter settings that measurably earn their place (:func:`configure`): the
+collector's threshold (:func:`cxprio.startup.collect_less_often`) and
+:data:`SWITCH_INTERVAL`.
 
 Nothing here runs on import: :func:`board.open_page`, which every page (``app.py``
 among them) calls first, calls :func:`configure`.
@@ -7,23 +9,16 @@ among them) calls first, calls :func:`configure`.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
 from pathlib import Path
 
+from cxprio.startup import collect_less_often
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config" / "experiences.yaml"
 ENVIRONMENT_VARIABLE = "CXPRIO_CATALOGUE"
-
-YOUNG_COLLECTION_THRESHOLD = 50_000
-"""Objects allocated between two collections of the youngest generation (Python's
-default: 700). Loading a stored catalogue of 10,000 experiences builds about a million
-objects, none of them in a reference cycle; at the default, the collector ran about
-1,400 times during the load and took three quarters of its time
-(``python bench/bench_store.py`` prints the load with each threshold). The oldest
-generation is still collected, just less often; memory is unchanged."""
 
 SWITCH_INTERVAL = 0.001
 """Seconds a thread holding the interpreter lock runs before another waiting for it may
@@ -37,13 +32,12 @@ _CONFIGURED = threading.Event()
 
 
 def configure() -> None:
-    """Set :data:`YOUNG_COLLECTION_THRESHOLD` and :data:`SWITCH_INTERVAL` for this
-    server process, once; see each for its reason."""
+    """Set the collector's threshold and :data:`SWITCH_INTERVAL` for this server
+    process, once; see each for its reason."""
     if _CONFIGURED.is_set():
         return
     _CONFIGURED.set()
-    _generation0, generation1, generation2 = gc.get_threshold()
-    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, generation1, generation2)
+    collect_less_often()
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
 
 
