@@ -4,6 +4,7 @@ there. Each test counts the YAML reads (:func:`cxprio.catalogue.loading.read_yam
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,15 @@ from .conftest import SAMPLE
 
 
 class Reads:
-    """How many times the YAML reader ran."""
+    """How many times the YAML reader read a whole catalogue (not one entry of it)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
         real = loading.read_yaml
 
-        def counted(*args: object, **kwargs: object) -> object:
-            self.count += 1
-            return real(*args, **kwargs)  # type: ignore[arg-type]
+        def counted(text: str, *args: object, **kwargs: object) -> object:
+            self.count += "\nexperiences:" in text
+            return real(text, *args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(loading, "read_yaml", counted)
 
@@ -38,7 +39,8 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """A store in the SQLite file ``tmp_path / "cxprio.db"``."""
     opened = Store(f"sqlite:///{tmp_path / 'cxprio.db'}")
     yield opened
     opened.close()
@@ -124,9 +126,11 @@ def test_a_snapshot_and_a_second_import_read_the_kept_catalogue(
     assert reads.count == 2
 
 
-def test_a_read_only_store_still_gives_the_catalogue(store: Store, reads: Reads, tmp_path: Path) -> None:
-    version = store.commit(SAMPLE.read_text(encoding="utf-8"), parent=None, author="ana")
-    store.close()
+def test_a_read_only_store_still_gives_the_catalogue(
+    sqlite_store: Store, reads: Reads, tmp_path: Path
+) -> None:
+    version = sqlite_store.commit(SAMPLE.read_text(encoding="utf-8"), parent=None, author="ana")
+    sqlite_store.close()
     path = tmp_path / "cxprio.db"
     path.chmod(0o444)
     read_only = Store(f"sqlite:///{path}", migrate=False)
@@ -141,3 +145,115 @@ def test_a_read_only_store_still_gives_the_catalogue(store: Store, reads: Reads,
         assert (reads.count, kept_rows(reopened)) == (1, [])
     finally:
         reopened.close()
+
+
+# --- an edit's version: made from the version before, as a full parse would load it ------
+
+from cxprio.catalogue.edit import Edit, apply_edits  # noqa: E402
+from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
+from cxprio.catalogue.loading import after_edits  # noqa: E402
+from cxprio.store.saving import save_edits  # noqa: E402
+
+from .conftest import BASE, dump  # noqa: E402
+
+BLOCK = dump(
+    {
+        **BASE,
+        "organisation": {"name": BASE["organisation"], "customers": 300_000},
+        "experiences": [
+            {**e, "measures": {k: v for k, v in e["measures"].items() if k != "cost"}}
+            if i in (0, len(BASE["experiences"]) - 1)
+            else e
+            for i, e in enumerate(BASE["experiences"])
+        ],
+    }
+)
+"""The small catalogue in block style (an added key is a new line), the first and last
+experiences without their cost and the organisation's customers given: warnings of every
+kind, above and below the entries the edits change."""
+
+
+def edit_cases() -> list[tuple[str, str, list[Edit]]]:
+    generated = generate_catalogue(experiences=60, teams=8, seed=3)
+    ids = [e["id"] for e in __import__("yaml").safe_load(generated)["experiences"]]
+    base_ids = [e["id"] for e in BASE["experiences"]]
+    return [
+        (
+            "sample: a measure filled in, one out of scale",
+            SAMPLE.read_text(encoding="utf-8"),
+            [
+                Edit("update-contact-details", "measures.failure_demand", 0.2),
+                Edit("move-out", "measures.reach", 9_000_000),
+            ],
+        ),
+        (
+            "sample: a measure taken out",
+            SAMPLE.read_text(encoding="utf-8"),
+            [
+                Edit("move-out", "measures.depth", None),
+                Edit("update-contact-details", "ambition", "competitive"),
+            ],
+        ),
+        (
+            "block: lines added above other warnings",
+            BLOCK,
+            [
+                Edit(base_ids[1], "current", "distinct"),
+                Edit(base_ids[0], "measures.cost", 50_000),
+                Edit(base_ids[1], "measures.reach", 400_000),
+            ],
+        ),
+        (
+            "block: a missing measure stays missing, a line added",
+            BLOCK,
+            [Edit(base_ids[0], "current", "competitive"), Edit(base_ids[2], "measures.frequency", None)],
+        ),
+        (
+            "generated: edits far apart",
+            generated,
+            [
+                Edit(ids[3], "measures.reach", 12),
+                Edit(ids[40], "measures.frequency", None),
+                Edit(ids[59], "ambition", "unique"),
+            ],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_an_edits_catalogue_is_what_a_full_parse_of_the_new_text_loads(case: int) -> None:
+    _what, text, edits = edit_cases()[case]
+    before = parse_catalogue(text, source="catalogue.yaml")
+    edited = apply_edits(text, edits, teams={t.id for t in before.catalogue.teams}, source="catalogue.yaml")
+    made = after_edits(before, edited)
+    expected = parse_catalogue(edited.text, source="catalogue.yaml")
+    assert made is not None
+    assert made.catalogue == expected.catalogue
+    assert made.warnings == expected.warnings
+    assert made.sha256 == expected.sha256 and made.content == expected.content
+
+
+def test_a_save_keeps_its_versions_catalogue(store: Store, reads: Reads, tmp_path: Path) -> None:
+    path = tmp_path / "experiences.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    first = import_file(store, path).version
+    store.catalogue(first.id)
+    saved = save_edits(
+        store,
+        [Edit("update-contact-details", "measures.failure_demand", 0.2)],
+        started_from=first.id,
+        author="ana",
+        rationale="measured",
+        teams={t.id for t in store.catalogue(first.id).catalogue.teams},
+        file=path,
+        file_sha256=first.sha256,
+    )
+    assert (saved.version.id, kept.FORMAT) in kept_rows(store)
+    fresh = Store(store.url)
+    try:
+        loaded = fresh.catalogue(saved.version.id)
+    finally:
+        fresh.close()
+    assert reads.count == 1  # the import's parse only
+    assert loaded.catalogue == parse_catalogue(path.read_bytes()).catalogue
+    assert loaded.warnings == ()

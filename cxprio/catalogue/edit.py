@@ -17,11 +17,12 @@ missing, as if the key were absent.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,11 +63,28 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """An experience's entry an edit changed: its first line and its length in lines
+    in the text before (``line``, ``lines_before``), its length after, and its text
+    after (from the start of its first line)."""
+
+    experience: str
+    line: int
+    lines_before: int
+    lines_after: int
+    block: str
+
+
+@dataclass(frozen=True, slots=True)
 class Edited:
-    """The catalogue text after the edits, and every value they changed."""
+    """The catalogue text after the edits, every value they changed, and the changed
+    experiences and entries (so the catalogue after the edits can be made from the one
+    before without reading the whole text again: :func:`cxprio.catalogue.loading.after_edits`)."""
 
     text: str
     changes: tuple[FieldChange, ...]
+    experiences: Mapping[str, Experience] = dataclasses.field(default_factory=dict)
+    entries: tuple[Entry, ...] = ()
 
 
 def path_of(field: str) -> Path:
@@ -113,18 +131,19 @@ def apply_edits(
         by_experience.setdefault(edit.experience, []).append(edit)
     located = sorted(((_entry(text, e), e) for e in by_experience), reverse=True)
     changes: list[FieldChange] = []
+    experiences: dict[str, Experience] = {}
+    entries: list[Entry] = []
     for (start, end, indent), experience_id in located:  # from the end, so offsets hold
         block = " " * indent + text[start:end]
-        new_block, before, after = _edit_entry(
-            block,
-            by_experience[experience_id],
-            teams,
-            source,
-            functools.partial(lambda t, at: t.count("\n", 0, at) + 1, text, start),
-        )
+        first_line = functools.partial(lambda t, at: t.count("\n", 0, at) + 1, text, start)
+        new_block, before, after = _edit_entry(block, by_experience[experience_id], teams, source, first_line)
         text = text[:start] + new_block[indent:] + text[end:]
         changes[:0] = compare(experience_id, before, after)
-    return Edited(text, tuple(changes))
+        experiences[experience_id] = after
+        entries.insert(
+            0, Entry(experience_id, first_line(), block.count("\n") + 1, new_block.count("\n") + 1, new_block)
+        )
+    return Edited(text, tuple(changes), experiences, tuple(entries))
 
 
 # --- finding an experience's entry -----------------------------------------------------

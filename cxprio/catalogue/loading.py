@@ -18,6 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+if typing.TYPE_CHECKING:
+    from cxprio.catalogue.edit import Edited
+
 from cxprio.catalogue.limits import MAX_EXPERIENCES, QUOTED_LENGTH, max_values
 from cxprio.catalogue.model import Catalogue
 from cxprio.catalogue.references import ALLOWED_PARENTS as ALLOWED_PARENTS
@@ -315,3 +318,74 @@ def _describe(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     return f"{type(value).__name__} {quoted(value)}"
+
+
+MEASURE_WARNINGS = frozenset({"measure-clamped", "measure-missing", "reach-above-customers"})
+"""The codes of :func:`cxprio.method.scoring.measure_warnings`: computed from the
+catalogue, so :func:`after_edits` computes them again rather than moving them."""
+
+
+def after_edits(before: LoadedCatalogue, edited: Edited) -> LoadedCatalogue | None:
+    """The catalogue ``before`` with ``edited``'s changes (:func:`cxprio.catalogue.edit.apply_edits`
+    of its text), as :func:`parse_catalogue` of the new text would load it, without
+    reading the whole text again: the changed experiences (each checked already) put in,
+    the warnings of the rest moved with the lines the edits added, and the measures'
+    warnings of the changed ones located in their entries. None when a warning the edits
+    may have changed cannot be carried over (the text then has to be parsed)."""
+    catalogue = before.catalogue.replacing(edited.experiences)
+    entries = sorted(edited.entries, key=lambda e: e.line)
+
+    def moved(line: int) -> int | None:
+        """Where a line outside the changed entries is now; None for one inside them."""
+        shift = 0
+        for entry in entries:
+            if entry.line <= line < entry.line + entry.lines_before:
+                return None
+            if entry.line < line:
+                shift += entry.lines_after - entry.lines_before
+        return line + shift
+
+    kept: list[Problem] = []
+    placed: dict[tuple[str, tuple[str | int, ...]], Problem] = {}
+    for warning in before.warnings:
+        line = moved(warning.line) if warning.line is not None else None
+        if warning.line is not None and line is None:
+            if warning.code in MEASURE_WARNINGS:
+                continue  # a changed experience's: found again below
+            return None
+        shifted = replace(warning, line=line)
+        if warning.code in MEASURE_WARNINGS:
+            placed[(warning.code, warning.path)] = shifted
+        else:
+            kept.append(shifted)
+    index = {e.id: i for i, e in enumerate(catalogue.experiences) if e.id in edited.experiences}
+    changed = {index[e.experience]: e for e in entries}
+    documents: dict[int, Document] = {}
+    for warning in measure_warnings(catalogue):
+        experience = warning.path[1] if len(warning.path) > 1 else None
+        if isinstance(experience, int) and experience in changed:
+            entry = changed[experience]
+            if experience not in documents:  # only the entries with a warning are read
+                documents[experience] = read_yaml(entry.block, file=before.source)
+            document = documents[experience]
+            inner = warning.path[2:]
+            position = document.locate((0, *inner) if isinstance(document.data, list) else inner)
+            if position is None:
+                return None
+            start = entry.line + sum(e.lines_after - e.lines_before for e in entries if e.line < entry.line)
+            kept.append(
+                replace(warning, file=before.source, line=position[0] + start - 1, column=position[1])
+            )
+            continue
+        found = placed.get((warning.code, warning.path))
+        if found is None or found.message != warning.message:
+            return None
+        kept.append(found)
+    text = edited.text.encode("utf-8")
+    return LoadedCatalogue(
+        catalogue=catalogue,
+        source=before.source,
+        sha256=hashlib.sha256(text).hexdigest(),
+        warnings=tuple(in_file_order(kept)),
+        content=text,
+    )

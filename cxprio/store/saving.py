@@ -44,6 +44,7 @@ from sqlalchemy.engine import Connection
 
 from cxprio.catalogue.edit import Edit, Edited, apply_edits
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
+from cxprio.catalogue.loading import after_edits
 from cxprio.catalogue.safeyaml import read_catalogue_file
 from cxprio.errors import CatalogueError, StaleVersion, UsageError
 from cxprio.store.versions import (
@@ -181,6 +182,7 @@ def save_edits(
             )
         made["edited"] = edited
         made["connection"] = writing.connection
+        before = writing.kept(latest)
         return Draft(
             edited.text,
             author,
@@ -188,6 +190,7 @@ def save_edits(
             ORIGIN_EDIT,
             str(target) if target is not None else None,
             edited.changes,
+            after_edits(before, edited) if before is not None else None,
         )
 
     def before_commit(version: Version) -> None:  # 2, inside the transaction

@@ -245,6 +245,11 @@ class Writing:
     def text(self, version_id: int) -> str:
         return self.store.text(version_id, within=self.connection)
 
+    def kept(self, version_id: int) -> LoadedCatalogue | None:
+        """The version's catalogue when the store keeps it (never parsed here: a parse
+        would hold every other writer back)."""
+        return self.store.kept(version_id, within=self.connection)
+
     def audit(self, *, after: int, experience: str | None = None) -> list[AuditRow]:
         return self.store.audit(after=after, experience=experience, within=self.connection)
 
@@ -465,34 +470,46 @@ class Store:
 
     def catalogue(self, version_id: int, *, source: str = "<catalogue>") -> LoadedCatalogue:
         """A version's validated catalogue, its warnings naming ``source``: as kept when
-        its text entered the store, so its YAML is not parsed again. A version stored
-        without it (before migration 0007, or saved from an edit of part of the text) is
-        parsed once, here, and what was parsed is kept for every later reader; a store
+        its text entered the store, so its YAML is not parsed again (an edit's is made
+        from the version before: :func:`cxprio.catalogue.loading.after_edits`). A version
+        stored without it (before migration 0007, or edited from one without) is parsed
+        once, here, and what was parsed is kept for every later reader; a store
         that cannot be written (read-only, say) only costs the next reader a parse.
 
         Raises :class:`cxprio.CatalogueError` for a stored text today's rules refuse."""
         from cxprio.catalogue.loading import parse_catalogue
+
+        loaded = self.kept(version_id)
+        if loaded is None:
+            loaded = parse_catalogue(self.text(version_id), source=source)
+            with contextlib.suppress(StoreError):
+                self._keep_parsed(version_id, loaded)
+            self._remember_catalogue(version_id, loaded)
+        return loaded if loaded.source == source else _renamed(loaded, source)
+
+    def kept(self, version_id: int, *, within: Connection | None = None) -> LoadedCatalogue | None:
+        """A version's catalogue as the store keeps it, or None when it keeps none (or
+        one of an older form): see :meth:`catalogue`. ``within``: read on this connection."""
         from cxprio.store.parsed import FORMAT, decode
 
         with self._lock:
             known = self._catalogues.get(version_id)
         if known is not None:
-            return known if known.source == source else _renamed(known, source)
-        text = self.text(version_id)
-        with self._errors("read"), self.engine.connect() as connection:
-            row = connection.execute(
-                sa.select(parsed.c.format, parsed.c.catalogue, parsed.c.warnings).where(
-                    parsed.c.version_id == version_id
-                )
-            ).first()
-        loaded = None
-        if row is not None and row.format == FORMAT:
-            loaded = decode(row.catalogue, row.warnings, text=text, source=source, sha256=sha256_of(text))
-        if loaded is None:
-            loaded = parse_catalogue(text, source=source)
-            with contextlib.suppress(StoreError):
-                self._keep_parsed(version_id, loaded)
-        self._remember_catalogue(version_id, loaded)
+            return known
+        text = self.text(version_id, within=within)
+        query = sa.select(parsed.c.format, parsed.c.catalogue, parsed.c.warnings).where(
+            parsed.c.version_id == version_id
+        )
+        if within is not None:
+            row = within.execute(query).first()
+        else:
+            with self._errors("read"), self.engine.connect() as connection:
+                row = connection.execute(query).first()
+        if row is None or row.format != FORMAT:
+            return None
+        loaded = decode(row.catalogue, row.warnings, text=text, source="<catalogue>", sha256=sha256_of(text))
+        if loaded is not None:
+            self._remember_catalogue(version_id, loaded)
         return loaded
 
     def _keep_parsed(self, version_id: int, loaded: LoadedCatalogue) -> None:
