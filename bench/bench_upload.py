@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from cxprio.catalogue.files import DEFAULT_MAX_BYTES  # noqa: E402
 from cxprio.catalogue.generate import generate_catalogue, many_experiences  # noqa: E402
-from cxprio.catalogue.safeyaml import DEFAULT_MAX_BYTES  # noqa: E402
 
 TIME_TARGET = 1.5  # x starting Python and counting the events
 MEMORY_TARGET_MB = 500

@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from board import source
 from cxprio.catalogue import checking
+from cxprio.catalogue.files import DEFAULT_MAX_BYTES
 from cxprio.catalogue.generate import many_experiences
 from cxprio.catalogue.limits import MAX_EXPERIENCES, OUTCOME_LENGTH, QUOTED_LENGTH
-from cxprio.catalogue.safeyaml import DEFAULT_MAX_BYTES
 from cxprio.rounds import get_round, participants
 from cxprio.store.versions import Store
 

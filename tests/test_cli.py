@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from cxprio.catalogue.files import DEFAULT_MAX_BYTES
 from cxprio.catalogue.generate import many_experiences
 from cxprio.catalogue.limits import MAX_EXPERIENCES
-from cxprio.catalogue.safeyaml import DEFAULT_MAX_BYTES
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 

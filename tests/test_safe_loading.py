@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue
-from cxprio.catalogue import safeyaml
+from cxprio.catalogue import files, safeyaml
 from cxprio.catalogue.limits import QUOTED_LENGTH
 from cxprio.catalogue.safeyaml import DEFAULT_MAX_DEPTH, MAX_REFUSALS
 from cxprio.errors import Problem
@@ -467,7 +467,7 @@ def test_a_path_that_became_a_named_pipe_after_it_was_checked_is_refused_too(
     real_stat = os.stat
     # The check before opening sees a regular file: the pipe arrives just after it.
     monkeypatch.setattr(
-        safeyaml.os, "stat", lambda path, **options: real_stat(regular if path == fifo else path, **options)
+        files.os, "stat", lambda path, **options: real_stat(regular if path == fifo else path, **options)
     )
     assert "named pipe" in refusal_of(fifo).message
 

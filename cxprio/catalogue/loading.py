@@ -21,26 +21,18 @@ from pydantic import BaseModel, ValidationError
 if typing.TYPE_CHECKING:
     from cxprio.catalogue.edit import Edited
 
+# Reading the file (its size cap, UTF-8) is cxprio.catalogue.files'; the names stay
+# importable from here, where callers load catalogues.
+from cxprio.catalogue.files import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
+from cxprio.catalogue.files import decode_text, read_error
+from cxprio.catalogue.files import megabytes as megabytes
+from cxprio.catalogue.files import read_catalogue_file as read_catalogue_file
 from cxprio.catalogue.limits import MAX_EXPERIENCES, QUOTED_LENGTH, max_values
 from cxprio.catalogue.model import Catalogue
 from cxprio.catalogue.references import ALLOWED_PARENTS as ALLOWED_PARENTS
 from cxprio.catalogue.references import check_references as check_references
 from cxprio.catalogue.references import suggest
-
-# Reading the file (its size cap, UTF-8) is the YAML reader's, which a process that only
-# reads YAML imports without this module; the names stay importable from here.
-from cxprio.catalogue.safeyaml import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
-from cxprio.catalogue.safeyaml import (
-    DEFAULT_MAX_DEPTH,
-    REFUSED,
-    Document,
-    decode_text,
-    format_path,
-    read_error,
-    read_yaml,
-)
-from cxprio.catalogue.safeyaml import megabytes as megabytes
-from cxprio.catalogue.safeyaml import read_catalogue_file as read_catalogue_file
+from cxprio.catalogue.safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, format_path, read_yaml
 from cxprio.errors import CatalogueError, Problem, ProblemLevel, in_file_order
 from cxprio.method.scoring import measure_warnings
 from cxprio.texts import TEXT_PATTERN, problem_in, quoted

@@ -12,11 +12,8 @@ The catalogue is written by hand and uploaded by strangers, so the reader is str
 * a value nested deeper than ``max_depth`` is refused, and read past with a count, not a
   stack.
 
-The file itself is read by :func:`read_catalogue_file` (a regular file only, refused
-above ``max_bytes`` before it is read) and :func:`decode_text` (UTF-8, each line holding
-other bytes reported), here rather than in :mod:`cxprio.catalogue.loading` so that a process that
-only reads YAML (:mod:`cxprio.readahead`) applies the same rules without importing the
-schema.
+The file itself is read before (:mod:`cxprio.catalogue.files`: a regular file only,
+refused above its size cap before it is read, then UTF-8).
 
 Every refusal is collected and reading goes on, so one pass reports them all: a refused
 value is kept as :data:`REFUSED` (and its path in :attr:`Document.refused`, so the schema
@@ -30,13 +27,15 @@ It walks the parser's event stream itself (libyaml's C parser when available), w
 both faster than PyYAML's Python constructor and the only place all the above can be
 checked with positions. Positions are kept per container, not per value, and looked up
 only when a message needs one (:meth:`Document.locate`).
+
+One module of about 900 lines, on purpose: the walk over the events, its refusals, its
+limits and the positions it keeps share one stack and one set of rules about what is
+refused, and each part reads only beside the others.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
@@ -54,7 +53,7 @@ from cxprio.catalogue.limits import (
     QUOTED_LENGTH,
 )
 from cxprio.catalogue.limits import max_values as limits_max_values
-from cxprio.errors import CatalogueError, CatalogueReadError, Problem, ProblemLevel, in_file_order
+from cxprio.errors import CatalogueError, Problem, ProblemLevel, in_file_order
 from cxprio.texts import quoted
 
 try:  # libyaml's C parser is much faster; the pure-Python one is the fallback.
@@ -65,8 +64,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
 
-DEFAULT_MAX_BYTES = MAX_BYTES
-"""Catalogues above this size are refused before they are read (20 MiB)."""
 DEFAULT_MAX_DEPTH = MAX_DEPTH
 CATALOGUE_LISTS: Mapping[str, int] = {"experiences": MAX_EXPERIENCES}
 """The lists under a catalogue's top level whose items are counted as they are read,
@@ -162,9 +159,8 @@ class Document:
     ``refused`` holds the paths of refused values (each now :data:`REFUSED`), so later
     checks can leave them to the refusal.
 
-    A document read in this process keeps where each value starts, per container
-    (``_where``), and its text's lines (``_lines``); one read in another process
-    (:meth:`elsewhere`) asks that process.
+    It keeps where each value starts, per container (``_where``), and its text's lines
+    (``_lines``).
     """
 
     data: Any
@@ -172,22 +168,7 @@ class Document:
     _where: dict[int, _Where] | None
     refusals: tuple[Problem, ...] = ()
     refused: tuple[Path, ...] = ()
-    _locate_elsewhere: Callable[[Path], Position | None] | None = None
     _lines: _Lines | None = None
-
-    @classmethod
-    def elsewhere(
-        cls,
-        data: Any,
-        file: str,
-        locate: Callable[[Path], Position | None],
-        *,
-        refusals: tuple[Problem, ...] = (),
-        refused: tuple[Path, ...] = (),
-    ) -> Document:
-        """A document read in another process: its data, refusals and refused paths as
-        that process gave them, and ``locate``, which asks it for positions."""
-        return cls(data, file, None, refusals, refused, locate)
 
     def is_refused(self, path: Sequence[str | int]) -> bool:
         """True when ``path`` is a refused value or lies inside one."""
@@ -201,7 +182,7 @@ class Document:
         that should hold it, which is where the user has to add it.
         """
         if self._where is None:
-            return self._locate_elsewhere(tuple(path)) if self._locate_elsewhere else None
+            return None
         node: Any = self.data
         where = self._where.get(id(node))
         found: Any = where.start if where else None
@@ -218,152 +199,6 @@ class Document:
                 break
             where = self._where.get(id(node)) if isinstance(node, (dict, list)) else None
         return self._lines.position(found) if found is not None and self._lines is not None else None
-
-
-# --- reading the file: a regular file, a size cap, then UTF-8 ----------------------------
-
-_NOT_A_FILE = {
-    stat.S_IFDIR: "this is a folder, not a file",
-    stat.S_IFIFO: "this is a named pipe (FIFO), not a regular file: reading it would wait for a writer",
-    stat.S_IFCHR: "this is a device, not a regular file",
-    stat.S_IFBLK: "this is a device, not a regular file",
-    stat.S_IFSOCK: "this is a socket, not a regular file",
-}
-
-
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-)
-
-
-def megabytes(size: int) -> str:
-    """A byte count as people read it in messages: ``20 MB``, ``0.5 MB``."""
-    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
-
-
-def read_catalogue_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of the catalogue file at ``path``, refusing files above ``max_bytes``
-    before reading them.
-
-    Only a regular file is read (a link to one is followed): a named pipe, a device, a
-    socket or a folder is refused before it is opened, and again after, should the path
-    have been swapped meanwhile, so a catalogue path can never make a reader wait.
-    Raises :class:`CatalogueReadError` naming the file and saying how to fix it when the
-    file is missing, not a regular file, unreadable or too large.
-    """
-    name = str(path)
-    try:
-        _check_regular(os.stat(path), name)
-        # O_NONBLOCK: opening a named pipe put in place since the stat above returns at
-        # once (and is then refused) instead of waiting for a writer. It makes no
-        # difference to reading a regular file.
-        descriptor = os.open(path, _OPEN_FLAGS)
-        with open(descriptor, "rb", closefd=True) as handle:
-            opened = os.fstat(descriptor)
-            _check_regular(opened, name)
-            if opened.st_size > max_bytes:
-                raise _too_large(name, opened.st_size, max_bytes)
-            raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise read_error(
-            name, "no such file", "check the path; the default is config/experiences.yaml"
-        ) from None
-    except PermissionError:
-        raise read_error(name, "permission denied", "make the file readable") from None
-    except OSError as exc:
-        raise read_error(
-            name, f"cannot read the file ({exc.strerror})", "check the path and the disk"
-        ) from None
-    if len(raw) > max_bytes:  # it grew between stat and read
-        raise _too_large(name, None, max_bytes)
-    return raw
-
-
-def _check_regular(found: os.stat_result, name: str) -> None:
-    if not stat.S_ISREG(found.st_mode):
-        what = _NOT_A_FILE.get(stat.S_IFMT(found.st_mode), "this is not a regular file")
-        hint = (
-            "name the YAML file itself"
-            if stat.S_ISDIR(found.st_mode)
-            else "point to the catalogue's YAML file"
-        )
-        raise read_error(name, what, hint + " (a link to one is fine)")
-
-
-def _too_large(name: str, size: int | None, max_bytes: int) -> CatalogueReadError:
-    return read_error(
-        name,
-        (f"the file is {megabytes(size)}, " if size is not None else "the file is ")
-        + f"above the limit of {megabytes(max_bytes)}",
-        "split the catalogue, or raise the limit (--max-mb on the command line)",
-    )
-
-
-def read_error(source: str, message: str, hint: str) -> CatalogueReadError:
-    """A problem reading ``source`` at all (code ``read``), with how to fix it."""
-    return CatalogueReadError([Problem(ProblemLevel.ERROR, message, file=source, hint=hint, code="read")])
-
-
-_UNDECODED = re.compile("[\udc80-\udcff]+")
-"""Bytes that are not UTF-8, as :func:`bytes.decode` with ``surrogateescape`` keeps them."""
-_AS_REPLACEMENT = {point: "\ufffd" for point in range(0xDC80, 0xDD00)}
-
-
-def decode_text(raw: bytes, source: str) -> tuple[str, tuple[Problem, ...]]:
-    """``raw`` as text (UTF-8, a byte order mark dropped), and a problem for each line
-    that holds bytes that are not UTF-8, at the line and column of the first.
-
-    Each such byte is read as U+FFFD (one character for one byte, so every column after
-    it stays right) and the rest of the file is read on: a file saved in another
-    encoding has its other problems reported with these.
-    """
-    try:
-        return raw.decode("utf-8-sig"), ()
-    except UnicodeDecodeError:
-        pass
-    text = raw.decode("utf-8-sig", errors="surrogateescape")
-    problems: list[Problem] = []
-    line, counted_to, last_line = 1, 0, 0
-    for run in _UNDECODED.finditer(text):
-        at = run.start()
-        line += text.count("\n", counted_to, at)
-        counted_to = at
-        if line == last_line:  # one problem per line: its first byte names it
-            continue
-        last_line = line
-        if len(problems) == MAX_REFUSALS:
-            problems.append(
-                Problem(
-                    ProblemLevel.ERROR,
-                    f"more lines are not UTF-8 text: only the first {MAX_REFUSALS} are listed",
-                    file=source,
-                    line=line,
-                    hint="save the file as UTF-8 (most editors offer 'Save with encoding')",
-                    code="encoding",
-                )
-            )
-            break
-        on_line = text[at : _line_end(text, at)]
-        others = sum(len(r.group()) for r in _UNDECODED.finditer(on_line)) - 1
-        problems.append(
-            Problem(
-                ProblemLevel.ERROR,
-                f"the file is not UTF-8 text here (byte 0x{ord(run.group()[0]) - 0xDC00:02x} cannot be read"
-                + (f", nor {others} more on this line" if others else "")
-                + ")",
-                file=source,
-                line=line,
-                column=at - (text.rfind("\n", 0, at) + 1) + 1,
-                hint="save the file as UTF-8 (most editors offer 'Save with encoding')",
-                code="encoding",
-            )
-        )
-    return text.translate(_AS_REPLACEMENT), tuple(problems)
-
-
-def _line_end(text: str, at: int) -> int:
-    end = text.find("\n", at)
-    return len(text) if end < 0 else end
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -984,13 +819,13 @@ def read_yaml(
     ``listed`` allows); it then lists the refusals found up to that point too. Every
     problem names the file, line, column and field.
 
-    ``max_values`` defaults to what a file of :data:`DEFAULT_MAX_BYTES` may hold
+    ``max_values`` defaults to what a file of :data:`cxprio.catalogue.files.DEFAULT_MAX_BYTES` may hold
     (:func:`cxprio.catalogue.limits.max_values`); ``listed`` (top-level key -> the most items its
     list may hold) to a catalogue's (:data:`CATALOGUE_LISTS`).
     """
     limits = _Limits(
         max_depth,
-        max_values if max_values is not None else limits_max_values(DEFAULT_MAX_BYTES),
+        max_values if max_values is not None else limits_max_values(MAX_BYTES),
         CATALOGUE_LISTS if listed is None else listed,
     )
     read = text

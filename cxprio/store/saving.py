@@ -43,9 +43,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cxprio.catalogue.edit import Edit, Edited, apply_edits
+from cxprio.catalogue.files import read_catalogue_file
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.catalogue.loading import after_edits
-from cxprio.catalogue.safeyaml import read_catalogue_file
 from cxprio.errors import CatalogueError, StaleVersion, UsageError
 from cxprio.store.versions import (
     ORIGIN_EDIT,
