@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cxprio import CatalogueError, CatalogueReadError, load_catalogue, parse_catalogue
-from cxprio.catalogue import files, safeyaml
+from cxprio.catalogue import files
 from cxprio.catalogue.limits import QUOTED_LENGTH
 from cxprio.catalogue.safeyaml import DEFAULT_MAX_DEPTH, MAX_REFUSALS
 from cxprio.errors import Problem
