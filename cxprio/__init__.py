@@ -3,9 +3,8 @@
 The package is the product's core and never imports streamlit. Start with
 :func:`load_catalogue`, then :func:`score` and :func:`check_ambition`.
 
-Importing the package is cheap: the names below that need pydantic, numpy or pandas
-load their module when first used, so a process that only reads YAML
-(:mod:`cxprio.readahead`) starts in a fraction of the time.
+Importing the package is cheap: the names below that need pydantic or numpy load their
+module when first used, so a command imports only what it uses.
 """
 
 from __future__ import annotations

@@ -98,49 +98,6 @@ def test_jobs_without_dropping_finish_everything_asked_for_once_per_key() -> Non
     assert calls == ["a", "b", "c"]
 
 
-def test_work_after_this_run_waits_for_the_run_to_end() -> None:
-    from board.jobs import after_this_run
-
-    registered, release, done = threading.Event(), threading.Event(), threading.Event()
-    seen: list[bool] = []
-    runs: list[threading.Thread] = []
-
-    def work() -> None:
-        seen.append(runs[0].is_alive())
-        done.set()
-
-    def page_run() -> None:
-        after_this_run(work, limit=60)
-        registered.set()
-        release.wait(60)  # the rest of the run
-
-    runs.append(threading.Thread(target=page_run))
-    runs[0].start()
-    assert registered.wait(30)
-    assert not done.wait(0.5), "the work started while the run was still going"
-    release.set()
-    assert done.wait(30)
-    assert seen == [False]
-
-
-def test_work_after_a_run_that_does_not_end_starts_after_the_limit() -> None:
-    from board.jobs import after_this_run
-
-    release, done = threading.Event(), threading.Event()
-
-    def page_run() -> None:
-        after_this_run(done.set, limit=0.1)
-        release.wait(60)
-
-    run = threading.Thread(target=page_run)
-    run.start()
-    try:
-        assert done.wait(30)
-        assert run.is_alive()
-    finally:
-        release.set()
-
-
 def test_the_overview_starts_the_ownership_analysis_its_other_pages_use(tmp_path: Path) -> None:
     import hashlib
     import os
@@ -171,11 +128,7 @@ def test_the_overview_starts_the_ownership_analysis_its_other_pages_use(tmp_path
     finally:
         del os.environ["CXPRIO_CATALOGUE"]
     assert not app.exception
-    from board.jobs import AFTER_RUN_THREAD
-
-    for after in [t for t in threading.enumerate() if t.name == AFTER_RUN_THREAD]:
-        after.join(60)  # the analysis is asked for once the page's run has ended
-    prefetched = _ANALYSES.peek(key)
+    prefetched = _ANALYSES.peek(key)  # asked for, on the board's worker, by the page's last line
     assert prefetched is not None
     table = score(load_catalogue(path).catalogue).table
     expected = analyse_ownership(

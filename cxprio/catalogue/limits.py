@@ -5,8 +5,7 @@ nothing read is unbounded: the file's size, the catalogue's experiences, how dee
 many its values are, and the length of every free text. ``docs/catalogue.md`` documents
 each for the people who write catalogues; the messages that refuse a value name its limit.
 
-This module imports nothing, so the YAML reader (and the process that reads ahead,
-:mod:`cxprio.readahead`) can apply the limits without the schema.
+This module imports nothing, so the YAML reader applies the limits without the schema.
 """
 
 from __future__ import annotations

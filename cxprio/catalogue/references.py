@@ -1,8 +1,7 @@
 """Rules across a catalogue, checked on the data as read from the file, before and apart
 from the schema (:mod:`cxprio.catalogue.model`): ids used twice, unknown teams and parents,
 parents of the wrong level, and loops of parents. So these errors are reported together
-with the schema's, and a process that has only read the YAML (:mod:`cxprio.readahead`)
-can check them without loading the model's libraries.
+with the schema's.
 """
 
 from __future__ import annotations
