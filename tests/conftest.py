@@ -358,3 +358,37 @@ def after_a_quarter(folder: Path) -> tuple[Path, str]:
         if close:
             _cli(url, "round", "close", code, "--accept", "all", "--author", "Ana")
     return catalogue, url
+
+
+# --- the browser tests' served board and Chromium (tests/browsing.py) -------------------
+# Here, so every browser test module gets its own (module scope) without importing them.
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    from .browsing import _require_browser, serve
+
+    _require_browser()
+    with serve() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    from .browsing import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1600, "height": 2400}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(45_000)
+    yield tab
+    context.close()

@@ -22,8 +22,7 @@ from cxprio import parse_catalogue
 from cxprio.method.ownership import analyse_ownership
 from cxprio.method.scoring import score
 
-from .conftest import ROOT, after_a_quarter
-from .test_browser import (
+from .browsing import (
     ARTIFACTS,
     CHROMIUM,
     LAUNCH_ARGS,
@@ -36,6 +35,7 @@ from .test_browser import (
     settle,
     shown_table,
 )
+from .conftest import ROOT, after_a_quarter
 
 WIDTH, HEIGHT = 1280, 720
 STRENGTH = {"uncompetitive": 0, "competitive": 1, "distinct": 2, "unique": 3}

@@ -21,8 +21,8 @@ from cxprio import load_catalogue
 from cxprio.rounds import get_round, list_rounds, open_round, parse_criteria, reveal, scores
 from cxprio.store.versions import Store, import_file
 
+from .browsing import ARTIFACTS, CHROMIUM, IDLE, LAUNCH_ARGS, _require_browser, serve, settle
 from .conftest import SAMPLE, imported
-from .test_browser import ARTIFACTS, CHROMIUM, IDLE, LAUNCH_ARGS, _require_browser, serve, settle
 
 pytestmark = pytest.mark.browser
 
