@@ -42,13 +42,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from cxprio.catalogue.audit import AuditRow
 from cxprio.catalogue.edit import Edit, Edited, apply_edits
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.catalogue.safeyaml import read_catalogue_file
 from cxprio.errors import CatalogueError, StaleVersion, UsageError
 from cxprio.store.versions import (
     ORIGIN_EDIT,
-    AuditRow,
     Draft,
     Store,
     Version,
