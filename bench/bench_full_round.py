@@ -37,15 +37,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_browser import CHROMIUM, LAUNCH_ARGS, server  # noqa: E402
 
 from cxprio import parse_catalogue  # noqa: E402
-from cxprio.rounds import (  # noqa: E402
-    DEFAULT_MAX_PARTICIPANTS,
-    RoundError,
-    join,
-    open_round,
-    parse_criteria,
-    record,
-    reveal,
-)
+from cxprio.method.rounds.checks import parse_criteria  # noqa: E402
+from cxprio.method.rounds.model import DEFAULT_MAX_PARTICIPANTS, RoundError  # noqa: E402
+from cxprio.store.round_scores import join, record  # noqa: E402
+from cxprio.store.rounds import open_round, reveal  # noqa: E402
 from cxprio.store.versions import Store, import_file  # noqa: E402
 
 EXPERIENCES = ["query-a-bill", "moving-home", "move-in", "change-tariff", "resolve-a-complaint"]

@@ -53,18 +53,11 @@ from bench_store import database  # noqa: E402
 from cxprio import parse_catalogue  # noqa: E402
 from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
 from cxprio.catalogue.model import MEASURES  # noqa: E402
-from cxprio.rounds import (  # noqa: E402
-    CRITERIA,
-    facilitator_view,
-    get_round,
-    join,
-    kind_of,
-    open_round,
-    parse_criteria,
-    record,
-    reveal,
-    scores,
-)
+from cxprio.method.rounds.checks import parse_criteria  # noqa: E402
+from cxprio.method.rounds.model import CRITERIA, kind_of  # noqa: E402
+from cxprio.outputs.rounds import facilitator_view  # noqa: E402
+from cxprio.store.round_scores import join, record, scores  # noqa: E402
+from cxprio.store.rounds import get_round, open_round, reveal  # noqa: E402
 from cxprio.store.versions import Store, import_file  # noqa: E402
 
 PARTICIPANTS = 20

@@ -18,35 +18,25 @@ import streamlit as st
 from cxprio import CatalogueError
 from cxprio.catalogue.model import Catalogue, Level
 from cxprio.errors import StaleVersion, StoreError, UsageError
-from cxprio.rounds import (
+from cxprio.method.rounds.checks import select_experiences
+from cxprio.method.rounds.model import (
     CRITERIA,
     DEFAULT_MAX_PARTICIPANTS,
     MOST_PARTICIPANTS,
-    FacilitatorView,
-    Proposal,
     Round,
     RoundError,
     Score,
-    Unconfirmed,
-    aggregate,
     as_given,
-    by_experience,
-    close_round,
     criterion_label,
-    end_scoring,
-    extremes,
-    facilitator_view,
-    get_round,
     kind_of,
-    list_rounds,
     normal_code,
-    open_round,
-    proposals,
-    reveal,
-    scores,
-    scores_csv,
-    select_experiences,
 )
+from cxprio.method.rounds.proposals import Proposal, Unconfirmed, proposals
+from cxprio.method.rounds.summary import aggregate, by_experience
+from cxprio.outputs.rounds import FacilitatorView, extremes, facilitator_view, scores_csv
+from cxprio.store.round_closing import close_round
+from cxprio.store.round_scores import scores
+from cxprio.store.rounds import end_scoring, get_round, list_rounds, open_round, reveal
 from cxprio.store.snapshots import parse_quarter, take_snapshot
 from cxprio.store.versions import Store
 

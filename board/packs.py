@@ -18,8 +18,10 @@ from typing import Any
 import streamlit as st
 
 from cxprio.errors import StoreError
+from cxprio.method.rounds.model import Round
 from cxprio.outputs.report import FORMATS, build, file_name, gather, newest_history
-from cxprio.rounds import Round, list_rounds, round_record
+from cxprio.outputs.rounds import round_record
+from cxprio.store.rounds import list_rounds
 from cxprio.store.snapshots import list_snapshots
 
 from .jobs import Jobs

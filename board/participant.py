@@ -18,7 +18,7 @@ import streamlit as st
 
 from cxprio.catalogue.model import Catalogue, Tier
 from cxprio.errors import StoreError
-from cxprio.rounds import (
+from cxprio.method.rounds.model import (
     JUDGEMENT,
     TIER,
     WEIGHT,
@@ -26,14 +26,11 @@ from cxprio.rounds import (
     Round,
     RoundError,
     Score,
-    aggregate,
     criterion_label,
-    get_round,
-    join,
-    record,
-    rejoin,
-    scores,
 )
+from cxprio.method.rounds.summary import aggregate
+from cxprio.store.round_scores import join, record, rejoin, scores
+from cxprio.store.rounds import get_round
 from cxprio.store.versions import Store
 from cxprio.throttle import Throttle, seconds_words
 from cxprio.units import LABELS, is_fact, with_unit

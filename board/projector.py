@@ -20,7 +20,9 @@ import streamlit as st
 
 from cxprio.catalogue.model import Catalogue
 from cxprio.errors import StoreError
-from cxprio.rounds import FacilitatorView, RoundError, facilitator_view, get_round
+from cxprio.method.rounds.model import RoundError
+from cxprio.outputs.rounds import FacilitatorView, facilitator_view
+from cxprio.store.rounds import get_round
 from cxprio.store.versions import Store
 from cxprio.units import LABELS
 

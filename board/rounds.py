@@ -10,11 +10,11 @@ The page (``pages/rounds.py``) has three faces:
 - **the facilitator's** (``/rounds``, :mod:`.facilitator`): open a round, present it,
   reveal, see the scores by name, review and close.
 
-Everything a person enters is saved to the store at once (:mod:`cxprio.rounds`); the
-address keeps the participant's private key (``&me=...``), so a refresh, a closed tab or
-a restarted server finds their place and their scores. Nothing in the address makes
-anyone a facilitator: each run asks :func:`board.access.editor`, which checks the
-editor's signed pass.
+Everything a person enters is saved to the store at once
+(:mod:`cxprio.store.round_scores`); the address keeps the participant's private key
+(``&me=...``), so a refresh, a closed tab or a restarted server finds their place and
+their scores. Nothing in the address makes anyone a facilitator: each run asks
+:func:`board.access.editor`, which checks the editor's signed pass.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ import pandas as pd
 import streamlit as st
 
 from cxprio.catalogue.model import Catalogue
+from cxprio.method.rounds.model import AMBITION, Round
+from cxprio.method.rounds.summary import Aggregate
 from cxprio.outputs import charts
-from cxprio.rounds import AMBITION, Aggregate, Round, dot_tables, readable_results
+from cxprio.outputs.rounds import dot_tables, readable_results
 from cxprio.units import LABELS
 
 from .access import settings
@@ -119,7 +121,7 @@ def qr_png(address: str, *, scale: int = 8) -> bytes:
 def result_rows(
     summaries: Sequence[Aggregate], found: Round, names: Mapping[str, str], *, short: bool = False
 ) -> pd.DataFrame:
-    """The results as the room reads them (:func:`cxprio.rounds.readable_results`), with
+    """The results as the room reads them (:func:`cxprio.outputs.rounds.readable_results`), with
     the board's headings; ``short``: the criterion's name alone, as on the projector,
     whose chart says the units."""
     table = readable_results(summaries, found, names, short=short)

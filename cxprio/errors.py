@@ -1,14 +1,20 @@
 """The one error tree of cxprio.
 
-Every error the library raises on purpose derives from :class:`CxprioError`::
+Every error the library raises on purpose derives from :class:`CxprioError`; the
+middle column is the module (in ``cxprio``) that defines it::
 
-    CxprioError
-    ├── CatalogueError        the catalogue cannot be used; carries every Problem found
-    │   └── CatalogueReadError    the file itself cannot be read (missing, too big, not UTF-8)
-    ├── UsageError            a caller passed a bad option (unknown weight, negative N, ...)
-    └── StoreError            the store cannot do what was asked (see :mod:`cxprio.store.versions`)
-        ├── StoreUnavailable      the database cannot be reached, or stayed locked
-        └── StaleVersion          a change started from a version that is no longer the latest
+    CxprioError                 errors                   the base: every error raised on purpose
+    ├── CatalogueError          errors                   the catalogue cannot be used; carries every Problem
+    │   └── CatalogueReadError  errors                   the file cannot be read (missing, too big, not UTF-8)
+    ├── UsageError              errors                   a caller passed a bad option (unknown weight, ...)
+    │   └── RoundError          method.rounds.model      a round cannot do what was asked (closed, bad value)
+    │       └── Unconfirmed     method.rounds.proposals  implausible results accepted unconfirmed
+    └── StoreError              errors                   the store cannot do what was asked
+        ├── StoreUnavailable    errors                   the database cannot be reached, or stayed locked
+        ├── StaleVersion        errors                   a change started from a version no longer the latest
+        │   ├── FileChanged     store.saving             the catalogue file was changed outside the board
+        │   └── SameValues      store.saving             someone saved the same values since the edit began
+        └── SnapshotExists      store.snapshots          the quarter has a snapshot; this one supersedes none
 
 Callers (the CLI, the pages) catch :class:`CxprioError`, show its message and stop;
 anything else escaping the library is a bug.

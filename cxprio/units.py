@@ -4,7 +4,8 @@ and numbers written the way the catalogue writes them.
 Reach, frequency, cost and failure demand are **facts**, measured or estimated in a
 unit (customers a year, times a year, money a year, a share of contacts). Depth is a
 **judgement** on a 1-5 scale. A workshop may estimate a fact as a number in its unit, or
-judge depth; it never turns a 1-5 judgement into a fact (see :mod:`cxprio.rounds`).
+judge depth; it never turns a 1-5 judgement into a fact (see
+:mod:`cxprio.method.rounds`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from cxprio.catalogue import checking
 from cxprio.catalogue.files import DEFAULT_MAX_BYTES
 from cxprio.catalogue.generate import many_experiences
 from cxprio.catalogue.limits import MAX_EXPERIENCES, OUTCOME_LENGTH, QUOTED_LENGTH
-from cxprio.rounds import get_round, participants
+from cxprio.store.round_scores import participants
+from cxprio.store.rounds import get_round
 from cxprio.store.versions import Store
 
 from .conftest import ROOT, SAMPLE, catalogue_dict, dump, release, sign_in, within

@@ -71,7 +71,8 @@ def test_no_page_asks_another_server_for_anything(browser: Any, tmp_path: Path) 
     recorded, web sockets too."""
     from urllib.parse import urlsplit
 
-    from cxprio.rounds import open_round, parse_criteria
+    from cxprio.method.rounds.checks import parse_criteria
+    from cxprio.store.rounds import open_round
     from cxprio.store.versions import import_file
 
     live = tmp_path / "experiences.yaml"

@@ -8,8 +8,9 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
+from cxprio.catalogue.audit import AuditRow
 from cxprio.method.compare import PERFORMANCE_WORSENED, compare, priority_over_quarters
-from cxprio.store.versions import AuditRow, Store
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE, store_cli
 

@@ -16,18 +16,11 @@ import pytest
 from cxprio import UsageError, parse_catalogue
 from cxprio.catalogue.edit import Edit
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
-from cxprio.rounds import (
-    RoundError,
-    close_round,
-    get_round,
-    join,
-    join_or_find,
-    open_round,
-    parse_criteria,
-    participants,
-    record,
-    scores,
-)
+from cxprio.method.rounds.checks import parse_criteria
+from cxprio.method.rounds.model import RoundError
+from cxprio.store.round_closing import close_round
+from cxprio.store.round_scores import join, join_or_find, participants, record, scores
+from cxprio.store.rounds import get_round, open_round
 from cxprio.store.saving import save_edits
 from cxprio.store.snapshots import list_snapshots, take_snapshot
 from cxprio.store.versions import Store, import_file

@@ -8,16 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cxprio.catalogue.model import MEASURES
-from cxprio.rounds import (
-    facilitator_view,
-    get_round,
-    join,
-    open_round,
-    parse_criteria,
-    record,
-    reveal,
-    select_experiences,
-)
+from cxprio.method.rounds.checks import parse_criteria, select_experiences
+from cxprio.outputs.rounds import facilitator_view
+from cxprio.store.round_scores import join, record
+from cxprio.store.rounds import get_round, open_round, reveal
 from cxprio.store.versions import Store, import_file
 
 from .conftest import SAMPLE

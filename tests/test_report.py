@@ -251,7 +251,7 @@ CODE_LIKE = re.compile(r"\b[A-Z]+_[A-Z_]+\b|\bNone\b|measures\.|reach:0\.|[a-z]+
 @pytest.fixture(scope="module")
 def full_deck(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A deck with history and a closed round, from a catalogue named by its full path."""
-    from cxprio.rounds import round_record
+    from cxprio.outputs.rounds import round_record
 
     root = tmp_path_factory.mktemp("deck")
     store, code = make_closed_round(root)
@@ -483,7 +483,10 @@ def closed_round(tmp_path: Path) -> tuple[Store, str]:
 
 
 def make_closed_round(tmp_path: Path) -> tuple[Store, str]:
-    from cxprio.rounds import close_round, join, open_round, parse_criteria, record
+    from cxprio.method.rounds.checks import parse_criteria
+    from cxprio.store.round_closing import close_round
+    from cxprio.store.round_scores import join, record
+    from cxprio.store.rounds import open_round
 
     store = Store(f"sqlite:///{tmp_path / 'round.db'}")
     copy = tmp_path / "experiences.yaml"  # the board mirrors the store into its file: never the sample
@@ -515,7 +518,8 @@ def make_closed_round(tmp_path: Path) -> tuple[Store, str]:
 def test_a_closed_rounds_results_and_changes_go_in_every_part_of_the_pack(
     closed_round: tuple[Store, str],
 ) -> None:
-    from cxprio.rounds import RoundError, round_record
+    from cxprio.method.rounds.model import RoundError
+    from cxprio.outputs.rounds import round_record
 
     store, code = closed_round
     catalogue = parse_catalogue(SAMPLE.read_bytes()).catalogue
@@ -549,7 +553,8 @@ def test_a_closed_rounds_results_and_changes_go_in_every_part_of_the_pack(
         assert {"charts/round-scores.svg", "charts/round-scores.png"} <= set(charts.namelist())
     open_one = store.latest()
     assert open_one is not None
-    from cxprio.rounds import open_round, parse_criteria
+    from cxprio.method.rounds.checks import parse_criteria
+    from cxprio.store.rounds import open_round
 
     still_open = open_round(
         store,
@@ -711,7 +716,7 @@ def test_the_pack_page_offers_the_closed_rounds(
 
 
 def get_closed(store: Store, code: str) -> str:
-    from cxprio.rounds import get_round
+    from cxprio.store.rounds import get_round
 
     closed = get_round(store, code).closed_at
     assert closed is not None

@@ -17,19 +17,10 @@ from streamlit.testing.v1 import AppTest
 import board.participant
 from board.participant import widget_key
 from cxprio import parse_catalogue
-from cxprio.rounds import (
-    DEFAULT_MAX_PARTICIPANTS,
-    RoundError,
-    get_round,
-    join,
-    join_or_find,
-    open_round,
-    parse_criteria,
-    participants,
-    record,
-    rejoin,
-    reveal,
-)
+from cxprio.method.rounds.checks import parse_criteria
+from cxprio.method.rounds.model import DEFAULT_MAX_PARTICIPANTS, RoundError
+from cxprio.store.round_scores import join, join_or_find, participants, record, rejoin
+from cxprio.store.rounds import get_round, open_round, reveal
 from cxprio.store.versions import Store, import_file
 from cxprio.throttle import Throttle
 

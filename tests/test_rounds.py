@@ -1,4 +1,5 @@
-"""Workshop rounds (cxprio.rounds): opening, joining, scoring, hiding, summarising,
+"""Workshop rounds (cxprio.method.rounds, the store's rounds, round_scores and
+round_closing, cxprio.outputs.rounds): opening, joining, scoring, hiding, summarising,
 closing through the audited save; concurrency on SQLite and on a real PostgreSQL.
 
 Expected figures come from an independent computation: quartiles from
@@ -26,28 +27,15 @@ from cxprio import parse_catalogue
 from cxprio.catalogue.edit import Edit, apply_edits
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, TITLE_LENGTH
 from cxprio.catalogue.model import MEASURES
+from cxprio.method.rounds.checks import parse_criteria, select_experiences
+from cxprio.method.rounds.model import RoundError
+from cxprio.method.rounds.proposals import proposals
+from cxprio.method.rounds.summary import aggregate
 from cxprio.method.scoring import score
-from cxprio.rounds import (
-    RoundError,
-    aggregate,
-    close_round,
-    get_round,
-    import_scores,
-    join,
-    list_rounds,
-    open_round,
-    parse_criteria,
-    participants,
-    preview,
-    proposals,
-    record,
-    rejoin,
-    reveal,
-    scores,
-    scores_csv,
-    select_experiences,
-    weights_vote,
-)
+from cxprio.outputs.rounds import preview, scores_csv, weights_vote
+from cxprio.store.round_closing import close_round
+from cxprio.store.round_scores import import_scores, join, participants, record, rejoin, scores
+from cxprio.store.rounds import get_round, list_rounds, open_round, reveal
 from cxprio.store.versions import Store, import_file, round_scores
 
 from .conftest import SAMPLE, store_cli
@@ -289,7 +277,7 @@ def test_one_voice_far_from_the_rest_comes_before_a_mild_split(sample: tuple[Sto
 
 
 def test_the_two_ends_are_named_for_the_facilitator_with_their_scores(sample: tuple[Store, Path]) -> None:
-    from cxprio.rounds import extremes
+    from cxprio.outputs.rounds import extremes
 
     store, _ = sample
     code = opened(store)
@@ -384,14 +372,14 @@ def test_a_proposal_is_made_only_where_the_result_differs_from_today(sample: tup
 def test_a_fact_moved_more_than_three_times_is_implausible(
     today: float | None, proposed: float, flagged: bool
 ) -> None:
-    from cxprio.rounds import implausible
+    from cxprio.method.rounds.proposals import implausible
 
     assert bool(implausible("cost", today, proposed, customers=None)) is flagged
     assert implausible("depth", today, proposed, customers=None) == ""  # a judgement is the room's own
 
 
 def test_a_reach_above_the_organisations_customers_is_implausible() -> None:
-    from cxprio.rounds import implausible
+    from cxprio.method.rounds.proposals import implausible
 
     assert "more than the organisation's 1,200,000 customers" in implausible(
         "reach", 1_000_000, 1_300_000, customers=1_200_000
@@ -502,7 +490,7 @@ def test_closing_writes_only_the_accepted_changed_values_as_the_catalogue_writes
 
 
 def test_an_implausible_value_needs_its_own_confirmation(sample: tuple[Store, Path]) -> None:
-    from cxprio.rounds import Unconfirmed
+    from cxprio.method.rounds.proposals import Unconfirmed
 
     store, _ = sample  # the sample states 1,200,000 customers
     code = opened(store, experiences=["query-a-bill", "moving-home"])
@@ -972,7 +960,7 @@ def test_the_command_line_runs_a_round_start_to_end(url: str, tmp_path: Path) ->
 def test_quartiles_are_numpys_linear_percentiles() -> None:
     import numpy as np
 
-    from cxprio.rounds import quartiles
+    from cxprio.method.rounds.summary import quartiles
 
     rng = random.Random(5)
     for size in (1, 2, 3, 4, 7, 20, 33):

@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 from cxprio import load_catalogue
-from cxprio.rounds import get_round, list_rounds, open_round, parse_criteria, reveal, scores
+from cxprio.method.rounds.checks import parse_criteria
+from cxprio.store.round_scores import scores
+from cxprio.store.rounds import get_round, list_rounds, open_round, reveal
 from cxprio.store.versions import Store, import_file
 
 from .browsing import ARTIFACTS, CHROMIUM, IDLE, LAUNCH_ARGS, _require_browser, serve, settle
@@ -226,7 +228,7 @@ def test_the_projector_shows_how_to_join_then_the_results_on_one_screen(
 
         # Twelve people score; one is far from the rest on moving home's depth.
         store = Store(url)
-        from cxprio.rounds import join, record
+        from cxprio.store.round_scores import join, record
 
         for n in range(12):
             person = join(store, code, f"Person {n:02d}")

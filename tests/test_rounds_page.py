@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from board.participant import widget_key
 from cxprio import parse_catalogue
-from cxprio.rounds import get_round, participants, scores
+from cxprio.store.round_scores import participants, scores
+from cxprio.store.rounds import get_round
 from cxprio.store.versions import Store
 
 from .conftest import SAMPLE, imported, sign_in
@@ -407,7 +408,8 @@ def test_the_weights_vote_on_the_page_and_its_median_for_the_room(
 def test_with_sign_in_a_participant_joins_as_their_account_and_comes_back_to_it(
     catalogue: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cxprio.rounds import open_round, parse_criteria
+    from cxprio.method.rounds.checks import parse_criteria
+    from cxprio.store.rounds import open_round
     from cxprio.store.versions import import_file
 
     store = Store(own_store)

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxprio.rounds import list_rounds
+from cxprio.store.rounds import list_rounds
 from cxprio.store.versions import Store
 
 from .conftest import PAGES, ROOT, after_a_quarter, sign_in

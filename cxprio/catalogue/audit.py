@@ -4,6 +4,9 @@
 (``measures.reach``, ``ambition``, ``steps[2].handoff_owner`` ...), experiences that
 arrive or leave, and the settings and teams around them (``experience`` is then
 ``None``). Values are given as text, as a person would type them in the YAML.
+:class:`AuditRow` is such a change as the audit trail keeps it, with the version that
+made it; it is plain data, so what reads the trail (:mod:`cxprio.method.compare`) needs
+no database.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from cxprio.catalogue.model import Catalogue, Experience
@@ -31,6 +35,24 @@ class FieldChange:
     old: str | None
     new: str | None
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One field-level change with the version that made it: when, who and why, as the
+    store's audit trail reads it back (:meth:`cxprio.store.versions.Store.audit`)."""
+
+    version_id: int
+    created_at: datetime
+    author: str
+    origin: str
+    rationale: str
+    experience: str | None
+    field: str
+    old: str | None
+    new: str | None
+    note: str | None = None
+    """Where the value came from, when its save said so (``round ABC234: median of 5 numbers``)."""
 
 
 def as_text(value: Any) -> str | None:

@@ -377,7 +377,7 @@ _PLAIN: dict[Level | Tier | None, str | None] = {
 class Organisation(_Strict):
     """Whose catalogue this is. ``customers``, when given, is how many customers the
     organisation has: no experience can reach more, so a workshop round that proposes a
-    larger reach is asked to confirm it (:mod:`cxprio.rounds`)."""
+    larger reach is asked to confirm it (:mod:`cxprio.method.rounds.proposals`)."""
 
     name: Text
     customers: Annotated[int, Field(strict=True, gt=0)] | None = None

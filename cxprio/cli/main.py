@@ -67,6 +67,10 @@ from cxprio.method.ownership import (
     swimlane_dot,
     team_graph_dot,
 )
+from cxprio.method.rounds.checks import parse_criteria, select_experiences
+from cxprio.method.rounds.model import DEFAULT_MAX_PARTICIPANTS, MOST_PARTICIPANTS
+from cxprio.method.rounds.proposals import Unconfirmed, proposals
+from cxprio.method.rounds.summary import aggregate
 from cxprio.method.scoring import (
     DEFAULT_DRAWS,
     Scores,
@@ -78,6 +82,7 @@ from cxprio.method.scoring import (
 )
 from cxprio.outputs.exports import csv_text
 from cxprio.outputs.report import FORMATS, build, gather, newest_history
+from cxprio.outputs.rounds import readable_results, round_record, rounds_table, scores_csv, weights_vote
 from cxprio.outputs.tables import (
     audit_table,
     every_table,
@@ -86,31 +91,9 @@ from cxprio.outputs.tables import (
     versions_table,
     with_weights,
 )
-from cxprio.rounds import (
-    DEFAULT_MAX_PARTICIPANTS,
-    MOST_PARTICIPANTS,
-    Unconfirmed,
-    aggregate,
-    close_round,
-    end_scoring,
-    get_round,
-    import_scores,
-    join_or_find,
-    list_rounds,
-    open_round,
-    parse_criteria,
-    participants,
-    proposals,
-    readable_results,
-    record,
-    reveal,
-    round_record,
-    rounds_table,
-    scores,
-    scores_csv,
-    select_experiences,
-    weights_vote,
-)
+from cxprio.store.round_closing import close_round
+from cxprio.store.round_scores import import_scores, join_or_find, participants, record, scores
+from cxprio.store.rounds import end_scoring, get_round, list_rounds, open_round, reveal
 from cxprio.store.snapshots import compare_quarters, list_snapshots, parse_quarter, take_snapshot
 from cxprio.store.versions import DATABASE_URL_VARIABLE, Store, database_url, describe, import_file
 

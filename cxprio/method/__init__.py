@@ -5,5 +5,7 @@
 - :mod:`.ambition`: the ambition portfolio (tiers, limits, gaps);
 - :mod:`.ownership`: the ownership graph, unowned seams and decision rights;
 - :mod:`.findings`: every finding's kind, plain title and what to do;
-- :mod:`.compare`: what moved between two quarters, and why.
+- :mod:`.compare`: what moved between two quarters, and why;
+- :mod:`.rounds`: workshop rounds as values: what a round is and accepts, its
+  statistics and the catalogue values it proposes.
 """

@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from cxprio.catalogue.audit import AuditRow
 from cxprio.catalogue.model import Performance
 from cxprio.method.findings import Finding, Severity
-from cxprio.store.versions import AuditRow
 
 MOVERS = 10
 """Risers and fallers listed, each."""

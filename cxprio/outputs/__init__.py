@@ -4,5 +4,7 @@
 - :mod:`.headings`: their headings and values in words;
 - :mod:`.charts`: the charts (Vega-Lite through Altair);
 - :mod:`.exports`: CSV and spreadsheet cells made safe to open;
+- :mod:`.rounds`: the tables of workshop rounds (dots, progress, the weights vote, a
+  closed round's record);
 - :mod:`.report`: the workshop pack (HTML report, workbook, slides, charts).
 """

@@ -12,8 +12,9 @@ clicked. So:
   numbers stays ``-3``. A text holding a carriage return ends the file's lines with
   CR LF, so that the cell is quoted: a bare CR would otherwise start a row of its own,
   whose first cell no ``'`` protects;
-* a scores file read back (:func:`cxprio.rounds.import_scores`) drops that ``'`` again
-  (:func:`read_back`), so a file the board wrote reads back as the same names;
+* a scores file read back (:func:`cxprio.store.round_scores.import_scores`) drops that
+  ``'`` again (:func:`read_back`), so a file the board wrote reads back as the same
+  names;
 * the workbook (:func:`cxprio.outputs.report.xlsx`) has no such prefix: it stores every text as
   a text cell, which a spreadsheet never runs.
 """

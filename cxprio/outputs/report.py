@@ -60,7 +60,7 @@ from cxprio.units import LABELS, weights_words
 if TYPE_CHECKING:  # altair is imported when a chart is drawn: the command line starts faster
     import altair as alt
 
-    from cxprio.rounds import RoundRecord
+    from cxprio.outputs.rounds import RoundRecord
 
 Progress = Callable[[float, str], None]
 """Called with the share done (0 to 1) and what is being done, for a progress bar."""
@@ -204,7 +204,7 @@ def gather(
     where ``weights`` leaves a measure out). ``sha256`` is the catalogue text's (a loaded
     catalogue's own by default), named in the pack so a reader can tell which version it
     shows; ``history``: the quarter comparison to include; ``round_record``: a closed
-    workshop round's results (:func:`cxprio.rounds.round_record`); ``date``: the pack's
+    workshop round's results (:func:`cxprio.outputs.rounds.round_record`); ``date``: the pack's
     date (the round's closing day when there is one, else today)."""
     say = progress or _quiet
     if sha256 is None:

@@ -26,8 +26,9 @@ from cxprio.method.scoring import Normalised, Scores, format_weights
 from cxprio.outputs.exports import csv_text
 
 if TYPE_CHECKING:
+    from cxprio.catalogue.audit import AuditRow
     from cxprio.store.snapshots import Snapshot
-    from cxprio.store.versions import AuditRow, Version
+    from cxprio.store.versions import Version
 
 FINDING_COLUMNS = ["severity", "code", "title", "experience", "teams", "risk", "message", "action"]
 

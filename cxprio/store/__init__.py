@@ -5,5 +5,8 @@ lives in this package.
 - :mod:`.versions`: the versions of the catalogue, their texts and the audit trail;
 - :mod:`.saving`: saving an edit and mirroring the latest version to the file;
 - :mod:`.snapshots`: quarters frozen for comparison;
+- :mod:`.rounds`: workshop rounds: opening, finding, revealing, marking one closed;
+- :mod:`.round_scores`: a round's participants and scores;
+- :mod:`.round_closing`: closing a round into the catalogue through the audited save;
 - :mod:`.migrations`: the schema, migrated by Alembic.
 """

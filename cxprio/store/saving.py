@@ -42,6 +42,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from cxprio.catalogue.audit import AuditRow
 from cxprio.catalogue.edit import Edit, Edited, apply_edits
 from cxprio.catalogue.files import read_catalogue_file
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
@@ -49,7 +50,6 @@ from cxprio.catalogue.loading import after_edits
 from cxprio.errors import CatalogueError, StaleVersion, UsageError
 from cxprio.store.versions import (
     ORIGIN_EDIT,
-    AuditRow,
     Draft,
     Store,
     Version,

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from cxprio.catalogue.audit import FieldChange
+from cxprio.catalogue.audit import AuditRow, FieldChange
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.errors import StaleVersion, StoreError, StoreUnavailable
 from cxprio.texts import plain
@@ -269,23 +269,6 @@ class Writing:
             .limit(1)
         ).scalar()
         return str(found) if found is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """One field-level change with the version that made it: when, who and why."""
-
-    version_id: int
-    created_at: datetime
-    author: str
-    origin: str
-    rationale: str
-    experience: str | None
-    field: str
-    old: str | None
-    new: str | None
-    note: str | None = None
-    """Where the value came from, when its save said so (``round ABC234: median of 5 numbers``)."""
 
 
 def database_url(secrets: Path = SECRETS_FILE) -> str:
