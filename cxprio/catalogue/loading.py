@@ -39,7 +39,7 @@ from cxprio.catalogue.safeyaml import (
 from cxprio.catalogue.safeyaml import megabytes as megabytes
 from cxprio.catalogue.safeyaml import read_catalogue_file as read_catalogue_file
 from cxprio.errors import CatalogueError, Problem, ProblemLevel, in_file_order
-from cxprio.method.scoring import measure_warnings
+from cxprio.method.scales import measure_warnings
 from cxprio.texts import TEXT_PATTERN, problem_in, quoted
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
