@@ -159,10 +159,6 @@ def _score(args: argparse.Namespace) -> int:
 def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str, weights: Mapping[str, float]) -> str:
     import pandas as pd
 
-    from cxprio.catalogue.model import MEASURES
-    from cxprio.outputs.exports import csv_text
-    from cxprio.outputs.tables import with_weights
-
     if fmt == "json":
         full = table.drop(columns=["missing"]).astype(object).where(table.notna(), None)
         records = full.to_dict(orient="records")
@@ -173,6 +169,11 @@ def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str, weights: M
         data = {"weights": dict(weights), "experiences": records}
         return json.dumps(data, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
+        # Here, not above: the tables module brings networkx, which a ranking on screen does not need.
+        from cxprio.catalogue.model import MEASURES
+        from cxprio.outputs.exports import csv_text
+        from cxprio.outputs.tables import with_weights
+
         shown = table[[*columns, "owner", "ambition", "current", "missing", *MEASURES]]
         return csv_text(with_weights(shown, weights), index=False, float_format="%.2f")
     shown = table[columns].copy()
