@@ -39,6 +39,36 @@ def test_validate_defaults_to_the_sample_catalogue() -> None:
     assert "warning" in result.stderr  # the sample has honest gaps
 
 
+HEAVY = ("pandas", "sqlalchemy", "networkx", "altair")
+"""What checking a file while editing it must not wait for: the board's and the store's libraries."""
+
+
+def imported(*args: str) -> set[str]:
+    """Every module ``python -m cxprio ARGS`` imports, read from ``-X importtime`` on stderr."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cxprio", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines}
+
+
+@pytest.mark.parametrize("args", [("validate", "config/experiences.yaml"), ("--help",)])
+def test_validate_and_the_parser_import_no_pandas_sqlalchemy_networkx_or_altair(
+    args: tuple[str, ...],
+) -> None:
+    modules = imported(*args)
+    assert "cxprio.cli.main" in modules  # the report lists what the command imported
+    if args[0] == "validate":
+        assert "cxprio.catalogue.loading" in modules
+    assert sorted(m for m in modules if m.split(".")[0] in HEAVY) == []
+
+
 def test_validate_prints_every_error_with_file_and_line_and_exits_1(tmp_path: Path) -> None:
     data = catalogue_dict()
     data["experiences"][0]["level"] = "jorney"

@@ -34,7 +34,7 @@ from cxprio.catalogue.references import check_references as check_references
 from cxprio.catalogue.references import suggest
 from cxprio.catalogue.safeyaml import DEFAULT_MAX_DEPTH, REFUSED, Document, format_path, read_yaml
 from cxprio.errors import CatalogueError, Problem, ProblemLevel, in_file_order
-from cxprio.method.scoring import measure_warnings
+from cxprio.method.scales import measure_warnings
 from cxprio.texts import TEXT_PATTERN, problem_in, quoted
 
 DEFAULT_CATALOGUE = Path("config/experiences.yaml")
@@ -313,7 +313,7 @@ def _describe(value: Any) -> str:
 
 
 MEASURE_WARNINGS = frozenset({"measure-clamped", "measure-missing", "reach-above-customers"})
-"""The codes of :func:`cxprio.method.scoring.measure_warnings`: computed from the
+"""The codes of :func:`cxprio.method.scales.measure_warnings`: computed from the
 catalogue, so :func:`after_edits` computes them again rather than moving them."""
 
 

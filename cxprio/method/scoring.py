@@ -37,13 +37,11 @@ from cxprio.catalogue.model import (
     CUSTOMER_MEASURES,
     MEASURES,
     Catalogue,
-    Transform,
 )
-from cxprio.errors import Problem, ProblemLevel, UsageError
+from cxprio.errors import Problem, UsageError
+from cxprio.method.scales import FloatArray, map_onto_scales
+from cxprio.method.scales import measure_warnings as measure_warnings  # where loading found it
 from cxprio.texts import quoted
-from cxprio.units import LABELS
-
-FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_DRAWS = 500
 DEFAULT_CONCENTRATION = 50.0
@@ -95,86 +93,6 @@ class Normalised:
         return means
 
 
-def _map_onto_scales(
-    raw: FloatArray, catalogue: Catalogue, rows: list[int]
-) -> tuple[FloatArray, tuple[Problem, ...]]:
-    """Raw measures onto 0..1, clamped; ``rows[r]`` is row r's index in the catalogue."""
-    experiences = catalogue.experiences
-    scales = catalogue.scoring.scales.as_dict()
-    normalised = np.empty_like(raw)
-    warnings: list[Problem] = []
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for column, name in enumerate(MEASURES):
-            scale = scales[name]
-            values = raw[:, column]
-            if scale.transform is Transform.LOG:
-                low, high = np.log10(scale.min), np.log10(scale.max)
-                mapped = (np.log10(np.where(values > 0, values, np.nan)) - low) / (high - low)
-                mapped = np.where(values <= 0, -np.inf, mapped)  # zero sits below any log min
-            else:
-                mapped = (values - scale.min) / (scale.max - scale.min)
-            clamped = ~np.isnan(values) & ((mapped < 0) | (mapped > 1))
-            for row in np.flatnonzero(clamped).tolist():
-                index = rows[row]
-                value = float(values[row])
-                side, edge = ("below", scale.min) if mapped[row] < 0 else ("above", scale.max)
-                warnings.append(
-                    Problem(
-                        ProblemLevel.WARNING,
-                        f"{experiences[index].name}: {LABELS[name].lower()} {value:g} is {side} its scale "
-                        f"({side} {edge:g}) and is scored as {'0' if side == 'below' else '100'}",
-                        field=f"experiences[{index}].measures.{name}",
-                        hint=f"check the value, or widen the scale of {LABELS[name].lower()} under scoring "
-                        "(this changes every score)",
-                        code="measure-clamped",
-                        path=("experiences", index, "measures", name),
-                    )
-                )
-            normalised[:, column] = np.clip(mapped, 0.0, 1.0)
-    warnings.sort(key=lambda p: p.path)
-    return normalised, tuple(warnings)
-
-
-def measure_warnings(catalogue: Catalogue) -> tuple[Problem, ...]:
-    """A warning for every experience with missing measures (scored without them), for
-    every measure outside its scale (clamped), and for a reach above the organisation's
-    customer count when the catalogue gives one, in file order."""
-    experiences = catalogue.experiences
-    raw = catalogue.columns.measures
-    warnings = list(_map_onto_scales(raw, catalogue, list(range(len(experiences))))[1])
-    for index in np.flatnonzero(np.isnan(raw).any(axis=1)).tolist():
-        missing = [MEASURES[c] for c in np.flatnonzero(np.isnan(raw[index])).tolist()]
-        path = ("experiences", index, "measures")
-        warnings.append(
-            Problem(
-                ProblemLevel.WARNING,
-                f"{experiences[index].name} has no {', '.join(LABELS[m].lower() for m in missing)}: "
-                "it is scored on the other measures and marked incomplete",
-                field=f"experiences[{index}].measures",
-                hint="add the missing measures, even as an estimate",
-                code="measure-missing",
-                path=path,
-            )
-        )
-    customers = catalogue.organisation.customers
-    if customers is not None:
-        reach = raw[:, MEASURES.index("reach")]
-        for index in np.flatnonzero(reach > customers).tolist():
-            warnings.append(
-                Problem(
-                    ProblemLevel.WARNING,
-                    f"{experiences[index].name}: reach {reach[index]:,.0f} is more than the "
-                    f"organisation's {customers:,} customers",
-                    field=f"experiences[{index}].measures.reach",
-                    hint="check the reach (customers affected a year), or the customer count under organisation",
-                    code="reach-above-customers",
-                    path=("experiences", index, "measures", "reach"),
-                )
-            )
-    warnings.sort(key=lambda p: p.path)
-    return tuple(warnings)
-
-
 def normalise(catalogue: Catalogue) -> Normalised:
     """Map every measure onto 0..1 on the catalogue's fixed scales, warning where clamped."""
     columns = catalogue.columns
@@ -182,7 +100,7 @@ def normalise(catalogue: Catalogue) -> Normalised:
     rows = sorted(range(len(ids)), key=ids.__getitem__)
     order = np.array(rows, dtype=np.intp)
     raw = columns.measures[order]
-    normalised, warnings = _map_onto_scales(raw, catalogue, rows)
+    normalised, warnings = map_onto_scales(raw, catalogue, rows)
     return Normalised(
         catalogue=catalogue,
         ids=tuple(ids[i] for i in rows),
