@@ -39,9 +39,10 @@ from bench_browser import CHROMIUM, LAUNCH_ARGS, server  # noqa: E402
 from cxprio import parse_catalogue  # noqa: E402
 from cxprio.method.rounds.checks import parse_criteria  # noqa: E402
 from cxprio.method.rounds.model import DEFAULT_MAX_PARTICIPANTS, RoundError  # noqa: E402
+from cxprio.store.imports import import_file  # noqa: E402
 from cxprio.store.round_scores import join, record  # noqa: E402
 from cxprio.store.rounds import open_round, reveal  # noqa: E402
-from cxprio.store.versions import Store, import_file  # noqa: E402
+from cxprio.store.versions import Store  # noqa: E402
 
 EXPERIENCES = ["query-a-bill", "moving-home", "move-in", "change-tariff", "resolve-a-complaint"]
 TIERS = ["unique", "distinct", "competitive", "uncompetitive"]

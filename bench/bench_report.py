@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 from cxprio import parse_catalogue  # noqa: E402
 from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
 from cxprio.outputs.report import build, gather, newest_history  # noqa: E402
+from cxprio.store.imports import import_file  # noqa: E402
 from cxprio.store.snapshots import take_snapshot  # noqa: E402
-from cxprio.store.versions import Store, import_file  # noqa: E402
+from cxprio.store.versions import Store  # noqa: E402
 
 SIZES = {1_000: (60, 3, 5.0), 10_000: (300, 1, 30.0)}  # experiences: teams, runs, target (s)
 FORMATS = ("html", "xlsx", "pptx")

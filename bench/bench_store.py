@@ -52,9 +52,10 @@ from cxprio import parse_catalogue  # noqa: E402
 from cxprio.catalogue.edit import Edit  # noqa: E402
 from cxprio.catalogue.generate import generate_catalogue  # noqa: E402
 from cxprio.errors import StaleVersion, UsageError  # noqa: E402
+from cxprio.store.imports import import_file  # noqa: E402
 from cxprio.store.saving import save_edits  # noqa: E402
 from cxprio.store.snapshots import compare_quarters, take_snapshot  # noqa: E402
-from cxprio.store.versions import Store, import_file  # noqa: E402
+from cxprio.store.versions import Store  # noqa: E402
 
 EDITORS = 20
 SAVES_EACH = 10

@@ -56,9 +56,10 @@ from cxprio.catalogue.model import MEASURES  # noqa: E402
 from cxprio.method.rounds.checks import parse_criteria  # noqa: E402
 from cxprio.method.rounds.model import CRITERIA, kind_of  # noqa: E402
 from cxprio.outputs.rounds import facilitator_view  # noqa: E402
+from cxprio.store.imports import import_file  # noqa: E402
 from cxprio.store.round_scores import join, record, scores  # noqa: E402
 from cxprio.store.rounds import get_round, open_round, reveal  # noqa: E402
-from cxprio.store.versions import Store, import_file  # noqa: E402
+from cxprio.store.versions import Store  # noqa: E402
 
 PARTICIPANTS = 20
 SCORES_EACH = 50

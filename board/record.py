@@ -20,8 +20,10 @@ from pathlib import Path
 
 from cxprio.catalogue.loading import LoadedCatalogue
 from cxprio.errors import StoreError
+from cxprio.store.engine import database_url
+from cxprio.store.imports import Imported, import_file
 from cxprio.store.saving import clean_temporary, mirror
-from cxprio.store.versions import Imported, Store, Version, database_url, import_file
+from cxprio.store.versions import Store, Version
 
 from .jobs import Jobs
 

@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from board import source
 from cxprio.catalogue.audit import FieldChange
-from cxprio.store.versions import Store, import_file
+from cxprio.store.imports import import_file
+from cxprio.store.versions import Store
 
 from .conftest import BASE, catalogue_dict, dump, imported
 

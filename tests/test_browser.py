@@ -72,8 +72,8 @@ def test_no_page_asks_another_server_for_anything(browser: Any, tmp_path: Path) 
     from urllib.parse import urlsplit
 
     from cxprio.method.rounds.checks import parse_criteria
+    from cxprio.store.imports import import_file
     from cxprio.store.rounds import open_round
-    from cxprio.store.versions import import_file
 
     live = tmp_path / "experiences.yaml"
     shutil.copy(SAMPLE, live)

@@ -18,12 +18,13 @@ from cxprio.catalogue.edit import Edit
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.method.rounds.checks import parse_criteria
 from cxprio.method.rounds.model import RoundError
+from cxprio.store.imports import import_file
 from cxprio.store.round_closing import close_round
 from cxprio.store.round_scores import join, join_or_find, participants, record, scores
 from cxprio.store.rounds import get_round, open_round
 from cxprio.store.saving import save_edits
 from cxprio.store.snapshots import list_snapshots, take_snapshot
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE
 

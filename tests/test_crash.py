@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from board import record
-from cxprio.store.versions import Store, import_file
+from cxprio.store.imports import import_file
+from cxprio.store.versions import Store
 
 from .conftest import ROOT, SAMPLE
 

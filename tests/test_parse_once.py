@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from cxprio import parse_catalogue
 from cxprio.catalogue import loading
 from cxprio.store import parsed as kept
+from cxprio.store.imports import import_file
 from cxprio.store.snapshots import take_snapshot
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from cxprio.catalogue.model import MEASURES
 from cxprio.method.rounds.checks import parse_criteria, select_experiences
 from cxprio.outputs.rounds import facilitator_view
+from cxprio.store.imports import import_file
 from cxprio.store.round_scores import join, record
 from cxprio.store.rounds import get_round, open_round, reveal
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE
 

@@ -15,8 +15,9 @@ import yaml
 
 from board import record
 from cxprio.catalogue.edit import Edit
+from cxprio.store.imports import import_file
 from cxprio.store.saving import save_edits
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE
 

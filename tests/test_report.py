@@ -27,8 +27,9 @@ from board.packs import SHORT
 from cxprio import parse_catalogue
 from cxprio.method.scoring import score
 from cxprio.outputs.report import FORMATS, build, gather, newest_history
+from cxprio.store.imports import import_file
 from cxprio.store.snapshots import take_snapshot
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 
 from .conftest import BASE, ROOT, SAMPLE, dump
 

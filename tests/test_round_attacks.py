@@ -19,9 +19,10 @@ from board.participant import widget_key
 from cxprio import parse_catalogue
 from cxprio.method.rounds.checks import parse_criteria
 from cxprio.method.rounds.model import DEFAULT_MAX_PARTICIPANTS, RoundError
+from cxprio.store.imports import import_file
 from cxprio.store.round_scores import join, join_or_find, participants, record, rejoin
 from cxprio.store.rounds import get_round, open_round, reveal
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 from cxprio.throttle import Throttle
 
 from .conftest import SAMPLE, Clock, store_cli

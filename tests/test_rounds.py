@@ -33,10 +33,12 @@ from cxprio.method.rounds.proposals import proposals
 from cxprio.method.rounds.summary import aggregate
 from cxprio.method.scoring import score
 from cxprio.outputs.rounds import preview, scores_csv, weights_vote
+from cxprio.store.imports import import_file
 from cxprio.store.round_closing import close_round
 from cxprio.store.round_scores import import_scores, join, participants, record, rejoin, scores
 from cxprio.store.rounds import get_round, list_rounds, open_round, reveal
-from cxprio.store.versions import Store, import_file, round_scores
+from cxprio.store.schema import round_scores
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE, store_cli
 

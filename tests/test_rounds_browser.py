@@ -19,9 +19,10 @@ import pytest
 
 from cxprio import load_catalogue
 from cxprio.method.rounds.checks import parse_criteria
+from cxprio.store.imports import import_file
 from cxprio.store.round_scores import scores
 from cxprio.store.rounds import get_round, list_rounds, open_round, reveal
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 
 from .browsing import ARTIFACTS, CHROMIUM, IDLE, LAUNCH_ARGS, _require_browser, serve, settle
 from .conftest import SAMPLE, imported

@@ -409,8 +409,8 @@ def test_with_sign_in_a_participant_joins_as_their_account_and_comes_back_to_it(
     catalogue: Path, own_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cxprio.method.rounds.checks import parse_criteria
+    from cxprio.store.imports import import_file
     from cxprio.store.rounds import open_round
-    from cxprio.store.versions import import_file
 
     store = Store(own_store)
     import_file(store, catalogue)

@@ -21,8 +21,9 @@ import yaml
 from cxprio import CatalogueError, UsageError
 from cxprio.catalogue.edit import Edit
 from cxprio.errors import StaleVersion
+from cxprio.store.imports import import_file
 from cxprio.store.saving import FileChanged, SameValues, Saved, clean_temporary, mirror, save_edits
-from cxprio.store.versions import Store, Version, import_file
+from cxprio.store.versions import Store, Version
 
 from .conftest import BASE, dump
 

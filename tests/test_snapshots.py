@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from cxprio import UsageError
+from cxprio.store.imports import import_file
 from cxprio.store.snapshots import SnapshotExists, list_snapshots, parse_quarter, quarters, take_snapshot
-from cxprio.store.versions import Store, import_file
+from cxprio.store.versions import Store
 
 from .conftest import SAMPLE, store_cli
 

@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from cxprio import CatalogueError
 from cxprio.catalogue.audit import ADDED, REMOVED, FieldChange, field_changes
 from cxprio.errors import StaleVersion, StoreError, StoreUnavailable
-from cxprio.store.versions import CHECKPOINT_EVERY, ORIGIN_FILE, Store, import_file, versions
+from cxprio.store.imports import import_file
+from cxprio.store.schema import versions
+from cxprio.store.versions import CHECKPOINT_EVERY, ORIGIN_FILE, Store
 
 from .conftest import BASE, ROOT, catalogue_dict, dump, load_dict, store_cli
 

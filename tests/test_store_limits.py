@@ -21,8 +21,9 @@ import sqlalchemy as sa
 
 from cxprio.catalogue.edit import Edit
 from cxprio.errors import StoreUnavailable
+from cxprio.store.imports import import_file
 from cxprio.store.saving import save_edits
-from cxprio.store.versions import _WRITE_LOCK, Store, import_file
+from cxprio.store.versions import _WRITE_LOCK, Store
 
 from .conftest import POSTGRES, ROOT, SAMPLE, postgres_database, store_cli
 

@@ -292,7 +292,8 @@ def load_ownership(args: argparse.Namespace) -> tuple[LoadedCatalogue, Scores, O
 
 def open_store() -> Store:
     """The store ``$CXPRIO_DATABASE_URL`` names, said on stderr."""
-    from cxprio.store.versions import Store, describe
+    from cxprio.store.engine import describe
+    from cxprio.store.versions import Store
 
     store = Store()
     say(f"store: {describe(store.url)}")
@@ -310,7 +311,7 @@ def user_name() -> str:
 def save_if_new(store: Store, path: Path) -> None:
     """Save the catalogue file as the latest version, unless its text is a version already."""
     from cxprio.catalogue.loading import read_catalogue_file
-    from cxprio.store.versions import import_file
+    from cxprio.store.imports import import_file
 
     if not store.holds(hashlib.sha256(read_catalogue_file(path)).hexdigest()):
         imported = import_file(store, path)

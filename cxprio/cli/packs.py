@@ -117,8 +117,9 @@ def _pack_history(chosen: Sequence[str] | None) -> Comparison | None:
     import sqlalchemy as sa
 
     from cxprio.outputs.report import newest_history
+    from cxprio.store.engine import database_url
     from cxprio.store.snapshots import compare_quarters
-    from cxprio.store.versions import Store, database_url
+    from cxprio.store.versions import Store
 
     if chosen:
         return compare_quarters(open_store(), chosen[0], chosen[1])

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 def _round_arguments(sub: Parser) -> None:
     from cxprio.catalogue.model import Level
     from cxprio.method.rounds.model import DEFAULT_MAX_PARTICIPANTS, MOST_PARTICIPANTS
-    from cxprio.store.versions import DATABASE_URL_VARIABLE
+    from cxprio.store.engine import DATABASE_URL_VARIABLE
 
     # The description names the variable, from the store's module: set once it is imported.
     sub.description = (

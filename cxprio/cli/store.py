@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def _export_arguments(sub: Parser) -> None:
-    from cxprio.store.versions import DATABASE_URL_VARIABLE
+    from cxprio.store.engine import DATABASE_URL_VARIABLE
 
     # The description names the variable, from the store's module: set once it is imported.
     sub.description = (
@@ -228,7 +228,8 @@ def _database_arguments(sub: Parser) -> None:
 
 
 def _database(args: argparse.Namespace) -> int:
-    from cxprio.store.versions import Store, describe
+    from cxprio.store.engine import describe
+    from cxprio.store.versions import Store
 
     store = Store(migrate=False)
     revision = store.upgrade()

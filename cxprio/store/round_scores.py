@@ -32,7 +32,8 @@ from cxprio.method.rounds.checks import (
 from cxprio.method.rounds.model import Participant, Round, RoundError, Score, identity_of
 from cxprio.outputs.exports import read_back
 from cxprio.store.rounds import get_round, open_row, read_round
-from cxprio.store.versions import Store, aware, round_participants, round_scores
+from cxprio.store.schema import round_participants, round_scores
+from cxprio.store.versions import Store, aware
 from cxprio.texts import quoted
 
 

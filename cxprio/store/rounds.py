@@ -31,8 +31,9 @@ from cxprio.catalogue.model import Catalogue
 from cxprio.errors import StoreError
 from cxprio.method.rounds.checks import check_opening
 from cxprio.method.rounds.model import ALL, DEFAULT_MAX_PARTICIPANTS, Round, RoundError, new_code, normal_code
-from cxprio.store.versions import TRANSACTION_CACHE, Store, Version, aware, rounds
-from cxprio.store.versions import changes as change_rows
+from cxprio.store.schema import changes as change_rows
+from cxprio.store.schema import rounds
+from cxprio.store.versions import TRANSACTION_CACHE, Store, Version, aware
 from cxprio.texts import quoted
 
 

@@ -48,15 +48,9 @@ from cxprio.catalogue.files import read_catalogue_file
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.catalogue.loading import after_edits
 from cxprio.errors import CatalogueError, StaleVersion, UsageError
-from cxprio.store.versions import (
-    ORIGIN_EDIT,
-    Draft,
-    Store,
-    Version,
-    Writing,
-    marked_read_only,
-    versions,
-)
+from cxprio.store.engine import marked_read_only
+from cxprio.store.schema import versions
+from cxprio.store.versions import ORIGIN_EDIT, Draft, Store, Version, Writing
 from cxprio.texts import plain
 
 SUFFIX = ".saving"

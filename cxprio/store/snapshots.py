@@ -29,7 +29,8 @@ from cxprio.method.ambition import check_ambition
 from cxprio.method.compare import Comparison, compare
 from cxprio.method.ownership import analyse_ownership
 from cxprio.method.scoring import score
-from cxprio.store.versions import Store, aware, snapshots
+from cxprio.store.schema import snapshots
+from cxprio.store.versions import Store, aware
 from cxprio.texts import plain, quoted
 
 QUARTER = re.compile(r"(\d{4})-Q([1-4])")

@@ -6,7 +6,7 @@ from the catalogue file; ``edit``: saved on the board). Its field-level changes 
 version before are the audit trail (:func:`cxprio.catalogue.audit.field_changes`).
 
 Where:
-    :func:`database_url` picks the database: ``$CXPRIO_DATABASE_URL``, else
+    :func:`cxprio.store.engine.database_url` picks the database: ``$CXPRIO_DATABASE_URL``, else
     ``[cxprio] database_url`` in ``.streamlit/secrets.toml``, else the SQLite file
     ``data/cxprio.db`` (created on first use). PostgreSQL URLs use psycopg 3
     (``postgresql+psycopg://user:password@host/db``), so several app replicas share one
@@ -27,6 +27,12 @@ Size:
     and for every import; in between it stores only the span of text that changed from
     the version before. A one-value save on a 10,000-experience catalogue so costs a few
     hundred bytes, not another 6 MB.
+
+Beside it: the tables (:mod:`.schema`), reaching the database (:mod:`.engine`), group
+commits (:mod:`.batches`), a version's validated catalogue (:mod:`.parsed`) and importing
+a file (:mod:`.imports`). :class:`Store` stays one class of about 500 lines on purpose:
+its reads and writes share one engine, one set of caches and locks, and one way of
+turning a database's failures into messages.
 """
 
 from __future__ import annotations
@@ -34,173 +40,46 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import queue
-import socket
-import sqlite3
 import threading
 import time
-import tomllib
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from cxprio.catalogue.audit import AuditRow, FieldChange
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH, REASON_LENGTH
 from cxprio.errors import StaleVersion, StoreError, StoreUnavailable
+from cxprio.store.batches import Batches, T
+from cxprio.store.engine import (
+    DATABASE_URL_VARIABLE,
+    Watchdog,
+    database_timeout,
+    database_url,
+    describe,
+    make_engine,
+    read_only_reason,
+    says_read_only,
+    sqlite_file,
+)
+from cxprio.store.schema import changes, parsed, versions
 from cxprio.texts import plain
 
 if TYPE_CHECKING:
     from cxprio.catalogue.loading import LoadedCatalogue
 
-DATABASE_URL_VARIABLE = "CXPRIO_DATABASE_URL"
-DEFAULT_DATABASE = Path("data") / "cxprio.db"
-SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 CHECKPOINT_EVERY = 50
 """A version's full text is stored at least once in this many versions."""
-TIMEOUT_VARIABLE = "CXPRIO_DATABASE_TIMEOUT"
-DEFAULT_TIMEOUT_SECONDS = 10.0
-"""How long (seconds) one database call may take before the person is told so: a
-SQLite writer waiting for another, a PostgreSQL statement or lock, a PostgreSQL server
-that stopped answering. Set :data:`TIMEOUT_VARIABLE` to change it."""
-BUSY_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
-"""How long a SQLite writer waits for another to finish before giving up."""
-SERVER_SHARE = 0.7
-"""The share of the timeout PostgreSQL's own statement and lock timeouts get."""
-PING_SECONDS = 3.0
-"""How long a pooled PostgreSQL connection may take to answer ``SELECT 1`` before it is
-taken for dead and a new one is made: a server that answers nothing (stopped, or its
-machine hung) is then found out quickly."""
-
 TRANSACTION_CACHE = "cxprio_transaction_cache"
 """The key of :meth:`Store.transaction`'s per-transaction dict in ``connection.info``."""
 _WRITE_LOCK = 0x6378_7072_696E  # the advisory lock PostgreSQL writers queue for
 ORIGIN_FILE = "file"
 ORIGIN_EDIT = "edit"
-
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-versions = sa.Table(
-    "catalogue_versions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("parent_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=True),
-    # The version this one follows, 0 for the first: unique, so history is one line.
-    sa.Column("follows", sa.Integer, nullable=False, unique=True),
-    sa.Column("sha256", sa.String(64), nullable=False, index=True),
-    sa.Column("storage", sa.String(8), nullable=False),  # "full" or "patch"
-    sa.Column("body", sa.LargeBinary, nullable=False),  # zlib of the text, or of a JSON patch
-    sa.Column("size", sa.Integer, nullable=False),  # characters of the full text
-    sa.Column("origin", sa.String(16), nullable=False),
-    sa.Column("source", sa.Text, nullable=True),
-    sa.Column("author", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("rationale", sa.Text, nullable=False),
-)
-
-changes = sa.Table(
-    "catalogue_changes",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False, index=True),
-    sa.Column("experience", sa.Text, nullable=True),
-    sa.Column("field", sa.Text, nullable=False),
-    sa.Column("old", sa.Text, nullable=True),
-    sa.Column("new", sa.Text, nullable=True),
-    sa.Column("note", sa.Text, nullable=True),  # where the value came from (migration 0005)
-)
-
-parsed = sa.Table(
-    "catalogue_parsed",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), primary_key=True),
-    sa.Column("format", sa.Integer, nullable=False),  # cxprio.store.parsed.FORMAT
-    sa.Column("catalogue", sa.LargeBinary, nullable=False),  # zlib of the model's JSON
-    sa.Column("warnings", sa.Text, nullable=False),  # JSON: the warnings found, located
-)
-"""Each version's validated catalogue (:mod:`cxprio.store.parsed`), so a version's YAML
-is parsed once, ever (migration 0007)."""
-
-
-snapshots = sa.Table(
-    "snapshots",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("quarter", sa.String(7), nullable=False),
-    # 1 for a quarter's first snapshot, one more for each that supersedes it: unique with
-    # the quarter, so two snapshots of one quarter taken at once cannot both be first.
-    sa.Column("generation", sa.Integer, nullable=False),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("author", sa.Text, nullable=False),
-    sa.Column("payload", sa.LargeBinary, nullable=False),  # zlib of the frozen figures, as JSON
-    sa.UniqueConstraint("quarter", "generation"),
-)
-
-
-rounds = sa.Table(
-    "rounds",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("code", sa.String(12), nullable=False, unique=True),  # the join code
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("created_by", sa.Text, nullable=False),
-    sa.Column("experiences", sa.Text, nullable=False),  # JSON: the ids scored, in order
-    sa.Column("criteria", sa.Text, nullable=False),  # JSON: {criterion: "judgement" | "number" | "tier"}
-    sa.Column("weights_vote", sa.Boolean, nullable=False),
-    sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),  # scoring stops then
-    sa.Column("revealed", sa.Text, nullable=False),  # JSON: the experiences revealed, or ["*"]
-    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("closed_by", sa.Text, nullable=True),
-    sa.Column("accepted", sa.Text, nullable=True),  # JSON: the values accepted at closing
-    sa.Column("result_version_id", sa.Integer, nullable=True),  # the version they made
-    sa.Column("max_participants", sa.Integer, nullable=True),  # NULL: the default (migration 0006)
-)
-
-round_participants = sa.Table(
-    "round_participants",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
-    # "name:<the name, folded>" or "user:<e-mail>": one participant per identity and round.
-    sa.Column("identity", sa.Text, nullable=False),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("token", sa.String(64), nullable=False, unique=True),  # their private link
-    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
-    sa.UniqueConstraint("round_id", "identity"),
-)
-
-round_scores = sa.Table(
-    "round_scores",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
-    sa.Column("participant_id", sa.Integer, sa.ForeignKey("round_participants.id"), nullable=False),
-    sa.Column("experience", sa.Text, nullable=False),  # "" for a weight
-    sa.Column("criterion", sa.String(32), nullable=False),  # a measure, "ambition", "weight:<measure>"
-    sa.Column("value", sa.Float, nullable=True),
-    sa.Column("tier", sa.String(16), nullable=True),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    # One score per participant, experience and criterion: a new value replaces the old.
-    sa.UniqueConstraint("round_id", "participant_id", "experience", "criterion"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,46 +150,6 @@ class Writing:
         return str(found) if found is not None else None
 
 
-def database_url(secrets: Path = SECRETS_FILE) -> str:
-    """``$CXPRIO_DATABASE_URL``, else ``[cxprio] database_url`` in ``secrets``, else
-    the SQLite file :data:`DEFAULT_DATABASE` (relative to the working directory)."""
-    if os.environ.get(DATABASE_URL_VARIABLE):
-        return os.environ[DATABASE_URL_VARIABLE]
-    if secrets.is_file():
-        try:
-            configured = tomllib.loads(secrets.read_text(encoding="utf-8")).get("cxprio", {})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise StoreError(f"{secrets} cannot be read: {exc}", "fix the file, or remove it") from None
-        if isinstance(configured, dict) and configured.get("database_url"):
-            return str(configured["database_url"])
-    return f"sqlite:///{DEFAULT_DATABASE}"
-
-
-def database_timeout() -> float:
-    """:data:`TIMEOUT_VARIABLE` in seconds, else :data:`DEFAULT_TIMEOUT_SECONDS`."""
-    given = os.environ.get(TIMEOUT_VARIABLE, "").strip()
-    if not given:
-        return DEFAULT_TIMEOUT_SECONDS
-    try:
-        seconds = float(given)
-    except ValueError:
-        seconds = float("nan")
-    if not 1 <= seconds <= 600:
-        raise StoreError(
-            f"{TIMEOUT_VARIABLE} is {given!r}, not a number of seconds from 1 to 600",
-            f"set {TIMEOUT_VARIABLE}=10, say, or unset it",
-        )
-    return seconds
-
-
-def describe(url: str) -> str:
-    """The database's address without its password, for messages."""
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "<an address that cannot be read>"
-
-
 def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -357,14 +196,14 @@ class Store:
         self.url = url or database_url()
         self.timeout = timeout if timeout is not None else database_timeout()
         """How long one database call may take (seconds): see :data:`DEFAULT_TIMEOUT_SECONDS`."""
-        self._watchdog = _Watchdog()
-        self.engine = _engine(self.url, self.timeout, self._watchdog)
+        self._watchdog = Watchdog()
+        self.engine = make_engine(self.url, self.timeout, self._watchdog)
         self._texts: dict[int, str] = {}
         self._catalogues: dict[int, LoadedCatalogue] = {}
         self._latest: tuple[Version | None, float | None] = (None, None)
         self._lock = threading.Lock()
         self._write_queue = threading.Lock()
-        self._batches = _Batches(self)
+        self._batches = Batches(self)
         if migrate:
             self.upgrade()
 
@@ -385,8 +224,8 @@ class Store:
     def read_only(self) -> str | None:
         """Why this SQLite database cannot be written now (its file or folder is
         read-only), or ``None``; always ``None`` for PostgreSQL, which says so itself."""
-        path = _sqlite_file(self.url)
-        return _read_only(path) if path is not None else None
+        path = sqlite_file(self.url)
+        return read_only_reason(path) if path is not None else None
 
     # --- reading --------------------------------------------------------------------
 
@@ -781,7 +620,7 @@ class Store:
         except sa.exc.OperationalError as exc:
             if self._watchdog.fired():
                 raise self._no_answer(doing) from None
-            if _says_read_only(exc):
+            if says_read_only(exc):
                 self.engine.dispose()  # connections opened read-only stay so: open new ones next time
                 raise StoreUnavailable(
                     f"the store at {describe(self.url)} cannot be written ({doing}): "
@@ -803,7 +642,7 @@ class Store:
                 else f"check that the database is running and that {DATABASE_URL_VARIABLE} is right",
             ) from None
         except sa.exc.DBAPIError as exc:
-            if _says_read_only(exc):
+            if says_read_only(exc):
                 self.engine.dispose()  # sessions keep the setting they began with: new ones next time
                 raise StoreUnavailable(
                     f"the store at {describe(self.url)} cannot be written ({doing}): the database is read-only",
@@ -827,78 +666,6 @@ class Store:
                 f"set {DATABASE_URL_VARIABLE} to an address such as "
                 "postgresql+psycopg://user:password@host/db or sqlite:///data/cxprio.db",
             ) from None
-
-
-T = TypeVar("T")
-BATCH_LIMIT = 200
-"""Most writes one group commit takes (:meth:`Store.batched`)."""
-
-
-class _Batches:
-    """The writer behind :meth:`Store.batched`: one thread, started on first use, that
-    takes every write waiting, runs them in one transaction (a savepoint each), commits,
-    and only then hands each caller its result."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._waiting: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]] | None] = (
-            queue.SimpleQueue()
-        )
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def run(self, work: Callable[[Connection], T]) -> T:
-        future: Future[T] = Future()
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name="cxprio-batched-writes", daemon=True)
-                self._thread.start()
-            self._waiting.put((work, future))
-        return future.result()
-
-    def stop(self) -> None:
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive():
-                self._waiting.put(None)
-                self._thread.join(timeout=30)
-            self._thread = None
-
-    def _loop(self) -> None:
-        while True:
-            first = self._waiting.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < BATCH_LIMIT:
-                try:
-                    item = self._waiting.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._waiting.put(None)  # stop after this batch
-                    break
-                batch.append(item)
-            self._commit(batch)
-
-    def _commit(self, batch: list[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
-        outcomes: list[tuple[Future[Any], BaseException | None, Any]] = []
-        try:
-            with self._store.transaction() as connection:
-                for work, future in batch:
-                    try:
-                        with connection.begin_nested():
-                            outcomes.append((future, None, work(connection)))
-                    except Exception as exc:
-                        outcomes.append((future, exc, None))
-        except BaseException as exc:
-            for _work, future in batch:
-                future.set_exception(exc)
-            return
-        for future, error, result in outcomes:
-            if error is not None:
-                future.set_exception(error)
-            else:
-                future.set_result(result)
 
 
 @contextmanager
@@ -1006,295 +773,4 @@ def _version(row: Any) -> Version:
         created,
         row.rationale,
         row.size,
-    )
-
-
-def _wal(cursor: Any, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
-    """Put a SQLite database in WAL mode (it stays so). Switching needs the database to
-    itself, which SQLite does not wait for: while another connection is writing to a
-    new database, try again until the busy timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-                return
-            cursor.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-        time.sleep(0.01)  # another connection holds the database for a moment
-
-
-def _sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite address, ``None`` for any other database (or memory)."""
-    try:
-        parsed = sa.make_url(url)
-    except sa.exc.ArgumentError:
-        return None
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
-
-
-def _says_read_only(exc: sa.exc.DBAPIError) -> bool:
-    """Whether the database refused a write as read-only (SQLite: "attempt to write a
-    readonly database"; PostgreSQL: "cannot execute ... in a read-only transaction")."""
-    return "readonly" in str(exc.orig).lower().replace("-", "").replace(" ", "")
-
-
-def marked_read_only(path: Path) -> bool:
-    """Whether the file is marked read-only (no write bit), which a process run as root
-    could still write: the mark is honoured, not only the permission. Raises OSError."""
-    return not os.stat(path).st_mode & 0o222
-
-
-def _read_only(path: Path) -> str | None:
-    """Why the SQLite database at ``path`` cannot be written, or ``None``. Its mode is
-    read, not only :func:`os.access`: a server run as root could otherwise write a file
-    marked read-only."""
-    folder = path.parent
-    try:
-        if path.exists() and (marked_read_only(path) or not os.access(path, os.W_OK)):
-            return f"the database file {path} is read-only"
-        if not os.access(folder, os.W_OK) or marked_read_only(folder):
-            return f"the folder of the database, {folder}, is read-only"
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
-            return f"the database {path} is on a read-only file system"
-    except OSError as exc:
-        return f"the database file {path} cannot be reached ({exc.strerror})"
-    return None
-
-
-class _Watchdog:
-    """Cuts a PostgreSQL connection whose server has not answered in time.
-
-    A server that is stopped (or whose machine hangs) keeps its connections open and
-    answers nothing; its own ``statement_timeout`` cannot fire, and psycopg waits for
-    ever. Each call is armed with a deadline; one thread shuts down the socket of any
-    call past it, so the call fails at once (psycopg: "server closed the connection")
-    and the pool drops the connection. :meth:`fired` tells the caller's thread that
-    this, not a lost network, was why.
-    """
-
-    def __init__(self) -> None:
-        self._armed: dict[int, tuple[float, int, int]] = {}  # connection -> deadline, socket, thread
-        self._fired: set[int] = set()
-        self._changed = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._stopping = False
-
-    def arm(self, dbapi_connection: Any, seconds: float) -> None:
-        try:
-            socket_fd = int(dbapi_connection.pgconn.socket)
-        except Exception:  # closed already, or not psycopg: nothing to cut
-            return
-        with self._changed:
-            self._armed[id(dbapi_connection)] = (time.monotonic() + seconds, socket_fd, threading.get_ident())
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._watch, name="cxprio-db-watchdog", daemon=True)
-                self._thread.start()
-            self._changed.notify()
-
-    def disarm(self, dbapi_connection: Any) -> None:
-        with self._changed:
-            self._armed.pop(id(dbapi_connection), None)
-
-    def fired(self) -> bool:
-        """Whether a call of this thread was cut since it last asked."""
-        with self._changed:
-            mine = threading.get_ident() in self._fired
-            self._fired.discard(threading.get_ident())
-        return mine
-
-    def stop(self) -> None:
-        with self._changed:
-            self._stopping = True
-            self._changed.notify()
-
-    def _watch(self) -> None:
-        with self._changed:
-            while not self._stopping:
-                now = time.monotonic()
-                for key, (deadline, socket_fd, thread) in list(self._armed.items()):
-                    if deadline <= now:
-                        del self._armed[key]
-                        self._fired.add(thread)
-                        _cut(socket_fd)
-                nearest = min((deadline for deadline, _fd, _t in self._armed.values()), default=None)
-                self._changed.wait(None if nearest is None else max(nearest - now, 0.01))
-
-
-def _cut(socket_fd: int) -> None:
-    """Shut a connection's socket down both ways: its reader wakes with an error."""
-    try:
-        with socket.socket(fileno=os.dup(socket_fd)) as connection:
-            connection.shutdown(socket.SHUT_RDWR)
-    except OSError:  # closed meanwhile
-        pass
-
-
-def _watched(engine: Engine, timeout: float, watchdog: _Watchdog) -> None:
-    """Arm ``watchdog`` around every statement, commit, rollback and pool reset of
-    ``engine``, and ping a pooled connection (under :data:`PING_SECONDS`) before it is
-    handed out."""
-
-    @sa.event.listens_for(engine, "before_cursor_execute")
-    def _before(connection: Connection, *_args: Any) -> None:
-        if not connection.get_execution_options().get("cxprio_unbounded", False):
-            watchdog.arm(connection.connection.dbapi_connection, timeout)
-
-    @sa.event.listens_for(engine, "after_cursor_execute")
-    def _after(connection: Connection, *_args: Any) -> None:
-        watchdog.disarm(connection.connection.dbapi_connection)
-
-    @sa.event.listens_for(engine, "handle_error")
-    def _failed(context: Any) -> None:
-        if context.connection is not None and not context.connection.invalidated:
-            with contextlib.suppress(Exception):
-                watchdog.disarm(context.connection.connection.dbapi_connection)
-
-    @sa.event.listens_for(engine, "commit")
-    @sa.event.listens_for(engine, "rollback")
-    def _ending(connection: Connection) -> None:
-        watchdog.arm(connection.connection.dbapi_connection, timeout)  # disarmed at check-in
-
-    @sa.event.listens_for(engine, "reset")
-    def _reset(dbapi_connection: Any, *_args: Any) -> None:
-        watchdog.arm(dbapi_connection, timeout)
-
-    @sa.event.listens_for(engine, "checkin")
-    def _checkin(dbapi_connection: Any, _record: Any) -> None:
-        if dbapi_connection is not None:
-            watchdog.disarm(dbapi_connection)
-
-    @sa.event.listens_for(engine, "checkout")
-    def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        watchdog.arm(dbapi_connection, min(PING_SECONDS, timeout))
-        try:
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except Exception as exc:
-            raise sa.exc.DisconnectionError(f"the connection did not answer: {exc}") from None
-        finally:
-            watchdog.disarm(dbapi_connection)
-
-
-def _engine(url: str, timeout: float = DEFAULT_TIMEOUT_SECONDS, watchdog: _Watchdog | None = None) -> Engine:
-    """An engine for ``url``. PostgreSQL: statements and locks limited to ``timeout``
-    seconds by the server, and, for a server that answers nothing, by ``watchdog``.
-    SQLite: WAL, a busy timeout of ``timeout``, foreign keys, and ``BEGIN IMMEDIATE``
-    for write transactions (the driver's own BEGIN is turned off)."""
-    try:
-        parsed = sa.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise StoreError(
-            f"the database address cannot be used: {exc}",
-            f"set {DATABASE_URL_VARIABLE} to an address such as postgresql+psycopg://user:password@host/db",
-        ) from None
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
-    if parsed.get_backend_name() != "sqlite":
-        try:
-            # The server's own limits fall short of the watchdog's, so a server that is
-            # alive answers first, and the watchdog only cuts one that answers nothing.
-            milliseconds = int(timeout * SERVER_SHARE * 1000)
-            engine = sa.create_engine(
-                parsed,
-                pool_size=10,
-                max_overflow=30,
-                pool_timeout=timeout,
-                connect_args={
-                    "connect_timeout": max(2, int(timeout // 2)),
-                    "options": f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}",
-                },
-            )
-        except (ImportError, sa.exc.ArgumentError) as exc:
-            raise StoreError(
-                f"the database address cannot be used: {exc}", "use PostgreSQL or SQLite"
-            ) from None
-        if parsed.get_backend_name() == "postgresql":
-            _watched(engine, timeout, watchdog or _Watchdog())
-        return engine
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(parsed, connect_args={"timeout": timeout, "check_same_thread": False})
-
-    @sa.event.listens_for(engine, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # transactions begin below, not in the driver
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        _wal(cursor, timeout)
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get("cxprio_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
-
-
-@dataclass(frozen=True, slots=True)
-class Imported:
-    """What :func:`import_file` did: the latest version now, and whether it is new."""
-
-    version: Version
-    created: bool
-    changes: int = 0
-
-
-IMPORT_AUTHOR = "file"
-IMPORT_RATIONALE = "imported from file"
-
-
-def import_file(
-    store: Store,
-    path: str | os.PathLike[str],
-    *,
-    max_bytes: int | None = None,
-    known: Callable[[str], LoadedCatalogue | None] = lambda _sha256: None,
-) -> Imported:
-    """Make the catalogue file at ``path`` the latest version, when it differs from it.
-
-    The file is validated first: an invalid file raises :class:`CatalogueError` with
-    every problem, and the store is left as it was. Two processes importing the same
-    file at once make one version between them. ``known`` gives the catalogues the
-    caller has validated already, by SHA-256, so they are not parsed again.
-    """
-    from cxprio.catalogue.audit import field_changes
-    from cxprio.catalogue.loading import DEFAULT_MAX_BYTES, parse_catalogue, read_catalogue_file
-
-    limit = max_bytes or DEFAULT_MAX_BYTES
-    source = str(path)
-    raw = read_catalogue_file(path, max_bytes=limit)
-    digest = hashlib.sha256(raw).hexdigest()
-    loaded: LoadedCatalogue | None = None
-    for _attempt in range(5):
-        latest = store.latest()
-        if latest is not None and digest == latest.sha256:
-            return Imported(latest, False)
-        loaded = loaded or known(digest) or parse_catalogue(raw, source=source, max_bytes=limit)
-        before = None
-        if latest is not None:
-            before = (known(latest.sha256) or store.catalogue(latest.id)).catalogue
-        found = field_changes(before, loaded.catalogue)
-        try:
-            version = store.commit(
-                raw.decode("utf-8"),
-                parent=latest.id if latest else None,
-                author=IMPORT_AUTHOR,
-                rationale=IMPORT_RATIONALE,
-                origin=ORIGIN_FILE,
-                source=source,
-                field_changes=found,
-                loaded=loaded,
-            )
-        except StaleVersion:
-            continue  # someone saved meanwhile: compare with their version
-        return Imported(version, True, len(found))
-    raise StoreUnavailable(
-        f"{source} could not be imported: the store kept changing under it", "try again in a moment"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from cxprio.store.versions import metadata
+from cxprio.store.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only through cxprio.store.migrations.upgrade
