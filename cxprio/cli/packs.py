@@ -8,7 +8,6 @@ import argparse
 import hashlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxprio.cli.common import (
@@ -114,18 +113,15 @@ def _pack_history(chosen: Sequence[str] | None) -> Comparison | None:
     """The quarter comparison to include: the ``chosen`` quarters, which must exist, or the
     two newest when the store has them. Without a chosen pair, a store that does not exist
     yet is not created, and one that cannot be used leaves the history out, with a note."""
-    import sqlalchemy as sa
-
     from cxprio.outputs.report import newest_history
-    from cxprio.store.engine import database_url
+    from cxprio.store.engine import database_url, may_exist
     from cxprio.store.snapshots import compare_quarters
     from cxprio.store.versions import Store
 
     if chosen:
         return compare_quarters(open_store(), chosen[0], chosen[1])
     url = database_url()
-    parsed = sa.make_url(url)
-    if parsed.drivername.startswith("sqlite") and parsed.database and not Path(parsed.database).exists():
+    if not may_exist(url):
         return None
     try:
         history = newest_history(Store(url))

@@ -71,6 +71,16 @@ def database_timeout() -> float:
     return seconds
 
 
+def may_exist(url: str) -> bool:
+    """False for a SQLite database whose file is not there yet (opening it would create
+    it); True otherwise, for a server's database cannot be known without asking."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return True  # opening it says what is wrong
+    return not (parsed.drivername.startswith("sqlite") and parsed.database and not Path(parsed.database).exists())
+
+
 def describe(url: str) -> str:
     """The database's address without its password, for messages."""
     try:
