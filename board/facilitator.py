@@ -9,20 +9,13 @@ facilitator ticks what the room agreed, and an implausible value needs its own t
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, time
 
 import streamlit as st
 
-from cxprio import CatalogueError
-from cxprio.catalogue.model import Catalogue, Level
-from cxprio.errors import StaleVersion, StoreError, UsageError
-from cxprio.method.rounds.checks import select_experiences
+from cxprio.catalogue.model import Catalogue
+from cxprio.errors import StoreError
 from cxprio.method.rounds.model import (
-    CRITERIA,
-    DEFAULT_MAX_PARTICIPANTS,
-    MOST_PARTICIPANTS,
     Round,
     RoundError,
     Score,
@@ -31,19 +24,17 @@ from cxprio.method.rounds.model import (
     kind_of,
     normal_code,
 )
-from cxprio.method.rounds.proposals import Proposal, Unconfirmed, proposals
-from cxprio.method.rounds.summary import aggregate, by_experience
-from cxprio.outputs.rounds import FacilitatorView, extremes, facilitator_view, scores_csv
-from cxprio.store.round_closing import close_round
+from cxprio.method.rounds.summary import aggregate
+from cxprio.outputs.rounds import FacilitatorView, extremes, facilitator_view
 from cxprio.store.round_scores import scores
-from cxprio.store.rounds import end_scoring, get_round, list_rounds, open_round, reveal
-from cxprio.store.snapshots import parse_quarter, take_snapshot
+from cxprio.store.rounds import get_round, list_rounds, reveal
 from cxprio.store.versions import Store
 
-from . import access, source
+from . import access
+from .round_closing import review_and_close
+from .round_opening import open_form
 from .rounds import (
     CRITERION_NAMES,
-    DISAGREEMENT,
     DONE,
     LIVE_SECONDS,
     REFUSED,
@@ -55,8 +46,8 @@ from .rounds import (
     projector_address,
     results_table,
 )
-from .show import NO_RERUN, keep_message, message_once, plain, sentence, show_problems
-from .sidebar import ADDRESS_KEY, PAGES
+from .show import keep_message, message_once, plain, sentence
+from .sidebar import ADDRESS_KEY
 from .state import Board
 
 
@@ -88,7 +79,7 @@ def facilitator(board: Board, store: Store) -> None:
         st.success(done, icon=":material/check_circle:")
     every = list_rounds(store)
     if not every:
-        _open_form(board, store, editor, expanded=True)
+        open_form(board, store, editor, expanded=True)
         st.stop()
     found = _chosen(store, every)
     _header(found)
@@ -102,8 +93,8 @@ def facilitator(board: Board, store: Store) -> None:
     with by_name:
         _by_name(found, rows, board.catalogue, board.prepared.name_of)
     with closing:
-        _review_and_close(board, store, found, rows, editor)
-    _open_form(board, store, editor, expanded=False)
+        review_and_close(board, store, found, rows, editor)
+    open_form(board, store, editor, expanded=False)
 
 
 def _join_box() -> None:
@@ -338,247 +329,3 @@ def _by_name(found: Round, rows: list[Score], catalogue: Catalogue, names: Mappi
         hide_index=True,
         key=f"round_by_name_{found.code}",
     )
-
-
-def _review_and_close(
-    board: Board, store: Store, found: Round, rows: list[Score], editor: access.Editor
-) -> None:
-    """The raw scores, then what each result would change: tick what the room agreed
-    (nothing is ticked at first), confirm each implausible value on its own, and close
-    the round into the catalogue (and a snapshot, when asked)."""
-    names = board.prepared.name_of
-    st.download_button(
-        "Raw scores (CSV)",
-        scores_csv(rows),
-        file_name=f"round-{found.code}-scores.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click=NO_RERUN,
-        key=f"round_csv_{found.code}",
-    )
-    if found.closed:
-        st.info(
-            f"Closed {found.closed_at:%d %b %Y %H:%M} UTC by {plain(found.closed_by or '')}"
-            + (
-                f": version {found.result_version_id} holds what it changed."
-                if found.result_version_id
-                else ", changing nothing in the catalogue."
-            ),
-            icon=":material/lock:",
-        )
-        st.page_link(PAGES["history"].script, label="The change history", icon=":material/history:")
-        return
-    if found.scoring_open():
-        left, right = st.columns([3, 1], vertical_alignment="center")
-        left.caption(
-            "Scores are still coming in, and each one can move a result: end scoring first, so the "
-            "results hold still while the room agrees what to accept."
-        )
-        if right.button(
-            "End scoring", icon=":material/timer_off:", key=f"round_end_{found.code}", width="stretch"
-        ):
-            try:
-                end_scoring(store, found.code)
-            except (RoundError, StoreError) as problem:
-                keep_message(REFUSED, str(problem))
-            st.rerun()
-    catalogue = board.catalogue
-    summaries = aggregate(found, rows, catalogue)
-    offered = proposals(found, summaries, catalogue)
-    changing = [p for p in offered if p.changes]
-    order = {e: i for i, e in enumerate(by_experience(summaries))}
-    changing.sort(key=lambda p: order.get(p.experience, len(order)))
-    # The table and the close button are keyed on what the table shows: a late score
-    # that moves a result draws a new table (with nothing ticked), and a click on the
-    # button of the old one does nothing, so nothing is saved that nobody saw.
-    fingerprint = hashlib.sha256(repr([(p.key, p.proposed) for p in changing]).encode()).hexdigest()[:12]
-    seen = st.session_state.get(f"round_reviewed_{found.code}")
-    st.session_state[f"round_reviewed_{found.code}"] = fingerprint
-    if seen is not None and seen != fingerprint:
-        st.warning(
-            "The results changed since you last looked (a late score): here they are again, with "
-            "nothing ticked. Tick again what the room agreed.",
-            icon=":material/update:",
-        )
-    accepted = _ticked(found, changing, names, fingerprint)
-    confirmed = _confirmations(found, [p for p in accepted if p.implausible], names)
-    held = [p for p in offered if p.proposed is None]
-    if held:
-        st.caption(
-            "Not proposed: "
-            + "; ".join(plain(p.described(names.get(p.experience, p.experience))) for p in held)
-            + "."
-        )
-    quarter = st.text_input(
-        "Then take a snapshot of quarter (optional)", placeholder="2026-Q4", key=f"round_quarter_{found.code}"
-    )
-    label = (
-        f"Close the round and save {len(accepted)} value{'s' if len(accepted) != 1 else ''}"
-        if accepted
-        else "Close the round, changing nothing"
-    )
-    if not st.button(
-        label, type="primary", icon=":material/task_alt:", key=f"round_close_{found.code}_{fingerprint}"
-    ):
-        return
-    try:
-        snapshot = parse_quarter(quarter) if quarter.strip() else None
-        if source.using_upload():
-            raise RoundError(
-                "an uploaded catalogue is this session's only: go back to the file to close a round"
-            )
-        closed = close_round(
-            store,
-            found.code,
-            accept=[p.key for p in accepted],
-            confirm=confirmed,
-            expected={p.key: p.proposed for p in accepted if p.proposed is not None},
-            author=editor.name,
-            file=source.configured_path(),
-            file_sha256=board.record.file_sha256,
-        )
-        if snapshot is not None:
-            take_snapshot(store, snapshot, author=editor.name)
-    except Unconfirmed as problem:
-        st.error(
-            f"{sentence(str(problem))}. Tick the confirmation under the table for each.",
-            icon=":material/warning:",
-        )
-    except StaleVersion as problem:
-        st.error(sentence(str(problem)), icon=":material/sync_problem:")
-    except CatalogueError as problem:
-        show_problems(problem.problems)
-    except (UsageError, StoreError) as problem:
-        st.error(sentence(str(problem)), icon=":material/error:")
-    else:
-        keep_message(DONE, closed.summary() + (f" Snapshot of {snapshot} taken." if snapshot else ""))
-        st.rerun()
-
-
-def _ticked(
-    found: Round, changing: list[Proposal], names: Mapping[str, str], fingerprint: str
-) -> list[Proposal]:
-    """The table of what closing would change, one row per value, none ticked at first;
-    the rows the facilitator ticked. ``fingerprint`` names what it shows: a late score
-    that moves a value gives a new table."""
-    if not changing:
-        st.caption("No result differs from today's values: closing changes nothing in the catalogue.")
-        return []
-    rows = [
-        {
-            "accept": False,
-            "key": p.key,
-            "Change": p.described(names.get(p.experience, p.experience)),
-            "From": p.source,
-            "Disagreement": p.disagreement,
-            "Check": f"⚠ implausible: {p.implausible}" if p.implausible else "",
-        }
-        for p in changing
-    ]
-    decided = st.data_editor(
-        rows,
-        hide_index=True,
-        width="stretch",
-        disabled=["key", "Change", "From", "Disagreement", "Check"],
-        column_config={
-            "key": None,
-            "accept": st.column_config.CheckboxColumn("Accept", help="Tick what the room agreed"),
-            "Change": st.column_config.TextColumn(width="large"),
-            "Disagreement": DISAGREEMENT,
-        },
-        key=f"round_review_{found.code}_{fingerprint}",
-    )
-    chosen = {str(row["key"]) for row in decided if row["accept"]}
-    return [p for p in changing if p.key in chosen]
-
-
-def _confirmations(found: Round, implausible: list[Proposal], names: Mapping[str, str]) -> list[str]:
-    """One tick of its own for each implausible value accepted; the keys confirmed."""
-    confirmed = []
-    for p in implausible:
-        if st.checkbox(
-            f"Yes: {plain(p.described(names.get(p.experience, p.experience)))} ({plain(p.implausible)})",
-            key=f"round_confirm_{found.code}_{p.key}",
-        ):
-            confirmed.append(p.key)
-    return confirmed
-
-
-def _open_form(board: Board, store: Store, editor: access.Editor, *, expanded: bool) -> None:
-    """The form that opens a round: which experiences, criteria, weights vote, closing time."""
-    catalogue, names = board.catalogue, board.prepared.name_of
-    with (
-        st.expander("Open a new round", expanded=expanded, icon=":material/add:"),
-        st.form("round_open", border=False),
-    ):
-        title = st.text_input(
-            "Title", max_chars=200, placeholder="Q4 prioritisation workshop", key="round_title"
-        )
-        which = st.radio(
-            "Experiences",
-            ["All", "One level", "Matching a text", "A chosen list"],
-            horizontal=True,
-            key="round_which",
-        )
-        level = st.selectbox("Level", [lv.value for lv in Level], index=1, key="round_level")
-        matching = st.text_input("Text in the name or id", key="round_matching")
-        listed = st.multiselect(
-            "Chosen experiences", list(names), format_func=lambda i: names[i], key="round_listed"
-        )
-        criteria = st.multiselect(
-            "Criteria",
-            list(CRITERIA),
-            default=["depth", "ambition"],
-            format_func=lambda c: criterion_label(c, kind_of(c)),
-            key="round_criteria",
-            help="The facts (reach, frequency, cost, failure demand) are asked as numbers in their unit, "
-            "with today's value beside them; depth as a 1-5 judgement; ambition as a vote for a tier.",
-        )
-        weights = st.checkbox("Participants also vote on the weights", key="round_weights_vote")
-        most = st.number_input(
-            "Participants at most",
-            min_value=1,
-            max_value=MOST_PARTICIPANTS,
-            value=DEFAULT_MAX_PARTICIPANTS,
-            step=10,
-            key="round_max_participants",
-            help="Nobody joins a full round: a room cannot be flooded with names",
-        )
-        closes = st.checkbox("Stop taking scores at a set time")
-        left, right = st.columns(2)
-        day = left.date_input("Closing day (UTC)", value=datetime.now(UTC).date())
-        hour = right.time_input("Closing time (UTC)", value=time(hour=(datetime.now(UTC).hour + 2) % 24))
-        if not st.form_submit_button(
-            "Open the round", type="primary", icon=":material/play_arrow:", key="round_open_button"
-        ):
-            return
-    try:
-        chosen = select_experiences(
-            catalogue,
-            level=level if which == "One level" else None,
-            contains=matching if which == "Matching a text" else None,
-            ids=listed if which == "A chosen list" else None,
-        )
-        if which == "A chosen list" and not listed:
-            raise RoundError("choose at least one experience for the list")
-        version = board.record.version
-        if version is None:
-            raise RoundError("the catalogue is being saved to the store: try again in a moment")
-        made = open_round(
-            store,
-            catalogue,
-            version.id,
-            experiences=chosen,
-            criteria={c: kind_of(c) for c in criteria},
-            author=editor.name,
-            title=title,
-            weights_vote=weights,
-            closes_at=datetime.combine(day, hour, tzinfo=UTC) if closes else None,
-            max_participants=int(most),
-        )
-    except (RoundError, StoreError) as problem:
-        st.error(sentence(str(problem)), icon=":material/error:")
-    else:
-        st.session_state["round_new"] = made.code  # chosen before the picker is drawn
-        keep_message(DONE, f"Round {made.code} is open: participants join with its code.")
-        st.rerun()
