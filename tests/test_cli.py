@@ -39,7 +39,7 @@ def test_validate_defaults_to_the_sample_catalogue() -> None:
     assert "warning" in result.stderr  # the sample has honest gaps
 
 
-HEAVY = ("pandas", "sqlalchemy", "networkx", "altair")
+HEAVY = ("pandas", "numpy", "sqlalchemy", "networkx", "altair")
 """What checking a file while editing it must not wait for: the board's and the store's libraries."""
 
 
@@ -59,7 +59,7 @@ def imported(*args: str) -> set[str]:
 
 
 @pytest.mark.parametrize("args", [("validate", "config/experiences.yaml"), ("--help",)])
-def test_validate_and_the_parser_import_no_pandas_sqlalchemy_networkx_or_altair(
+def test_validate_and_the_parser_import_no_pandas_numpy_sqlalchemy_networkx_or_altair(
     args: tuple[str, ...],
 ) -> None:
     modules = imported(*args)

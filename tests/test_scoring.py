@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
-from cxprio import UsageError
+from cxprio import UsageError, parse_catalogue
 from cxprio.catalogue.generate import generate_catalogue
 from cxprio.catalogue.model import MEASURES
 from cxprio.method.scoring import (
@@ -24,7 +24,7 @@ from cxprio.method.scoring import (
     score,
 )
 
-from .conftest import load_dict
+from .conftest import catalogue_dict, dump, load_dict
 
 LINEAR_SCALES = {
     "reach": {"min": 0, "max": 100, "transform": "linear"},
@@ -325,3 +325,53 @@ def test_reading_weights_keeps_what_reads_well_and_notes_the_rest() -> None:
         "the weight of frequency must be 0 or more, not 'inf'",
         "reach is given more than once: the last one counts",
     ]
+
+
+def test_a_measure_is_warned_about_exactly_when_its_score_is_clamped() -> None:
+    """The warnings (plain Python, for validation) and the scores (numpy) agree: a value
+    is said to lie outside its scale exactly when its position on the scale, worked out
+    here by hand, falls below 0 or above 1."""
+    import math
+    import random
+
+    from cxprio.method.scales import measure_warnings
+
+    rng = random.Random(7)
+    data = catalogue_dict()
+    experiences = []
+    for index in range(300):
+        base = copy.deepcopy(data["experiences"][index % len(data["experiences"])])
+        base["id"] = f"e{index}"
+        base.pop("parent", None)
+        base["level"] = "trigger"
+        base.pop("steps", None)
+        base.pop("decisions", None)
+        base["measures"] = {
+            "reach": rng.choice([0, 999, 1000, 1001, 5_000_000, 5_000_001, rng.uniform(0, 6e6)]),
+            "frequency": rng.choice([0, 0.1, 0.0999, 52, 53, rng.uniform(0, 60)]),
+            "depth": rng.choice([1, 5, 3]),
+            "cost": rng.choice([9_999, 10_000, 20_000_000, 20_000_001, rng.uniform(0, 3e7)]),
+            "failure_demand": rng.choice([0, 0.6, 0.61, 1, rng.uniform(0, 1)]),
+        }
+        experiences.append(base)
+    data["experiences"] = experiences
+    catalogue = parse_catalogue(dump(data)).catalogue
+    warned = {(p.path[1], p.path[3]) for p in measure_warnings(catalogue) if p.code == "measure-clamped"}
+    scales = catalogue.scoring.scales.as_dict()
+    expected = set()
+    for index, experience in enumerate(catalogue.experiences):
+        for name in MEASURES:
+            value, scale = getattr(experience.measures, name), scales[name]
+            if scale.transform.value == "log":
+                position = (
+                    -math.inf if value <= 0 else math.log(value / scale.min) / math.log(scale.max / scale.min)
+                )
+            else:
+                position = (value - scale.min) / (scale.max - scale.min)
+            if position < -1e-12 or position > 1 + 1e-12:
+                expected.add((index, name))
+    assert warned == expected
+    norm = normalise(catalogue)
+    row_of = {int(index): row for row, index in enumerate(norm.order)}  # rows are in id order
+    for index, name in warned:
+        assert norm.normalised[row_of[index], MEASURES.index(name)] in (0.0, 1.0)

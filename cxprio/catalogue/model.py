@@ -13,14 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from cxprio.catalogue.limits import FUNCTION_LENGTH, MAX_EXPERIENCES, NAME_LENGTH, OUTCOME_LENGTH, UNIT_LENGTH
 from cxprio.texts import TEXT_PATTERN
+
+if TYPE_CHECKING:  # numpy is imported when the columns are first asked for
+    import numpy as np
+    import numpy.typing as npt
 
 MEASURES: tuple[str, ...] = ("reach", "frequency", "depth", "cost", "failure_demand")
 """The five criteria every experience is scored on, in display order."""
@@ -337,6 +339,8 @@ class ExperienceColumns:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ExperienceColumns):
             return NotImplemented
+        import numpy as np
+
         texts = ("id", "name", "level", "parent", "owner", "ambition", "current")
         return all(getattr(self, t) == getattr(other, t) for t in texts) and np.array_equal(
             self.measures, other.measures, equal_nan=True
@@ -346,6 +350,8 @@ class ExperienceColumns:
 
     @classmethod
     def of(cls, experiences: list[Experience]) -> ExperienceColumns:
+        import numpy as np
+
         rows = list(map(_ROW, experiences))
         columns: list[list[Any]] = (
             [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(8)]
@@ -406,14 +412,15 @@ class Catalogue(_Strict):
     teams: list[Team] = Field(default_factory=list)
     experiences: list[Experience] = Field(min_length=1, max_length=MAX_EXPERIENCES)
 
-    _columns: ExperienceColumns = PrivateAttr()
-
-    def model_post_init(self, context: Any, /) -> None:
-        self._columns = ExperienceColumns.of(self.experiences)
+    _columns: ExperienceColumns | None = PrivateAttr(default=None)
 
     @property
     def columns(self) -> ExperienceColumns:
-        """The experiences' fields as columns, in file order (see :class:`ExperienceColumns`)."""
+        """The experiences' fields as columns, in file order (see :class:`ExperienceColumns`),
+        made when first asked for: validating a catalogue needs none of them (nor numpy).
+        Two threads asking at once may each make them; either result is the same."""
+        if self._columns is None:
+            self._columns = ExperienceColumns.of(self.experiences)
         return self._columns
 
     def experience(self, experience_id: str) -> Experience:
@@ -429,7 +436,7 @@ class Catalogue(_Strict):
         must be a valid experience, such as ``model_copy`` of one with checked values."""
         listed = [experiences.get(e.id, e) for e in self.experiences]
         changed = self.model_copy(update={"experiences": listed})
-        changed._columns = ExperienceColumns.of(listed)
+        changed._columns = None  # made again when asked for
         return changed
 
     def team_names(self) -> dict[str, str]:

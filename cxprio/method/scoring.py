@@ -39,9 +39,11 @@ from cxprio.catalogue.model import (
     Catalogue,
 )
 from cxprio.errors import Problem, UsageError
-from cxprio.method.scales import FloatArray, map_onto_scales
+from cxprio.method.scales import map_onto_scales
 from cxprio.method.scales import measure_warnings as measure_warnings  # where loading found it
 from cxprio.texts import quoted
+
+FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_DRAWS = 500
 DEFAULT_CONCENTRATION = 50.0

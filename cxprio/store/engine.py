@@ -78,7 +78,9 @@ def may_exist(url: str) -> bool:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
         return True  # opening it says what is wrong
-    return not (parsed.drivername.startswith("sqlite") and parsed.database and not Path(parsed.database).exists())
+    return not (
+        parsed.drivername.startswith("sqlite") and parsed.database and not Path(parsed.database).exists()
+    )
 
 
 def describe(url: str) -> str:
