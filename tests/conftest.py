@@ -256,6 +256,20 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked ``postgresql_at_scale`` runs on SQLite with the quick suite and on
+    PostgreSQL with the tests at scale (``pytest -m scale``, which CI runs too)."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if (
+            item.get_closest_marker("postgresql_at_scale")
+            and params
+            and params.params.get("url") == "postgresql"
+        ):
+            item.add_marker(pytest.mark.scale)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database of each kind."""

@@ -8,6 +8,8 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from cxprio.catalogue.audit import AuditRow
 from cxprio.method.compare import PERFORMANCE_WORSENED, compare, priority_over_quarters
 from cxprio.store.versions import Store
@@ -110,6 +112,7 @@ def test_priority_over_all_quarters() -> None:
     )
 
 
+@pytest.mark.postgresql_at_scale
 def test_the_command_line_compares_two_quarters(store: Store) -> None:
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return store_cli(store.url, *args)

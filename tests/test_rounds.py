@@ -863,6 +863,7 @@ def cli_score(
     )
 
 
+@pytest.mark.postgresql_at_scale
 def test_the_command_line_runs_a_round_start_to_end(url: str, tmp_path: Path) -> None:
     import json
 

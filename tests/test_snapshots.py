@@ -109,6 +109,7 @@ def test_two_first_snapshots_of_a_quarter_at_once_make_one(stored: Store) -> Non
     assert len(list_snapshots(stored)) == 1
 
 
+@pytest.mark.postgresql_at_scale
 def test_the_command_line_takes_and_lists_snapshots(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "experiences.yaml"
     path.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")

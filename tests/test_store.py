@@ -96,6 +96,7 @@ def test_a_damaged_version_is_reported_not_returned(store: Store) -> None:
     reader.close()
 
 
+@pytest.mark.postgresql_at_scale
 def test_twenty_writers_saving_fifty_times_each_lose_nothing(store: Store) -> None:
     store.commit("saves:\n", parent=None, author="setup")
     failures: list[BaseException] = []
@@ -237,6 +238,7 @@ def test_field_changes_name_each_value_that_moved() -> None:
     }
 
 
+@pytest.mark.postgresql_at_scale
 def test_the_command_line_exports_and_lists_the_store(store: Store, tmp_path: Path) -> None:
     empty = store_cli(store.url, "export")
     assert empty.returncode == 4 and "holds no catalogue yet" in empty.stderr and not empty.stdout
