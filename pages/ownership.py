@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from board import open_page
+from board import seams as seam_tables
 from board.charts import readable
 from board.show import csv_download, pick_experience, plain, rows_drawn_note, show_findings
 from cxprio.method.ownership import filter_seams, seams_table, swimlane_dot, team_pair_risk
@@ -17,14 +16,6 @@ from cxprio.outputs.tables import graph_layout
 
 GRAPH_LIMIT = 40  # teams; above this the heatmap carries the picture
 SEAMS_LISTED = 100  # seams in the wrapping table; the download has them all
-
-
-def seam_priority(priority: float, parent: object, own: object) -> str:
-    """A seam's priority in words, and whose it is when a parent's is higher."""
-    if not isinstance(parent, str):
-        return f"{priority:.0f}"
-    mine = f"its own {own:.0f}" if isinstance(own, float) and own == own else "none of its own"  # NaN: none
-    return f"{priority:.0f}, from {plain(parent)} ({mine})"
 
 
 board = open_page("Ownership & seams")
@@ -59,18 +50,7 @@ COSTLIEST = 5
 st.subheader("The costliest unowned seams")
 if unowned:
     worst = sorted(unowned, key=lambda s: -s.risk)[:COSTLIEST]
-    st.table(
-        pd.DataFrame(
-            {
-                "Experience": [plain(s.experience_name) for s in worst],
-                "From team": [plain(names.get(s.from_team, s.from_team)) for s in worst],
-                "To team": [plain(names.get(s.to_team, s.to_team)) for s in worst],
-                "Into step": [plain(s.to_step) for s in worst],
-                "Risk": [f"{s.risk:.0f}" for s in worst],
-            }
-        ),
-        hide_index=True,
-    )
+    st.table(seam_tables.costliest(worst, names), hide_index=True)
     if len(unowned) > COSTLIEST:
         st.caption(f"{COSTLIEST} of {len(unowned):,}: every seam is under *All seams*.")
 else:
@@ -88,67 +68,8 @@ with graph_tab:
         nodes = nodes.merge(
             report.metrics.teams[["team", "betweenness", "unowned_seams", "articulation_point"]], on="team"
         )
-        edges = edges.assign(state=edges["unowned"].map(lambda n: "has unowned seams" if n else "all owned"))
-        lines = (
-            alt.Chart(edges)
-            .mark_rule(opacity=0.7)
-            .encode(
-                x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-2.2, 2.2])),
-                y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
-                x2="x2:Q",
-                y2="y2:Q",
-                strokeWidth=alt.StrokeWidth("risk:Q", scale=alt.Scale(range=[1, 8]), legend=None),
-                color=alt.Color(
-                    "state:N",
-                    title="Handoffs",
-                    scale=alt.Scale(domain=["all owned", "has unowned seams"], range=["#94a3b8", "#dc2626"]),
-                    legend=alt.Legend(orient="bottom"),
-                ),
-                tooltip=[
-                    alt.Tooltip("from_team:N", title="From"),
-                    alt.Tooltip("to_team:N", title="To"),
-                    alt.Tooltip("seams:Q", title="Seams"),
-                    alt.Tooltip("unowned:Q", title="Unowned"),
-                    alt.Tooltip("risk:Q", title="Risk", format=".0f"),
-                ],
-            )
-        )
-        dots = (
-            alt.Chart(nodes)
-            .mark_circle(stroke="#1f2937", strokeWidth=1)
-            .encode(
-                x="x:Q",
-                y="y:Q",
-                size=alt.Size("betweenness:Q", scale=alt.Scale(range=[150, 1400]), legend=None),
-                color=alt.condition("datum.articulation_point", alt.value("#f59e0b"), alt.value("#1f4e79")),
-                tooltip=[
-                    alt.Tooltip("name:N", title="Team"),
-                    alt.Tooltip("betweenness:Q", title="Betweenness", format=".2f"),
-                    alt.Tooltip("unowned_seams:Q", title="Unowned seams"),
-                    alt.Tooltip("articulation_point:N", title="Single point of failure"),
-                ],
-            )
-        )
-        labels = alt.layer(
-            *[
-                alt.Chart(nodes[nodes["align"] == side])
-                .mark_text(
-                    align=side,
-                    dx={"left": 14, "right": -14, "center": 0}[side],
-                    dy=0 if side != "center" else -16,
-                    fontSize=15,
-                )
-                .encode(x="x:Q", y="y:Q", text="name:N")
-                for side in ("left", "right", "center")
-            ]
-        )
         st.altair_chart(
-            readable(
-                (lines + dots + labels).properties(
-                    title="Dot size: bottleneck score; orange: single point of failure", height=600
-                )
-            ).configure_view(stroke=None),
-            width="stretch",
+            readable(charts.team_graph(nodes, edges)).configure_view(stroke=None), width="stretch"
         )
     elif teams_in_graph:
         st.info(f"{teams_in_graph} teams are too many to draw legibly; the heatmap shows the same seams.")
@@ -186,29 +107,7 @@ with seams_tab:
     table = seams_table(seams, names)
     listed = table.head(SEAMS_LISTED)  # worded for these only: a large catalogue has thousands
     # A table that wraps: every name whole on a projector; the download has every seam.
-    st.table(
-        pd.DataFrame(
-            {
-                "Experience": listed["experience_name"].map(plain),
-                "From team": listed["from_team_name"].map(plain),
-                "To team": listed["to_team_name"].map(plain),
-                "Into step": listed["to_step"].map(plain),
-                "Handoff owner": [
-                    plain(names.get(owner, owner)) if isinstance(owner, str) else "Nobody"
-                    for owner in listed["handoff_owner"]
-                ],
-                # A seam takes its parent's priority when that is higher: say whose.
-                "Seam priority": [
-                    seam_priority(priority, parent, own)
-                    for priority, parent, own in zip(
-                        listed["priority"], listed["priority_from"], listed["own_priority"], strict=True
-                    )
-                ],
-                "Risk": [f"{r:.0f}" for r in listed["risk"]],
-            }
-        ),
-        hide_index=True,
-    )
+    st.table(seam_tables.seams_words(listed, names), hide_index=True)
     rows_drawn_note(SEAMS_LISTED, len(table), "matching seams, riskiest first")
     csv_download("Download these seams (CSV)", table, "seams.csv", "download_seams", board.weights)
 
@@ -218,20 +117,7 @@ with bottleneck_tab:
         "(unweighted). " + " ".join(report.metrics.notes)
     )
     bottlenecks = report.metrics.teams.head(15)
-    st.table(
-        pd.DataFrame(
-            {
-                "Team": bottlenecks["name"].map(plain),
-                "Betweenness": [f"{v:.2f}" for v in bottlenecks["betweenness"]],
-                "Partner teams": bottlenecks["partners"].map("{:,}".format),
-                "Seams in": bottlenecks["seams_in"].map("{:,}".format),
-                "Seams out": bottlenecks["seams_out"].map("{:,}".format),
-                "Unowned": bottlenecks["unowned_seams"].map("{:,}".format),
-                "Single point of failure": ["Yes" if v else "No" for v in bottlenecks["articulation_point"]],
-            }
-        ),
-        hide_index=True,
-    )
+    st.table(seam_tables.bottlenecks_words(bottlenecks), hide_index=True)
 
 with findings_tab:
     show_findings(

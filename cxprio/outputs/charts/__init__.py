@@ -123,3 +123,6 @@ from cxprio.outputs.charts.seams import (
 from cxprio.outputs.charts.seams import (
     seam_heatmap as seam_heatmap,
 )
+from cxprio.outputs.charts.seams import (
+    team_graph as team_graph,
+)

@@ -58,3 +58,68 @@ def seam_heatmap(heat: pd.DataFrame, limit: int = HEATMAP_TEAMS) -> alt.Chart:
         .properties(title=title, height=alt.Step(HEAT_STEP), width=alt.Step(HEAT_STEP))
     )
     return cast(alt.Chart, chart)
+
+
+def team_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> alt.LayerChart:
+    """Who hands customers to whom: a line per pair of teams (wider for more risk, red
+    where a seam is unowned), a dot per team (larger for a bottleneck, orange for a
+    single point of failure), each team named. ``nodes`` and ``edges`` are
+    :func:`cxprio.outputs.tables.graph_layout`'s, the nodes with the teams' metrics."""
+    edges = edges.assign(state=edges["unowned"].map(lambda n: "has unowned seams" if n else "all owned"))
+    lines = (
+        alt.Chart(edges)
+        .mark_rule(opacity=0.7)
+        .encode(
+            x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-2.2, 2.2])),
+            y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
+            x2="x2:Q",
+            y2="y2:Q",
+            strokeWidth=alt.StrokeWidth("risk:Q", scale=alt.Scale(range=[1, 8]), legend=None),
+            color=alt.Color(
+                "state:N",
+                title="Handoffs",
+                scale=alt.Scale(domain=["all owned", "has unowned seams"], range=["#94a3b8", "#dc2626"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("from_team:N", title="From"),
+                alt.Tooltip("to_team:N", title="To"),
+                alt.Tooltip("seams:Q", title="Seams"),
+                alt.Tooltip("unowned:Q", title="Unowned"),
+                alt.Tooltip("risk:Q", title="Risk", format=".0f"),
+            ],
+        )
+    )
+    dots = (
+        alt.Chart(nodes)
+        .mark_circle(stroke="#1f2937", strokeWidth=1)
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            size=alt.Size("betweenness:Q", scale=alt.Scale(range=[150, 1400]), legend=None),
+            color=alt.condition("datum.articulation_point", alt.value("#f59e0b"), alt.value("#1f4e79")),
+            tooltip=[
+                alt.Tooltip("name:N", title="Team"),
+                alt.Tooltip("betweenness:Q", title="Betweenness", format=".2f"),
+                alt.Tooltip("unowned_seams:Q", title="Unowned seams"),
+                alt.Tooltip("articulation_point:N", title="Single point of failure"),
+            ],
+        )
+    )
+    labels = alt.layer(
+        *[
+            alt.Chart(nodes[nodes["align"] == side])
+            .mark_text(
+                align=side,
+                dx={"left": 14, "right": -14, "center": 0}[side],
+                dy=0 if side != "center" else -16,
+                fontSize=15,
+            )
+            .encode(x="x:Q", y="y:Q", text="name:N")
+            for side in ("left", "right", "center")
+        ]
+    )
+    graph: alt.LayerChart = (lines + dots + labels).properties(
+        title="Dot size: bottleneck score; orange: single point of failure", height=600
+    )
+    return graph
