@@ -78,6 +78,7 @@ from cxprio.outputs.charts.common import (
 from cxprio.outputs.charts.common import (
     readable as readable,
 )
+from cxprio.outputs.charts.decisions import accountability as accountability
 from cxprio.outputs.charts.priorities import (
     ambition_points as ambition_points,
 )
