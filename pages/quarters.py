@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from board import access, open_page
+from board import open_page
+from board import quarters as quarter_tables
 from board.charts import readable
 from board.show import (
     NO_RERUN,
-    csv_download,
-    fit,
     mover_table,
     performance_table,
     plain,
     sentence,
     show_findings,
     store_or_stop,
-    tier_label,
 )
-from cxprio import UsageError
 from cxprio.errors import StoreError
-from cxprio.method.compare import priority_over_quarters
 from cxprio.outputs import charts
 from cxprio.outputs.tables import tables_zip
-from cxprio.store.snapshots import SnapshotExists, compare_quarters, quarters, take_snapshot
+from cxprio.store.snapshots import compare_quarters, quarters
 
 SLOPE_TOP = 15
 """The slope chart draws this many experiences of the later quarter's top, with the risers
@@ -44,36 +39,9 @@ except StoreError as problem:
     st.stop()
 
 
-def snapshot_form(expanded: bool) -> None:
-    """Freeze this quarter (an editor's): at the top until two quarters exist, then last."""
-    global frozen
-    with st.expander("Take a snapshot", expanded=expanded):
-        who = access.editor()
-        if who is not None:
-            row = st.columns([2, 2, 3])
-            label = row[0].text_input("Quarter", placeholder="2026-Q4", key="snapshot_quarter")
-            supersede = row[1].checkbox("In place of the quarter's snapshot", key="snapshot_supersede")
-            if row[2].button(
-                "Take the snapshot", type="primary", icon=":material/photo_camera:", key="snapshot_take"
-            ):
-                try:
-                    taken = take_snapshot(
-                        store, label, author=who.name, supersede=supersede, weights=board.weights
-                    )
-                except (UsageError, SnapshotExists, StoreError) as refused:
-                    st.error(sentence(str(refused)), icon=":material/error:")
-                else:
-                    st.success(
-                        f"Snapshot of {taken.quarter} taken from version {taken.version_id}, under the weights "
-                        "in the sidebar.",
-                        icon=":material/check_circle:",
-                    )
-                    frozen = quarters(store)
-
-
 form_first = len(frozen) < 2  # a snapshot taken in it may make two: the form stays where it is
-if form_first:
-    snapshot_form(expanded=True)
+if form_first and quarter_tables.snapshot_form(board, store, expanded=True):
+    frozen = quarters(store)
 if len(frozen) < 2:
     st.info(
         f"{len(frozen)} quarter{'s' if len(frozen) != 1 else ''} frozen so far: the comparison needs two. "
@@ -102,23 +70,7 @@ for column, title, table, nobody in (
         else:
             st.caption(nobody)
 
-coverage = {r["figure"]: (r["then"], r["now"]) for r in comparison.coverage.to_dict("records")}
-metrics = st.columns(4)
-seam_then, seam_now = coverage["seam coverage"]
-moved_points = (
-    None if seam_then is None or seam_now is None else round((seam_now - seam_then) * 100)
-)  # whole points, as shown: no "+0" for a change too small to see
-metrics[0].metric(
-    "Seam coverage",
-    "–" if seam_now is None else f"{seam_now:.0%}",
-    f"{moved_points:+d} points" if moved_points else None,
-)
-unowned_then, unowned_now = (int(v) for v in coverage["unowned seams"])
-metrics[1].metric(
-    "Unowned seams", f"{unowned_now:,}", (unowned_now - unowned_then) or None, delta_color="inverse"
-)
-metrics[2].metric("New experiences", f"{len(comparison.new):,}")
-metrics[3].metric("Retired", f"{len(comparison.retired):,}")
+quarter_tables.coverage_metrics(comparison)
 
 slope_tab, changes_tab, performance_tab, history_tab = st.tabs(
     ["Rank movement", "New, retired and ambition", "Performance", "Priority over every quarter"]
@@ -155,18 +107,7 @@ with changes_tab:
     st.markdown("**Ambition changes**")
     if len(comparison.ambition):
         changed = comparison.ambition
-        st.table(
-            pd.DataFrame(
-                {
-                    "Experience": changed["name"].map(plain),
-                    f"Ambition {then}": changed["ambition_then"].map(tier_label),
-                    f"Ambition {now}": changed["ambition_now"].map(tier_label),
-                    f"Today {then}": changed["current_then"].map(tier_label),
-                    f"Today {now}": changed["current_now"].map(tier_label),
-                }
-            ),
-            hide_index=True,
-        )
+        st.table(quarter_tables.ambition_changes(changed, then, now), hide_index=True)
     else:
         st.caption("No ambition or current tier changed.")
 
@@ -184,29 +125,7 @@ with performance_tab:
         )
 
 with history_tab:
-    history = priority_over_quarters({label: s.payload for label, s in frozen.items()})
-    st.dataframe(
-        history.sort_values(labels[-1], ascending=False, na_position="last").head(50).drop(columns=["id"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": st.column_config.TextColumn(
-                "Experience", width=fit(history["name"].head(50), heading="Experience")
-            ),
-            **{
-                label: st.column_config.NumberColumn(label, format="%.0f", width=fit([label]))
-                for label in labels
-            },
-        },
-        key="quarters_history",
-    )
-    csv_download(
-        "Download the priority over every quarter (CSV)",
-        history,
-        "priority-by-quarter.csv",
-        "download_quarter_history",
-        None,
-    )
+    quarter_tables.priority_history(frozen)
 st.download_button(
     f"Every table of {then} to {now} (ZIP of CSV)",
     lambda: tables_zip(comparison.tables()),
@@ -217,4 +136,4 @@ st.download_button(
     on_click=NO_RERUN,
 )
 if not form_first:
-    snapshot_form(expanded=False)
+    quarter_tables.snapshot_form(board, store, expanded=False)
