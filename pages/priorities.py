@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from board import open_page
+from board import priorities as priority_parts
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
-from board.show import ROWS_DRAWN, TREE_COLUMNS, csv_download, fit, how_sure, plain, ranked_columns, top_table
-from cxprio.catalogue.model import Level, Tier
+from board.show import TREE_COLUMNS, csv_download, how_sure, plain, top_table
 from cxprio.method.scoring import default_top_n
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
@@ -29,29 +28,7 @@ answer = st.container()  # the top N and how sure it is, above everything else
 everything, value_map, drill = st.tabs(["All experiences", "Customer against business value", "Drill down"])
 
 with everything:
-    filters = st.columns([2, 2, 2, 3])
-    levels = filters[0].multiselect(
-        "Level",
-        [lv.value for lv in Level],
-        format_func=str.capitalize,
-        key="filter_level",
-        placeholder="All levels",
-    )
-    team_labels = board.prepared.team_labels  # labels as C-level lookups: one call per option per run
-    team = filters[1].selectbox(
-        "Team involved",
-        list(team_labels),
-        format_func=team_labels.__getitem__,
-        key="filter_team",
-    )
-    tiers = filters[2].multiselect(
-        "Ambition",
-        [t.value for t in Tier] + ["none"],
-        format_func=lambda t: "No ambition" if t == "none" else t.capitalize(),
-        key="filter_tier",
-        placeholder="All tiers",
-    )
-    search = filters[3].text_input("Search", key="filter_search", placeholder="Name, id or outcome")
+    levels, team, tiers, search = priority_parts.filters(board)
 
     options = st.columns([2, 2, 5])
     show_ranges = options[0].toggle("Rank ranges", value=True, key="show_ranges")
@@ -114,45 +91,12 @@ if spread is not None:
     columns[1:1] = ["rank_range", "stable_top_n"]
 total = len(ranked.order)
 with everything:
-    drawn = board.view(rows[:ROWS_DRAWN], columns, spread)
-    st.dataframe(
-        drawn,
-        hide_index=True,
-        width="stretch",
-        height="content" if len(rows) <= 15 else 600,  # a short table whole; a long one scrolls
-        column_config=ranked_columns(top_n)
-        | {  # every name whole: as wide as the longest drawn
-            "name": st.column_config.TextColumn(
-                "Experience", width=fit(drawn.column("name").to_pylist(), heading="Experience")
-            ),
-            "owner_name": st.column_config.TextColumn(
-                "Owner", width=fit(drawn.column("owner_name").to_pylist(), heading="Owner")
-            ),
-        },
-        key="ranking",
-    )
-    if len(rows) > ROWS_DRAWN:
-        st.caption(
-            f"The first {ROWS_DRAWN:,} of {len(rows):,} matching experiences ({total:,} in all): "
-            "narrow them with the filters, or download them all."
-        )
-    else:
-        st.caption(f"{len(rows):,} of {total:,} experiences")
-
-
-def download() -> pd.DataFrame:
-    """Every matching row, with the ranked table's columns and, when shown, the rank range."""
-    frame = board.table.iloc[ranked.rank[rows] - 1].drop(columns=["owner_name"])
-    if show_ranges:
-        ranges = board.rank_ranges(top_n).result().frame  # waits, if it must, only for this click
-        for position, column in enumerate(("rank_p5", "rank_p95", "stable_top_n"), start=1):
-            frame.insert(position, column, ranges[column].to_numpy()[rows])
-    return frame
+    priority_parts.ranked_grid(board, rows, columns, spread, top_n)
 
 
 csv_download(
     "Download this table (CSV)",
-    download,
+    lambda: priority_parts.matching_rows(board, rows, top_n if show_ranges else None),
     "priorities.csv",
     "download_priorities",
     board.weights,
