@@ -18,7 +18,7 @@ from board.show import (
     tier_label,
 )
 from cxprio.catalogue.model import Tier
-from cxprio.method.ambition import delivery_gap
+from cxprio.method.ambition import delivery_gap, worst_gaps
 from cxprio.outputs import charts
 from cxprio.outputs.tables import tier_table
 
@@ -48,12 +48,7 @@ for column, share in zip(st.columns(4), report.tiers, strict=True):
     )
 
 gaps = board.prepared.keep("delivery-gap", lambda: delivery_gap(catalogue))  # whatever the weights
-ranks = dict(zip(table["id"], table["rank"], strict=True))
-gaps = gaps.assign(rank=gaps["id"].map(ranks)).sort_values(["rank"], kind="stable")
-short = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
-above = (
-    gaps[gaps["gap"] < 0].assign(gap=lambda g: -g["gap"]).sort_values("gap", ascending=False, kind="stable")
-)
+gaps, short, above = worst_gaps(gaps, dict(zip(table["id"], table["rank"], strict=True)))
 WORST = 5
 for place, rows, way, heading, none in zip(
     st.columns(2, gap="large"),

@@ -23,6 +23,7 @@ Quartiles count only experiences with a priority (at least one weighted measure)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -213,3 +214,19 @@ def delivery_gap(catalogue: Catalogue) -> pd.DataFrame:
         if e.ambition is not None and e.current is not None
     ]
     return pd.DataFrame(rows, columns=["id", "name", "ambition", "current", "gap"])
+
+
+def worst_gaps(
+    gaps: pd.DataFrame, ranks: Mapping[str, int]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`delivery_gap`'s rows with their ``rank``, by rank; and split into those
+    delivering less than their ambition and those delivering more, the widest gap first
+    (by rank among equal gaps), ``gap`` positive in both."""
+    ranked = gaps.assign(rank=gaps["id"].map(ranks)).sort_values(["rank"], kind="stable")
+    short = ranked[ranked["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
+    above = (
+        ranked[ranked["gap"] < 0]
+        .assign(gap=lambda g: -g["gap"])
+        .sort_values("gap", ascending=False, kind="stable")
+    )
+    return ranked, short, above
