@@ -63,6 +63,7 @@ RENDERED = """() => document.title.endsWith(' · cxprio')
 """A page of the board has had its page config and drawn its title."""
 
 
+@pytest.mark.scale  # a sweep of every page and both faces of a round on a server of its own
 def test_no_page_asks_another_server_for_anything(browser: Any, tmp_path: Path) -> None:
     """On an offline projector a request to another host (a font server for the tab's
     icon, a CDN) fails, and it tells that server who is looking: every page of the
