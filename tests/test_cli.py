@@ -212,6 +212,14 @@ def test_usage_errors_exit_2() -> None:
     assert "'reech' is not a measure: did you mean reach?" in run("score", "--weights", "reech=0.3").stderr
 
 
+@pytest.mark.parametrize("size", ["inf", "nan", "-1", "0", "lots"])
+def test_a_size_limit_that_is_not_a_size_is_a_usage_error_in_words(size: str) -> None:
+    result = run("validate", "config/experiences.yaml", "--max-mb", size)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "_megabytes" not in result.stderr
+    assert "--max-mb" in result.stderr
+
+
 def test_all_zero_weights_are_a_usage_error() -> None:
     result = run("score", "--weights", "reach=0,frequency=0,depth=0,cost=0,failure_demand=0")
     assert result.returncode == 2 and "at least one weight" in result.stderr

@@ -9,6 +9,7 @@ for pandas, SQLAlchemy or networkx only when it uses them, inside its handler, s
 from __future__ import annotations
 
 import argparse
+import math
 import getpass
 import hashlib
 import os
@@ -96,8 +97,8 @@ class Command:
 
 
 # --- argument types ------------------------------------------------------------------------
-# Named with an underscore as they always were: argparse names the function in a message
-# ("invalid _megabytes value: 'nan'"), and the messages stay as they are.
+# Each raises ArgumentTypeError with a message in words: argparse would otherwise name the
+# function ("invalid _megabytes value").
 
 
 def _weights(text: str) -> dict[str, float]:
@@ -127,6 +128,8 @@ def _megabytes(text: str) -> int:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of megabytes, not {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, not {text!r}")
     if value <= 0:
         raise argparse.ArgumentTypeError("the size limit must be above 0")
     return int(value * 1024 * 1024)
