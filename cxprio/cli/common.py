@@ -9,9 +9,9 @@ for pandas, SQLAlchemy or networkx only when it uses them, inside its handler, s
 from __future__ import annotations
 
 import argparse
-import math
 import getpass
 import hashlib
+import math
 import os
 import stat
 import sys
