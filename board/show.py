@@ -16,13 +16,13 @@ import numpy.typing as npt
 import pandas as pd
 import streamlit as st
 
-from cxprio.catalogue.model import Decision, Tier
+from cxprio.catalogue.model import Decision
 from cxprio.errors import Problem, StoreError
 from cxprio.method.findings import KINDS, Finding
 from cxprio.outputs.exports import csv_text
 from cxprio.outputs.tables import findings_table, with_weights
 from cxprio.texts import field_words
-from cxprio.units import as_written
+from cxprio.units import as_written, tier_words
 
 if TYPE_CHECKING:
     from cxprio.store.versions import Store
@@ -79,10 +79,7 @@ TREE_COLUMNS: dict[str, Any] = {
 
 def tier_label(value: object) -> str:
     """An ambition as people write it ("Distinct"); "No ambition" for none."""
-    try:
-        return Tier(str(value)).label
-    except ValueError:
-        return "No ambition"
+    return tier_words(value)
 
 
 def gap_table(gaps: pd.DataFrame, way: str) -> pd.DataFrame:

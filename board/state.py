@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cxprio import CatalogueError, LoadedCatalogue
-from cxprio.catalogue.model import MEASURES, Catalogue, Level, Tier
+from cxprio.catalogue.model import MEASURES, Catalogue, Level
 from cxprio.method.ambition import AmbitionReport, check_ambition
 from cxprio.method.ownership import (
     Handoffs,
@@ -29,6 +29,7 @@ from cxprio.method.ownership import (
 )
 from cxprio.method.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
 from cxprio.outputs.tables import descendants, distinct_names, matching, table_makers
+from cxprio.units import tier_words
 
 from . import ranges
 from .jobs import Jobs
@@ -162,13 +163,9 @@ def prepare(loaded: LoadedCatalogue) -> Prepared:
 def _labels(info: pd.DataFrame) -> dict[str, pa.Array]:
     """The level and the ambition as people write them ("Journey", "Distinct", "No
     ambition"), for the tables people read; filters and charts keep the values."""
-    tiers = {tier.value: tier.label for tier in Tier}
     return {
         "level_label": pa.array([str(level).capitalize() for level in info["level"]], type=pa.string()),
-        "ambition_label": pa.array(
-            [tiers.get(a, "No ambition") if isinstance(a, str) else "No ambition" for a in info["ambition"]],
-            type=pa.string(),
-        ),
+        "ambition_label": pa.array([tier_words(a) for a in info["ambition"]], type=pa.string()),
     }
 
 

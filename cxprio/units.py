@@ -114,7 +114,7 @@ def as_written(value: object, missing: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
     if isinstance(value, str) and value in _TIERS:
-        return Tier(value).label
+        return tier_words(value)
     try:
         figure = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -123,3 +123,13 @@ def as_written(value: object, missing: str = "") -> str:
 
 
 _TIERS = frozenset(tier.value for tier in Tier)
+_TIER_LABELS = {tier.value: tier.label for tier in Tier}
+
+NO_AMBITION = "No ambition"
+"""What a table, a chart or a slide says for an experience without an ambition."""
+
+
+def tier_words(value: object, none: str = NO_AMBITION) -> str:
+    """An ambition or current tier as people write it ("Distinct"), or ``none`` for a
+    value that is not a tier (missing, say): the one place tiers get their words."""
+    return _TIER_LABELS.get(value, none) if isinstance(value, str) else none

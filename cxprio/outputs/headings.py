@@ -12,8 +12,7 @@ from collections.abc import Collection, Mapping
 
 import pandas as pd
 
-from cxprio.catalogue.model import Tier
-from cxprio.units import LABELS
+from cxprio.units import LABELS, tier_words
 
 HEADINGS: dict[str, str] = {
     "rank": "Rank",
@@ -97,10 +96,9 @@ def heading(column: object) -> str:
 
 
 def _tier(value: object) -> object:
-    try:
-        return Tier(str(value)).label
-    except ValueError:
-        return value
+    """A tier in words; anything else (a figure, an empty cell) as it is."""
+    words = tier_words(value, none="")
+    return words or value
 
 
 def for_people(

@@ -7,6 +7,7 @@ from typing import Any, TypeVar, cast
 import altair as alt
 
 from cxprio.catalogue.model import Tier
+from cxprio.units import NO_AMBITION as NO_AMBITION
 
 LEVEL_COLOURS = {"trigger": "#1f4e79", "journey": "#2a9d8f", "moment": "#e76f51"}
 TIER_COLOURS = {
@@ -20,7 +21,6 @@ POINT_LIMIT = 1000
 """Experiences drawn one circle each; above this, the priority-ambition chart counts them
 in bands of :data:`BAND_WIDTH` priority points, and the value map draws the highest."""
 BAND_WIDTH = 5.0
-NO_AMBITION = "No ambition"
 TIER_ORDER = [t.label for t in Tier] + [NO_AMBITION]
 MOVEMENT_COLOURS = {"rose": "#16a34a", "held": "#64748b", "fell": "#dc2626"}
 

@@ -17,7 +17,6 @@ from cxprio.outputs.charts.common import (
     LABELLED,
     LEADER,
     MIN_TEXT,
-    NO_AMBITION,
     POINT_LIMIT,
     READABLE,
     SCATTER_COLUMNS,
@@ -27,6 +26,7 @@ from cxprio.outputs.charts.common import (
     level_colour,
 )
 from cxprio.outputs.tables import priority_bands
+from cxprio.units import tier_words
 
 
 def _value_map(data: Any) -> alt.LayerChart:
@@ -145,10 +145,7 @@ def ambition_points(ranked: pd.DataFrame) -> pd.DataFrame:
     """The ranked experiences with a priority, and ``tier``: the ambition's label, or
     :data:`NO_AMBITION`."""
     points = ranked.dropna(subset=["priority"])
-    labels = {tier.value: tier.label for tier in Tier}
-    return points.assign(
-        tier=[labels.get(a, NO_AMBITION) if isinstance(a, str) else NO_AMBITION for a in points["ambition"]]
-    )
+    return points.assign(tier=[tier_words(a) for a in points["ambition"]])
 
 
 def priority_ambition(
