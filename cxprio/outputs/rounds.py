@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,7 +39,7 @@ from cxprio.outputs.exports import csv_text
 from cxprio.store.round_scores import participants, scores
 from cxprio.store.rounds import get_round
 from cxprio.store.versions import Store
-from cxprio.units import LABELS, field_label, is_fact, number
+from cxprio.units import LABELS, as_written, field_label, is_fact, number
 
 
 def dot_tables(
@@ -320,16 +319,6 @@ class RoundRecord:
         )
 
 
-def _as_written(value: Any) -> str:
-    """A stored value as people write it: ``320,000``, ``0.35``, ``Distinct``; ``none``."""
-    if value is None:
-        return "none"
-    try:
-        return number(float(value))
-    except (TypeError, ValueError):
-        return str(value).capitalize()
-
-
 RESULT_COLUMNS = ["experience", "criterion", "n", "median", "range", "disagreement"]
 
 
@@ -376,8 +365,8 @@ def round_record(store: Store, code: str, catalogue: Catalogue) -> RoundRecord:
             {
                 "experience": names.get(a["experience"], a["experience"]),
                 "what": field_label(a["field"]),
-                "was": _as_written(a["old"]) if "old" in a else "",
-                "now": _as_written(a.get("new", a.get("value"))),
+                "was": as_written(a["old"], missing="none") if "old" in a else "",
+                "now": as_written(a.get("new", a.get("value")), missing="none"),
             }
             for a in found.changed
         ],

@@ -24,7 +24,7 @@ from typing import Any
 from cxprio.catalogue.limits import PERSON_NAME_LENGTH
 from cxprio.catalogue.model import MEASURES
 from cxprio.errors import UsageError
-from cxprio.units import LABELS, UNITS, is_fact, number
+from cxprio.units import LABELS, UNITS, is_fact, number, tier_words
 
 AMBITION = "ambition"
 CRITERIA = (*MEASURES, AMBITION)
@@ -195,5 +195,5 @@ def identity_of(name: str, user: str | None = None) -> str:
 def as_given(score: Score) -> str:
     """A score as people write it: ``410,000``, ``4``, ``Distinct``."""
     if score.tier is not None:
-        return score.tier.capitalize()
+        return tier_words(score.tier)
     return "" if score.value is None else number(score.value)
