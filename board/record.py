@@ -64,7 +64,7 @@ class Record:
 
 
 def open_store() -> Store:
-    """The store of :func:`cxprio.store.versions.database_url`, opened (and migrated) once per
+    """The store of :func:`cxprio.store.engine.database_url`, opened (and migrated) once per
     server. Raises :class:`StoreError`; after a failure, tries again only after
     :data:`RETRY_SECONDS`, so a database that is down does not slow every click."""
     url = database_url()

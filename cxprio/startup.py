@@ -1,8 +1,9 @@
-"""The one interpreter setting cxprio's programs make: the garbage collector's threshold.
+"""The interpreter setting every cxprio program makes: the garbage collector's threshold.
 
 A program calls :func:`collect_less_often` once, at its start (the board's
-:func:`board.startup.configure`, the command line's :func:`cxprio.cli.main.main`); the
-library itself changes nothing in the interpreter.
+:func:`board.startup.configure`, which also sets the switch interval; ``python -m
+cxprio``'s entry, :mod:`cxprio.__main__`); the library itself changes nothing in the
+interpreter, so a script or a test that calls :func:`cxprio.cli.main.main` keeps its own.
 """
 
 from __future__ import annotations

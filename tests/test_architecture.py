@@ -17,14 +17,17 @@ LONGEST = 500
 
 
 def imported_by(path: Path) -> set[str]:
-    """The top-level names of every module ``path`` imports, at any depth of its code."""
+    """The full names of every module ``path`` imports, at any depth of its code, a
+    relative import resolved against ``path``'s package."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = list(path.relative_to(ROOT).with_suffix("").parts)[:-1]  # a module's, or __init__'s
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            found.add(".".join([*base, *([node.module] if node.module else [])]))
     return found
 
 

@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from board import source
+from cxprio.catalogue import loading
 from cxprio.catalogue.audit import FieldChange
 from cxprio.store.imports import import_file
 from cxprio.store.versions import Store
@@ -62,8 +62,10 @@ def test_a_fresh_server_shows_the_file_the_store_holds_without_parsing_it(
     import_file(store, str(path))  # a server before this one imported it
     store.close()
     parsed: list[str] = []
-    real = source.parse_catalogue
-    monkeypatch.setattr(source, "parse_catalogue", lambda *a, **k: parsed.append("file") or real(*a, **k))
+    real = loading.read_yaml  # every parse of a whole catalogue, the board's or the store's
+    monkeypatch.setattr(
+        loading, "read_yaml", lambda text, *a, **k: parsed.append("yaml") or real(text, *a, **k)
+    )
     st.cache_resource.clear()
     app = board(path)
     assert app.title[0].value == BASE["organisation"]

@@ -47,7 +47,9 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def kept_rows(store: Store) -> list[tuple[int, int]]:
+def kept_rows(store: Store) -> list[tuple[int, str]]:
+    """(version, form) of every catalogue the store keeps, once it has written them."""
+    store.flush()
     with store.engine.connect() as connection:
         return [
             tuple(r) for r in connection.execute(sa.text("SELECT version_id, format FROM catalogue_parsed"))
@@ -88,18 +90,29 @@ def test_a_version_kept_without_its_catalogue_is_parsed_once_then_kept(store: St
 
 def test_a_catalogue_kept_in_another_form_is_parsed_again_and_replaced(store: Store, reads: Reads) -> None:
     version = import_file(store, SAMPLE).version
+    store.flush()  # the catalogue is kept in the background
     with store.engine.begin() as connection:
-        connection.execute(sa.text("UPDATE catalogue_parsed SET format = :f"), {"f": kept.FORMAT + 1})
+        connection.execute(sa.text("UPDATE catalogue_parsed SET format = :f"), {"f": "0-an-older-form"})
     fresh = Store(store.url)
     try:
         fresh.catalogue(version.id)
     finally:
         fresh.close()
-    assert (reads.count, kept_rows(store)) == (2, [(version.id, kept.FORMAT)])
+    assert (reads.count, kept_rows(store)) == (
+        2,
+        [(version.id, "0-an-older-form"), (version.id, kept.FORMAT)],
+    )
+    fresh = Store(store.url)
+    try:
+        fresh.catalogue(version.id)  # the new form's, kept beside the old one's
+    finally:
+        fresh.close()
+    assert reads.count == 2
 
 
 def test_a_kept_catalogue_that_no_longer_loads_is_not_trusted(store: Store, reads: Reads) -> None:
     version = import_file(store, SAMPLE).version
+    store.flush()  # the catalogue is kept in the background
     with store.engine.begin() as connection:
         connection.execute(sa.text("UPDATE catalogue_parsed SET catalogue = :b"), {"b": b"not zlib"})
     fresh = Store(store.url)
@@ -107,6 +120,12 @@ def test_a_kept_catalogue_that_no_longer_loads_is_not_trusted(store: Store, read
         loaded = fresh.catalogue(version.id)
     finally:
         fresh.close()
+    assert reads.count == 2
+    again = Store(store.url)
+    try:
+        again.catalogue(version.id)  # what the reader parsed replaced what would not load
+    finally:
+        again.close()
     assert reads.count == 2
     assert loaded.catalogue == parse_catalogue(SAMPLE.read_bytes()).catalogue
 
@@ -258,3 +277,53 @@ def test_a_save_keeps_its_versions_catalogue(store: Store, reads: Reads, tmp_pat
     assert reads.count == 1  # the import's parse only
     assert loaded.catalogue == parse_catalogue(path.read_bytes()).catalogue
     assert loaded.warnings == ()
+
+
+def test_only_recent_versions_and_those_snapshots_name_keep_their_catalogue(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "experiences.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    first = import_file(store, path).version
+    take_snapshot(store, "2026-Q3", author="ana")  # names the first version
+    latest = first
+    for depth in (2, 3, 4, 5, 1):
+        latest = save_edits(
+            store,
+            [Edit("move-out", "measures.depth", depth)],
+            started_from=latest.id,
+            author="ana",
+            rationale="measured",
+            teams={t.id for t in store.catalogue(first.id).catalogue.teams},
+            file=path,
+            file_sha256=latest.sha256,
+        ).version
+    held = sorted({version for version, _form in kept_rows(store)})
+    assert held == [first.id, *range(latest.id - kept.KEPT_VERSIONS + 1, latest.id + 1)]
+
+
+def test_the_tables_the_store_declares_are_the_ones_its_migrations_make(url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from cxprio.store.schema import metadata
+
+    Store(url).close()  # migrated to the newest revision
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"compare_type": True}), metadata
+            )
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_two_catalogues_are_equal_by_their_fields_whether_or_not_their_columns_were_made() -> None:
+    first, second = (parse_catalogue(SAMPLE.read_bytes()).catalogue for _ in range(2))
+    first.columns  # noqa: B018  # made for one of the two only
+    assert first == second
+    fewer = first.model_copy(update={"experiences": first.experiences[:1]})
+    assert fewer.columns.id == [first.experiences[0].id]  # made again, not the original's
+    assert fewer != first

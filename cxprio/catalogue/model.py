@@ -414,6 +414,20 @@ class Catalogue(_Strict):
 
     _columns: ExperienceColumns | None = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is: the columns, made when first asked for, do not count."""
+        if not isinstance(other, Catalogue):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = _Strict.__hash__
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Catalogue:
+        """A copy, as pydantic's, whose columns are made again from its own experiences."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied._columns = None
+        return copied
+
     @property
     def columns(self) -> ExperienceColumns:
         """The experiences' fields as columns, in file order (see :class:`ExperienceColumns`),
@@ -435,9 +449,7 @@ class Catalogue(_Strict):
         workshop round's medians accepted, say). Not validated again: each replacement
         must be a valid experience, such as ``model_copy`` of one with checked values."""
         listed = [experiences.get(e.id, e) for e in self.experiences]
-        changed = self.model_copy(update={"experiences": listed})
-        changed._columns = None  # made again when asked for
-        return changed
+        return self.model_copy(update={"experiences": listed})
 
     def team_names(self) -> dict[str, str]:
         return {team.id: team.name for team in self.teams}

@@ -49,7 +49,6 @@ from cxprio.cli.common import (
     say,
 )
 from cxprio.errors import CatalogueError, StoreError, UsageError
-from cxprio.startup import collect_less_often
 
 ORDER = (
     "validate",
@@ -96,7 +95,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    collect_less_often()  # see cxprio.startup: a large catalogue loads in a fraction of the time
     args = build_parser().parse_args(argv)
     try:
         if getattr(args, "out", None) is not None:

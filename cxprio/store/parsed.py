@@ -7,12 +7,18 @@ loading; reading it back is validated by pydantic-core, never unpickled, and tak
 fraction of reading the YAML again. The warnings keep the line and column they had in
 the text, so messages still point into the file.
 
-:data:`FORMAT` names the form: a kept catalogue of another form (a model that changed
-since) is not trusted, and the text is parsed again, once.
+:data:`FORMAT` names the form: the model's JSON schema (its fields and their defaults)
+and :data:`RULES`. A kept catalogue of another form (from a release that changed a
+default, say) is not used: the text is parsed again, once, and kept in the new form.
+
+Only the newest :data:`KEPT_VERSIONS` versions keep theirs, and every version a snapshot
+or a workshop round names: those are the ones read again. An older version read once
+more (for an export of history, say) is parsed then and kept until the next save.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from typing import Any
@@ -23,23 +29,36 @@ from cxprio.catalogue.loading import LoadedCatalogue
 from cxprio.catalogue.model import Catalogue
 from cxprio.errors import Problem, ProblemLevel
 
-FORMAT = 1
-"""The form of a kept catalogue. Raise it when :class:`Catalogue` changes in a way that
-old JSON would not load as it should: every version is then parsed again, once."""
+RULES = 1
+"""Raise when the warnings' rules change (:func:`cxprio.method.scales.measure_warnings`,
+:mod:`cxprio.catalogue.references`): kept warnings are then found again."""
+
+FORMAT = (
+    f"{RULES}-"
+    + hashlib.sha256(
+        json.dumps(Catalogue.model_json_schema(by_alias=True), sort_keys=True).encode("utf-8")
+    ).hexdigest()[:32]
+)
+"""The form of a kept catalogue (see the module's text)."""
+
+KEPT_VERSIONS = 3
+"""The newest versions that keep their catalogue, besides those snapshots and rounds
+name: a save's own, and the ones before it that a save a moment later merges onto."""
 
 
-def encode(loaded: LoadedCatalogue) -> tuple[bytes, str]:
-    """The catalogue (zlib of its JSON) and its warnings (JSON), as kept."""
+def encode(loaded: LoadedCatalogue) -> tuple[bytes, bytes]:
+    """The catalogue and its warnings, each zlib of its JSON, as kept."""
     body = zlib.compress(loaded.catalogue.model_dump_json(by_alias=True).encode("utf-8"), 6)
-    return body, json.dumps([_problem(p) for p in loaded.warnings], ensure_ascii=False)
+    warnings = json.dumps([_problem(p) for p in loaded.warnings], ensure_ascii=False)
+    return body, zlib.compress(warnings.encode("utf-8"), 6)
 
 
-def decode(body: bytes, warnings: str, *, text: str, source: str, sha256: str) -> LoadedCatalogue | None:
+def decode(body: bytes, warnings: bytes, *, text: str, source: str, sha256: str) -> LoadedCatalogue | None:
     """The catalogue kept as :func:`encode` made it, named ``source`` in its warnings;
     None when what was kept does not load (the model changed since): parse ``text``."""
     try:
         catalogue = Catalogue.model_validate_json(zlib.decompress(body))
-        problems = tuple(_unproblem(p, source) for p in json.loads(warnings))
+        problems = tuple(_unproblem(p, source) for p in json.loads(zlib.decompress(warnings)))
     except (ValidationError, zlib.error, ValueError, TypeError, KeyError):
         return None
     return LoadedCatalogue(

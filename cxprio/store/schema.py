@@ -52,12 +52,12 @@ parsed = sa.Table(
     "catalogue_parsed",
     metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("catalogue_versions.id"), primary_key=True),
-    sa.Column("format", sa.Integer, nullable=False),  # cxprio.store.parsed.FORMAT
+    sa.Column("format", sa.String(40), primary_key=True),  # cxprio.store.parsed.FORMAT
     sa.Column("catalogue", sa.LargeBinary, nullable=False),  # zlib of the model's JSON
-    sa.Column("warnings", sa.Text, nullable=False),  # JSON: the warnings found, located
+    sa.Column("warnings", sa.LargeBinary, nullable=False),  # zlib of the warnings, located, as JSON
 )
-"""Each version's validated catalogue (:mod:`cxprio.store.parsed`), so a version's YAML
-is parsed once, ever (migration 0007)."""
+"""Each recent version's validated catalogue (:mod:`cxprio.store.parsed`), so a version's
+YAML is parsed once (migration 0007)."""
 
 
 snapshots = sa.Table(

@@ -44,6 +44,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,7 +68,7 @@ from cxprio.store.engine import (
     says_read_only,
     sqlite_file,
 )
-from cxprio.store.schema import changes, parsed, versions
+from cxprio.store.schema import changes, parsed, rounds, snapshots, versions
 from cxprio.texts import plain
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ if TYPE_CHECKING:
 
 CHECKPOINT_EVERY = 50
 """A version's full text is stored at least once in this many versions."""
+KEEP_RETRY_SECONDS = 60.0
+"""After keeping a catalogue failed (a read-only or unreachable database), how long the
+store goes without trying again."""
 TRANSACTION_CACHE = "cxprio_transaction_cache"
 """The key of :meth:`Store.transaction`'s per-transaction dict in ``connection.info``."""
 _WRITE_LOCK = 0x6378_7072_696E  # the advisory lock PostgreSQL writers queue for
@@ -204,6 +208,9 @@ class Store:
         self._lock = threading.Lock()
         self._write_queue = threading.Lock()
         self._batches = Batches(self)
+        # Keeping a catalogue is a write nobody waits for: one thread, in the background.
+        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxprio-keep")
+        self._keeping_failed: float | None = None
         if migrate:
             self.upgrade()
 
@@ -217,6 +224,7 @@ class Store:
             return upgrade(self.engine)
 
     def close(self) -> None:
+        self._keeper.shutdown(wait=True)
         self._batches.stop()
         self.engine.dispose()
         self._watchdog.stop()
@@ -295,8 +303,8 @@ class Store:
         its text entered the store, so its YAML is not parsed again (an edit's is made
         from the version before: :func:`cxprio.catalogue.loading.after_edits`). A version
         stored without it (before migration 0007, or edited from one without) is parsed
-        once, here, and what was parsed is kept for every later reader; a store
-        that cannot be written (read-only, say) only costs the next reader a parse.
+        once, here, and what was parsed is kept, in the background, for the later readers;
+        a store that cannot be written (read-only, say) only costs the next reader a parse.
 
         Raises :class:`cxprio.CatalogueError` for a stored text today's rules refuse."""
         from cxprio.catalogue.loading import parse_catalogue
@@ -304,9 +312,8 @@ class Store:
         loaded = self.kept(version_id)
         if loaded is None:
             loaded = parse_catalogue(self.text(version_id), source=source)
-            with contextlib.suppress(StoreError):
-                self._keep_parsed(version_id, loaded)
             self._remember_catalogue(version_id, loaded)
+            self._keep_soon(version_id, loaded)
         return loaded if loaded.source == source else _renamed(loaded, source)
 
     def kept(self, version_id: int, *, within: Connection | None = None) -> LoadedCatalogue | None:
@@ -319,35 +326,63 @@ class Store:
         if known is not None:
             return known
         text = self.text(version_id, within=within)
-        query = sa.select(parsed.c.format, parsed.c.catalogue, parsed.c.warnings).where(
-            parsed.c.version_id == version_id
+        query = sa.select(parsed.c.catalogue, parsed.c.warnings).where(
+            parsed.c.version_id == version_id, parsed.c.format == FORMAT
         )
         if within is not None:
             row = within.execute(query).first()
         else:
             with self._errors("read"), self.engine.connect() as connection:
                 row = connection.execute(query).first()
-        if row is None or row.format != FORMAT:
+        if row is None:
             return None
         loaded = decode(row.catalogue, row.warnings, text=text, source="<catalogue>", sha256=sha256_of(text))
         if loaded is not None:
             self._remember_catalogue(version_id, loaded)
         return loaded
 
-    def _keep_parsed(self, version_id: int, loaded: LoadedCatalogue) -> None:
-        """Keep a version's catalogue, parsed by a reader; another reader may have kept
-        it first, or a kept one of an older form is replaced."""
+    def _keep_soon(self, version_id: int, loaded: LoadedCatalogue) -> None:
+        """Keep a version's catalogue, in the background: a reader or a writer never
+        waits for it, and a store that cannot be written just goes without (after a
+        failure, nothing is tried for :data:`KEEP_RETRY_SECONDS`)."""
+        failed = self._keeping_failed
+        if failed is not None and time.monotonic() - failed < KEEP_RETRY_SECONDS:
+            return
+        self._keeper.submit(self._keep_now, version_id, loaded)
+
+    def _keep_now(self, version_id: int, loaded: LoadedCatalogue) -> None:
+        from cxprio.store.parsed import FORMAT, KEPT_VERSIONS, encode
+
         if self.read_only() is not None:
             return
-        with self._errors("write"), self.engine.connect() as connection:
-            connection = connection.execution_options(cxprio_write=True)
-            with connection.begin():
-                connection.execute(parsed.delete().where(parsed.c.version_id == version_id))
-                try:
-                    with connection.begin_nested():
-                        _keep(connection, version_id, loaded)
-                except sa.exc.IntegrityError:
-                    pass  # another reader kept it meanwhile
+        body, warnings = encode(loaded)
+        try:
+            with self._errors("keep a catalogue"), self._writing() as connection:
+                # In place of one kept before in this form: a reader parsed again because
+                # it would not load.
+                connection.execute(
+                    parsed.delete().where(parsed.c.version_id == version_id, parsed.c.format == FORMAT)
+                )
+                connection.execute(
+                    parsed.insert().values(
+                        version_id=version_id, format=FORMAT, catalogue=body, warnings=warnings
+                    )
+                )
+                newest = connection.execute(sa.select(sa.func.max(versions.c.id))).scalar() or 0
+                connection.execute(  # older versions nobody reads again let theirs go
+                    parsed.delete().where(
+                        parsed.c.version_id <= newest - KEPT_VERSIONS,
+                        parsed.c.version_id != version_id,
+                        parsed.c.version_id.not_in(sa.select(snapshots.c.version_id)),
+                        parsed.c.version_id.not_in(sa.select(rounds.c.version_id)),
+                    )
+                )
+        except StoreError:
+            self._keeping_failed = time.monotonic()
+
+    def flush(self) -> None:
+        """Wait until the catalogues being kept in the background are written."""
+        self._keeper.submit(lambda: None).result()
 
     def _remember_catalogue(self, version_id: int, loaded: LoadedCatalogue) -> None:
         with self._lock:
@@ -490,13 +525,12 @@ class Store:
                 made.rationale,
                 len(made.text),
             )
-            if made.loaded is not None:
-                _keep(connection, version_id, made.loaded)
             if before_commit is not None:
                 before_commit(version)
         self._remember(version_id, made.text)
-        if made.loaded is not None:
+        if made.loaded is not None and made.loaded.sha256 == digest:  # never another text's
             self._remember_catalogue(version_id, made.loaded)
+            self._keep_soon(version_id, made.loaded)
         self._saw(version)
         return version
 
@@ -738,15 +772,6 @@ def _applied(text: str, rows: Sequence[Any], version_id: int) -> str:
             "restore the database from a backup",
         )
     return text
-
-
-def _keep(connection: Connection, version_id: int, loaded: LoadedCatalogue) -> None:
-    from cxprio.store.parsed import FORMAT, encode
-
-    body, warnings = encode(loaded)
-    connection.execute(
-        parsed.insert().values(version_id=version_id, format=FORMAT, catalogue=body, warnings=warnings)
-    )
 
 
 def _renamed(loaded: LoadedCatalogue, source: str) -> LoadedCatalogue:
