@@ -10,7 +10,10 @@ Modules: :mod:`.startup` (which file, the interpreter's settings), :mod:`.source
 catalogue, loading), :mod:`.state` (the board and its caches), :mod:`.ranges` (rank
 ranges in the background), :mod:`.sidebar` (pages and weights), :mod:`.presenting`
 (presentation mode), :mod:`.show`
-(text, problems, findings, downloads), :mod:`.charts`.
+(text, problems, findings, downloads), :mod:`.charts`; and, so that a page reads as what
+it shows in order, a module for its long parts: :mod:`.edit_form`, :mod:`.seams`,
+:mod:`.raci`, :mod:`.quarters`, :mod:`.priorities`, :mod:`.ambition`, :mod:`.catalogue`,
+and the workshop rounds' (:mod:`.rounds` and the modules it names).
 """
 
 from __future__ import annotations

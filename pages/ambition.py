@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from board import open_page
+from board.ambition import delivery_grids, tier_cards
 from board.charts import readable
-from board.show import (
-    ROWS_DRAWN,
-    csv_download,
-    fit,
-    gap_table,
-    plain,
-    rows_drawn_note,
-    show_findings,
-    tier_label,
-)
-from cxprio.catalogue.model import Tier
+from board.show import csv_download, gap_table, plain, show_findings
 from cxprio.method.ambition import delivery_gap, worst_gaps
 from cxprio.outputs import charts
-from cxprio.outputs.tables import tier_table
-
-CARDS_PER_TIER = 12
+from cxprio.outputs.tables import tier_shares_in_words, tier_table
 
 board = open_page("Ambition board")
 catalogue = board.catalogue
@@ -75,22 +63,7 @@ tiers_tab, chart_tab, shares_tab, findings_tab, gaps_tab = st.tabs(
     ["The four tiers", "Priority against ambition", "Tier shares", "Findings", "Target against today"]
 )
 with tiers_tab:
-    by_tier = {tier: table[table["ambition"] == tier.value] for tier in Tier}
-    for column, share in zip(st.columns(4, gap="medium"), report.tiers, strict=True):
-        with column:
-            st.subheader(share.tier.label)
-            rows = by_tier[share.tier]
-            for row in rows.head(CARDS_PER_TIER).itertuples(index=False):
-                with st.container(border=True):
-                    st.markdown(f"**{plain(str(row.name))}**")
-                    today = f" · today {tier_label(row.current)}" if isinstance(row.current, str) else ""
-                    priority = float(row.priority)  # type: ignore[arg-type]
-                    scored = f"priority {priority:.0f}" if priority == priority else "not scored"  # NaN: none
-                    st.caption(f"#{row.rank} · {str(row.level).capitalize()} · {scored}{today}")
-            if len(rows) > CARDS_PER_TIER:
-                st.caption(
-                    f"and {len(rows) - CARDS_PER_TIER:,} more: filter Priorities by ambition to see them all"
-                )
+    tier_cards(table, report.tiers)
 
 with chart_tab:
     points = charts.ambition_points(table)
@@ -114,54 +87,13 @@ with shares_tab:
     with left:
         st.altair_chart(readable(charts.tier_shares(tiers)), width="stretch")
     with right:
-        st.table(
-            pd.DataFrame(
-                {
-                    "Tier": tiers["tier"],
-                    "Experiences": [f"{c:,}" for c in tiers["count"]],
-                    "Share": [f"{v:.0%}" for v in tiers["share"]],
-                    "Limit": ["No limit" if pd.isna(v) else f"{v:.0%}" for v in tiers["limit"]],
-                    "Over its limit": ["Yes" if v else "No" for v in tiers["over_limit"]],
-                }
-            ),
-            hide_index=True,
-        )
+        st.table(tier_shares_in_words(tiers), hide_index=True)
 
 with findings_tab:
     show_findings(board, list(report.findings), ["severity", "title", "experience", "message"], "ambition")
 
 with gaps_tab:
-    under, over = st.columns(2, gap="large")
-    for place, rows, what, key in (
-        (under, short, "under", "under_delivering"),
-        (over, above, "over", "over_delivering"),
-    ):
-        with place:
-            st.markdown(
-                "**Under-delivering: a case to invest**"
-                if what == "under"
-                else "**Over-delivering: a candidate for savings**"
-            )
-            st.dataframe(
-                rows.head(ROWS_DRAWN).assign(
-                    ambition=lambda g: g["ambition"].map(tier_label),
-                    current=lambda g: g["current"].map(tier_label),
-                )[["name", "ambition", "current", "gap"]],
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "name": st.column_config.TextColumn(
-                        "Experience", width=fit(rows["name"].head(ROWS_DRAWN), heading="Experience")
-                    ),
-                    "ambition": st.column_config.TextColumn("Aim", width=120),
-                    "current": st.column_config.TextColumn("Today", width=120),
-                    "gap": st.column_config.NumberColumn(
-                        "Tiers short" if what == "under" else "Tiers above", width=100
-                    ),
-                },
-                key=key,
-            )
-            rows_drawn_note(ROWS_DRAWN, len(rows), f"{what}-delivering experiences", narrow="")
+    delivery_grids(short, above)
     csv_download(
         "Download target against today (CSV)", gaps, "target-against-today.csv", "download_gaps", None
     )

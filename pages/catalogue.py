@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from board import open_page
-from board.show import NO_RERUN, csv_download, plain, show_problems, visible
+from board.catalogue import candidate, show_warnings
+from board.show import NO_RERUN, csv_download, plain, show_problems
 from board.source import (
     UploadsBusy,
     check_upload,
@@ -18,7 +18,6 @@ from board.source import (
     using_upload,
 )
 from cxprio.catalogue.checking import Checked
-from cxprio.catalogue.loading import DEFAULT_MAX_BYTES, megabytes
 from cxprio.outputs.tables import tables_zip
 
 board = open_page("Catalogue")
@@ -38,63 +37,15 @@ if using_upload():
         forget_upload()
         st.rerun()
 
-WARNINGS_SHOWN = 50  # one list on the page; the download has them all
-
-if loaded.warnings:
-    count = len(loaded.warnings)
-    with st.expander(f"{count:,} warning{'s' if count != 1 else ''} (the catalogue still loads)"):
-        lines = [
-            f"- **{plain(visible(w).location())}**: {plain(w.message)}"
-            for w in loaded.warnings[:WARNINGS_SHOWN]
-        ]
-        if len(loaded.warnings) > WARNINGS_SHOWN:
-            lines.append(f"- … and {len(loaded.warnings) - WARNINGS_SHOWN:,} more in the download")
-        st.markdown("\n".join(lines))
-        csv_download(
-            "Download the warnings (CSV)",
-            lambda: pd.DataFrame([visible(w).as_dict() for w in loaded.warnings]),
-            "catalogue-warnings.csv",
-            "download_warnings",
-            None,
-        )
+show_warnings(loaded)
 
 st.subheader("Check another catalogue")
 st.caption(
     "Upload a YAML catalogue to check it. Nothing changes on the board unless it is valid and you choose to use it."
 )
-upload = st.file_uploader("Catalogue (YAML)", type=["yaml", "yml"], key="upload")
-# The browser refuses to paste more than this, which keeps every paste far below the
-# size of message Streamlit's connection carries; larger catalogues are uploaded.
-PASTE_LIMIT = 2_000_000
-with st.expander("…or paste YAML"):
-    pasted = st.text_area(
-        "Catalogue text",
-        key="pasted_yaml",
-        height=220,
-        max_chars=PASTE_LIMIT,
-        placeholder="version: 1\norganisation: …",
-        help=f"Up to {PASTE_LIMIT:,} characters; upload a larger catalogue as a file.",
-    )
-    check_pasted = st.button("Check the pasted text", key="check_pasted")
-    if check_pasted and not pasted.strip():
-        st.warning(
-            "The box is empty: paste a catalogue's YAML into it, then check it.", icon=":material/info:"
-        )
-    if len(pasted) >= PASTE_LIMIT:
-        st.warning(
-            f"The pasted text reached the limit of {PASTE_LIMIT:,} characters, so its end was cut "
-            f"off: upload the file instead (up to {megabytes(DEFAULT_MAX_BYTES)}).",
-            icon=":material/content_cut:",
-        )
-
-candidate_name, candidate_content = None, None
-if upload is not None:
-    candidate_name, candidate_content = upload.name, upload.getvalue()
-elif pasted.strip() and (check_pasted or st.session_state.get("checked_pasted") == pasted):
-    st.session_state["checked_pasted"] = pasted
-    candidate_name, candidate_content = "pasted.yaml", pasted.encode("utf-8")
-
-if candidate_name is not None and candidate_content is not None:
+found = candidate()
+if found is not None:
+    candidate_name, candidate_content = found
     checked: Checked | None = None
     try:
         with st.spinner(f"Checking {plain(candidate_name)}…"):

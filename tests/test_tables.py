@@ -111,3 +111,21 @@ def test_priority_bands_count_each_tier_level_and_band_of_priority() -> None:
     assert ((bands["high"] - bands["low"]) == 5).all() and (bands["middle"] == bands["low"] + 2.5).all()
     with pytest.raises(ValueError, match="above 0"):
         priority_bands(points, 0)
+
+
+def test_tier_shares_read_in_words() -> None:
+    from cxprio.outputs.tables import tier_shares_in_words
+
+    tiers = pd.DataFrame(
+        {
+            "tier": ["Unique", "Uncompetitive"],
+            "count": [1200, 3],
+            "share": [0.13, 0.5],
+            "limit": [0.1, None],
+            "over_limit": [True, False],
+        }
+    )
+    words = tier_shares_in_words(tiers)
+    assert list(words.columns) == ["Tier", "Experiences", "Share", "Limit", "Over its limit"]
+    assert words.iloc[0].tolist() == ["Unique", "1,200", "13%", "10%", "Yes"]
+    assert words.iloc[1].tolist() == ["Uncompetitive", "3", "50%", "No limit", "No"]

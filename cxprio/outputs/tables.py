@@ -173,6 +173,20 @@ def tier_table(report: AmbitionReport) -> pd.DataFrame:
     )
 
 
+def tier_shares_in_words(tiers: pd.DataFrame) -> pd.DataFrame:
+    """:func:`tier_table` as a table people read: counts with thousands separators,
+    shares and limits in per cent ("No limit" for none), "Yes" or "No" for over its limit."""
+    return pd.DataFrame(
+        {
+            "Tier": tiers["tier"],
+            "Experiences": [f"{c:,}" for c in tiers["count"]],
+            "Share": [f"{v:.0%}" for v in tiers["share"]],
+            "Limit": ["No limit" if pd.isna(v) else f"{v:.0%}" for v in tiers["limit"]],
+            "Over its limit": ["Yes" if v else "No" for v in tiers["over_limit"]],
+        }
+    )
+
+
 def graph_layout(graph: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node positions (``team, name, x, y``) and one edge row per team pair and direction
     (``from_team, to_team, x, y, x2, y2, seams, unowned, risk``) for drawing the team graph.
