@@ -11,9 +11,11 @@ the text, so messages still point into the file.
 and :data:`RULES`. A kept catalogue of another form (from a release that changed a
 default, say) is not used: the text is parsed again, once, and kept in the new form.
 
-Only the newest :data:`KEPT_VERSIONS` versions keep theirs, and every version a snapshot
-or a workshop round names: those are the ones read again. An older version read once
-more (for an export of history, say) is parsed then and kept until the next save.
+Only the newest versions keep theirs (at most :data:`KEPT_VERSIONS`, and every version
+a snapshot or a workshop round names that kept one): those are the ones read again.
+Keeping is written in the background, for the newest two versions only when saves come
+faster than it: a burst of twenty saves writes a few catalogues, not twenty. An older
+version read again (for an export of history, say) is parsed again.
 """
 
 from __future__ import annotations

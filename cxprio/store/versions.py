@@ -353,6 +353,12 @@ class Store:
     def _keep_now(self, version_id: int, loaded: LoadedCatalogue) -> None:
         from cxprio.store.parsed import FORMAT, KEPT_VERSIONS, encode
 
+        with self._lock:
+            seen, _when = self._latest
+        if seen is not None and version_id < seen.id - KEPT_VERSIONS // 2:
+            # Saves came faster than keeping, or a reader parsed an old version: only the
+            # newest two are worth a write (a burst of saves writes a few, not one each).
+            return
         if self.read_only() is not None:
             return
         body, warnings = encode(loaded)
