@@ -9,6 +9,7 @@ import io
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -202,9 +203,18 @@ def test_on_a_projector_the_top_10_the_tables_and_the_advice_are_whole(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     open_page(page, server, "", "Northwind Energy")
+    # On the first screen, every row and every column, no text cut: once the page has
+    # settled (on a loaded machine a run's last elements can land after the check above).
+    deadline = time.monotonic() + 20
     top = shown_table(page)
-    # On the first screen, every row and every column, no text cut.
-    assert top["bottom"] <= height and top["right"] <= width, top
+    while (top["bottom"] > height or top["right"] > width) and time.monotonic() < deadline:
+        settle(page)
+        top = shown_table(page)
+    above = page.evaluate(
+        '() => [...document.querySelectorAll(\'[data-testid="stAlert"], [data-testid="stCaptionContainer"]\')]'
+        ".filter(el => el.getBoundingClientRect().top < 400).map(el => el.innerText)"
+    )
+    assert top["bottom"] <= height and top["right"] <= width, (top, above)
     assert not top["cut"], top["cut"]
     catalogue = load_catalogue(SAMPLE).catalogue
     table = score(catalogue).table
