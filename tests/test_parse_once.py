@@ -253,7 +253,9 @@ def test_an_edits_catalogue_is_what_a_full_parse_of_the_new_text_loads(case: int
     assert made.sha256 == expected.sha256 and made.content == expected.content
 
 
-def test_a_save_keeps_its_versions_catalogue(store: Store, reads: Reads, tmp_path: Path) -> None:
+def test_a_save_holds_its_versions_catalogue_made_from_the_one_before(
+    store: Store, reads: Reads, tmp_path: Path
+) -> None:
     path = tmp_path / "experiences.yaml"
     path.write_bytes(SAMPLE.read_bytes())
     first = import_file(store, path).version
@@ -268,15 +270,17 @@ def test_a_save_keeps_its_versions_catalogue(store: Store, reads: Reads, tmp_pat
         file=path,
         file_sha256=first.sha256,
     )
-    assert (saved.version.id, kept.FORMAT) in kept_rows(store)
+    held = store.catalogue(saved.version.id)  # in this process: made, not parsed
+    assert reads.count == 1  # the import's parse only
+    assert (saved.version.id, kept.FORMAT) not in kept_rows(store)  # a save writes only its change
+    expected = parse_catalogue(path.read_bytes())
+    assert held.catalogue == expected.catalogue and held.warnings == ()
     fresh = Store(store.url)
     try:
-        loaded = fresh.catalogue(saved.version.id)
+        fresh.catalogue(saved.version.id)  # another process parses it once, and keeps it
     finally:
         fresh.close()
-    assert reads.count == 1  # the import's parse only
-    assert loaded.catalogue == parse_catalogue(path.read_bytes()).catalogue
-    assert loaded.warnings == ()
+    assert (saved.version.id, kept.FORMAT) in kept_rows(store)
 
 
 def test_only_recent_versions_and_those_snapshots_name_keep_their_catalogue(
@@ -298,9 +302,26 @@ def test_only_recent_versions_and_those_snapshots_name_keep_their_catalogue(
             file=path,
             file_sha256=latest.sha256,
         ).version
+    fresh = Store(store.url)  # another process reads the newest: parses it once, keeps it
+    try:
+        fresh.catalogue(latest.id)
+    finally:
+        fresh.close()
+    for old in range(first.id + 1, latest.id - kept.KEPT_VERSIONS + 1):
+        with store.engine.begin() as connection:  # as if kept by readers when they were new
+            connection.execute(
+                sa.text(
+                    "INSERT INTO catalogue_parsed SELECT :v, format, catalogue, warnings FROM catalogue_parsed WHERE version_id = :f"
+                ),
+                {"v": old, "f": first.id},
+            )
+    fresh = Store(store.url)
+    try:
+        fresh.catalogue(latest.id - 1)  # a keep trims what is too old and not named
+    finally:
+        fresh.close()
     held = {version for version, _form in kept_rows(store)}
-    window = set(range(latest.id - kept.KEPT_VERSIONS + 1, latest.id + 1))
-    assert {first.id, latest.id} <= held <= {first.id} | window  # the snapshot's and the newest
+    assert held == {first.id, latest.id - 1, latest.id}  # the snapshot's and the newest
 
 
 def test_the_tables_the_store_declares_are_the_ones_its_migrations_make(url: str) -> None:

@@ -1,7 +1,8 @@
 """A version's validated catalogue, kept beside its text: how it is written and read.
 
-A catalogue's YAML is parsed and validated once, when its text enters the store (or,
-for a version stored before this existed, when it is first read). What validation
+A catalogue's YAML is parsed and validated once: when a file is imported, or by the
+first reader of a version stored without it (a save, whose saving process holds the
+catalogue it made from the version before and writes only the change). What validation
 made is kept as the model's own JSON, compressed, with the warnings found while
 loading; reading it back is validated by pydantic-core, never unpickled, and takes a
 fraction of reading the YAML again. The warnings keep the line and column they had in

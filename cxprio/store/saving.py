@@ -176,7 +176,7 @@ def save_edits(
             )
         made["edited"] = edited
         made["connection"] = writing.connection
-        before = writing.kept(latest)
+        made["parent"] = latest
         return Draft(
             edited.text,
             author,
@@ -184,7 +184,6 @@ def save_edits(
             ORIGIN_EDIT,
             str(target) if target is not None else None,
             edited.changes,
-            after_edits(before, edited) if before is not None else None,
         )
 
     def before_commit(version: Version) -> None:  # 2, inside the transaction
@@ -197,6 +196,12 @@ def save_edits(
             also(made["connection"], version)
 
     version = store.commit_onto(draft, before_commit=before_commit)  # 3 when it returns
+    # The new version's catalogue, made from the one before when this process holds it
+    # (no parse, and outside the write transaction): remembered here, not written, so a
+    # save costs the store only its change. Another process reading it parses it once.
+    before = store.remembered(made["parent"])
+    if before is not None:
+        store.remember_catalogue(version.id, after_edits(before, made["edited"]))
     wrote = False
     if target is not None:  # 4: the store has the version; the file follows it
         with contextlib.suppress(OSError):

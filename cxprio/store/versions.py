@@ -300,10 +300,10 @@ class Store:
 
     def catalogue(self, version_id: int, *, source: str = "<catalogue>") -> LoadedCatalogue:
         """A version's validated catalogue, its warnings naming ``source``: as kept when
-        its text entered the store, so its YAML is not parsed again (an edit's is made
-        from the version before: :func:`cxprio.catalogue.loading.after_edits`). A version
-        stored without it (before migration 0007, or edited from one without) is parsed
-        once, here, and what was parsed is kept, in the background, for the later readers;
+        its text entered the store, so its YAML is not parsed again (a save's is made
+        from the version before, :func:`cxprio.catalogue.loading.after_edits`, and held
+        by the process that saved). A version stored without it (a save, read in another
+        process; one from before migration 0007) is parsed once, here, and what was parsed is kept, in the background, for the later readers;
         a store that cannot be written (read-only, say) only costs the next reader a parse.
 
         Raises :class:`cxprio.CatalogueError` for a stored text today's rules refuse."""
@@ -389,6 +389,17 @@ class Store:
     def flush(self) -> None:
         """Wait until the catalogues being kept in the background are written."""
         self._keeper.submit(lambda: None).result()
+
+    def remembered(self, version_id: int) -> LoadedCatalogue | None:
+        """A version's catalogue when this store object holds it in memory (never read)."""
+        with self._lock:
+            return self._catalogues.get(version_id)
+
+    def remember_catalogue(self, version_id: int, loaded: LoadedCatalogue | None) -> None:
+        """Hold a version's catalogue in memory for this process's readers (``None``: a
+        version whose catalogue could not be made from the one before)."""
+        if loaded is not None:
+            self._remember_catalogue(version_id, loaded)
 
     def _remember_catalogue(self, version_id: int, loaded: LoadedCatalogue) -> None:
         with self._lock:
