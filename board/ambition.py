@@ -10,8 +10,9 @@ import streamlit as st
 
 from cxprio.catalogue.model import Tier
 from cxprio.method.ambition import TierShare
+from cxprio.units import tier_words
 
-from .show import ROWS_DRAWN, fit, plain, rows_drawn_note, tier_label
+from .show import ROWS_DRAWN, fit, plain, rows_drawn_note
 
 CARDS_PER_TIER = 12
 """Cards drawn in a tier's column; the Priorities page, filtered by ambition, lists them all."""
@@ -28,7 +29,7 @@ def tier_cards(table: pd.DataFrame, tiers: Sequence[TierShare]) -> None:
             for row in rows.head(CARDS_PER_TIER).itertuples(index=False):
                 with st.container(border=True):
                     st.markdown(f"**{plain(str(row.name))}**")
-                    today = f" · today {tier_label(row.current)}" if isinstance(row.current, str) else ""
+                    today = f" · today {tier_words(row.current)}" if isinstance(row.current, str) else ""
                     priority = float(row.priority)  # type: ignore[arg-type]
                     scored = f"priority {priority:.0f}" if priority == priority else "not scored"  # NaN: none
                     st.caption(f"#{row.rank} · {str(row.level).capitalize()} · {scored}{today}")
@@ -55,8 +56,8 @@ def delivery_grids(short: pd.DataFrame, above: pd.DataFrame) -> None:
             )
             st.dataframe(
                 rows.head(ROWS_DRAWN).assign(
-                    ambition=lambda g: g["ambition"].map(tier_label),
-                    current=lambda g: g["current"].map(tier_label),
+                    ambition=lambda g: g["ambition"].map(tier_words),
+                    current=lambda g: g["current"].map(tier_words),
                 )[["name", "ambition", "current", "gap"]],
                 hide_index=True,
                 width="stretch",

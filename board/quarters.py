@@ -13,9 +13,10 @@ from cxprio.errors import StoreError
 from cxprio.method.compare import Comparison, priority_over_quarters
 from cxprio.store.snapshots import Snapshot, SnapshotExists, take_snapshot
 from cxprio.store.versions import Store
+from cxprio.units import tier_words
 
 from . import access
-from .show import csv_download, fit, plain, sentence, tier_label
+from .show import csv_download, fit, plain, sentence
 from .state import Board
 
 
@@ -73,10 +74,10 @@ def ambition_changes(changed: pd.DataFrame, then: str, now: str) -> pd.DataFrame
     return pd.DataFrame(
         {
             "Experience": changed["name"].map(plain),
-            f"Ambition {then}": changed["ambition_then"].map(tier_label),
-            f"Ambition {now}": changed["ambition_now"].map(tier_label),
-            f"Today {then}": changed["current_then"].map(tier_label),
-            f"Today {now}": changed["current_now"].map(tier_label),
+            f"Ambition {then}": changed["ambition_then"].map(tier_words),
+            f"Ambition {now}": changed["ambition_now"].map(tier_words),
+            f"Today {then}": changed["current_then"].map(tier_words),
+            f"Today {now}": changed["current_now"].map(tier_words),
         }
     )
 

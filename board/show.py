@@ -77,19 +77,14 @@ TREE_COLUMNS: dict[str, Any] = {
 """The drill-down's columns: an experience and everything under it."""
 
 
-def tier_label(value: object) -> str:
-    """An ambition as people write it ("Distinct"); "No ambition" for none."""
-    return tier_words(value)
-
-
 def gap_table(gaps: pd.DataFrame, way: str) -> pd.DataFrame:
     """Rows of :func:`cxprio.method.ambition.delivery_gap` (with ``gap`` made positive) as a
     table that wraps: the experience, its aim, where it is today, and how far off."""
     return pd.DataFrame(
         {
             "Experience": [plain(str(n)) for n in gaps["name"]],
-            "Aim": [tier_label(a) for a in gaps["ambition"]],
-            "Today": [tier_label(c) for c in gaps["current"]],
+            "Aim": [tier_words(a) for a in gaps["ambition"]],
+            "Today": [tier_words(c) for c in gaps["current"]],
             "Tiers " + ("short" if way == "short" else "above"): [f"{g}" for g in gaps["gap"]],
         }
     )
