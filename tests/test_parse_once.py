@@ -134,6 +134,7 @@ def test_a_snapshot_and_a_second_import_read_the_kept_catalogue(
     store: Store, reads: Reads, tmp_path: Path
 ) -> None:
     import_file(store, SAMPLE)
+    store.flush()  # the import keeps its catalogue in the background; a reader before then parses
     fresh = Store(store.url)
     try:
         take_snapshot(fresh, "2026-Q3", author="ana")
