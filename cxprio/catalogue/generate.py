@@ -92,6 +92,8 @@ def _pick(rng: np.random.Generator, words: tuple[str, ...]) -> str:
 def _scalar(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, int):
@@ -118,6 +120,9 @@ def generate_catalogue(
     if teams < 2:
         raise UsageError(f"--teams must be at least 2, not {teams}")
     rng = np.random.default_rng(seed)
+    # The fields added later draw from their own stream, so a seed's catalogue keeps the
+    # measures, teams and steps it always had.
+    later = np.random.default_rng([seed, 1])
     team_ids = [
         f"t{i:03d}-{_TEAM_WORDS[i % len(_TEAM_WORDS)].lower().replace(' ', '-')}" for i in range(teams)
     ]
@@ -154,7 +159,7 @@ def generate_catalogue(
             parent = ids[offset + int(rng.integers(0, pool))] if rng.random() < 0.9 else None
         experience_id = f"{name.lower().replace(' ', '-')}-{index}"
         ids.append(experience_id)
-        lines += _experience(rng, experience_id, name, level, parent, team_ids)
+        lines += _experience(rng, later, experience_id, name, level, parent, team_ids)
     return "\n".join(lines) + "\n"
 
 
@@ -176,8 +181,15 @@ def _measures(rng: np.random.Generator, level: str) -> dict[str, Any]:
     return values
 
 
+def _evidence(later: np.random.Generator) -> dict[str, str]:
+    """Where each measure comes from; most catalogues say it for some measures only."""
+    kinds = ("measured", "estimated", "guess")
+    return {m: kinds[int(later.choice(3, p=(0.45, 0.3, 0.25)))] for m in MEASURES if later.random() < 0.6}
+
+
 def _experience(
     rng: np.random.Generator,
+    later: np.random.Generator,
     experience_id: str,
     name: str,
     level: str,
@@ -198,6 +210,10 @@ def _experience(
     if owner:
         lines.append(f"    owner: {owner}")
     lines.append(f"    measures: {_flow(_measures(rng, level))}")
+    if evidence := _evidence(later):
+        lines.append(f"    evidence: {_flow(evidence)}")
+    if later.random() < 0.05:
+        lines.append("    matters: true")
     if ambition:
         lines.append(f"    ambition: {ambition}")
         current = _TIERS[min(3, max(0, _TIERS.index(ambition) + int(rng.integers(-1, 2))))]
@@ -217,6 +233,12 @@ def _experience(
         }
         if step and team != previous and rng.random() < 0.75:
             spec["handoff_owner"] = team_ids[team if rng.random() < 0.6 else previous]
+        if later.random() < 0.05:
+            spec["personalised"] = True
+        if later.random() < 0.15:
+            spec["automated"] = True
+            if later.random() < 0.6:
+                spec["fallback"] = team_ids[int(later.integers(0, teams))]
         lines.append("      - " + _flow(spec))
         previous = team
     if level != "moment":

@@ -256,6 +256,9 @@ def _from_pydantic(error: Any, document: Document) -> Problem:
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         message = f"{quoted(value)} is out of range: {error['msg'].lower()}"
         hint = f"see the allowed range of {quoted(field)} in {DOCS}"
+    elif kind in ("bool_type", "bool_parsing"):
+        message = f"expected true or false, got {_describe(value)}"
+        hint = f"write {field}: true or {field}: false, without quotes"
     elif kind in ("list_type",):
         message = f"expected a list, got {_describe(value)}"
         hint = "write a list, such as [a, b] or one '- item' per line"

@@ -215,12 +215,33 @@ class Measures(_Strict):
         return tuple(m for m in MEASURES if getattr(self, m) is None)
 
 
+Flag = Annotated[bool, Field(strict=True)]
+"""``true`` or ``false``, as YAML writes them (not ``yes``, ``1`` or ``"true"``)."""
+
+
 class Step(_Strict):
-    """One step of an experience, in the order the customer meets it."""
+    """One step of an experience, in the order the customer meets it.
+
+    ``personalised``: the step adapts to the customer (rung 4 of the maturity arc,
+    :mod:`cxprio.method.maturity`). ``automated``: a machine carries the step (a bot, a
+    self-service flow); ``fallback`` names the team a customer reaches when it fails them.
+    """
 
     name: Text
     team: Slug | None = None
     handoff_owner: Slug | None = None
+    personalised: Flag = False
+    automated: Flag = False
+    fallback: Slug | None = None
+
+    @model_validator(mode="after")
+    def _fallback_for_automation(self) -> Step:
+        if self.fallback is not None and not self.automated:
+            raise ValueError(
+                "a fallback is the team a customer reaches when an automated step fails them, "
+                "and this step is not automated: add automated: true, or take fallback out"
+            )
+        return self
 
 
 def _team_list(value: Any) -> Any:
@@ -303,7 +324,38 @@ class Performance(_Strict):
         return False
 
 
+class EvidenceKind(StrEnum):
+    """Where a measure's value comes from, most trusted first."""
+
+    MEASURED = "measured"
+    ESTIMATED = "estimated"
+    GUESS = "guess"
+
+    @property
+    def label(self) -> str:
+        """As people write it: ``Measured``."""
+        return self.value.capitalize()
+
+
+class Evidence(_Strict):
+    """Where each measure's value comes from; a measure left out counts as ``estimated``
+    (:data:`EvidenceKind`). How much each kind is trusted: :data:`cxprio.method.scoring.WOBBLE`."""
+
+    reach: EvidenceKind = EvidenceKind.ESTIMATED
+    frequency: EvidenceKind = EvidenceKind.ESTIMATED
+    depth: EvidenceKind = EvidenceKind.ESTIMATED
+    cost: EvidenceKind = EvidenceKind.ESTIMATED
+    failure_demand: EvidenceKind = EvidenceKind.ESTIMATED
+
+    def of(self, measure: str) -> EvidenceKind:
+        kind: EvidenceKind = getattr(self, measure)
+        return kind
+
+
 class Experience(_Strict):
+    """One customer experience. ``matters``: a moment that matters, one that defines how
+    customers feel about the organisation (its own findings, :mod:`cxprio.method.moments`)."""
+
     id: Slug
     name: Text
     level: Level
@@ -311,6 +363,8 @@ class Experience(_Strict):
     outcome: Outcome | None = None
     owner: Slug | None = None
     measures: Measures = Measures()
+    evidence: Evidence = Evidence()
+    matters: Flag = False
     ambition: Tier | None = None
     current: Tier | None = None
     steps: list[Step] = Field(default_factory=list)

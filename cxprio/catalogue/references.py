@@ -24,6 +24,10 @@ may sit under (DOMAIN.md: journeys sit under a trigger, moments under a journey 
 trigger; triggers are the top of the tree)."""
 
 
+STEP_TEAMS = ("team", "handoff_owner", "fallback")
+"""The fields of a step that name a team."""
+
+
 def _error(path: tuple[str | int, ...], message: str, hint: str, code: str) -> Problem:
     return Problem(ProblemLevel.ERROR, message, field=format_path(path), hint=hint, code=code, path=path)
 
@@ -106,7 +110,7 @@ def _all_teams_known(experience: dict[str, Any], team_ids: set[str]) -> bool:
     if isinstance(steps, list):
         for step in steps:
             if isinstance(step, dict):
-                for key in ("team", "handoff_owner"):
+                for key in STEP_TEAMS:
                     team = step.get(key)
                     if isinstance(team, str) and team not in team_ids:
                         return False
@@ -132,7 +136,7 @@ def _team_references(experience: dict[str, Any]) -> Iterator[tuple[tuple[str | i
     for i, step in enumerate(steps if isinstance(steps, list) else []):
         if not isinstance(step, dict):
             continue
-        for key in ("team", "handoff_owner"):
+        for key in STEP_TEAMS:
             if (team := _text(step.get(key))) is not None:
                 yield ("steps", i, key), team
     decisions = experience.get("decisions")
