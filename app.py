@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from board import open_page, packs
+from board.journeys import moments_words
 from board.ranges import wait_and_rerun
 from board.show import how_sure, plain, top_table
 from board.sidebar import PAGES
@@ -120,6 +121,13 @@ with right:
     else:
         st.success("The ambition portfolio raises no warnings.")
     st.page_link(PAGES["ambition"].script, label="The ambition board", icon=":material/arrow_forward:")
+
+st.subheader("Moments that matter")
+moments = moments_words(board)
+if len(moments):
+    st.table(moments, hide_index=True)
+else:
+    st.info("No experience is marked as a moment that matters (matters: true in the catalogue).")
 
 with st.expander("How to read this board"):
     st.markdown(

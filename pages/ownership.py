@@ -9,6 +9,7 @@ import streamlit as st
 from board import open_page
 from board import seams as seam_tables
 from board.charts import readable
+from board.journeys import show_maturity
 from board.show import csv_download, pick_experience, plain, rows_drawn_note, show_findings
 from cxprio.method.ownership import filter_seams, seams_table, swimlane_dot, team_pair_risk
 from cxprio.outputs import charts
@@ -56,8 +57,16 @@ if unowned:
 else:
     st.success("Every handoff between teams has an owner.")
 
-seams_tab, graph_tab, heat_tab, bottleneck_tab, findings_tab, lanes_tab = st.tabs(
-    ["All seams", "Team graph", "Risk between teams", "Bottleneck teams", "Findings", "Swimlanes"]
+seams_tab, graph_tab, heat_tab, bottleneck_tab, maturity_tab, findings_tab, lanes_tab = st.tabs(
+    [
+        "All seams",
+        "Team graph",
+        "Risk between teams",
+        "Bottleneck teams",
+        "Maturity arc",
+        "Findings",
+        "Swimlanes",
+    ]
 )
 pairs = team_pair_risk(report.seams)
 with graph_tab:
@@ -118,6 +127,9 @@ with bottleneck_tab:
     )
     bottlenecks = report.metrics.teams.head(15)
     st.table(seam_tables.bottlenecks_words(bottlenecks), hide_index=True)
+
+with maturity_tab:
+    show_maturity(board)
 
 with findings_tab:
     show_findings(

@@ -316,7 +316,9 @@ def test_seams_json_has_coverage_seams_and_findings_sorted_by_risk() -> None:
     assert keys <= set(data["seams"][0])
     risks = [s["risk"] for s in data["seams"]]
     assert risks == sorted(risks, reverse=True)
-    assert {"SEAM_UNOWNED", "E2E_OWNER_MISSING"} <= {f["code"] for f in data["findings"]}
+    assert {"SEAM_UNOWNED", "MOMENT_NO_OWNER", "AUTOMATION_NO_FALLBACK"} <= {
+        f["code"] for f in data["findings"]
+    }
 
 
 def test_seams_filters_by_team_experience_and_ownership() -> None:

@@ -62,7 +62,8 @@ def hostile() -> Any:
 def test_the_workbook_has_a_sheet_per_table_with_frozen_filtered_headers(sample: Any) -> None:
     book = openpyxl.load_workbook(io.BytesIO(build(sample, "xlsx")))
     assert book.sheetnames == [
-        "Cover", "Priorities", "Ambition tiers", "Ambition findings", "Seams", "Findings", "RACI matrix"
+        "Cover", "Priorities", "Ambition tiers", "Ambition findings", "Seams", "Findings", "RACI matrix",
+        "Maturity arc",
     ]  # fmt: skip
     for name in book.sheetnames[1:]:
         sheet = book[name]
@@ -172,7 +173,7 @@ def parsed(data: bytes) -> Page:
 def test_the_report_has_every_section_and_its_charts_inline(sample: Any) -> None:
     page = parsed(build(sample, "html"))
     sections = [attrs.get("id") for tag, attrs in page.tags if tag == "section"]
-    assert sections == ["headline", "priorities", "ambition", "value-map", "seams", "decisions"]
+    assert sections == ["headline", "priorities", "ambition", "value-map", "seams", "maturity", "decisions"]
     assert sum(1 for tag, _ in page.tags if tag == "svg") >= 5
     top = score(parse_catalogue(SAMPLE.read_bytes()).catalogue).table.iloc[0]
     assert str(top["name"]) in "".join(page.text)

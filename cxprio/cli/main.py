@@ -21,7 +21,7 @@ The store commands (``export``, ``history``, ``snapshot``, ``compare``, ``round`
 
 The commands live by group, each module adding its commands' arguments and holding
 their handlers: :mod:`.catalogue` (validate, score, ambition, seams, decisions,
-generate), :mod:`.packs` (tables, report), :mod:`.store` (export, history, snapshot,
+generate), :mod:`.journeys` (maturity, moments), :mod:`.packs` (tables, report), :mod:`.store` (export, history, snapshot,
 compare, db) and :mod:`.rounds` (round). A command's arguments are added, and what it
 uses imported, only when it is the one run (:class:`.common.Parser`).
 """
@@ -35,7 +35,7 @@ import traceback
 from collections.abc import Sequence
 
 from cxprio import __version__
-from cxprio.cli import catalogue, packs, rounds, store
+from cxprio.cli import catalogue, journeys, packs, rounds, store
 from cxprio.cli.common import (
     EXIT_BUG,
     EXIT_INVALID,
@@ -56,6 +56,8 @@ ORDER = (
     "ambition",
     "seams",
     "decisions",
+    "maturity",
+    "moments",
     "tables",
     "report",
     "generate",
@@ -68,7 +70,7 @@ ORDER = (
 )
 """The commands in the order ``--help`` lists them: as people meet them, not by module."""
 
-_EVERY = {**catalogue.COMMANDS, **packs.COMMANDS, **store.COMMANDS, **rounds.COMMANDS}
+_EVERY = {**catalogue.COMMANDS, **journeys.COMMANDS, **packs.COMMANDS, **store.COMMANDS, **rounds.COMMANDS}
 COMMANDS: dict[str, Command] = {name: _EVERY[name] for name in ORDER}
 
 

@@ -58,6 +58,21 @@ KINDS: dict[str, Kind] = {
     "PING_PONG": Kind("Customer handed back", "Let one team carry this part of the experience."),
     "ORPHAN_TEAM": Kind("Team with no role", "Give the team a role or take it out of the catalogue."),
     "ACCOUNTABILITY_OVERLOAD": Kind("Team decides too much", "Delegate some of its decisions."),
+    # the maturity arc, automation and moments that matter (cxprio.method.maturity,
+    # cxprio.method.automation, cxprio.method.moments)
+    "PERSONALISED_TOO_SOON": Kind(
+        "Personalised before the handoffs work", "Own every handoff first; then personalise."
+    ),
+    "AUTOMATION_NO_FALLBACK": Kind(
+        "Automated step with no way back", "Name the team a customer reaches when it fails them."
+    ),
+    "MOMENT_NO_OWNER": Kind("Moment that matters, owned by nobody", "Name the team accountable end to end."),
+    "MOMENT_NOT_PERCEIVED": Kind(
+        "Moment that matters, feeling unmeasured", "Add a perceive measure: how it feels to customers."
+    ),
+    "MOMENT_UNCOMPETITIVE": Kind(
+        "Moment that matters, set Uncompetitive", "Raise the ambition, or say why it does not matter."
+    ),
     # decision rights (cxprio.method.ownership.decisions)
     "NO_ACCOUNTABLE": Kind("Nobody decides", "Name exactly one Accountable team."),
     "MANY_ACCOUNTABLE": Kind("More than one team decides", "Keep one Accountable team."),

@@ -16,6 +16,9 @@ from cxprio.units import LABELS, tier_words
 
 HEADINGS: dict[str, str] = {
     "rank": "Rank",
+    "rung": "Rung",
+    "rung_name": "Maturity",
+    "examples": "Experiences",
     "rank_p5": "Rank range from",
     "rank_p95": "Rank range to",
     "id": "Id",

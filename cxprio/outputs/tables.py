@@ -21,6 +21,7 @@ import pandas as pd
 from cxprio.catalogue.model import MEASURES, Catalogue
 from cxprio.method.ambition import AmbitionReport
 from cxprio.method.findings import Finding
+from cxprio.method.maturity import RungCount
 from cxprio.method.ownership import OwnershipReport, raci_table, seams_table
 from cxprio.method.scoring import Normalised, Scores, format_weights
 from cxprio.outputs.exports import csv_text
@@ -416,3 +417,20 @@ def snapshots_table(snapshots: Sequence[Snapshot]) -> pd.DataFrame:
     )
     table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
     return table
+
+
+def rung_summary(catalogue: Catalogue, rungs: Sequence[RungCount], named: int) -> pd.DataFrame:
+    """One row per rung of the maturity arc (:func:`cxprio.method.maturity.maturity`):
+    ``rung``, ``rung_name``, ``meaning``, ``count`` and ``examples``, the names of its first
+    ``named`` experiences, with how many more; "None" for an empty rung."""
+    names = {e.id: e.name for e in catalogue.experiences}
+    rows = []
+    for counted in rungs:
+        listed = [names[e] for e in counted.experiences[:named]]
+        if counted.count > named:
+            listed.append(f"and {counted.count - named:,} more")
+        rows.append(
+            {"rung": counted.rung, "rung_name": counted.name, "meaning": counted.meaning,
+             "count": counted.count, "examples": ", ".join(listed) or "None"}
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=["rung", "rung_name", "meaning", "count", "examples"])

@@ -15,6 +15,10 @@ Definitions (``docs/ownership.md`` has a worked example):
 * **Seam coverage** is the share of priority-weighted seams that are owned: the sum of
   effective priority over owned seams divided by the sum over all seams.
 
+The ownership findings also hold the maturity arc's (:mod:`cxprio.method.maturity`),
+automation's (:mod:`cxprio.method.automation`) and the moments that matter's
+(:mod:`cxprio.method.moments`): each is about who carries an experience.
+
 Every finding carries a risk so that lists can be sorted most costly first: seam findings
 carry the seam's risk; other experience and decision findings carry the experience's
 effective priority times 1.0 (high), 0.5 (medium) or 0.25 (low severity); team findings
@@ -30,7 +34,10 @@ from dataclasses import dataclass
 import networkx as nx
 
 from cxprio.catalogue.model import Catalogue
+from cxprio.method.automation import automation_findings
 from cxprio.method.findings import Finding, sort_findings
+from cxprio.method.maturity import maturity_findings
+from cxprio.method.moments import moment_findings
 from cxprio.method.ownership.decisions import (
     DEFAULT_MAX_CONSULTED,
     RACI_KEYS,
@@ -149,10 +156,18 @@ def analyse_ownership(
     effective = {experience: priority for experience, (priority, _) in sources.items()}
     seams = find_seams(catalogue, priorities, sources)
     graph = team_graph(catalogue, seams)
+    moment = moment_findings(catalogue, effective)
+    unowned_moments = {f.experience for f in moment if f.code == "MOMENT_NO_OWNER"}
+    findings = [
+        f
+        for f in experience_findings(catalogue, seams, effective)
+        if not (f.code == "E2E_OWNER_MISSING" and f.experience in unowned_moments)  # said sharper
+    ]
+    findings += moment + maturity_findings(catalogue, effective) + automation_findings(catalogue, effective)
     return OwnershipReport(
         seams=seams,
         coverage=seam_coverage(seams),
-        findings=sort_findings(experience_findings(catalogue, seams, effective) + team_findings(catalogue)),
+        findings=sort_findings(findings + team_findings(catalogue)),
         decision_findings=sort_findings(decision_findings(catalogue, effective, max_consulted=max_consulted)),
         graph=graph,
         seed=seed,

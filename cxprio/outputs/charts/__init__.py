@@ -119,6 +119,9 @@ from cxprio.outputs.charts.rounds import (
     score_dots as score_dots,
 )
 from cxprio.outputs.charts.seams import (
+    maturity_rungs as maturity_rungs,
+)
+from cxprio.outputs.charts.seams import (
     riskiest_heat as riskiest_heat,
 )
 from cxprio.outputs.charts.seams import (

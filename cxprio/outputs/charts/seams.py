@@ -1,4 +1,5 @@
-"""Charts of ownership: the risk between teams (the seam heatmap) and the graph of who hands customers to whom."""
+"""Charts of ownership: the risk between teams (the seam heatmap), the graph of who hands
+customers to whom, and how many experiences sit on each rung of the maturity arc."""
 
 from __future__ import annotations
 
@@ -123,3 +124,23 @@ def team_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> alt.LayerChart:
         title="Dot size: bottleneck score; orange: single point of failure", height=600
     )
     return graph
+
+
+def maturity_rungs(summary: pd.DataFrame) -> alt.LayerChart:
+    """How many experiences sit on each rung of the maturity arc: one labelled bar per
+    rung, rung 1 on top (``summary`` as :func:`cxprio.outputs.tables.rung_summary` makes it)."""
+    data = summary.assign(
+        label=[f"{r}. {n}" for r, n in zip(summary["rung"], summary["rung_name"], strict=True)]
+    )
+    order = list(data["label"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count:Q", title="Experiences", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("label:N", title="Rung"), alt.Tooltip("count:Q", title="Experiences"),
+                 alt.Tooltip("meaning:N", title="Means")],
+    )  # fmt: skip
+    bars = base.mark_bar(color="#3b6ea5")
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
+    return cast(
+        alt.LayerChart, (bars + labels).properties(title="Experiences on each rung", height=alt.Step(40))
+    )

@@ -191,6 +191,18 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
     add(_findings_html(workshop.ownership.findings, "Ownership findings", catalogue))
     add("</section>")
 
+    add('<section id="maturity"><h2>The maturity arc</h2>')
+    add("<p class=note>1 siloed touchpoints: a step has no team, or nobody owns the whole experience; "
+        "2 mapped journey: every step has a team and an end-to-end owner; 3 coordinated handoffs: and "
+        "every handoff is owned; 4 predictive personalisation: and a step adapts to the customer.</p>")  # fmt: skip
+    add(_html_table(workshop.rung_summary(LISTED),
+                    {"rung": "Rung", "rung_name": "Maturity", "count": "Experiences", "examples": "Which"},
+                    numbers=("rung", "count")))  # fmt: skip
+    if unstepped := workshop.without_steps():
+        add(f"<p class=note>{unstepped:,} experience{'s have' if unstepped != 1 else ' has'} no steps, "
+            "and so no rung.</p>")  # fmt: skip
+    add("</section>")
+
     add('<section id="decisions"><h2>Decision-rights defects</h2>')
     add(_findings_html(workshop.ownership.decision_findings, None, catalogue))
     add("</section>")

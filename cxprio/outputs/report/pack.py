@@ -21,12 +21,14 @@ from cxprio.catalogue.loading import LoadedCatalogue
 from cxprio.catalogue.model import Catalogue
 from cxprio.method.ambition import AmbitionReport, check_ambition
 from cxprio.method.compare import Comparison
+from cxprio.method.maturity import RungCount, maturity, without_steps
 from cxprio.method.ownership import (
     OwnershipReport,
     analyse_ownership,
     seams_table,
 )
 from cxprio.method.scoring import Scores, default_top_n, robustness, score
+from cxprio.outputs.tables import rung_summary
 from cxprio.store.snapshots import Snapshot, compare_quarters, quarters
 from cxprio.store.versions import Store
 
@@ -150,6 +152,31 @@ class Workshop:
         """Every seam, riskiest first, with team names."""
         table = seams_table(self.ownership.seams, self.catalogue.team_names())
         return table.sort_values(["owned", "risk"], ascending=[True, False], kind="stable")
+
+    def rungs(self) -> list[RungCount]:
+        """Each rung of the maturity arc with its experiences, highest priority first."""
+        priorities = dict(zip(self.scores.table["id"], self.scores.table["priority"], strict=True))
+        return maturity(self.catalogue, priorities)
+
+    def rung_summary(self, named: int) -> pd.DataFrame:
+        """One row per rung (:func:`cxprio.outputs.tables.rung_summary`), naming each rung's
+        ``named`` highest priorities."""
+        return rung_summary(self.catalogue, self.rungs(), named)
+
+    def maturity_table(self) -> pd.DataFrame:
+        """Every experience with steps and its rung, rung by rung, highest priority first."""
+        priorities = dict(zip(self.scores.table["id"], self.scores.table["priority"], strict=True))
+        names = {e.id: e.name for e in self.catalogue.experiences}
+        rows = [
+            {"rung": r.rung, "rung_name": r.name, "id": e, "name": names[e], "priority": priorities.get(e)}
+            for r in self.rungs()
+            for e in r.experiences
+        ]
+        return pd.DataFrame(rows, columns=["rung", "rung_name", "id", "name", "priority"])
+
+    def without_steps(self) -> int:
+        """How many experiences have no steps, and so no rung."""
+        return without_steps(self.catalogue)
 
     def unowned_seams(self) -> pd.DataFrame:
         """The unowned seams most worth fixing: riskiest first."""

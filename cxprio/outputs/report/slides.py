@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from cxprio.method.maturity import COORDINATED
 from cxprio.outputs.report.deck import (
     BODY_TOP,
     FOOTER_PT,
@@ -30,6 +31,9 @@ from cxprio.units import weights_words
 
 if TYPE_CHECKING:
     from cxprio.outputs.rounds import RoundRecord
+
+SLIDE_RUNG_NAMES = 3
+"""Experiences named on each rung of the maturity slide: more would break the table's rows."""
 
 
 def _round_name(record: RoundRecord) -> str:
@@ -176,6 +180,8 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
             if not deck.picture(page, "seam-risk-slide"):
                 deck.note(page, ["The heatmap is in the HTML report and the charts of this pack."])
 
+    _maturity_slide(deck, workshop)
+
     decisions = workshop.ownership.decision_findings
     if decisions:
         names = {e.id: e.name for e in catalogue.experiences}
@@ -217,6 +223,21 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
     if workshop.round is not None:
         _round_slides(deck, workshop.round)
     return steady_zip(deck.save())
+
+
+def _maturity_slide(deck: Deck, workshop: Workshop) -> None:
+    """How many experiences sit on each rung of the maturity arc, and which lead each."""
+    summary = workshop.rung_summary(SLIDE_RUNG_NAMES)
+    stepped = int(summary["count"].sum())
+    if not stepped:
+        return
+    coordinated = int(summary.loc[summary["rung"] >= COORDINATED, "count"].sum())
+    page = deck.slide(
+        f"{coordinated:,} of {_count(stepped, 'experience')} with steps {'has' if coordinated == 1 else 'have'} "
+        "every handoff owned"
+    )
+    deck.table(page, summary, {"rung": "Rung", "rung_name": "Maturity", "count": "Experiences",
+                               "examples": "Highest priorities"}, numbers=("rung", "count"))  # fmt: skip
 
 
 def _round_slides(deck: Deck, record: RoundRecord) -> None:

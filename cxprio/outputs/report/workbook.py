@@ -35,6 +35,7 @@ SHEETS = {
     "Seams": "Every handoff between two teams inside an experience, unowned and riskiest first",
     "Findings": "Ownership and decision-rights findings, most costly first",
     "RACI matrix": "Who is Accountable, Responsible, Consulted and Informed for each decision",
+    "Maturity arc": "Each experience with steps on the maturity arc, rung 1 (siloed) to 4 (personalised)",
     "Quarter comparison": "Each experience's rank and priority then and now, with the recorded reasons",
     "Round results": "The workshop round's results per experience and criterion, widest disagreement first",
     "Round changes": "Every value the workshop round changed in the catalogue",
@@ -60,6 +61,7 @@ def workbook_tables(workshop: Workshop) -> dict[str, pd.DataFrame]:
         "Seams": workshop.seams(),
         "Findings": findings,
         "RACI matrix": raci_table(workshop.catalogue, ownership.decision_findings),
+        "Maturity arc": workshop.maturity_table(),
     }
     if workshop.history is not None:
         tables["Quarter comparison"] = workshop.history.comparison.movement  # with every reason
