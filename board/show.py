@@ -199,7 +199,10 @@ def how_sure(
     inside = set(int(r) for r in shown)
     rising = [int(r) for r in np.flatnonzero(low <= top_n) if int(r) not in inside]
     stable = len(shown) - len(unstable)
-    text = f"**How sure:** {stable} of the top {len(shown)} stay in the top {top_n} under nearby weights"
+    text = (
+        f"**How sure:** {stable} of the top {len(shown)} stay in the top {top_n} "
+        "under nearby weights and values"
+    )
     resting = _on_guesses(names, shown, guessed)
     if not which:
         return text + resting + "."

@@ -264,7 +264,7 @@ def test_how_sure_names_the_ranks_that_rest_on_guesses() -> None:
     guessed = np.array([0.8, 0.2, 0.51, 0.9])
     text = how_sure(names, shown, spread, 3, which=False, guessed=guessed)
     assert text == (
-        "**How sure:** 3 of the top 3 stay in the top 3 under nearby weights; "
+        "**How sure:** 3 of the top 3 stay in the top 3 under nearby weights and values; "
         "#2 Alpha and #3 Charlie rest on guesses."
     )
     alone = how_sure(names, shown, spread, 3, guessed=np.array([0.1, 0.6, 0.5, 0.9]))
