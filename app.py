@@ -58,7 +58,9 @@ with left:
     # No "Stable" column here: the sentence under it says how many hold, Priorities which.
     st.table(top_table(board, shown, spread).drop(columns="Stable", errors="ignore"), hide_index=True)
     if spread is not None:
-        st.markdown(how_sure(board.prepared.names, shown, spread, TOP, which=False))
+        st.markdown(
+            how_sure(board.prepared.names, shown, spread, TOP, which=False, guessed=board.guessed_share)
+        )
     warned = len(board.loaded.warnings)
     if warned:
         st.caption(

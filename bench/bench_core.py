@@ -6,7 +6,9 @@ Run from the repository root:
     python bench/bench_core.py --check    # also exits 1 if a target is missed
 
 Targets (2-core CI machine): 10,000 experiences load+validate+score under 2 s, scoring
-alone under 50 ms, robustness (500 draws) under 2 s, peak memory under 500 MB, and
+alone under 50 ms, the rank ranges (500 draws, the weights and each value by its
+evidence wobbling) under 2 s and within 1.5 times the ranges with only the weights
+wobbling, peak memory under 500 MB, and
 ``python -m cxprio validate`` of the sample within 3 times the start of a Python that
 imports only yaml and pydantic (the editing loop: a check must feel instant).
 Each figure is the median of several runs, after one warm-up run, judged against its
@@ -57,6 +59,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "config" / "experiences.yaml"
 VALIDATE_RATIO = 3.0
 """``python -m cxprio validate`` of the sample, at most this many times the baseline."""
+EVIDENCE_RATIO = 1.5
+"""The rank ranges with each value wobbling by its evidence, at most this many times the
+ranges with only the weights wobbling (as they were before evidence counted)."""
 
 
 def process_seconds(command: list[str], repeats: int, name: str) -> float:
@@ -120,11 +125,19 @@ def main() -> int:
 
         catalogue = load_catalogue(paths[10_000]).catalogue
         scores = score(catalogue)
-        name = "robustness, 500 draws, 10,000 experiences"
+        name = "rank ranges, weights only, 10,000"
+        before = median_seconds(
+            lambda: robustness(scores.normalised, scores.weights, draws=500, evidence=False),
+            repeats=5,
+            name=name,
+        )
+        results.append((name, before, None, "s"))
+        name = "rank ranges with evidence, 500 draws, 10,000"
         seconds = median_seconds(
             lambda: robustness(scores.normalised, scores.weights, draws=500), repeats=5, name=name
         )
         results.append((name, seconds, 2.0, "s"))
+        results.append(("with evidence / weights only (medians)", seconds / before, EVIDENCE_RATIO, "x"))
 
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(paths[10_000])],

@@ -18,6 +18,7 @@ import streamlit as st
 
 from cxprio.catalogue.model import Decision
 from cxprio.errors import Problem, StoreError
+from cxprio.method.evidence import GUESSED_MOST
 from cxprio.method.findings import KINDS, Finding
 from cxprio.outputs.exports import csv_text
 from cxprio.outputs.tables import findings_table, with_weights
@@ -55,7 +56,7 @@ PRIORITY = st.column_config.ProgressColumn("Priority", min_value=0, max_value=10
 RANKED_COLUMNS: dict[str, Any] = {
     "rank": st.column_config.NumberColumn("Rank", width=60),
     "rank_range": st.column_config.TextColumn(
-        "Range", width=75, help="5th-95th percentile rank under nearby weights"
+        "Range", width=75, help="5th-95th percentile rank under nearby weights and values"
     ),
     "name": st.column_config.TextColumn("Experience", width=360),
     "level_label": st.column_config.TextColumn("Level", width=90),
@@ -181,19 +182,30 @@ def top_table(board: Board, rows: npt.NDArray[np.intp], spread: RankRanges | Non
 
 
 def how_sure(
-    names: Sequence[str], shown: npt.NDArray[np.intp], spread: RankRanges, top_n: int, *, which: bool = True
+    names: Sequence[str],
+    shown: npt.NDArray[np.intp],
+    spread: RankRanges,
+    top_n: int,
+    *,
+    which: bool = True,
+    guessed: npt.NDArray[np.float64] | None = None,
 ) -> str:
-    """In words, how far the top ``top_n`` holds when the weights wobble: which of it
-    could drop out, and which experiences below could come in (without ``which``, only
-    how many stay)."""
+    """In words, how far the top ``top_n`` holds when the weights and the values wobble:
+    which of it could drop out, and which experiences below could come in (without
+    ``which``, only how many stay); given ``guessed`` (each experience's share of its
+    priority from guessed values, id order), which of the ranks shown rest on guesses."""
     low = spread.frame["rank_p5"].to_numpy()
     unstable = [int(r) for r in shown if not spread.stable[r]]
     inside = set(int(r) for r in shown)
     rising = [int(r) for r in np.flatnonzero(low <= top_n) if int(r) not in inside]
     stable = len(shown) - len(unstable)
-    text = f"**How sure:** {stable} of the top {len(shown)} stay in the top {top_n} under nearby weights"
+    text = (
+        f"**How sure:** {stable} of the top {len(shown)} stay in the top {top_n} "
+        "under nearby weights and values"
+    )
+    resting = _on_guesses(names, shown, guessed)
     if not which:
-        return text + "."
+        return text + resting + "."
     if unstable:
         text += f"; {words_list([plain(names[r]) for r in unstable[:5]])} could drop out"
         if len(unstable) > 5:
@@ -201,7 +213,28 @@ def how_sure(
     if rising:
         rising.sort(key=lambda r: int(low[r]))
         text += f"; {words_list([plain(names[r]) for r in rising[:3]])} could come in"
-    return text + "."
+    return text + resting + "."
+
+
+GUESSES_NAMED = 3
+"""Ranks resting on guesses named in the "how sure" sentence; the rest are counted."""
+
+
+def _on_guesses(
+    names: Sequence[str], shown: npt.NDArray[np.intp], guessed: npt.NDArray[np.float64] | None
+) -> str:
+    """``; #8 Close an account after a death rests on guesses``, for the ranks shown whose
+    priority comes mostly from guessed values (empty when none does)."""
+    if guessed is None:
+        return ""
+    resting = [(place, int(r)) for place, r in enumerate(shown, start=1) if guessed[r] > GUESSED_MOST]
+    if not resting:
+        return ""
+    named = [f"#{place} {plain(names[r])}" for place, r in resting[:GUESSES_NAMED]]
+    more = len(resting) - len(named)
+    if more:
+        named.append(f"{more} more")
+    return f"; {words_list(named)} {'rests' if len(resting) == 1 else 'rest'} on guesses"
 
 
 def ranked_columns(top_n: int) -> dict[str, Any]:

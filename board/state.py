@@ -19,6 +19,8 @@ import pyarrow as pa
 from cxprio import CatalogueError, LoadedCatalogue
 from cxprio.catalogue.model import MEASURES, Catalogue, Level
 from cxprio.method.ambition import AmbitionReport, check_ambition
+from cxprio.method.evidence import evidence_findings, guessed_share
+from cxprio.method.findings import Finding
 from cxprio.method.ownership import (
     Handoffs,
     OwnershipReport,
@@ -27,7 +29,7 @@ from cxprio.method.ownership import (
     priority_sources,
     raci_table,
 )
-from cxprio.method.scoring import Normalised, Ranking, Scores, normalise, ranked_table, robustness
+from cxprio.method.scoring import FloatArray, Normalised, Ranking, Scores, normalise, ranked_table, robustness
 from cxprio.outputs.tables import descendants, distinct_names, matching, table_makers
 from cxprio.units import tier_words
 
@@ -301,6 +303,17 @@ class Board:
         """Every table the board shows, by CSV name, each built when called (see
         :func:`cxprio.outputs.tables.table_makers`)."""
         return table_makers(self.catalogue, self.scores, self.ambition(), self.ownership())
+
+    @functools.cached_property
+    def guessed_share(self) -> FloatArray:
+        """Per experience (id order), the share of its priority under these weights that
+        comes from guessed values (:func:`cxprio.method.evidence.guessed_share`)."""
+        return guessed_share(self.norm, self.weights)
+
+    def evidence_findings(self, top_n: int) -> list[Finding]:
+        """The top ``top_n`` priorities that rest on guesses, as findings
+        (:func:`cxprio.method.evidence.evidence_findings`)."""
+        return evidence_findings(self.norm, self.ranked, self.weights, top_n=top_n)
 
     def ranges_key(self, top_n: int) -> Hashable:
         """What this weighting's rank ranges are known by (see :mod:`board.ranges`)."""

@@ -11,7 +11,7 @@ from board import open_page
 from board import priorities as priority_parts
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
-from board.show import TREE_COLUMNS, csv_download, how_sure, plain, top_table
+from board.show import TREE_COLUMNS, csv_download, how_sure, plain, show_findings, top_table
 from cxprio.method.scoring import default_top_n
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
@@ -63,8 +63,9 @@ if show_ranges:
     if spread is not None:
         options[2].caption(
             f"**Rank range**: the 5th to 95th percentile rank when the weights wobble around "
-            f"the chosen ones (500 seeded draws). **Stable** means the experience stays in the "
-            f"top {top_n} in at least 90 % of them: a ranking the room can rely on."
+            f"the chosen ones and each value by its evidence, a guess most (500 seeded draws). "
+            f"**Stable** means the experience stays in the top {top_n} in at least 90 % of them: "
+            "a ranking the room can rely on."
         )
 
 ranked = board.ranked
@@ -74,7 +75,10 @@ with answer:
     st.subheader(f"Top {len(shown)} now")
     st.table(top_table(board, shown, spread), hide_index=True)
     if spread is not None:
-        st.markdown(how_sure(names, shown, spread, top_n))
+        st.markdown(how_sure(names, shown, spread, top_n, guessed=board.guessed_share))
+    guesses = board.evidence_findings(top_n)
+    if guesses:
+        show_findings(board, guesses, ["severity", "message"], "evidence")
 
 rows = board.matching(levels=levels, team=team, tiers=tiers, search=search)  # by rank
 columns = [

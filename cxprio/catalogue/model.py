@@ -337,6 +337,10 @@ class EvidenceKind(StrEnum):
         return self.value.capitalize()
 
 
+EVIDENCE_KINDS: tuple[EvidenceKind, ...] = tuple(EvidenceKind)
+"""The kinds in order, most trusted first: :attr:`ExperienceColumns.evidence` holds their indexes."""
+
+
 class Evidence(_Strict):
     """Where each measure's value comes from; a measure left out counts as ``estimated``
     (:data:`EvidenceKind`). How much each kind is trusted: :data:`cxprio.method.scoring.WOBBLE`."""
@@ -389,6 +393,7 @@ class ExperienceColumns:
     ambition: list[str | None]
     current: list[str | None]
     measures: npt.NDArray[np.float64]  # n x 5 in MEASURES order, NaN where missing
+    evidence: npt.NDArray[np.int8]  # n x 5 in MEASURES order: EVIDENCE_KINDS.index(kind)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ExperienceColumns):
@@ -396,8 +401,10 @@ class ExperienceColumns:
         import numpy as np
 
         texts = ("id", "name", "level", "parent", "owner", "ambition", "current")
-        return all(getattr(self, t) == getattr(other, t) for t in texts) and np.array_equal(
-            self.measures, other.measures, equal_nan=True
+        return (
+            all(getattr(self, t) == getattr(other, t) for t in texts)
+            and np.array_equal(self.measures, other.measures, equal_nan=True)
+            and np.array_equal(self.evidence, other.evidence)
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable contents: not hashable
@@ -408,11 +415,15 @@ class ExperienceColumns:
 
         rows = list(map(_ROW, experiences))
         columns: list[list[Any]] = (
-            [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(8)]
+            [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(9)]
         )
         measures = np.empty((len(rows), len(MEASURES)), dtype=np.float64)
         for index, name in enumerate(MEASURES):
             measures[:, index] = np.array([getattr(m, name) for m in columns[7]], dtype=np.float64)
+        # One tuple of kinds per experience, then one code per kind: no attribute is read twice.
+        code = _EVIDENCE_CODE.__getitem__
+        kinds = [code(kind) for row in map(_KINDS, columns[8]) for kind in row]
+        evidence = np.array(kinds, dtype=np.int8).reshape(len(rows), len(MEASURES))
         plain = _PLAIN.__getitem__
         return cls(
             id=columns[0],
@@ -423,10 +434,13 @@ class ExperienceColumns:
             ambition=list(map(plain, columns[5])),
             current=list(map(plain, columns[6])),
             measures=measures,
+            evidence=evidence,
         )
 
 
-_ROW = attrgetter("id", "name", "level", "parent", "owner", "ambition", "current", "measures")
+_ROW = attrgetter("id", "name", "level", "parent", "owner", "ambition", "current", "measures", "evidence")
+_KINDS = attrgetter(*MEASURES)
+_EVIDENCE_CODE = {kind: code for code, kind in enumerate(EVIDENCE_KINDS)}
 _PLAIN: dict[Level | Tier | None, str | None] = {
     None: None,
     **{member: member.value for member in Level},

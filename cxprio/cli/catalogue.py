@@ -115,7 +115,8 @@ def _score_arguments(sub: Parser) -> None:
     sub.add_argument(
         "--robustness",
         action="store_true",
-        help="add each rank's 5th-95th percentile range under wobbling weights",
+        help="add each rank's 5th-95th percentile range when the weights wobble, and each "
+        "value by its evidence",
     )
     sub.add_argument(
         "--draws",
@@ -128,22 +129,25 @@ def _score_arguments(sub: Parser) -> None:
         type=_positive,
         default=None,
         metavar="N",
-        help="the top N that --robustness checks ranks stay in (default: 10, or a quarter of a "
-        "catalogue of fewer than 40 experiences)",
+        help="the top N that --robustness checks ranks stay in, and whose priorities resting on "
+        "guesses are findings (default: 10, or a quarter of a catalogue of fewer than 40 experiences)",
     )
     sub.add_argument("--seed", type=int, default=0, help="seed of the weight draws (default: 0)")
     out_argument(sub)
 
 
 def _score(args: argparse.Namespace) -> int:
-    from cxprio.method.scoring import default_top_n, robustness
+    from cxprio.method.evidence import evidence_findings
+    from cxprio.method.scoring import default_top_n, ranking, robustness
 
     loaded, scores = load(args)
     warn_count(loaded)
     table = scores.table
     columns = list(SCORE_COLUMNS)
+    top_n = args.stable_top or default_top_n(len(table))
+    norm = scores.normalised
+    guesses = evidence_findings(norm, ranking(norm, scores.weights), scores.weights, top_n=top_n)
     if args.robustness:
-        top_n = args.stable_top or default_top_n(len(table))
         say(f"ranking under {args.draws} weight draws (stable top {top_n}) ...")
         spread = robustness(scores.normalised, scores.weights, draws=args.draws, top_n=top_n, seed=args.seed)
         table = table.merge(spread, on="id", how="left")
@@ -152,11 +156,19 @@ def _score(args: argparse.Namespace) -> int:
         table = table[table["level"] == args.level]
     if args.top:
         table = table.head(args.top)
-    emit(_format_scores(table, columns, args.format, scores.weights), args.out)
+    emit(_format_scores(table, columns, args.format, scores.weights, guesses), args.out)
     return EXIT_OK
 
 
-def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str, weights: Mapping[str, float]) -> str:
+def _format_scores(
+    table: pd.DataFrame,
+    columns: list[str],
+    fmt: str,
+    weights: Mapping[str, float],
+    findings: Sequence[Finding] = (),
+) -> str:
+    """The ranked table as ``fmt``; the ``findings`` about it (top priorities that rest on
+    guesses) follow the table, or go under ``findings`` in JSON (not in CSV: a table)."""
     import pandas as pd
 
     if fmt == "json":
@@ -166,7 +178,7 @@ def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str, weights: M
             for key in ("priority", "customer_value", "business_value"):
                 if record[key] is not None:
                     record[key] = round(float(record[key]), 2)
-        data = {"weights": dict(weights), "experiences": records}
+        data = {"weights": dict(weights), "experiences": records, "findings": [f.as_dict() for f in findings]}
         return json.dumps(data, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
         # Here, not above: the tables module brings networkx, which a ranking on screen does not need.
@@ -183,7 +195,8 @@ def _format_scores(table: pd.DataFrame, columns: list[str], fmt: str, weights: M
     if "stable_top_n" in shown:
         shown["stable_top_n"] = shown["stable_top_n"].map({True: "yes", False: ""})
     shown["name"] = shown["name"].str.slice(0, 40)
-    return weights_line(weights) + shown.to_string(index=False) + "\n"
+    text = weights_line(weights) + shown.to_string(index=False) + "\n"
+    return text + ("\n" + _findings_text(findings) + "\n" if findings else "")
 
 
 def _json_default(value: Any) -> Any:

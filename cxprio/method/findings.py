@@ -48,6 +48,8 @@ KINDS: dict[str, Kind] = {
     "AMBITION_MISSING": Kind("No ambition chosen", "Choose Unique, Distinct, Competitive or Uncompetitive."),
     "UNDER_DELIVERING": Kind("Below its ambition", "Make the case to invest, or lower the ambition."),
     "OVER_DELIVERING": Kind("Above its ambition", "Look for savings: spending here buys little."),
+    # evidence (cxprio.method.evidence)
+    "GUESSED_TOP": Kind("Top priority on guesses", "Measure the guessed values before the room commits."),
     # seams and ownership (cxprio.method.ownership)
     "SEAM_UNOWNED": Kind("Handoff nobody owns", "Name a team to own the handoff."),
     "SEAM_OWNER_OUTSIDE": Kind(

@@ -140,7 +140,8 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
     top = workshop.top(REPORT_TOP)
     add(f'<section id="priorities"><h2>Top {min(REPORT_TOP, len(top))} priorities</h2>')
     add("<p class=note>Rank range: the 5th to 95th percentile rank when the weights wobble around the "
-        "chosen ones. A narrow range is a rank the room can rely on.</p>")  # fmt: skip
+        "chosen ones and each value by its evidence (a guess most). A narrow range is a rank the room "
+        "can rely on.</p>")  # fmt: skip
     add(
         _html_table(
             top,
@@ -150,6 +151,7 @@ def html_report(workshop: Workshop, progress: Progress | None = None) -> bytes:
         )
     )  # fmt: skip
     add(_figure(svgs["top-priorities"], f"The top {TOP}: today's rank, and how far it moves."))
+    add(_findings_html(workshop.evidence, "Top priorities resting on guesses", catalogue))
     add("</section>")
 
     add('<section id="ambition"><h2>Ambition board</h2><div class="tiers">')

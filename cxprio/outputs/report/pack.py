@@ -1,7 +1,7 @@
 """Assembling the workshop pack: what it shows, computed once for every format.
 
 :func:`gather` computes, for one catalogue and one weighting, the ranking with its rank
-ranges, the ambition check, the seams and decision-rights findings, and the quarter
+ranges and the top priorities that rest on guesses, the ambition check, the seams and decision-rights findings, and the quarter
 comparison or a closed round when there is one, into a :class:`Workshop`; the format
 modules (:mod:`.html`, :mod:`.workbook`, :mod:`.slides`, :mod:`.bundle`) only lay it out.
 """
@@ -21,13 +21,15 @@ from cxprio.catalogue.loading import LoadedCatalogue
 from cxprio.catalogue.model import Catalogue
 from cxprio.method.ambition import AmbitionReport, check_ambition
 from cxprio.method.compare import Comparison
+from cxprio.method.evidence import evidence_findings
+from cxprio.method.findings import Finding
 from cxprio.method.maturity import RungCount, maturity, without_steps
 from cxprio.method.ownership import (
     OwnershipReport,
     analyse_ownership,
     seams_table,
 )
-from cxprio.method.scoring import Scores, default_top_n, robustness, score
+from cxprio.method.scoring import Scores, default_top_n, ranking, robustness, score
 from cxprio.outputs.tables import rung_summary
 from cxprio.store.snapshots import Snapshot, compare_quarters, quarters
 from cxprio.store.versions import Store
@@ -106,6 +108,8 @@ class Workshop:
     top_n: int
     ambition: AmbitionReport
     ownership: OwnershipReport
+    evidence: tuple[Finding, ...] = ()
+    """The top priorities that rest on guesses (:func:`cxprio.method.evidence.evidence_findings`)."""
     history: History | None = None
     round: RoundRecord | None = None
     """A closed workshop round's results and what it changed, when one is chosen."""
@@ -213,6 +217,9 @@ def gather(
     top_n = default_top_n(len(catalogue.experiences))
     say(0.08, "Working out rank ranges")
     ranges = robustness(scores.normalised, scores.weights, top_n=top_n)
+    guesses = evidence_findings(
+        scores.normalised, ranking(scores.normalised, scores.weights), scores.weights, top_n=top_n
+    )
     say(0.15, "Checking ambition")
     ambition = check_ambition(catalogue, scores)
     say(0.2, "Finding seams and decision-rights defects")
@@ -227,6 +234,7 @@ def gather(
         top_n=top_n,
         ambition=ambition,
         ownership=ownership,
+        evidence=tuple(guesses),
         history=History(history) if history is not None else None,
         round=round_record,
         date=date or _pack_date(round_record),

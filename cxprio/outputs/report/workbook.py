@@ -33,7 +33,7 @@ SHEETS = {
     "Ambition tiers": "How many experiences sit in each ambition tier, against its limit",
     "Ambition findings": "Ambition out of line with priority, tiers over their limits, delivery gaps",
     "Seams": "Every handoff between two teams inside an experience, unowned and riskiest first",
-    "Findings": "Ownership and decision-rights findings, most costly first",
+    "Findings": "Ownership, decision-rights and evidence findings, most costly first",
     "RACI matrix": "Who is Accountable, Responsible, Consulted and Informed for each decision",
     "Maturity arc": "Each experience with steps on the maturity arc, rung 1 (siloed) to 4 (personalised)",
     "Quarter comparison": "Each experience's rank and priority then and now, with the recorded reasons",
@@ -50,6 +50,7 @@ def workbook_tables(workshop: Workshop) -> dict[str, pd.DataFrame]:
         [
             findings_table(ownership.findings).assign(kind="ownership"),
             findings_table(ownership.decision_findings).assign(kind="decision rights"),
+            *([findings_table(workshop.evidence).assign(kind="evidence")] if workshop.evidence else []),
         ],
         ignore_index=True,
     )
