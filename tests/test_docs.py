@@ -63,3 +63,13 @@ def test_the_catalogue_docs_give_every_limit_its_value() -> None:
         ("a value quoted in a message", limits.QUOTED_LENGTH),
     ):
         assert rows[label] == f"{value} characters", label
+
+
+def test_every_finding_is_documented_with_the_title_people_read() -> None:
+    from cxprio.method.findings import KINDS
+
+    docs = "\n".join(path.read_text() for path in (ROOT / "docs").glob("*.md"))
+    rows = {line.split("|")[1].strip(" `"): line for line in docs.splitlines() if line.startswith("| `")}
+    for code, kind in KINDS.items():
+        assert code in rows, f"{code} is not in a table of findings in docs/"
+        assert kind.title in rows[code], f"{code}: docs/ does not give its title {kind.title!r}"
