@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import functools
 import json
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
@@ -16,7 +19,7 @@ from cxprio.catalogue.model import MEASURES, Catalogue
 from cxprio.method.scoring import normalise, score
 from cxprio.method.whatif import slider_top, weight_grid, what_if
 
-from .conftest import SAMPLE, catalogue_dict, dump
+from .conftest import ROOT, SAMPLE, catalogue_dict, dump
 
 Answer = tuple[float | None, int | None]  # the weight needed and the rank it gives
 
@@ -203,3 +206,71 @@ def test_the_json_form_has_the_documented_keys() -> None:
     assert [m["measure"] for m in data["moves"]] == list(MEASURES)
     assert all(list(m) == ["measure", "weight", "needed", "rank"] for m in data["moves"])
     json.dumps(data)  # plain JSON types only
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m cxprio ARGS`` as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "cxprio", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_the_command_says_where_the_experience_stands_and_each_measures_move_in_words() -> None:
+    result = run("whatif", "--experience", "recover-arrears", "--weights", "depth:0.6,cost:0")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Weights: reach:0.25,frequency:0.15,depth:0.60,cost:0.00,failure_demand:0.20"
+    assert lines[2].startswith("Recover arrears is #") and lines[2].endswith(", outside the top 10.")
+    assert "  Failure demand at 0.15 instead of 0.20 puts it at #10" in lines
+    assert len(lines) == 3 + len(MEASURES)
+
+
+def test_the_command_s_json_is_the_module_s_answer_with_its_weights(tmp_path: Path) -> None:
+    out = tmp_path / "whatif.json"
+    result = run(
+        "whatif", "--experience", "query-a-bill", "--top", "7", "--format", "json", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert f"wrote {out}" in result.stderr
+    weights = sample().scoring.weights.as_dict()
+    assert (
+        json.loads(out.read_text())
+        == what_if(normalise(sample()), weights, "query-a-bill", top_n=7).as_dict()
+    )
+
+
+def test_the_command_names_an_unknown_experience_and_exits_2() -> None:
+    result = run("whatif", "--experience", "moving-hom")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "python -m cxprio whatif: error: no experience with id 'moving-hom'" in result.stderr
+    assert "did you mean 'moving-home'?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--experience", "moving-home", "--top", "0"], "expected 1 or more"),
+        ([], "--experience"),
+        (
+            [
+                "--experience",
+                "moving-home",
+                "--weights",
+                "reach:0,frequency:0,depth:0,cost:0,failure_demand:0",
+            ],
+            "above 0",
+        ),
+    ],
+)
+def test_the_command_refuses_what_it_cannot_answer_with_exit_2(args: list[str], said: str) -> None:
+    result = run("whatif", *args)
+    assert result.returncode == 2
+    assert said in result.stderr

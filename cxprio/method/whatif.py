@@ -28,6 +28,7 @@ from cxprio.catalogue.model import MEASURES
 from cxprio.errors import UsageError
 from cxprio.method.scoring import FloatArray, Normalised, default_top_n, rank_keys
 from cxprio.texts import quoted
+from cxprio.units import LABELS, number
 
 WEIGHT_STEP = 0.05
 """The sliders' step: every weight a what-if tries is a multiple of it."""
@@ -87,6 +88,28 @@ class WhatIf:
             "weights": dict(self.weights),
             "moves": [move.as_dict() for move in self.moves],
         }
+
+
+def weight_words(value: float) -> str:
+    """A weight as the sliders show it: two decimals (``0.20``), more only where it has them."""
+    two = f"{value:.2f}"
+    return two if float(two) == value else repr(value)
+
+
+def standing_words(result: WhatIf, name: str) -> str:
+    """Where the experience stands, in words: ``Query a bill is #6, inside the top 10.``"""
+    side = "inside" if result.inside else "outside"
+    return f"{name} is #{result.rank}, {side} the top {result.top}."
+
+
+def move_words(result: WhatIf, move: Move) -> str:
+    """One measure's answer in words: ``Failure demand at 0.35 instead of 0.20 puts it at
+    #9``, or ``No weight of Reach from 0 to 1 moves it into the top 10``."""
+    label = LABELS.get(move.measure, move.measure)
+    if move.needed is None:
+        way = "out of" if result.inside else "into"
+        return f"No weight of {label} from 0 to {number(result.highest)} moves it {way} the top {result.top}"
+    return f"{label} at {weight_words(move.needed)} instead of {weight_words(move.weight)} puts it at #{move.rank}"
 
 
 def experience_row(norm: Normalised, experience_id: str) -> int:
