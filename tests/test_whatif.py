@@ -115,7 +115,9 @@ def test_what_if_finds_the_scans_move_for_every_experience_of_the_sample(
 def test_what_if_finds_the_scans_move_on_a_generated_catalogue_with_ties(top_n: int) -> None:
     catalogue = generated_with_ties()
     weights = catalogue.scoring.weights.as_dict()
-    assert answers_of(catalogue, weights, top_n) == scan(catalogue, weights, top_n)
+    expected = scan(catalogue, weights, top_n)
+    assert answers_of(catalogue, weights, top_n) == expected
+    assert sum(a[0] is not None for per in expected.values() for a in per.values()) > 50
 
 
 def test_tied_experiences_are_ranked_by_id_as_the_ranking_ranks_them() -> None:
@@ -274,3 +276,9 @@ def test_the_command_refuses_what_it_cannot_answer_with_exit_2(args: list[str], 
     result = run("whatif", *args)
     assert result.returncode == 2
     assert said in result.stderr
+
+
+@pytest.mark.parametrize("unknown", ["", "0", "zzzz-past-the-last-id"])
+def test_an_id_before_the_first_or_after_the_last_is_unknown_too(unknown: str) -> None:
+    with pytest.raises(UsageError, match="no experience with id"):
+        what_if(normalise(sample()), sample().scoring.weights.as_dict(), unknown)

@@ -16,6 +16,7 @@ weight wins, since turning a measure down is the change a room finds easier to a
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 from collections.abc import Mapping
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cxprio.catalogue.model import MEASURES
 from cxprio.errors import UsageError
@@ -115,9 +117,9 @@ def move_words(result: WhatIf, move: Move) -> str:
 def experience_row(norm: Normalised, experience_id: str) -> int:
     """The row of ``experience_id`` in ``norm``; a :class:`UsageError` naming it, with the
     nearest id, when the catalogue has none of that id."""
-    rows = {experience_id: row for row, experience_id in enumerate(norm.ids)}
-    if experience_id in rows:
-        return rows[experience_id]
+    row = bisect.bisect_left(norm.ids, experience_id)  # the rows are in id order
+    if row < len(norm.ids) and norm.ids[row] == experience_id:
+        return row
     close = difflib.get_close_matches(experience_id, norm.ids, n=1)
     hint = f"; did you mean {quoted(close[0])}?" if close else ""
     raise UsageError(f"no experience with id {quoted(experience_id)} in the catalogue{hint}")
@@ -178,7 +180,7 @@ def what_if(
     )
 
 
-def _ranks_of(norm: Normalised, weightings: FloatArray, row: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+def _ranks_of(norm: Normalised, weightings: FloatArray, row: int) -> npt.NDArray[np.int64]:
     """The rank of experience ``row`` under each weighting (rows of ``weightings``): one
     plus how many experiences have a smaller key, as the ranking orders them. Counting
     rather than sorting: only one experience's rank is wanted."""
