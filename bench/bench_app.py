@@ -11,8 +11,9 @@ page (median of 21, after warm-up runs that fill the caches). A rerun cannot be 
 elements with no work, so the reference is the "same elements, no work" page: the sidebar
 (page links, five sliders, reset, presentation mode, the catalogue's lines), the top 10
 with its sentence, and in tabs the filters, the ranked table with its rank ranges, the
-value map and the drill-down, drawn from data computed beforehand, in the same
-directory-mode layout. The pages take turns, a rerun each, so the machine's load meets
+value map, the drill-down (and the what-if's chooser, sentences and Apply buttons when its
+tab is open, as the page does), drawn
+from data computed beforehand, in the same directory-mode layout. The pages take turns, a rerun each, so the machine's load meets
 them alike. Target: the Priorities rerun within 1.5x of it at both sizes, with
 the page's defaults (rank ranges on at every size).
 
@@ -95,7 +96,11 @@ tables = data()
 st.title("Priorities")
 st.caption("Ranked by priority.")
 answer = st.container()
-everything, value_map, drill = st.tabs(["All experiences", "Customer against business value", "Drill down"])
+everything, value_map, drill, moves = st.tabs(
+    ["All experiences", "Customer against business value", "Drill down", "What would move it"],
+    key="priorities_tab",
+    on_change="rerun",
+)
 with everything:
     filters = st.columns([2, 2, 2, 3])
     filters[0].multiselect("Level", ["trigger", "journey", "moment"], key="filter_level")
@@ -135,6 +140,18 @@ with value_map:
 with drill:
     st.selectbox("Trigger", tables["triggers"]["name"].to_pylist(), key="drill_trigger")
     st.dataframe(tables["tree"], hide_index=True, width="stretch", column_config={"priority": progress})
+with moves:
+    if moves.open:  # the page works out and draws its what-if only while its tab is open
+        names = tables["ranked"]["name"].to_pylist()
+        if len(names) > 200:
+            st.text_input("Find experience", key="whatif_experience_find")
+        st.selectbox("Experience", names[:200], index=min(10, len(names) - 1), key="whatif_experience")
+        st.markdown("**An experience is #11, outside the top 10.**")
+        st.caption("For each measure, the weight nearest to today's that moves it into the top 10.")
+        for name in ("Reach", "Frequency", "Depth", "Cost", "Failure demand"):
+            line = st.columns([6, 1], vertical_alignment="center")
+            line[0].markdown(f"{name} at 0.30 instead of 0.25 puts it at #10")
+            line[1].button("Apply", key=f"whatif_apply_{name}", icon=":material/tune:")
 st.caption("Catalogue: catalogue.yaml")
 """
 

@@ -11,6 +11,7 @@ import streamlit as st
 from cxprio import LoadedCatalogue, UsageError
 from cxprio.catalogue.model import MEASURES
 from cxprio.method.scoring import format_weights, parse_weights, resolve_weights
+from cxprio.method.whatif import WEIGHT_STEP, slider_top
 from cxprio.units import LABELS
 
 from .record import Record
@@ -85,6 +86,15 @@ def _reset() -> None:
     kept.values, kept.notes = dict(kept.defaults), []
 
 
+def apply_weight(name: str, value: float) -> None:
+    """Set the weight of measure ``name`` to ``value`` for the session, as if its slider
+    had been moved there: a button's callback (a what-if's *Apply*). The next run draws
+    the slider there, re-ranks every page and writes the weights into the address."""
+    kept: _Kept = st.session_state[_WEIGHTS]
+    kept.values[name] = float(value)
+    kept.notes = []
+
+
 def from_address(text: str, defaults: dict[str, float], top: float) -> tuple[dict[str, float], list[str]]:
     """The weights an address asks for, over the catalogue's, and a note for each part
     ignored: one that does not read as ``measure:weight`` (see
@@ -124,7 +134,7 @@ def address_weights(loaded: LoadedCatalogue) -> dict[str, float]:
     """The weights the page address asks for, over the catalogue's, read without drawing
     a slider (a page with no controls: what it cannot use is ignored)."""
     defaults = loaded.catalogue.scoring.weights.as_dict()
-    wanted, _ = from_address(st.query_params.get(ADDRESS_KEY, ""), defaults, max(1.0, *defaults.values()))
+    wanted, _ = from_address(st.query_params.get(ADDRESS_KEY, ""), defaults, slider_top(defaults))
     try:
         return resolve_weights(loaded.catalogue, wanted)
     except UsageError:
@@ -160,7 +170,7 @@ def weight_sliders(loaded: LoadedCatalogue, *, draw: bool = True) -> dict[str, f
     Without ``draw`` (presentation mode) no slider is drawn and the session's weights rank.
     """
     defaults = loaded.catalogue.scoring.weights.as_dict()
-    top = max(1.0, *defaults.values())
+    top = slider_top(defaults)  # the what-if tries the same weights (cxprio.method.whatif)
     kept = _kept_weights(defaults, top)
     if not draw:
         try:
@@ -183,7 +193,13 @@ def weight_sliders(loaded: LoadedCatalogue, *, draw: bool = True) -> dict[str, f
         slots = [*st.columns(2), *st.columns(2), *st.columns(2)]
         weights = {
             name: slot.slider(
-                MEASURE_LABELS[name], 0.0, top, step=0.05, key=f"weight_{name}", on_change=_keep, args=(name,)
+                MEASURE_LABELS[name],
+                0.0,
+                top,
+                step=WEIGHT_STEP,
+                key=f"weight_{name}",
+                on_change=_keep,
+                args=(name,),
             )
             for slot, name in zip(slots, MEASURES, strict=False)
         }

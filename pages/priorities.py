@@ -12,6 +12,7 @@ from board import priorities as priority_parts
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
 from board.show import TREE_COLUMNS, csv_download, how_sure, plain, show_findings, top_table
+from board.whatif import what_would_move_it
 from cxprio.method.scoring import default_top_n
 
 SCATTER_LIMIT = 1000  # points: more is unreadable on a projector, and slow to redraw
@@ -25,7 +26,9 @@ st.caption(
     "frequency, depth) and business value (cost, failure demand)."
 )
 answer = st.container()  # the top N and how sure it is, above everything else
-everything, value_map, drill = st.tabs(["All experiences", "Customer against business value", "Drill down"])
+tab_names = ["All experiences", "Customer against business value", "Drill down", "What would move it"]
+# Keyed and rerun on a switch, so the what-if is worked out only while its tab is open.
+everything, value_map, drill, moves = st.tabs(tab_names, key="priorities_tab", on_change="rerun")
 
 with everything:
     levels, team, tiers, search = priority_parts.filters(board)
@@ -134,6 +137,9 @@ with drill:
         )
     else:
         st.info("The catalogue has no triggers to drill into.")
+with moves:
+    if moves.open:
+        what_would_move_it(board, top_n)  # the weight change nearest to today's that moves one
 st.caption(f"Catalogue: {plain(Path(board.loaded.source).name)}")
 
 if show_ranges and known is None:

@@ -444,6 +444,7 @@ GIVEN_WEIGHTS = "reach:0.40,frequency:0.10,depth:0.25,cost:0.10,failure_demand:0
     [
         ["score"],
         ["score", "--format", "csv"],
+        ["whatif", "--experience", "moving-home"],
         ["ambition"],
         ["seams"],
         ["seams", "--format", "csv"],

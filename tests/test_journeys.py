@@ -171,7 +171,9 @@ def test_the_worst_perceive_measure_is_the_one_furthest_short_of_its_target() ->
     assert worst["several"] is not None and worst["several"].name == "Effort"
     assert worst["untargeted"] is not None and worst["untargeted"].name == "First"
     assert worst["unfelt"] is None
-    assert perceived_words(worst["several"]) == "Effort 3 (20% bad; target 2)"
+    assert perceived_words(worst["several"]) == "Effort 3: 20% bad, target 2"
+    shared = worst["untargeted"].model_copy(update={"unit": "share", "target": 0.8})
+    assert perceived_words(shared) == "First 100%: 20% bad, target 80%"
     assert perceived_words(None) == "Not measured"
     assert [m.experience for m in moments(cat, {"unfelt": 50.0})] == ["unfelt", "several", "untargeted"]
 

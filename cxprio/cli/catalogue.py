@@ -1,6 +1,6 @@
 """The commands that read a catalogue file and say what the method finds in it:
-``validate``, ``score``, ``ambition``, ``seams`` and ``decisions``; and ``generate``, which
-writes a synthetic one.
+``validate``, ``score``, ``whatif``, ``ambition``, ``seams`` and ``decisions``; and
+``generate``, which writes a synthetic one.
 
 Each handler imports what it uses when it runs: ``validate`` needs pydantic and numpy,
 never pandas, networkx or SQLAlchemy (``tests/test_cli.py`` checks), so checking a file
@@ -205,6 +205,42 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def _whatif_arguments(sub: Parser) -> None:
+    catalogue_arguments(sub)
+    sub.add_argument("--experience", metavar="ID", required=True, help="the experience to move")
+    sub.add_argument(
+        "--top",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="the top N to move it into or out of (default: 10, or a quarter of a catalogue of "
+        "fewer than 40 experiences)",
+    )
+    sub.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table: in words, a line per measure; json: {experience, rank, top, inside, weights, "
+        "moves: [{measure, weight, needed, rank}]}, needed and rank null when no weight moves it",
+    )
+    out_argument(sub)
+
+
+def _whatif(args: argparse.Namespace) -> int:
+    from cxprio.method.whatif import move_words, standing_words, what_if
+
+    loaded, scores = load(args)
+    warn_count(loaded)
+    result = what_if(scores.normalised, scores.weights, args.experience, top_n=args.top)
+    if args.format == "json":
+        emit(json.dumps(result.as_dict(), indent=2) + "\n", args.out)
+        return EXIT_OK
+    name = loaded.catalogue.experience(args.experience).name
+    lines = [standing_words(result, name), *(f"  {move_words(result, move)}" for move in result.moves)]
+    emit(weights_line(scores.weights) + "\n".join(lines) + "\n", args.out)
+    return EXIT_OK
+
+
 def _ambition_arguments(sub: Parser) -> None:
     catalogue_arguments(sub)
     sub.add_argument("--format", choices=("table", "json"), default="table")
@@ -393,6 +429,18 @@ COMMANDS = {
             "validate", "check a catalogue and list every error and warning", _validate_arguments, _validate
         ),
         Command("score", "rank the experiences by priority", _score_arguments, _score),
+        Command(
+            "whatif",
+            "the weight change nearest to today's that moves an experience into the top N or out of it",
+            _whatif_arguments,
+            _whatif,
+            description="For each measure, the weight nearest to today's on the sliders' grid (multiples "
+            "of 0.05 from 0 to 1, or to the catalogue's largest weight when that is above 1) that "
+            "moves the experience into the top N when it is outside, or out of it when it is "
+            "inside, every other weight as it is; none when no weight on the grid does. At equal "
+            "distance the smaller weight is given; ties in priority are broken by id, as the "
+            "ranking breaks them.",
+        ),
         Command(
             "ambition", "check the ambition portfolio (tiers, gaps, misfits)", _ambition_arguments, _ambition
         ),

@@ -20,8 +20,9 @@ The store commands (``export``, ``history``, ``snapshot``, ``compare``, ``round`
 ``$CXPRIO_DATABASE_URL`` names (see :mod:`cxprio.store.versions`).
 
 The commands live by group, each module adding its commands' arguments and holding
-their handlers: :mod:`.catalogue` (validate, score, ambition, seams, decisions,
-generate), :mod:`.journeys` (maturity, moments), :mod:`.packs` (tables, report), :mod:`.store` (export, history, snapshot,
+their handlers: :mod:`.catalogue` (validate, score, whatif, ambition, seams, decisions,
+generate), :mod:`.journeys` (maturity, moments), :mod:`.packs` (tables, report),
+:mod:`.store` (export, history, snapshot,
 compare, db) and :mod:`.rounds` (round). A command's arguments are added, and what it
 uses imported, only when it is the one run (:class:`.common.Parser`).
 """
@@ -53,6 +54,7 @@ from cxprio.errors import CatalogueError, StoreError, UsageError
 ORDER = (
     "validate",
     "score",
+    "whatif",
     "ambition",
     "seams",
     "decisions",

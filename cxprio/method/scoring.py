@@ -329,6 +329,24 @@ PRIORITY_RESOLUTION = 1e-6
 """Priorities closer than this count as tied, and ties are broken by id."""
 
 
+def rank_keys(priorities: FloatArray) -> tuple[npt.NDArray[np.int64], int]:
+    """One integer per priority that orders experiences as the ranking does: a smaller
+    key ranks higher. ``priorities`` is weightings x experiences (id order); the key is
+    minus the priority in steps of PRIORITY_RESOLUTION, shifted left past the experience's
+    column, plus that column, so ties break by id and NaN comes last. Returns the keys
+    and the shift. Anything that ranks (the ranking, rank ranges, what-if) goes through
+    these keys, so they can never disagree on a tie."""
+    n = priorities.shape[1]
+    shift = max(1, (n - 1).bit_length())
+    steps = np.divide(priorities, -PRIORITY_RESOLUTION)
+    np.rint(steps, out=steps)
+    steps[np.isnan(steps)] = 1.0  # after every real priority: those are 0 or below
+    keys = steps.astype(np.int64)
+    keys <<= shift
+    keys |= np.arange(n, dtype=np.int64)
+    return keys, shift
+
+
 def _rank_positions(
     priorities: FloatArray, out: npt.NDArray[np.int32] | None = None, first: int = 0
 ) -> npt.NDArray[np.int32]:
@@ -338,20 +356,12 @@ def _rank_positions(
     order. The ranks come back the other way round, one row per experience and one column
     per weighting, in ``out[:, first:first + weightings]`` when ``out`` is given.
 
-    Each priority becomes a unique integer key: minus the priority in steps of
-    PRIORITY_RESOLUTION, shifted left past the experience's column, plus that column.
-    Sorting the keys themselves, which NumPy does with SIMD instructions, gives the order
-    a stable argsort would at a third of its cost, and a key's low bits name the
-    experience at each position.
+    Each priority becomes a unique integer key (:func:`rank_keys`). Sorting the keys
+    themselves, which NumPy does with SIMD instructions, gives the order a stable argsort
+    would at a third of its cost, and a key's low bits name the experience at each position.
     """
     columns, n = priorities.shape
-    shift = max(1, (n - 1).bit_length())
-    steps = np.divide(priorities, -PRIORITY_RESOLUTION)
-    np.rint(steps, out=steps)
-    steps[np.isnan(steps)] = 1.0  # after every real priority: those are 0 or below
-    keys = steps.astype(np.int64)
-    keys <<= shift
-    keys |= np.arange(n, dtype=np.int64)
+    keys, shift = rank_keys(priorities)
     keys.sort(axis=1)
     keys &= (1 << shift) - 1
     if out is None:
