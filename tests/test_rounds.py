@@ -391,6 +391,16 @@ def test_a_reach_above_the_organisations_customers_is_implausible() -> None:
     assert implausible("frequency", 1, 2, customers=1) == ""  # the count bounds reach only
 
 
+def test_a_room_never_silently_replaces_a_measured_fact() -> None:
+    from cxprio.method.rounds.proposals import implausible
+
+    said = implausible("cost", 100_000, 110_000, customers=None, measured=True)
+    assert said == "it would replace a measured value"
+    assert implausible("cost", 100_000, 110_000, customers=None, measured=False) == ""
+    assert implausible("cost", None, 110_000, customers=None, measured=True) == ""  # nothing measured yet
+    assert implausible("depth", 3, 4, customers=None, measured=True) == ""  # a judgement is the room's
+
+
 def test_a_fact_judged_1_to_5_by_an_old_round_is_never_written_over_the_measurement(
     sample: tuple[Store, Path],
 ) -> None:
@@ -515,6 +525,32 @@ def test_an_implausible_value_needs_its_own_confirmation(sample: tuple[Store, Pa
     assert closed.saved is not None
     changed = {(r.experience, r.new) for r in store.audit(closed.saved.version.id)}
     assert changed == {("query-a-bill", "5000000"), ("moving-home", "200000")}
+
+
+def test_a_measured_fact_is_replaced_only_when_confirmed(sample: tuple[Store, Path]) -> None:
+    from cxprio.method.rounds.proposals import Unconfirmed
+
+    store, _ = (
+        sample  # the sample's financial difficulty has a measured reach, 95,000; query a bill's is estimated
+    )
+    code = opened(store, experiences=["financial-difficulty", "query-a-bill"])
+    for name in ("A", "B", "C"):
+        record(
+            store,
+            code,
+            join(store, code, name),
+            [("financial-difficulty", "reach", 100_000), ("query-a-bill", "reach", 330_000)],
+        )
+    latest = store.latest()
+    with pytest.raises(Unconfirmed) as refused:
+        close_round(store, code, accept="all", author="Fran")
+    assert [p.key for p in refused.value.proposals] == ["financial-difficulty:reach"]
+    assert "it would replace a measured value" in str(refused.value)
+    assert store.latest() == latest and not get_round(store, code).closed  # nothing saved
+    closed = close_round(store, code, accept="all", confirm=["financial-difficulty:reach"], author="Fran")
+    assert closed.saved is not None
+    changed = {(r.experience, r.new) for r in store.audit(closed.saved.version.id)}
+    assert changed == {("financial-difficulty", "100000"), ("query-a-bill", "330000")}
 
 
 def test_a_late_score_after_the_review_refuses_the_close(sample: tuple[Store, Path]) -> None:

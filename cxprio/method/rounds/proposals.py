@@ -3,8 +3,9 @@
 :func:`proposals` turns the results (:mod:`cxprio.method.rounds.summary`) into
 catalogue values where they differ from today's (a number's median, a depth judgement's
 median, the ambition with the most votes, none on a tie), flagging a fact moved more
-than :data:`~cxprio.method.rounds.model.IMPLAUSIBLE_RATIO` times either way, or a reach
-above the organisation's customers, as implausible: it needs its own confirmation.
+than :data:`~cxprio.method.rounds.model.IMPLAUSIBLE_RATIO` times either way, a reach
+above the organisation's customers, or a fact whose evidence is ``measured``, as
+implausible: it needs its own confirmation.
 :func:`accepted_catalogue` is the catalogue as it would be with some accepted, and
 :func:`to_accept` what a close accepts: the chosen results, each implausible one
 confirmed, and none moved since the facilitator reviewed them.
@@ -16,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cxprio.catalogue.model import MEASURES, Catalogue, Tier
+from cxprio.catalogue.model import MEASURES, Catalogue, EvidenceKind, Tier
 from cxprio.method.rounds.model import AMBITION, IMPLAUSIBLE_RATIO, JUDGEMENT, TIER, Round, RoundError
 from cxprio.method.rounds.summary import Aggregate
 from cxprio.texts import quoted
@@ -138,7 +139,13 @@ def proposals(found: Round, summaries: Sequence[Aggregate], catalogue: Catalogue
                 f"median of {summary.n} {'judgement' if summary.kind == JUDGEMENT else 'number'}"
                 + ("s" if summary.n != 1 else "")
                 + (" (1-5)" if summary.kind == JUDGEMENT else ""),
-                implausible(criterion, current_value, value, customers=customers),
+                implausible(
+                    criterion,
+                    current_value,
+                    value,
+                    customers=customers,
+                    measured=experience.evidence.of(criterion) is EvidenceKind.MEASURED,
+                ),
             )
         )
     return made
@@ -151,13 +158,18 @@ def _held(summary: Aggregate, note: str, current: float | str | None = None) -> 
     )
 
 
-def implausible(criterion: str, current: float | None, proposed: float, *, customers: int | None) -> str:
-    """Why a proposed value of a fact is implausible, or empty: more than
-    :data:`IMPLAUSIBLE_RATIO` times today's value either way (to or from 0 included), or
-    a reach above the organisation's ``customers``."""
+def implausible(
+    criterion: str, current: float | None, proposed: float, *, customers: int | None, measured: bool = False
+) -> str:
+    """Why a proposed value of a fact needs its own confirmation, or empty: more than
+    :data:`IMPLAUSIBLE_RATIO` times today's value either way (to or from 0 included), a
+    reach above the organisation's ``customers``, or today's value is ``measured``
+    (its evidence): a room's figure never silently replaces a measurement."""
     if not is_fact(criterion):
         return ""
     reasons = []
+    if measured and current is not None:
+        reasons.append("it would replace a measured value")
     if current is not None:
         if current == 0 and proposed > 0:
             reasons.append("today's value is 0")
