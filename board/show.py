@@ -223,8 +223,9 @@ GUESSES_NAMED = 3
 def _on_guesses(
     names: Sequence[str], shown: npt.NDArray[np.intp], guessed: npt.NDArray[np.float64] | None
 ) -> str:
-    """``; #8 Close an account after a death rests on guesses``, for the ranks shown whose
-    priority comes mostly from guessed values (empty when none does)."""
+    """``; #8 Close an account after a death rests on guesses: measure it before the room
+    commits`` (the finding's advice), for the ranks shown whose priority comes mostly from
+    guessed values (empty when none does)."""
     if guessed is None:
         return ""
     resting = [(place, int(r)) for place, r in enumerate(shown, start=1) if guessed[r] > GUESSED_MOST]
@@ -234,7 +235,10 @@ def _on_guesses(
     more = len(resting) - len(named)
     if more:
         named.append(f"{more} more")
-    return f"; {words_list(named)} {'rests' if len(resting) == 1 else 'rest'} on guesses"
+    return (
+        f"; {words_list(named)} {'rests' if len(resting) == 1 else 'rest'} on guesses: measure "
+        f"{'it' if len(resting) == 1 else 'them'} before the room commits"
+    )
 
 
 def ranked_columns(top_n: int) -> dict[str, Any]:

@@ -19,8 +19,7 @@ import pyarrow as pa
 from cxprio import CatalogueError, LoadedCatalogue
 from cxprio.catalogue.model import MEASURES, Catalogue, Level
 from cxprio.method.ambition import AmbitionReport, check_ambition
-from cxprio.method.evidence import evidence_findings, guessed_share
-from cxprio.method.findings import Finding
+from cxprio.method.evidence import guessed_share
 from cxprio.method.ownership import (
     Handoffs,
     OwnershipReport,
@@ -309,11 +308,6 @@ class Board:
         """Per experience (id order), the share of its priority under these weights that
         comes from guessed values (:func:`cxprio.method.evidence.guessed_share`)."""
         return guessed_share(self.norm, self.weights)
-
-    def evidence_findings(self, top_n: int) -> list[Finding]:
-        """The top ``top_n`` priorities that rest on guesses, as findings
-        (:func:`cxprio.method.evidence.evidence_findings`)."""
-        return evidence_findings(self.norm, self.ranked, self.weights, top_n=top_n)
 
     def ranges_key(self, top_n: int) -> Hashable:
         """What this weighting's rank ranges are known by (see :mod:`board.ranges`)."""

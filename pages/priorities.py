@@ -11,7 +11,7 @@ from board import open_page
 from board import priorities as priority_parts
 from board.charts import SCATTER_COLUMNS, scatter_spec
 from board.ranges import wait_and_rerun
-from board.show import TREE_COLUMNS, csv_download, how_sure, plain, show_findings, top_table
+from board.show import TREE_COLUMNS, csv_download, how_sure, plain, top_table
 from board.whatif import what_would_move_it
 from cxprio.method.scoring import default_top_n
 
@@ -79,9 +79,6 @@ with answer:
     st.table(top_table(board, shown, spread), hide_index=True)
     if spread is not None:
         st.markdown(how_sure(names, shown, spread, top_n, guessed=board.guessed_share))
-    guesses = board.evidence_findings(top_n)
-    if guesses:
-        show_findings(board, guesses, ["severity", "message"], "evidence")
 
 rows = board.matching(levels=levels, team=team, tiers=tiers, search=search)  # by rank
 columns = [

@@ -31,10 +31,7 @@ def guessed_share(norm: Normalised, weights: Mapping[str, float]) -> FloatArray:
     ``sum(w_m * x_m)`` over its guessed measures over the same sum over all its present
     measures, where ``x_m`` is the value on its 0..1 scale. 0 where the priority is 0 or
     there is none."""
-    vector = np.array([weights[m] for m in MEASURES], dtype=np.float64)
-    parts = np.where(norm.present, norm.normalised, 0.0) * vector
-    total = parts.sum(axis=1)
-    guessed = np.where(norm.guessed, parts, 0.0).sum(axis=1)
+    total, guessed = norm.weighted_sums(weights)  # the guessed parts kept per catalogue
     share = np.zeros(len(total))
     np.divide(guessed, total, out=share, where=total > 0)
     return share

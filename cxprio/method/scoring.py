@@ -94,6 +94,19 @@ class Normalised:
         return filled, np.ascontiguousarray(self.present.T, dtype=np.float64)
 
     @functools.cached_property
+    def guessed_by_measure(self) -> FloatArray:
+        """5 x n: the normalised measures that are guesses, 0 for the others and missing ones."""
+        filled, _ = self._by_measure
+        return np.ascontiguousarray(np.where(self.guessed.T, filled, 0.0))
+
+    def weighted_sums(self, weights: Mapping[str, float]) -> tuple[FloatArray, FloatArray]:
+        """Per experience (id order), ``sum(w_m * x_m)`` over its present measures and over
+        its guessed ones, ``x_m`` on its 0..1 scale: what a priority is made of."""
+        vector = np.array([weights[m] for m in MEASURES], dtype=np.float64)
+        filled, _ = self._by_measure
+        return vector @ filled, vector @ self.guessed_by_measure
+
+    @functools.cached_property
     def _variance_by_measure(self) -> FloatArray:
         """5 x n: each value's wobble squared, 0 where the measure is missing."""
         return np.ascontiguousarray(np.where(self.present, self.wobble**2, 0.0).T)
