@@ -48,15 +48,26 @@ def show_maturity(board: Board) -> None:
         "From siloed touchpoints to predictive personalisation: each experience with steps sits on "
         "the highest rung it fully reaches. Personalising before the handoffs are owned is a finding."
     )
-    left, right = st.columns([2, 3], gap="large")
+    # The bars beside the counts' meaning; the names under both, the full width to wrap in.
+    left, right = st.columns([3, 2], gap="large")
     left.altair_chart(readable(charts.maturity_rungs(summary)), width="stretch")
     right.table(
         pd.DataFrame(
             {
                 "Rung": [
-                    f"{r}. {plain(n)}" for r, n in zip(summary["rung"], summary["rung_name"], strict=True)
+                    f"{r}: {plain(n)}" for r, n in zip(summary["rung"], summary["rung_name"], strict=True)
                 ],
                 "Means": [plain(m) for m in summary["meaning"]],
+            }
+        ),
+        hide_index=True,
+    )
+    st.table(
+        pd.DataFrame(
+            {
+                "Rung": [
+                    f"{r}: {plain(n)}" for r, n in zip(summary["rung"], summary["rung_name"], strict=True)
+                ],
                 "Experiences": [f"{c:,}" for c in summary["count"]],
                 "Which, highest priority first": [plain(e) for e in summary["examples"]],
             }
