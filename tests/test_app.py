@@ -364,7 +364,9 @@ def test_rank_ranges_show_on_a_catalogue_of_10000_too(board: Callable[..., AppTe
     expected = [f"{spread.at[i, 'rank_p5']}–{spread.at[i, 'rank_p95']}" for i in ids]
     assert list(shown["rank_range"]) == expected
     assert list(shown["stable_top_n"]) == list(spread.loc[ids, "stable_top_n"])
-    assert shown["stable_top_n"].any() and not shown["stable_top_n"].all()
+    # Not one range repeated down the table (with each value wobbling by its evidence, no
+    # experience of 10,000 may hold its top-10 place: the stable column can be all "no").
+    assert len(set(shown["rank_range"])) > 1 and not shown["stable_top_n"].all()
 
 
 def test_the_page_asks_for_new_rank_ranges_and_shows_them_once_ready(board: Callable[..., AppTest]) -> None:

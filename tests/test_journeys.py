@@ -199,7 +199,7 @@ experiences:
 @pytest.mark.parametrize(
     ("lines", "line", "column", "field", "words"),
     [
-        ("    matters: yes\n", 11, 14, "experiences[0].matters", "ambiguous"),
+        ("    matters: yes\n", 11, 14, "experiences[0].matters", "write matters: true or matters: false"),
         ('    matters: "true"\n', 11, 5, "experiences[0].matters", "expected true or false"),
         ("    evidence: {reach: sure}\n", 11, 16, "experiences[0].evidence.reach", "'measured', 'estimated' or 'guess'"),
         ("    evidence: {costs: guess}\n", 11, 16, "experiences[0].evidence.costs", "did you mean 'cost'"),
@@ -329,3 +329,45 @@ def test_the_pack_shows_the_rungs_in_the_workbook_the_report_and_the_slides() ->
     coordinated = sum(1 for e in cat.experiences if e.steps and (rung(e) or 0) >= 3)
     stepped = sum(1 for e in cat.experiences if e.steps)
     assert f"{coordinated} of {stepped} experiences with steps have every handoff owned" in titles
+
+
+def test_an_experience_without_a_priority_comes_last_in_every_list(tmp_path: Path) -> None:
+    felt = {"name": "Effort", "kind": "perceive", "value": 3.0, "worst_tenth": 4.5, "better": "lower"}
+    measures = {  # the one without a priority first in the file, where a NaN key would leave it
+        "unmeasured": {},
+        "low": {"reach": 2000, "frequency": 1, "depth": 1, "cost": 20000, "failure_demand": 0.01},
+        "high": {"reach": 900000, "frequency": 12, "depth": 5, "cost": 9000000, "failure_demand": 0.5},
+    }
+    experiences = [
+        experience(id, step("s", "a"), matters=True, performance=[felt], measures=m)
+        for id, m in measures.items()
+    ]
+    path = tmp_path / "nan.yaml"
+    path.write_text(
+        json.dumps({"version": 1, "organisation": "Own", "teams": TEAMS, "experiences": experiences})
+    )
+    cat = parse_catalogue(path.read_bytes()).catalogue
+    priorities = {"low": 10.0, "high": 90.0, "unmeasured": float("nan")}
+    assert [m.experience for m in moments(cat, priorities)] == ["high", "low", "unmeasured"]
+    assert maturity(cat, priorities)[2].experiences == ("high", "low", "unmeasured")
+    result = cli("moments", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)["moments"]  # strict JSON: no NaN
+    assert [(m["experience"], m["priority"] is None) for m in listed] == [
+        ("high", False),
+        ("low", False),
+        ("unmeasured", True),
+    ]
+
+
+def test_a_team_that_is_only_a_fallback_has_a_role() -> None:
+    teams = [*TEAMS, {"id": "helpdesk", "name": "Helpdesk"}]
+    data = {
+        "version": 1,
+        "organisation": "Own",
+        "teams": teams,
+        "experiences": [experience("bot", step("chat", "a", automated=True, fallback="helpdesk"))],
+    }
+    cat = load_dict(data).catalogue
+    orphans = {t for f in analyse_ownership(cat, {}).all_findings if f.code == "ORPHAN_TEAM" for t in f.teams}
+    assert orphans == {"b", "c"}  # teams a and helpdesk have roles

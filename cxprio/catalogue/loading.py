@@ -114,7 +114,7 @@ def parse_catalogue(
     except CatalogueError as exc:
         raise CatalogueError(in_file_order([*undecoded, *exc.problems])) from None
     # Bytes that are not UTF-8 were read as U+FFFD: the rest of the file is checked too.
-    refusals = [*undecoded, *document.refusals]
+    refusals = [*undecoded, *map(_yes_or_no, document.refusals)]
     if not isinstance(document.data, dict):
         if document.data is REFUSED:
             raise CatalogueError(refusals)
@@ -208,6 +208,19 @@ def _innermost_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+FLAGS = frozenset({"matters", "personalised", "automated"})
+"""The catalogue's true-or-false fields (:data:`cxprio.catalogue.model.Flag`)."""
+
+
+def _yes_or_no(problem: Problem) -> Problem:
+    """An ambiguous ``yes``/``no`` given to a true-or-false field: the hint says to write
+    true or false (quoting it, as for a text, would make it a text the field refuses)."""
+    if problem.code != "yaml-bool" or not problem.path or problem.path[-1] not in FLAGS:
+        return problem
+    field = problem.path[-1]
+    return replace(problem, hint=f"write {field}: true or {field}: false")
 
 
 def _from_pydantic(error: Any, document: Document) -> Problem:

@@ -23,6 +23,7 @@ from cxprio.cli.common import (
     _positive,
     catalogue_arguments,
     emit,
+    findings_lines,
     load,
     load_ownership,
     out_argument,
@@ -353,12 +354,7 @@ def _seams(args: argparse.Namespace) -> int:
 
 
 def _findings_text(findings: Sequence[Finding]) -> str:
-    lines = [f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"]
-    for finding in findings:
-        where = f" [{finding.experience}]" if finding.experience else f" [{', '.join(finding.teams)}]"
-        risk = f" risk {finding.risk:.1f}" if finding.risk else ""
-        lines.append(f"{finding.severity.value:<6} {finding.code}{where}{risk}: {finding.message}")
-    return "\n".join(lines)
+    return "\n".join(findings_lines(findings))
 
 
 def _decisions_arguments(sub: Parser) -> None:

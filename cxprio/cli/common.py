@@ -25,6 +25,7 @@ from cxprio.errors import Problem, UsageError
 
 if TYPE_CHECKING:
     from cxprio.catalogue.loading import LoadedCatalogue
+    from cxprio.method.findings import Finding
     from cxprio.method.ownership import OwnershipReport
     from cxprio.method.scoring import Scores
     from cxprio.store.versions import Store
@@ -319,3 +320,14 @@ def save_if_new(store: Store, path: Path) -> None:
     if not store.holds(hashlib.sha256(read_catalogue_file(path)).hexdigest()):
         imported = import_file(store, path)
         say(f"{path} saved as version {imported.version.id}")
+
+
+def findings_lines(findings: Sequence[Finding]) -> list[str]:
+    """Findings as people read them on a terminal: how many, then one line each with its
+    severity, plain title, risk and message (which names experiences and teams); the codes
+    and ids are in the JSON."""
+    lines = [f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"]
+    for finding in findings:
+        risk = f" (risk {finding.risk:.0f})" if finding.risk else ""
+        lines.append(f"{finding.severity.value:<6} {finding.title}{risk}: {finding.message}")
+    return lines

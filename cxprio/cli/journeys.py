@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 
 from cxprio.cli.common import (
     EXIT_OK,
@@ -13,6 +14,7 @@ from cxprio.cli.common import (
     Parser,
     catalogue_arguments,
     emit,
+    findings_lines,
     load_ownership,
     out_argument,
     weights_line,
@@ -24,18 +26,19 @@ _MOMENT_CODES = ("MOMENT_NO_OWNER", "MOMENT_NOT_PERCEIVED", "MOMENT_UNCOMPETITIV
 
 def _arguments(sub: Parser) -> None:
     catalogue_arguments(sub)
-    sub.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table: in words, with the findings; csv: one row each, for a spreadsheet; json: "
+        "everything, with the findings' codes (default: table)",
+    )
     out_argument(sub)
 
 
-def _findings_lines(findings: list[object]) -> list[str]:
-    from cxprio.method.findings import Finding
-
-    lines = [f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"]
-    for finding in findings:
-        assert isinstance(finding, Finding)
-        lines.append(f"{finding.severity.value:<6} {finding.title}: {finding.message}")
-    return lines
+def _priority(value: float | None) -> float | None:
+    """A priority for JSON: two decimals, and null where there is none (NaN is not JSON)."""
+    return None if value is None or math.isnan(value) else round(value, 2)
 
 
 def _maturity(args: argparse.Namespace) -> int:
@@ -60,7 +63,7 @@ def _maturity(args: argparse.Namespace) -> int:
             "without_steps": without_steps(catalogue),
             "findings": [f.as_dict() for f in findings],
         }
-        emit(json.dumps(data, indent=2) + "\n", args.out)
+        emit(json.dumps(data, indent=2, allow_nan=False) + "\n", args.out)
         return EXIT_OK
     rows = [
         {"rung": r.rung, "rung_name": r.name, "id": e, "experience": names[e], "priority": priorities.get(e)}
@@ -78,7 +81,7 @@ def _maturity(args: argparse.Namespace) -> int:
     unstepped = without_steps(catalogue)
     if unstepped:
         lines.append(f"No rung (no steps): {unstepped:,}")
-    lines += ["", *_findings_lines(list(findings))]
+    lines += ["", *findings_lines(findings)]
     emit("\n".join(lines) + "\n", args.out)
     return EXIT_OK
 
@@ -106,13 +109,13 @@ def _moments(args: argparse.Namespace) -> int:
                     "owner": m.owner,
                     "ambition": None if m.ambition is None else m.ambition.value,
                     "perceive": None if m.perceived is None else m.perceived.model_dump(exclude_none=True),
-                    "priority": priorities.get(m.experience),
+                    "priority": _priority(priorities.get(m.experience)),
                 }
                 for m in listed
             ],
             "findings": [f.as_dict() for f in findings],
         }
-        emit(json.dumps(data, indent=2, default=float) + "\n", args.out)
+        emit(json.dumps(data, indent=2, allow_nan=False) + "\n", args.out)
         return EXIT_OK
     table = pd.DataFrame(
         [
@@ -132,10 +135,12 @@ def _moments(args: argparse.Namespace) -> int:
         return EXIT_OK
     lines = [weights_line(scores.weights).rstrip("\n"), "Moments that matter, highest priority first", ""]
     if len(table):
-        lines.append(table.drop(columns="id").to_string(index=False))
+        headings = {"experience": "Moment that matters", "owner": "Owner", "ambition": "Ambition",
+                    "worst_perceived": "How it feels (worst measure)"}  # fmt: skip
+        lines.append(table.drop(columns="id").rename(columns=headings).to_string(index=False))
     else:
         lines.append("No experience is marked matters: true")
-    lines += ["", *_findings_lines(list(findings))]
+    lines += ["", *findings_lines(findings)]
     emit("\n".join(lines) + "\n", args.out)
     return EXIT_OK
 

@@ -17,11 +17,21 @@ between teams. Each such experience is a ``PERSONALISED_TOO_SOON`` finding.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cxprio.catalogue.model import Catalogue, Experience
 from cxprio.method.findings import Finding, Severity, severity_risk
+
+
+def by_priority(priorities: Mapping[str, float], experience: str) -> tuple[bool, float]:
+    """A sort key, highest priority first: one with no priority (missing or NaN, an
+    experience with no weighted measure) after every one with a priority."""
+    priority = priorities.get(experience)
+    unknown = priority is None or math.isnan(priority)
+    return unknown, 0.0 if unknown else -float(priority)  # type: ignore[arg-type]
+
 
 RUNGS: dict[int, str] = {
     1: "Siloed touchpoints",
@@ -82,7 +92,7 @@ class RungCount:
 
 def maturity(catalogue: Catalogue, priorities: Mapping[str, float] | None = None) -> list[RungCount]:
     """Every rung, 1 to 4, with the experiences on it: highest ``priorities`` first when
-    given (a missing priority counts as 0), else in file order. Experiences without steps
+    given (one without a priority last), else in file order. Experiences without steps
     are left out: :func:`without_steps` counts them."""
     on: dict[int, list[Experience]] = {number: [] for number in RUNGS}
     for experience in catalogue.experiences:
@@ -91,7 +101,7 @@ def maturity(catalogue: Catalogue, priorities: Mapping[str, float] | None = None
             on[number].append(experience)
     if priorities is not None:
         for listed in on.values():
-            listed.sort(key=lambda e: -priorities.get(e.id, 0.0))
+            listed.sort(key=lambda e: by_priority(priorities, e.id))
     return [
         RungCount(number, RUNGS[number], RUNG_MEANINGS[number], tuple(e.id for e in on[number]))
         for number in RUNGS

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from cxprio.catalogue.model import Catalogue, Experience, Performance, Tier
 from cxprio.method.findings import Finding, Severity, severity_risk
+from cxprio.method.maturity import by_priority
 from cxprio.units import number, percent
 
 
@@ -123,9 +124,9 @@ class Moment:
 
 
 def moments(catalogue: Catalogue, priorities: Mapping[str, float] | None = None) -> list[Moment]:
-    """Every moment that matters, highest ``priorities`` first when given (a missing
-    priority counts as 0), else in file order."""
+    """Every moment that matters, highest ``priorities`` first when given (one without a
+    priority last), else in file order."""
     listed = [e for e in catalogue.experiences if e.matters]
     if priorities is not None:
-        listed.sort(key=lambda e: -priorities.get(e.id, 0.0))
+        listed.sort(key=lambda e: by_priority(priorities, e.id))
     return [Moment(e.id, e.name, e.owner, e.ambition, worst_perceived(e)) for e in listed]

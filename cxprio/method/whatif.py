@@ -93,7 +93,10 @@ class WhatIf:
 
 
 def weight_words(value: float) -> str:
-    """A weight as the sliders show it: two decimals (``0.20``), more only where it has them."""
+    """A weight as the sliders show it: two decimals (``0.20``), more only where it has them;
+    ``0`` for none."""
+    if value == 0:
+        return "0"
     two = f"{value:.2f}"
     return two if float(two) == value else repr(value)
 

@@ -72,12 +72,13 @@ def findings_table(findings: Iterable[Finding]) -> pd.DataFrame:
 
 
 def teams_of(catalogue: Catalogue) -> dict[str, set[str]]:
-    """Experience id -> every team involved: owner, step teams, handoff owners, RACI."""
+    """Experience id -> every team involved: owner, step teams, handoff owners, fallback
+    teams, RACI."""
     involved: dict[str, set[str]] = {}
     for experience in catalogue.experiences:
         teams = {experience.owner} if experience.owner else set()
         for step in experience.steps:
-            teams.update(t for t in (step.team, step.handoff_owner) if t)
+            teams.update(t for t in (step.team, step.handoff_owner, step.fallback) if t)
         for decision in experience.decisions:
             for members in decision.roles().values():
                 teams.update(members)
@@ -422,7 +423,7 @@ def snapshots_table(snapshots: Sequence[Snapshot]) -> pd.DataFrame:
 def rung_summary(catalogue: Catalogue, rungs: Sequence[RungCount], named: int) -> pd.DataFrame:
     """One row per rung of the maturity arc (:func:`cxprio.method.maturity.maturity`):
     ``rung``, ``rung_name``, ``meaning``, ``count`` and ``examples``, the names of its first
-    ``named`` experiences, with how many more; "None" for an empty rung."""
+    ``named`` experiences, with how many more; "No experiences" for an empty rung."""
     names = {e.id: e.name for e in catalogue.experiences}
     rows = []
     for counted in rungs:
@@ -431,6 +432,6 @@ def rung_summary(catalogue: Catalogue, rungs: Sequence[RungCount], named: int) -
             listed.append(f"and {counted.count - named:,} more")
         rows.append(
             {"rung": counted.rung, "rung_name": counted.name, "meaning": counted.meaning,
-             "count": counted.count, "examples": ", ".join(listed) or "None"}
+             "count": counted.count, "examples": ", ".join(listed) or "No experiences"}
         )  # fmt: skip
     return pd.DataFrame(rows, columns=["rung", "rung_name", "meaning", "count", "examples"])

@@ -129,7 +129,8 @@ def team_findings(catalogue: Catalogue) -> list[Finding]:
     """``ORPHAN_TEAM`` and ``ACCOUNTABILITY_OVERLOAD``.
 
     A team is an orphan when it carries no step, owns no seam (as handoff owner), owns no
-    experience, and is Accountable or Responsible for no decision. A team is overloaded
+    experience, is no automated step's fallback, and is Accountable or Responsible for no
+    decision. A team is overloaded
     when it is Accountable for at least 3 decisions and for more than twice the median
     count of the teams that are Accountable for any.
     """
@@ -139,7 +140,7 @@ def team_findings(catalogue: Catalogue) -> list[Finding]:
         if experience.owner:
             owning.add(experience.owner)
         for step in experience.steps:
-            owning.update(t for t in (step.team, step.handoff_owner) if t)
+            owning.update(t for t in (step.team, step.handoff_owner, step.fallback) if t)
         for decision in experience.decisions:
             owning.update(decision.accountable)
             owning.update(decision.responsible)
