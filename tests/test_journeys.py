@@ -166,16 +166,25 @@ def test_the_worst_perceive_measure_is_the_one_furthest_short_of_its_target() ->
             performance=[measure("First", 1.0, None), measure("Second", 0.1, None)],
         ),
         experience("unfelt", matters=True),
+        experience(
+            "met", matters=True, performance=[measure("Met", 0.9, 0.8), measure("Unknown", 0.5, None)]
+        ),
     )
     worst = {e.id: worst_perceived(e) for e in cat.experiences}
     assert worst["several"] is not None and worst["several"].name == "Effort"
     assert worst["untargeted"] is not None and worst["untargeted"].name == "First"
     assert worst["unfelt"] is None
+    assert worst["met"] is not None and worst["met"].name == "Unknown"  # not known to be fine
     assert perceived_words(worst["several"]) == "Effort 3: 20% bad, target 2"
     shared = worst["untargeted"].model_copy(update={"unit": "share", "target": 0.8})
     assert perceived_words(shared) == "First 100%: 20% bad, target 80%"
     assert perceived_words(None) == "Not measured"
-    assert [m.experience for m in moments(cat, {"unfelt": 50.0})] == ["unfelt", "several", "untargeted"]
+    assert [m.experience for m in moments(cat, {"unfelt": 50.0})] == [
+        "unfelt",
+        "several",
+        "untargeted",
+        "met",
+    ]
 
 
 # --- the catalogue's new fields ------------------------------------------------------------

@@ -398,7 +398,8 @@ def test_a_room_never_silently_replaces_a_measured_fact() -> None:
     assert said == "it would replace a measured value"
     assert implausible("cost", 100_000, 110_000, customers=None, measured=False) == ""
     assert implausible("cost", None, 110_000, customers=None, measured=True) == ""  # nothing measured yet
-    assert implausible("depth", 3, 4, customers=None, measured=True) == ""  # a judgement is the room's
+    assert implausible("depth", 3, 4, customers=None, measured=True) == "it would replace a measured value"
+    assert implausible("depth", 3, 4, customers=None, measured=False) == ""  # a judgement is the room's
 
 
 def test_a_fact_judged_1_to_5_by_an_old_round_is_never_written_over_the_measurement(

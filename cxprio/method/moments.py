@@ -72,18 +72,18 @@ def moment_findings(catalogue: Catalogue, effective: Mapping[str, float]) -> lis
 
 
 def _shortfall(measure: Performance) -> float:
-    """How far the measure's figure is from its target, the wrong way, relative to the
-    target; minus infinity without a target (such a measure is never the worst of one
-    with a target)."""
+    """How far the measure's figure is short of its target, relative to the target (below
+    0 when it is beyond it); 0 without a target: not known to be short, nor to be fine."""
     if measure.target is None:
-        return float("-inf")
+        return 0.0
     gap = measure.target - measure.value if measure.better == "higher" else measure.value - measure.target
     return gap / abs(measure.target) if measure.target else gap
 
 
 def worst_perceived(experience: Experience) -> Performance | None:
     """The experience's ``perceive`` measure furthest short of its target (relative to the
-    target), the first listed when none has a target; ``None`` when it has none."""
+    target); one without a target counts as neither short nor beyond it, so it comes
+    before one that meets its target; the first listed of equals. ``None`` when it has none."""
     perceived = [m for m in experience.performance if m.kind == "perceive"]
     if not perceived:
         return None

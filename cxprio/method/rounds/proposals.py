@@ -161,15 +161,22 @@ def _held(summary: Aggregate, note: str, current: float | str | None = None) -> 
 def implausible(
     criterion: str, current: float | None, proposed: float, *, customers: int | None, measured: bool = False
 ) -> str:
-    """Why a proposed value of a fact needs its own confirmation, or empty: more than
-    :data:`IMPLAUSIBLE_RATIO` times today's value either way (to or from 0 included), a
-    reach above the organisation's ``customers``, or today's value is ``measured``
-    (its evidence): a room's figure never silently replaces a measurement."""
+    """Why a proposed value needs its own confirmation, or empty: today's value is
+    ``measured`` (its evidence; a depth too): a room's figure never silently replaces a
+    measurement; or, for a fact, more than :data:`IMPLAUSIBLE_RATIO` times today's value
+    either way (to or from 0 included), or a reach above the organisation's ``customers``."""
+    if measured and current is not None:  # a measured depth too: research, not a room
+        return "; ".join(
+            ["it would replace a measured value", *_fact_reasons(criterion, current, proposed, customers)]
+        )
+    return "; ".join(_fact_reasons(criterion, current, proposed, customers))
+
+
+def _fact_reasons(criterion: str, current: float | None, proposed: float, customers: int | None) -> list[str]:
+    """Why a fact's proposed value is implausible (see :func:`implausible`), none for a judgement."""
     if not is_fact(criterion):
-        return ""
-    reasons = []
-    if measured and current is not None:
-        reasons.append("it would replace a measured value")
+        return []
+    reasons: list[str] = []
     if current is not None:
         if current == 0 and proposed > 0:
             reasons.append("today's value is 0")
@@ -183,7 +190,7 @@ def implausible(
                 reasons.append(f"{percent(ratio)} of today's value, less than a third")
     if criterion == "reach" and customers is not None and proposed > customers:
         reasons.append(f"more than the organisation's {number(customers)} customers")
-    return "; ".join(reasons)
+    return reasons
 
 
 def accepted_catalogue(catalogue: Catalogue, chosen: Sequence[Proposal]) -> Catalogue:
