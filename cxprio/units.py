@@ -92,7 +92,11 @@ def relative_change(before: float | None, after: float) -> str:
 
 def field_label(field: str) -> str:
     """A catalogue field as people name it: ``measures.reach`` as ``Reach``,
-    ``ambition`` as ``Ambition``, ``steps[2].handoff_owner`` as ``Step 3 handoff owner``."""
+    ``ambition`` as ``Ambition``, ``steps[2].handoff_owner`` as ``Step 3 handoff owner``,
+    ``evidence.reach`` as ``Reach evidence``."""
+    if field.startswith("evidence."):
+        measure = field.removeprefix("evidence.")
+        return f"{LABELS.get(measure, measure)} evidence"
     if field.startswith("steps[") and "]." in field:
         index, _, rest = field.removeprefix("steps[").partition("].")
         if index.isdigit():

@@ -550,8 +550,14 @@ def test_a_measured_fact_is_replaced_only_when_confirmed(sample: tuple[Store, Pa
     assert store.latest() == latest and not get_round(store, code).closed  # nothing saved
     closed = close_round(store, code, accept="all", confirm=["financial-difficulty:reach"], author="Fran")
     assert closed.saved is not None
-    changed = {(r.experience, r.new) for r in store.audit(closed.saved.version.id)}
-    assert changed == {("financial-difficulty", "100000"), ("query-a-bill", "330000")}
+    changed = {(r.experience, r.field, r.new) for r in store.audit(closed.saved.version.id)}
+    assert changed == {
+        ("financial-difficulty", "measures.reach", "100000"),
+        ("financial-difficulty", "evidence.reach", "estimated"),  # the room's now, not a measurement
+        ("query-a-bill", "measures.reach", "330000"),  # an estimate already: its evidence stays
+    }
+    after = store.catalogue(closed.saved.version.id).catalogue
+    assert after.experience("financial-difficulty").evidence.reach == "estimated"
 
 
 def test_a_late_score_after_the_review_refuses_the_close(sample: tuple[Store, Path]) -> None:

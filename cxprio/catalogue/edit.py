@@ -8,8 +8,8 @@ by (:class:`cxprio.catalogue.model.Experience`, and that the teams it names exis
 anything is written; its :class:`Edited` result carries the new text and the
 field-level changes for the audit trail.
 
-What can be edited (:data:`EDITABLE`): the five measures (``measures.reach`` ...),
-``ambition``, ``current``, ``owner``, each step's handoff owner
+What can be edited (:data:`EDITABLE`): the five measures (``measures.reach`` ...) and
+their evidence (``evidence.reach`` ...), ``ambition``, ``current``, ``owner``, each step's handoff owner
 (``steps[N].handoff_owner``) and the figures of each performance measure
 (``performance[N].value``, ``.worst_tenth``, ``.bad_share``, ``.target``). ``None`` as a value writes ``null``: the value is then
 missing, as if the key were absent.
@@ -40,7 +40,13 @@ try:  # libyaml when installed, as the safe reader
 except ImportError:  # pragma: no cover - pure Python fallback
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-EDITABLE = (*(f"measures.{m}" for m in MEASURES), "ambition", "current", "owner")
+EDITABLE = (
+    *(f"measures.{m}" for m in MEASURES),
+    *(f"evidence.{m}" for m in MEASURES),
+    "ambition",
+    "current",
+    "owner",
+)
 """The fields an edit may change, besides ``steps[N].handoff_owner``."""
 _STEP_FIELD = re.compile(r"steps\[(\d+)\]\.handoff_owner")
 _PERFORMANCE_FIELD = re.compile(r"performance\[(\d+)\]\.(value|worst_tenth|bad_share|target)")

@@ -21,7 +21,7 @@ from cxprio.catalogue.limits import PERSON_NAME_LENGTH
 from cxprio.errors import StoreError
 from cxprio.method.rounds.checks import typed
 from cxprio.method.rounds.model import Round, RoundError
-from cxprio.method.rounds.proposals import Proposal, proposals, to_accept
+from cxprio.method.rounds.proposals import Proposal, no_longer_measured, proposals, to_accept
 from cxprio.method.rounds.summary import aggregate
 from cxprio.store.round_scores import scores
 from cxprio.store.rounds import end_scoring, get_round, mark_closed, reopen_scoring
@@ -120,6 +120,15 @@ def _close(
     taken, skipped = to_accept(found, offered, accept, confirm, expected)
     accepted_keys = {p.experience for p in taken}
     edits = [Edit(p.experience, p.field, p.proposed, note=f"round {found.code}: {p.source}") for p in taken]
+    edits += [
+        Edit(
+            experience,
+            f"evidence.{measure}",
+            "estimated",
+            note=f"round {found.code}: the room's figure replaced a measurement",
+        )
+        for experience, measure in no_longer_measured(catalogue, taken)
+    ]
 
     def mark(connection: Connection, version: Version | None) -> None:
         mark_closed(connection, found, author, version)
@@ -132,8 +141,8 @@ def _close(
             edits,
             started_from=latest.id,
             author=author.strip(),
-            rationale=f"workshop round {found.code} ({found.title}): {len(edits)} result"
-            f"{'s' if len(edits) != 1 else ''} the room agreed, for {experiences} experience"
+            rationale=f"workshop round {found.code} ({found.title}): {len(taken)} result"
+            f"{'s' if len(taken) != 1 else ''} the room agreed, for {experiences} experience"
             f"{'s' if experiences != 1 else ''}",
             teams={t.id for t in catalogue.teams},
             file=file,

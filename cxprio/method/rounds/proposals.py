@@ -193,6 +193,20 @@ def _fact_reasons(criterion: str, current: float | None, proposed: float, custom
     return reasons
 
 
+def no_longer_measured(catalogue: Catalogue, taken: Sequence[Proposal]) -> list[tuple[str, str]]:
+    """``(experience, measure)`` of each accepted result that replaces a value whose
+    evidence is ``measured``: its evidence becomes ``estimated``, because the value is now
+    the room's, and the rank ranges must not trust it as a measurement."""
+    by_id = {e.id: e for e in catalogue.experiences}
+    return [
+        (p.experience, p.criterion)
+        for p in taken
+        if p.field == f"measures.{p.criterion}"
+        and p.experience in by_id
+        and by_id[p.experience].evidence.of(p.criterion) is EvidenceKind.MEASURED
+    ]
+
+
 def accepted_catalogue(catalogue: Catalogue, chosen: Sequence[Proposal]) -> Catalogue:
     """``catalogue`` as it would be with ``chosen`` accepted (for
     :func:`cxprio.outputs.rounds.preview`)."""
