@@ -7,6 +7,7 @@ every value by its own normal draw and ranks with Python's sort, and shares work
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from board.ranges import RankRanges
 from board.show import how_sure
-from cxprio import load_catalogue
+from cxprio import load_catalogue, parse_catalogue
 from cxprio.catalogue.model import MEASURES
 from cxprio.method.evidence import evidence_findings, guessed_share
 from cxprio.method.findings import KINDS, Severity
@@ -336,3 +337,16 @@ def test_the_workshop_pack_lists_them_with_the_priorities() -> None:
     assert "Close an account after a death is #8 and" in report
     findings = workbook_tables(workshop)["Findings"]
     assert "Close an account after a death is #8 and" in " ".join(findings.astype(str).to_numpy().ravel())
+
+
+def test_the_top_10_slide_names_what_rests_on_guesses() -> None:
+    from pptx import Presentation
+
+    from cxprio.outputs.report import build, gather
+
+    workshop = gather(parse_catalogue(SAMPLE.read_bytes(), source="experiences.yaml"))
+    deck = Presentation(io.BytesIO(build(workshop, "pptx")))
+    texts = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
+    assert any(
+        "Resting on guesses (measure before committing): Close an account after a death." in t for t in texts
+    )

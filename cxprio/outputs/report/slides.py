@@ -83,10 +83,15 @@ def pptx(workshop: Workshop, progress: Progress | None = None) -> bytes:
         {"rank": "Rank", "name": "Experience", "priority": "Priority", "range": "Rank range", "ambition": "Ambition"},
         numbers=("rank", "priority"),
     )  # fmt: skip
+    experience_names = {e.id: e.name for e in workshop.catalogue.experiences}
+    guessed = [experience_names.get(f.experience or "", "") for f in workshop.evidence[:3]]
+    if len(workshop.evidence) > 3:
+        guessed.append(f"{len(workshop.evidence) - 3} more")
     deck.write(
         deck.box(page, MARGIN, 6.4, SLIDE_WIDTH - 2 * MARGIN, 0.5),
         [f"Stable: in the top {workshop.top_n} in at least 9 of 10 weightings near the chosen one. "
-         "Rank range: the 5th to 95th percentile rank as the weights wobble."],
+         "Rank range: the 5th to 95th percentile rank as the weights and each value wobble."
+         + (f" Resting on guesses (measure before committing): {', '.join(guessed)}." if guessed else "")],
         FOOTER_PT,
         colour=MUTED,
     )  # fmt: skip
