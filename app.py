@@ -13,9 +13,9 @@ from __future__ import annotations
 import streamlit as st
 
 from board import open_page, packs
-from board.journeys import moments_words
+from board.journeys import moments_table, moments_words
 from board.ranges import wait_and_rerun
-from board.show import how_sure, plain, top_table
+from board.show import csv_download, how_sure, plain, top_table
 from board.sidebar import PAGES
 
 TOP = 10  # the top the room argues about
@@ -125,9 +125,18 @@ with right:
     st.page_link(PAGES["ambition"].script, label="The ambition board", icon=":material/arrow_forward:")
 
 st.subheader("Moments that matter")
-moments = moments_words(board)
+moments, every_moment = moments_words(board)
 if len(moments):
     st.table(moments, hide_index=True)
+    if every_moment > len(moments):
+        st.caption(f"The {len(moments)} highest priorities of {every_moment:,} moments that matter.")
+        csv_download(
+            "Download every moment that matters (CSV)",
+            lambda: moments_table(board),
+            "moments.csv",
+            "download_moments",
+            board.weights,
+        )
 else:
     st.info("No experience is marked as a moment that matters (matters: true in the catalogue).")
 

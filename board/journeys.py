@@ -17,24 +17,46 @@ from .show import plain
 from .state import Board
 
 RUNG_NAMES = 12
-"""Experiences named on each rung of the maturity tab; the download names them all."""
+"""Experiences named on each rung of the maturity tab; the pack's workbook names them all."""
+MOMENTS_SHOWN = 10
+"""Moments that matter the Overview lists, highest priority first: a table of hundreds
+would bury the page (and take a projector's browser a second to draw)."""
 
 
 def _priorities(board: Board) -> dict[str, float]:
     return dict(zip(board.norm.ids, board.ranked.priority.tolist(), strict=True))
 
 
-def moments_words(board: Board) -> pd.DataFrame:
-    """The moments that matter, highest priority first: owner, ambition and the worst
-    perceive measure, in words."""
+def moments_words(board: Board) -> tuple[pd.DataFrame, int]:
+    """The :data:`MOMENTS_SHOWN` highest-priority moments that matter: owner, ambition and
+    the worst perceive measure, in words; and how many there are in all."""
     teams = board.catalogue.team_names()
-    listed = moments(board.catalogue, _priorities(board))
+    every = moments(board.catalogue, _priorities(board))
+    listed = every[:MOMENTS_SHOWN]
     return pd.DataFrame(
         {
             "Moment that matters": [plain(m.name) for m in listed],
             "Owner": [plain(teams.get(m.owner, m.owner)) if m.owner else "Nobody" for m in listed],
             "Ambition": [tier_words(m.ambition) for m in listed],
             "How it feels (worst measure)": [plain(perceived_words(m.perceived)) for m in listed],
+        }
+    ), len(every)
+
+
+def moments_table(board: Board) -> pd.DataFrame:
+    """Every moment that matters, highest priority first, for a download: ids, the
+    ambition's code and the priority beside the words."""
+    teams = board.catalogue.team_names()
+    priorities = _priorities(board)
+    listed = moments(board.catalogue, priorities)
+    return pd.DataFrame(
+        {
+            "id": [m.experience for m in listed],
+            "experience": [m.name for m in listed],
+            "owner": [teams.get(m.owner, m.owner) if m.owner else "" for m in listed],
+            "ambition": [m.ambition.value if m.ambition else "" for m in listed],
+            "worst_perceived": [perceived_words(m.perceived) for m in listed],
+            "priority": [round(priorities[m.experience], 2) for m in listed],
         }
     )
 

@@ -380,3 +380,20 @@ def test_a_team_that_is_only_a_fallback_has_a_role() -> None:
     cat = load_dict(data).catalogue
     orphans = {t for f in analyse_ownership(cat, {}).all_findings if f.code == "ORPHAN_TEAM" for t in f.teams}
     assert orphans == {"b", "c"}  # teams a and helpdesk have roles
+
+
+def test_the_overview_lists_ten_moments_and_offers_every_one_as_a_download(
+    board: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    from cxprio.catalogue.generate import generate_catalogue
+
+    path = tmp_path / "generated.yaml"
+    path.write_text(generate_catalogue(experiences=400, teams=20, seed=3))
+    cat = parse_catalogue(path.read_bytes()).catalogue
+    marked = sum(1 for e in cat.experiences if e.matters)
+    assert marked > 10  # the generator marks about one in twenty
+    app = board(path)
+    (table,) = [t for t in app.table if "Moment that matters" in t.value.columns]
+    assert len(table.value) == 10
+    assert any(f"The 10 highest priorities of {marked} moments that matter." in c.value for c in app.caption)
+    assert [b for b in app.get("download_button") if "every moment that matters" in b.proto.label]
