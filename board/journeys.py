@@ -23,15 +23,11 @@ MOMENTS_SHOWN = 10
 would bury the page (and take a projector's browser a second to draw)."""
 
 
-def _priorities(board: Board) -> dict[str, float]:
-    return dict(zip(board.norm.ids, board.ranked.priority.tolist(), strict=True))
-
-
 def moments_words(board: Board) -> tuple[pd.DataFrame, int]:
     """The :data:`MOMENTS_SHOWN` highest-priority moments that matter: owner, ambition and
     the worst perceive measure, in words; and how many there are in all."""
     teams = board.catalogue.team_names()
-    every = moments(board.catalogue, _priorities(board))
+    every = moments(board.catalogue, board.priorities)
     listed = every[:MOMENTS_SHOWN]
     return pd.DataFrame(
         {
@@ -47,7 +43,7 @@ def moments_table(board: Board) -> pd.DataFrame:
     """Every moment that matters, highest priority first, for a download: ids, the
     ambition's code and the priority beside the words."""
     teams = board.catalogue.team_names()
-    priorities = _priorities(board)
+    priorities = board.priorities
     listed = moments(board.catalogue, priorities)
     return pd.DataFrame(
         {
@@ -64,7 +60,7 @@ def moments_table(board: Board) -> pd.DataFrame:
 def show_maturity(board: Board) -> None:
     """The maturity arc: how many experiences sit on each rung, as bars, and which."""
     catalogue = board.catalogue
-    rungs = maturity(catalogue, _priorities(board))
+    rungs = maturity(catalogue, board.priorities)
     summary = rung_summary(catalogue, rungs, RUNG_NAMES)
     st.caption(
         "From siloed touchpoints to predictive personalisation: each experience with steps sits on "

@@ -241,6 +241,11 @@ class Board:
         """Every experience ranked, as :func:`cxprio.method.scoring.rank` returns it (plus ``owner_name``)."""
         return ranked_table(self.norm, self.ranked)
 
+    @functools.cached_property
+    def priorities(self) -> dict[str, float]:
+        """Experience id -> priority under these weights (see :func:`_priorities`)."""
+        return _priorities(self.norm, self.ranked)
+
     @property
     def weight_key(self) -> tuple[float, ...]:
         return tuple(self.weights[m] for m in MEASURES)
@@ -262,7 +267,7 @@ class Board:
 
         def summary() -> SeamSummary:
             handoffs = self.prepared.keep("handoffs", lambda: Handoffs.of(self.catalogue))
-            priorities = _priorities(self.norm, self.ranked)
+            priorities = self.priorities
             sources = priority_sources(self.catalogue, priorities)
             return SeamSummary(
                 handoffs.coverage(sources),

@@ -28,7 +28,7 @@ from cxprio.catalogue.files import decode_text, read_error
 from cxprio.catalogue.files import megabytes as megabytes
 from cxprio.catalogue.files import read_catalogue_file as read_catalogue_file
 from cxprio.catalogue.limits import MAX_EXPERIENCES, QUOTED_LENGTH, max_values
-from cxprio.catalogue.model import Catalogue
+from cxprio.catalogue.model import FLAGS, Catalogue
 from cxprio.catalogue.references import ALLOWED_PARENTS as ALLOWED_PARENTS
 from cxprio.catalogue.references import check_references as check_references
 from cxprio.catalogue.references import suggest
@@ -208,10 +208,6 @@ def _innermost_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
-
-
-FLAGS = frozenset({"matters", "personalised", "automated"})
-"""The catalogue's true-or-false fields (:data:`cxprio.catalogue.model.Flag`)."""
 
 
 def _yes_or_no(problem: Problem) -> Problem:

@@ -9,7 +9,7 @@ catalogue (references between ids, the level hierarchy) live in :mod:`cxprio.cat
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
@@ -219,6 +219,10 @@ Flag = Annotated[bool, Field(strict=True)]
 """``true`` or ``false``, as YAML writes them (not ``yes``, ``1`` or ``"true"``)."""
 
 
+STEP_TEAMS = ("team", "handoff_owner", "fallback")
+"""The fields of a step that name a team."""
+
+
 class Step(_Strict):
     """One step of an experience, in the order the customer meets it.
 
@@ -233,6 +237,10 @@ class Step(_Strict):
     personalised: Flag = False
     automated: Flag = False
     fallback: Slug | None = None
+
+    def teams(self) -> tuple[str, ...]:
+        """Every team the step names (:data:`STEP_TEAMS`), in that order."""
+        return tuple(team for key in STEP_TEAMS if (team := getattr(self, key)) is not None)
 
     @model_validator(mode="after")
     def _fallback_for_automation(self) -> Step:
@@ -374,6 +382,15 @@ class Experience(_Strict):
     steps: list[Step] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     performance: list[Performance] = Field(default_factory=list)
+
+    def handoffs(self) -> Iterator[tuple[int, Step, Step]]:
+        """Each seam: consecutive steps of two different teams, as ``(index of the later
+        step, earlier step, later step)``. A step without a team makes no seam."""
+        steps = self.steps
+        for index in range(1, len(steps)):
+            before, after = steps[index - 1], steps[index]
+            if before.team is not None and after.team is not None and before.team != after.team:
+                yield index, before, after
 
 
 @dataclass(frozen=True, eq=False)
@@ -521,3 +538,12 @@ class Catalogue(_Strict):
 
     def team_names(self) -> dict[str, str]:
         return {team.id: team.name for team in self.teams}
+
+
+FLAGS = frozenset(
+    name
+    for model in (Experience, Step)
+    for name, field in model.model_fields.items()
+    if field.annotation is bool
+)
+"""The catalogue's true-or-false fields (each a :data:`Flag`)."""

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from cxprio.catalogue.model import STEP_TEAMS
 from cxprio.catalogue.safeyaml import format_path
 from cxprio.errors import Problem, ProblemLevel
 from cxprio.texts import quoted
@@ -22,10 +23,6 @@ ALLOWED_PARENTS: dict[str, frozenset[str]] = {
 """The levels of experience (:class:`cxprio.catalogue.model.Level`'s values) and which levels each
 may sit under (DOMAIN.md: journeys sit under a trigger, moments under a journey or a
 trigger; triggers are the top of the tree)."""
-
-
-STEP_TEAMS = ("team", "handoff_owner", "fallback")
-"""The fields of a step that name a team."""
 
 
 def _error(path: tuple[str | int, ...], message: str, hint: str, code: str) -> Problem:

@@ -284,9 +284,10 @@ def load_ownership(args: argparse.Namespace) -> tuple[LoadedCatalogue, Scores, O
 
     loaded, scores = load(args)
     warn_count(loaded)
-    priorities = dict(zip(scores.table["id"], scores.table["priority"], strict=True))
     report = analyse_ownership(
-        loaded.catalogue, priorities, max_consulted=getattr(args, "max_consulted", DEFAULT_MAX_CONSULTED)
+        loaded.catalogue,
+        scores.priorities(),
+        max_consulted=getattr(args, "max_consulted", DEFAULT_MAX_CONSULTED),
     )
     return loaded, scores, report
 

@@ -49,7 +49,7 @@ def _maturity(args: argparse.Namespace) -> int:
 
     loaded, scores, report = load_ownership(args)
     catalogue = loaded.catalogue
-    priorities = dict(zip(scores.table["id"], scores.table["priority"], strict=True))
+    priorities = scores.priorities()
     rungs = maturity(catalogue, priorities)
     findings = [f for f in report.all_findings if f.code in _MATURITY_CODES]
     names = {e.id: e.name for e in catalogue.experiences}
@@ -95,7 +95,7 @@ def _moments(args: argparse.Namespace) -> int:
 
     loaded, scores, report = load_ownership(args)
     catalogue = loaded.catalogue
-    priorities = dict(zip(scores.table["id"], scores.table["priority"], strict=True))
+    priorities = scores.priorities()
     listed = moments(catalogue, priorities)
     teams = catalogue.team_names()
     findings = [f for f in report.all_findings if f.code in _MOMENT_CODES]

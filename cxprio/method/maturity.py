@@ -16,7 +16,6 @@ between teams. Each such experience is a ``PERSONALISED_TOO_SOON`` finding.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -54,14 +53,8 @@ COORDINATED = 3
 
 
 def _seams_owned(experience: Experience) -> bool:
-    """Whether every handoff between consecutive steps of different teams names an owner
-    (as :mod:`cxprio.method.ownership` counts seams; an owner from outside still owns it)."""
-    steps = experience.steps
-    return all(
-        later.handoff_owner is not None
-        for earlier, later in itertools.pairwise(steps)
-        if earlier.team is not None and later.team is not None and earlier.team != later.team
-    )
+    """Whether every seam names an owner (an owner from outside the seam still owns it)."""
+    return all(later.handoff_owner is not None for _, _, later in experience.handoffs())
 
 
 def rung(experience: Experience) -> int | None:

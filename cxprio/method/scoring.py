@@ -409,6 +409,11 @@ class Scores:
     warnings: tuple[Problem, ...]
     normalised: Normalised
 
+    def priorities(self) -> dict[str, float]:
+        """Experience id -> priority (NaN where it has none), as the ownership analysis,
+        the maturity arc and the moments take them."""
+        return dict(zip(self.table["id"], self.table["priority"].tolist(), strict=True))
+
 
 def score(catalogue: Catalogue, *, weights: Mapping[str, float] | None = None) -> Scores:
     """Score and rank every experience; ``weights`` overrides the catalogue's, measure by measure."""

@@ -78,7 +78,7 @@ def teams_of(catalogue: Catalogue) -> dict[str, set[str]]:
     for experience in catalogue.experiences:
         teams = {experience.owner} if experience.owner else set()
         for step in experience.steps:
-            teams.update(t for t in (step.team, step.handoff_owner, step.fallback) if t)
+            teams.update(step.teams())
         for decision in experience.decisions:
             for members in decision.roles().values():
                 teams.update(members)

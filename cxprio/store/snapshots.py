@@ -66,7 +66,7 @@ def freeze(catalogue: Catalogue, weights: Mapping[str, float] | None = None) -> 
     """The figures a snapshot keeps, as plain data (JSON)."""
     scores = score(catalogue, weights=weights)
     table = scores.table
-    report = analyse_ownership(catalogue, dict(zip(table["id"], table["priority"], strict=True)))
+    report = analyse_ownership(catalogue, scores.priorities())
     ambition = check_ambition(catalogue, scores)
     by_id = {e.id: e for e in catalogue.experiences}
     experiences = []

@@ -140,7 +140,7 @@ def team_findings(catalogue: Catalogue) -> list[Finding]:
         if experience.owner:
             owning.add(experience.owner)
         for step in experience.steps:
-            owning.update(t for t in (step.team, step.handoff_owner, step.fallback) if t)
+            owning.update(step.teams())
         for decision in experience.decisions:
             owning.update(decision.accountable)
             owning.update(decision.responsible)

@@ -112,11 +112,8 @@ class Handoffs:
     def of(cls, catalogue: Catalogue) -> Handoffs:
         found = cls([], [], [], [], [], [], [], [], [], [], {e.id: e.name for e in catalogue.experiences})
         for experience in catalogue.experiences:
-            steps = experience.steps
-            for index in range(1, len(steps)):
-                before, after = steps[index - 1], steps[index]
-                if before.team is None or after.team is None or before.team == after.team:
-                    continue
+            for index, before, after in experience.handoffs():
+                assert before.team is not None and after.team is not None  # a seam has both
                 owner = after.handoff_owner
                 outside = owner is not None and owner not in (before.team, after.team, experience.owner)
                 found.experience.append(experience.id)

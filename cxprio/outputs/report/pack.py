@@ -158,9 +158,12 @@ class Workshop:
         return table.sort_values(["owned", "risk"], ascending=[True, False], kind="stable")
 
     def rungs(self) -> list[RungCount]:
-        """Each rung of the maturity arc with its experiences, highest priority first."""
-        priorities = dict(zip(self.scores.table["id"], self.scores.table["priority"], strict=True))
-        return maturity(self.catalogue, priorities)
+        """Each rung of the maturity arc with its experiences, highest priority first
+        (worked out once: the report, the slides and the workbook each show it)."""
+        if "rungs" not in self._cache:
+            self._cache["rungs"] = maturity(self.catalogue, self.scores.priorities())
+        rungs: list[RungCount] = self._cache["rungs"]
+        return rungs
 
     def rung_summary(self, named: int) -> pd.DataFrame:
         """One row per rung (:func:`cxprio.outputs.tables.rung_summary`), naming each rung's
@@ -169,7 +172,7 @@ class Workshop:
 
     def maturity_table(self) -> pd.DataFrame:
         """Every experience with steps and its rung, rung by rung, highest priority first."""
-        priorities = dict(zip(self.scores.table["id"], self.scores.table["priority"], strict=True))
+        priorities = self.scores.priorities()
         names = {e.id: e.name for e in self.catalogue.experiences}
         rows = [
             {"rung": r.rung, "rung_name": r.name, "id": e, "name": names[e], "priority": priorities.get(e)}
@@ -223,8 +226,7 @@ def gather(
     say(0.15, "Checking ambition")
     ambition = check_ambition(catalogue, scores)
     say(0.2, "Finding seams and decision-rights defects")
-    priorities = dict(zip(scores.table["id"], scores.table["priority"].tolist(), strict=True))
-    ownership = analyse_ownership(catalogue, priorities)
+    ownership = analyse_ownership(catalogue, scores.priorities())
     return Workshop(
         catalogue=catalogue,
         source=PurePath(name).name,
